@@ -1,0 +1,269 @@
+/**
+ * The Driver: runs requested outputs of a built graph, and answers questions
+ * about it.
+ *
+ * @module
+ */
+import { Cause, Effect, Exit } from "effect";
+import type { InputConflictError, MissingInputError, NodeExecutionError, UnknownNodeError } from "./errors.ts";
+import { UnknownNodeError as UnknownNode } from "./errors.ts";
+import { runPlan } from "./engine.ts";
+import type { Graph, GraphNode } from "./graph.ts";
+import type { Clock, Hook } from "./hooks.ts";
+import type { Tags } from "./node.ts";
+import { Planner, suggest, type Plan } from "./plan.ts";
+import type { ExecuteResult } from "./types.ts";
+
+type Values = Readonly<Record<string, unknown>>;
+
+/** Options of {@link Driver.execute}. */
+export interface ExecuteOptions<N = Record<string, unknown>, I extends Values = Values> {
+  /** Values of the graph's external inputs. */
+  readonly inputs?: I;
+  /** Values that replace nodes: those nodes, and everything only they need, are not computed. */
+  readonly overrides?: { readonly [K in keyof N]?: N[K] } & Values;
+  /** Cancels the run: running nodes' AbortSignals fire and `execute` rejects with `signal.reason`. */
+  readonly signal?: AbortSignal;
+}
+
+/** Errors `executeEffect` can fail with. */
+export type ExecuteError = UnknownNodeError | MissingInputError | InputConflictError | NodeExecutionError;
+
+/** A node (or input, or config value) as introspection reports it. */
+export interface Variable {
+  readonly name: string;
+  readonly kind: "function" | "input" | "config";
+  readonly tags: Tags;
+  /** Defining module, for function nodes. */
+  readonly module: string;
+  /** Required dependencies. */
+  readonly requiredDependencies: readonly string[];
+  /** Optional dependencies (with a default value) and the default's source text. */
+  readonly optionalDependencies: readonly { readonly name: string; readonly default: string | undefined }[];
+  /** The function that computes the node, for function nodes. */
+  readonly originatingFunction: Function | undefined;
+}
+
+/** Tag filter: exact value, any of a list, or `null` for "has the tag". Several keys are ANDed. */
+export type TagFilter = Readonly<Record<string, string | readonly string[] | null>>;
+
+/** Settings a Builder hands to the Driver. */
+export interface DriverSettings {
+  readonly config: Values;
+  readonly hooks: readonly Hook[];
+  readonly concurrency: number | undefined;
+  readonly clock: Clock;
+}
+
+/**
+ * Runs a built graph. Made by `Builder.build()`.
+ *
+ * @example
+ * ```ts
+ * const dr = await new Builder().withModules(flow).build();
+ * const { total } = await dr.execute(["total"], { inputs: { n: 3 } });
+ * ```
+ */
+export class Driver<N extends Record<string, unknown> = Record<string, unknown>> {
+  readonly #graph: Graph;
+  readonly #settings: DriverSettings;
+  readonly #planner: Planner;
+
+  constructor(graph: Graph, settings: DriverSettings) {
+    this.#graph = graph;
+    this.#settings = settings;
+    this.#planner = new Planner(graph);
+  }
+
+  /** The graph this driver runs. */
+  get graph(): Graph {
+    return this.#graph;
+  }
+
+  /**
+   * Computes `outputs`, running only the nodes they need, each at most once.
+   * Rejects with a `WeftError` (see {@link ExecuteError}); a cancelled run rejects with `signal.reason`.
+   */
+  execute<const O extends (keyof N & string) | (keyof I & string), I extends Values = {}>(
+    outputs: readonly O[],
+    options: ExecuteOptions<N, I> = {},
+  ): Promise<ExecuteResult<N, I, O>> {
+    let effect: Effect.Effect<ExecuteResult<N, I, O>, ExecuteError>;
+    try {
+      effect = this.executeEffect(outputs, options);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const signal = options.signal;
+    return Effect.runPromiseExit(effect).then((exit) => {
+      if (Exit.isSuccess(exit)) return exit.value;
+      if (signal?.aborted && !Cause.hasFails(exit.cause)) throw signal.reason;
+      throw Cause.squash(exit.cause);
+    });
+  }
+
+  /**
+   * {@link Driver.execute} as an Effect with typed errors. Interrupting it (or
+   * aborting `options.signal`) cancels the run.
+   */
+  executeEffect<const O extends (keyof N & string) | (keyof I & string), I extends Values = {}>(
+    outputs: readonly O[],
+    options: ExecuteOptions<N, I> = {},
+  ): Effect.Effect<ExecuteResult<N, I, O>, ExecuteError> {
+    checkOutputs(outputs, "executeEffect");
+    const inputs = checkValues(options.inputs, "inputs");
+    const overrides = checkValues(options.overrides, "overrides");
+    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+      throw new TypeError("execute() option \"signal\" must be an AbortSignal");
+    }
+    const signal = options.signal;
+    const run = Effect.suspend(() => {
+      let plan: Plan;
+      try {
+        plan = this.#planner.plan({ outputs, inputs, overrides });
+      } catch (e) {
+        return Effect.fail(e as ExecuteError);
+      }
+      return this.#run(plan, inputs, overrides) as Effect.Effect<ExecuteResult<N, I, O>, ExecuteError>;
+    });
+    if (signal === undefined) return run;
+    // Checked when the effect runs: a signal aborted already must not start any node.
+    return Effect.suspend(() => (signal.aborted ? Effect.interrupt : Effect.raceFirst(run, interruptOn(signal))));
+  }
+
+  #run(plan: Plan, inputs: Values, overrides: Values): Effect.Effect<Record<string, unknown>, NodeExecutionError> {
+    const { hooks, clock, concurrency, config } = this.#settings;
+    const runId = crypto.randomUUID();
+    const ctx = { runId, hooks, clock, concurrency, controller: new AbortController() };
+    const engine = runPlan(plan, ctx);
+    if (hooks.length === 0) return engine;
+    return Effect.suspend(() => {
+      const start = clock.now();
+      const event = {
+        runId, outputs: plan.outputs, nodes: Array.from(plan.toRun, (id) => this.#graph.nodes[id]!.name),
+        inputs, overrides, config, start,
+      };
+      for (const h of hooks) h.beforeGraph?.(event);
+      return engine.pipe(
+        Effect.onExit((exit) =>
+          Effect.sync(() => {
+            const duration = clock.now() - start;
+            const end = Exit.isSuccess(exit)
+              ? { runId, outputs: plan.outputs, success: true, results: exit.value, start, duration }
+              : { runId, outputs: plan.outputs, success: false, error: Cause.squash(exit.cause), start, duration };
+            for (const h of hooks) h.afterGraph?.(end);
+          })
+        ),
+      );
+    });
+  }
+
+  /**
+   * Checks that `outputs` can be computed with the given inputs, without running anything.
+   *
+   * @throws {UnknownNodeError} {@link MissingInputError} {@link InputConflictError}
+   */
+  validateExecution(outputs: readonly string[], options: { inputs?: Values; overrides?: Values } = {}): void {
+    checkOutputs(outputs, "validateExecution");
+    this.#planner.plan({
+      outputs,
+      inputs: checkValues(options.inputs, "inputs"),
+      overrides: checkValues(options.overrides, "overrides"),
+    });
+  }
+
+  /** Every node, input and config value of the graph, optionally filtered by tags. */
+  listAvailableVariables(options: { tags?: TagFilter } = {}): Variable[] {
+    const filter = options.tags;
+    return this.#graph.nodes.filter((n) => !filter || matchesTags(n.tags, filter)).map(toVariable);
+  }
+
+  /** The named nodes and everything they depend on, transitively. */
+  whatIsUpstreamOf(...names: string[]): Variable[] {
+    return this.#walk(names, "whatIsUpstreamOf", (n) => n.uniqueDepIds);
+  }
+
+  /** The named nodes and everything that depends on them, transitively. */
+  whatIsDownstreamOf(...names: string[]): Variable[] {
+    return this.#walk(names, "whatIsDownstreamOf", (n) => this.#graph.dependents[n.id]!);
+  }
+
+  #walk(names: readonly string[], method: string, next: (n: GraphNode) => Int32Array): Variable[] {
+    checkOutputs(names, method);
+    const seen = new Set<number>();
+    const stack: number[] = [];
+    for (const name of names) {
+      const node = this.#graph.get(name);
+      if (!node) throw new UnknownNode(name, suggest(name, this.#graph), `Cannot answer ${method}()`);
+      stack.push(node.id);
+    }
+    while (stack.length > 0) {
+      const id = stack.pop()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      for (const d of next(this.#graph.nodes[id]!)) stack.push(d);
+    }
+    return [...seen].sort((a, b) => a - b).map((id) => toVariable(this.#graph.nodes[id]!));
+  }
+
+  /** Releases what the driver holds (workers, stores). Safe to call twice. */
+  async close(): Promise<void> {}
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+/** Interrupts when `signal` aborts (at once if it already has), so that racing it cancels a run. */
+function interruptOn(signal: AbortSignal): Effect.Effect<never> {
+  return Effect.callback<never>((resume) => {
+    const onAbort = () => resume(Effect.interrupt);
+    signal.addEventListener("abort", onAbort, { once: true });
+    return Effect.sync(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+function toVariable(n: GraphNode): Variable {
+  return {
+    name: n.name,
+    kind: n.kind,
+    tags: n.tags,
+    module: n.module,
+    requiredDependencies: n.deps.filter((d) => !d.optional).map((d) => d.name),
+    optionalDependencies: n.deps.filter((d) => d.optional).map((d) => ({ name: d.name, default: d.defaultSource })),
+    originatingFunction: n.fn,
+  };
+}
+
+/** Hamilton's tag filter: exact value, any of a list, `null` for "has the tag"; keys ANDed. */
+export function matchesTags(tags: Tags, filter: TagFilter): boolean {
+  for (const [key, want] of Object.entries(filter)) {
+    if (!(key in tags)) return false;
+    if (want === null) continue;
+    const have = tags[key]!;
+    const haveList: readonly string[] = typeof have === "string" ? [have] : have;
+    const wantList: readonly string[] = typeof want === "string" ? [want] : want;
+    if (!wantList.some((w) => haveList.includes(w))) return false;
+  }
+  return true;
+}
+
+function checkOutputs(outputs: unknown, method: string): asserts outputs is readonly string[] {
+  if (!Array.isArray(outputs) || outputs.some((o) => typeof o !== "string")) {
+    throw new TypeError(`${method}() expects an array of node names, got ${describeShape(outputs)}`);
+  }
+}
+
+function checkValues(values: unknown, option: string): Values {
+  if (values === undefined) return {};
+  if (typeof values !== "object" || values === null || Array.isArray(values)) {
+    throw new TypeError(`execute() option "${option}" must be an object of name -> value, got ${describeShape(values)}`);
+  }
+  return values as Values;
+}
+
+function describeShape(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  return typeof v === "object" ? "an object" : `${typeof v} ${JSON.stringify(v)}`;
+}

@@ -1,0 +1,212 @@
+/**
+ * The graph: nodes read from modules, external inputs, config values, and the
+ * edges between them. Built once per `Builder.build()`; every walk is
+ * iterative, so a 100,000-node chain builds without touching the call stack.
+ *
+ * @module
+ */
+import { CycleError, GraphBuildError } from "./errors.ts";
+import { nodeMeta, type NodeOptions, type Tags } from "./node.ts";
+import { ParamReadError, readParams, SIGNAL_PARAM, type CallStyle, type ParamDep } from "./params.ts";
+
+/** A module as the graph sees it: a name for messages and tags, and its exports. */
+export interface ModuleSource {
+  readonly name: string;
+  readonly exports: Readonly<Record<string, unknown>>;
+}
+
+/** What a node is: a function to call, an external input, or a config value. */
+export type NodeKind = "function" | "input" | "config";
+
+/** One node of the graph. `id` indexes every per-run array. */
+export interface GraphNode {
+  readonly id: number;
+  readonly name: string;
+  readonly kind: NodeKind;
+  /** The function to call (function nodes). */
+  readonly fn: Function | undefined;
+  readonly style: CallStyle;
+  /** Dependencies in parameter order. */
+  readonly deps: readonly ParamDep[];
+  /** Producer id of each entry of `deps`. */
+  readonly depIds: Int32Array;
+  /** `depIds` without repeats: what scheduling and reference counts use. */
+  readonly uniqueDepIds: Int32Array;
+  /** Positional index of the AbortSignal argument (0 for the object form), -1 when not asked for. */
+  readonly signalIndex: number;
+  readonly options: NodeOptions;
+  readonly tags: Tags;
+  /** Name of the defining module (function nodes) or "" (inputs, config). */
+  readonly module: string;
+  /** Config value (config nodes). */
+  readonly value: unknown;
+}
+
+/** Options of {@link buildGraph}. */
+export interface GraphOptions {
+  readonly config?: Readonly<Record<string, unknown>>;
+  /** Let a later module's node replace an earlier one of the same name instead of failing. */
+  readonly allowModuleOverrides?: boolean;
+}
+
+/** An immutable graph with id-indexed adjacency. */
+export class Graph {
+  readonly nodes: readonly GraphNode[];
+  readonly byName: ReadonlyMap<string, GraphNode>;
+  /** dependents[id]: ids of the function nodes that depend on `id` (one entry per node). */
+  readonly dependents: readonly Int32Array[];
+
+  constructor(nodes: readonly GraphNode[]) {
+    this.nodes = nodes;
+    this.byName = new Map(nodes.map((n) => [n.name, n]));
+    const lists: number[][] = nodes.map(() => []);
+    for (const n of nodes) for (const d of n.uniqueDepIds) lists[d]!.push(n.id);
+    this.dependents = lists.map((l) => Int32Array.from(l));
+  }
+
+  get(name: string): GraphNode | undefined {
+    return this.byName.get(name);
+  }
+}
+
+interface Candidate {
+  readonly name: string;
+  readonly value: Function;
+  readonly module: string;
+}
+
+/**
+ * Builds the graph from modules and config.
+ *
+ * @throws {GraphBuildError} for unreadable parameters, a node defined in two modules, a reserved name
+ * @throws {CycleError} when the dependencies form a cycle
+ */
+export function buildGraph(modules: readonly ModuleSource[], options: GraphOptions = {}): Graph {
+  const candidates = new Map<string, Candidate>();
+  for (const mod of modules) {
+    for (const name of Object.keys(mod.exports)) {
+      const value = mod.exports[name];
+      if (name.startsWith("_") || !isNodeFunction(value)) continue;
+      const previous = candidates.get(name);
+      if (previous && !options.allowModuleOverrides) {
+        throw new GraphBuildError(
+          `Cannot build the graph: node "${name}" is defined in two modules, "${previous.module}" and "${mod.name}"; rename one, or call allowModuleOverrides() on the Builder to let the later module win`,
+          { node: name },
+        );
+      }
+      candidates.set(name, { name, value, module: mod.name });
+    }
+  }
+  const config = options.config ?? {};
+  for (const key of Object.keys(config)) candidates.delete(key); // config shadows functions
+
+  const nodes: MutableNode[] = [];
+  const ids = new Map<string, number>();
+  const add = (n: Omit<MutableNode, "id">): MutableNode => {
+    const node = { ...n, id: nodes.length } as MutableNode;
+    nodes.push(node);
+    ids.set(n.name, node.id);
+    return node;
+  };
+  for (const key of Object.keys(config)) {
+    add(leaf(key, "config", config[key]));
+  }
+  for (const c of candidates.values()) {
+    if (c.name === SIGNAL_PARAM) {
+      throw new GraphBuildError(`Cannot build the graph: "${SIGNAL_PARAM}" is reserved for the AbortSignal parameter; rename the node`, { node: c.name });
+    }
+    const meta = nodeMeta(c.value);
+    const fn = meta?.fn ?? c.value;
+    const opts = meta?.options ?? {};
+    const spec = readNodeParams(c.name, fn, opts);
+    if (opts.worker) {
+      throw new GraphBuildError(`Cannot build the graph: node "${c.name}" asks for a worker, and worker nodes are not available in this version; remove { worker: true } to run it in-process`, { node: c.name });
+    }
+    add({
+      name: c.name, kind: "function", fn, style: spec.style, deps: spec.deps, signalIndex: spec.signalIndex,
+      options: opts, tags: { ...opts.tags, module: c.module }, module: c.module, value: undefined,
+      depIds: EMPTY, uniqueDepIds: EMPTY,
+    });
+  }
+  // Resolve dependencies; a name nobody produces becomes an external input.
+  const functionCount = nodes.length;
+  for (let i = 0; i < functionCount; i++) {
+    const n = nodes[i]!;
+    if (n.kind !== "function") continue;
+    const depIds = new Int32Array(n.deps.length);
+    n.deps.forEach((d, j) => {
+      depIds[j] = ids.get(d.name) ?? add(leaf(d.name, "input", undefined)).id;
+    });
+    n.depIds = depIds;
+    n.uniqueDepIds = Int32Array.from(new Set(depIds));
+  }
+  const graph = new Graph(nodes);
+  checkAcyclic(graph);
+  return graph;
+}
+
+type MutableNode = { -readonly [K in keyof GraphNode]: GraphNode[K] };
+
+const EMPTY = new Int32Array(0);
+
+function leaf(name: string, kind: NodeKind, value: unknown): Omit<MutableNode, "id"> {
+  return {
+    name, kind, fn: undefined, style: "positional", deps: [], depIds: EMPTY, uniqueDepIds: EMPTY,
+    signalIndex: -1, options: {}, tags: {}, module: "", value,
+  };
+}
+
+/** Functions are nodes; classes are not (their `typeof` is also "function"). */
+function isNodeFunction(value: unknown): value is Function {
+  if (typeof value !== "function") return false;
+  if (nodeMeta(value)) return true;
+  return !Function.prototype.toString.call(value).startsWith("class");
+}
+
+function readNodeParams(name: string, fn: Function, opts: NodeOptions) {
+  if (opts.deps) {
+    return { style: "positional" as const, deps: opts.deps.map((d) => ({ name: d, optional: false })), signalIndex: -1 };
+  }
+  try {
+    return readParams(fn);
+  } catch (e) {
+    if (!(e instanceof ParamReadError)) throw e;
+    throw new GraphBuildError(
+      `Cannot read the parameters of node "${name}": ${e.message}; declare them explicitly with node(fn, { deps: ["a", "b"] })`,
+      { node: name, cause: e },
+    );
+  }
+}
+
+/** Iterative three-colour DFS; reports the first cycle found as a path. */
+function checkAcyclic(graph: Graph): void {
+  const n = graph.nodes.length;
+  const state = new Uint8Array(n); // 0 new, 1 on stack, 2 done
+  const next = new Int32Array(n); // index of the next dependency to visit
+  const stack: number[] = [];
+  for (let root = 0; root < n; root++) {
+    if (state[root] !== 0) continue;
+    stack.push(root);
+    state[root] = 1;
+    while (stack.length > 0) {
+      const id = stack[stack.length - 1]!;
+      const deps = graph.nodes[id]!.uniqueDepIds;
+      if (next[id]! < deps.length) {
+        const d = deps[next[id]!]!;
+        next[id] = next[id]! + 1;
+        if (state[d] === 0) {
+          state[d] = 1;
+          stack.push(d);
+        } else if (state[d] === 1) {
+          // Stack holds consumer -> dependency; show the cycle in data-flow order.
+          const cycle = stack.slice(stack.indexOf(d)).map((i) => graph.nodes[i]!.name);
+          cycle.push(graph.nodes[d]!.name);
+          throw new CycleError(cycle.reverse());
+        }
+      } else {
+        state[id] = 2;
+        stack.pop();
+      }
+    }
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Lifecycle hooks: the one extension seam of a run. They are called in
+ * Hamilton's order — graph start, then for each node its start and its end
+ * (ok or failed), then graph end with success or the error. With no hooks
+ * registered the engine skips all of this work.
+ *
+ * @module
+ */
+import type { Tags } from "./node.ts";
+
+/** Passed to {@link Hook.beforeGraph}. */
+export interface GraphStartEvent {
+  readonly runId: string;
+  readonly outputs: readonly string[];
+  /** Names of the function nodes this run will compute. */
+  readonly nodes: readonly string[];
+  readonly inputs: Readonly<Record<string, unknown>>;
+  readonly overrides: Readonly<Record<string, unknown>>;
+  readonly config: Readonly<Record<string, unknown>>;
+  /** Epoch milliseconds. */
+  readonly start: number;
+}
+
+/** Passed to {@link Hook.afterGraph}. */
+export interface GraphEndEvent {
+  readonly runId: string;
+  readonly outputs: readonly string[];
+  readonly success: boolean;
+  readonly results?: Readonly<Record<string, unknown>>;
+  readonly error?: unknown;
+  readonly start: number;
+  /** Milliseconds. */
+  readonly duration: number;
+}
+
+/** Passed to {@link Hook.beforeNode}. */
+export interface NodeStartEvent {
+  readonly runId: string;
+  readonly node: string;
+  readonly tags: Tags;
+  /** The values the node receives, by parameter name. */
+  readonly inputs: Readonly<Record<string, unknown>>;
+  /** Epoch milliseconds. */
+  readonly start: number;
+}
+
+/** Passed to {@link Hook.afterNode}. */
+export interface NodeEndEvent extends NodeStartEvent {
+  readonly success: boolean;
+  readonly result?: unknown;
+  readonly error?: unknown;
+  /** Milliseconds. */
+  readonly duration: number;
+}
+
+/**
+ * A lifecycle hook. Every method is optional and synchronous; an exception
+ * thrown by a hook fails the run.
+ *
+ * @example
+ * ```ts
+ * const timings: Hook = {
+ *   afterNode: (e) => console.log(`${e.node}: ${e.duration.toFixed(1)} ms`),
+ * };
+ * const dr = await new Builder().withModules(flow).withHooks(timings).build();
+ * ```
+ */
+export interface Hook {
+  beforeGraph?(event: GraphStartEvent): void;
+  beforeNode?(event: NodeStartEvent): void;
+  afterNode?(event: NodeEndEvent): void;
+  afterGraph?(event: GraphEndEvent): void;
+}
+
+/** A clock for hook timestamps; a port so tests can inject one. */
+export interface Clock {
+  /** Epoch milliseconds, sub-millisecond where the platform allows. */
+  now(): number;
+}
+
+/** The default clock: `performance.timeOrigin + performance.now()` (web standard, every runtime has it). */
+export const systemClock: Clock = {
+  now: () => performance.timeOrigin + performance.now(),
+};

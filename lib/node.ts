@@ -1,0 +1,106 @@
+/**
+ * `node(fn, options)`: attaches weft metadata to a node function without
+ * changing how it is called or typed.
+ *
+ * @module
+ */
+import type { Schedule } from "effect";
+
+/** Tag values, as in Hamilton: a string or a list of strings. */
+export type TagValue = string | readonly string[];
+
+/** Node tags: free-form metadata used for filtering and grouping. */
+export type Tags = Readonly<Record<string, TagValue>>;
+
+/** How a node takes part in the cache (see the cache docs). */
+export type CacheBehavior = "default" | "recompute" | "disable" | "ignore";
+
+/** Retry policy of a node: a number of retries, retries with exponential backoff, or any Effect schedule. */
+export type RetryPolicy =
+  | number
+  | { readonly times: number; readonly delay?: number; readonly factor?: number }
+  | Schedule.Schedule<unknown, unknown>;
+
+/** Options of {@link node}. All are metadata; none changes what the function computes. */
+export interface NodeOptions {
+  /** Dependencies, in positional-parameter order: the explicit form for functions whose parameters cannot be read. */
+  readonly deps?: readonly string[];
+  /** Run this node on a Worker thread. */
+  readonly worker?: boolean;
+  /** Free-form metadata. */
+  readonly tags?: Tags;
+  /** Cache behaviour of this node. */
+  readonly cache?: CacheBehavior;
+  /** Manual code version: replaces the hash of the function's source in cache keys. */
+  readonly version?: string;
+  /** Fail the node with a `TimeoutError` after this many milliseconds; its AbortSignal fires. */
+  readonly timeout?: number;
+  /** Retry a failing node: a retry count, `{ times, delay, factor }` (exponential backoff, ms) or an Effect `Schedule`. */
+  readonly retry?: RetryPolicy;
+}
+
+/** Where weft keeps a node's metadata on the function `node()` returns. */
+export const NODE_META: unique symbol = Symbol.for("weft.node");
+
+/** Metadata carried by a function that went through {@link node}. */
+export interface NodeMeta {
+  /** The user's function, called by the engine directly. */
+  readonly fn: Function;
+  readonly options: NodeOptions;
+}
+
+/**
+ * Marks `fn` as a node with options. Returns a function that calls `fn`, so
+ * the node stays callable (and unit-testable) as before, with the same type.
+ *
+ * @example
+ * ```ts
+ * import { node } from "weft";
+ * export const page = node(async (url: string) => (await fetch(url)).text(), { timeout: 5_000, retry: 2 });
+ * export const sum = node((...xs: number[]) => xs.reduce((a, b) => a + b, 0), { deps: ["a", "b"] });
+ * ```
+ */
+export function node<F extends (...args: any[]) => unknown>(fn: F, options: NodeOptions = {}): F {
+  if (typeof fn !== "function") {
+    throw new TypeError(`node() expects a function as its first argument, got ${typeof fn}`);
+  }
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`node() expects an options object as its second argument, got ${options === null ? "null" : typeof options}`);
+  }
+  checkOptions(options);
+  const inner = nodeMeta(fn);
+  const meta: NodeMeta = inner
+    ? { fn: inner.fn, options: { ...inner.options, ...options, tags: { ...inner.options.tags, ...options.tags } } }
+    : { fn, options };
+  const wrapped = function (this: unknown, ...args: unknown[]) {
+    return meta.fn.apply(this, args);
+  };
+  Object.defineProperty(wrapped, "name", { value: fn.name });
+  Object.defineProperty(wrapped, NODE_META, { value: meta });
+  return wrapped as unknown as F;
+}
+
+/** The metadata `node()` attached to `value`, if any. */
+export function nodeMeta(value: unknown): NodeMeta | undefined {
+  return typeof value === "function" ? (value as { [NODE_META]?: NodeMeta })[NODE_META] : undefined;
+}
+
+const CACHE_BEHAVIORS: readonly string[] = ["default", "recompute", "disable", "ignore"];
+
+function checkOptions(o: NodeOptions): void {
+  if (o.deps !== undefined && (!Array.isArray(o.deps) || o.deps.some((d) => typeof d !== "string" || d === ""))) {
+    throw new TypeError("node() option \"deps\" must be an array of non-empty strings");
+  }
+  if (o.timeout !== undefined && (typeof o.timeout !== "number" || !(o.timeout > 0))) {
+    throw new RangeError(`node() option "timeout" must be a positive number of milliseconds, got ${String(o.timeout)}`);
+  }
+  if (typeof o.retry === "number" && !(Number.isInteger(o.retry) && o.retry >= 0)) {
+    throw new RangeError(`node() option "retry" must be a non-negative integer, got ${o.retry}`);
+  }
+  if (o.cache !== undefined && !CACHE_BEHAVIORS.includes(o.cache)) {
+    throw new TypeError(`node() option "cache" must be one of ${CACHE_BEHAVIORS.map((b) => `"${b}"`).join(", ")}, got "${String(o.cache)}"`);
+  }
+  if (o.tags !== undefined && (typeof o.tags !== "object" || o.tags === null)) {
+    throw new TypeError("node() option \"tags\" must be an object of string or string-array values");
+  }
+}

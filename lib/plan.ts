@@ -1,0 +1,220 @@
+/**
+ * An execution plan: which nodes a call to `execute` needs, which values it
+ * starts with, and the counters the engine schedules and releases with.
+ *
+ * @module
+ */
+import { closest, distance } from "fastest-levenshtein";
+import { InputConflictError, MissingInputError, UnknownNodeError, type MissingInput } from "./errors.ts";
+import type { Graph } from "./graph.ts";
+
+type Values = Readonly<Record<string, unknown>>;
+
+/** The per-call view of the graph that the engine runs. */
+export interface Plan {
+  readonly graph: Graph;
+  readonly outputs: readonly string[];
+  /** Function nodes to run, in discovery order. */
+  readonly toRun: Int32Array;
+  /** 1 for every node whose value the run starts with or computes. */
+  readonly inPlan: Uint8Array;
+  /** 1 for function nodes whose value is given (override) rather than computed. */
+  readonly provided: Uint8Array;
+  /** Unfinished dependencies of each node to run (mutated by the engine). */
+  readonly pending: Int32Array;
+  /** Consumers (plus one per request as an output) still to read each value (mutated by the engine). */
+  readonly refs: Int32Array;
+  /** Values by node id: given values at the start, computed values as they arrive. */
+  readonly values: unknown[];
+  /** Requested names that are not in the graph but were given in inputs or overrides. */
+  readonly extra: ReadonlyMap<string, unknown>;
+}
+
+/** What a call gives: requested outputs, inputs and overrides. */
+export interface PlanRequest {
+  readonly outputs: readonly string[];
+  readonly inputs: Values;
+  readonly overrides: Values;
+}
+
+/** The part of a plan that depends only on the names in a request, not on its values: reusable across calls. */
+interface PlanTemplate {
+  readonly toRun: Int32Array;
+  readonly inPlan: Uint8Array;
+  readonly provided: Uint8Array;
+  readonly pending: Int32Array;
+  readonly refs: Int32Array;
+  /** Ids whose starting value comes from overrides (0), config (1) or inputs (2). */
+  readonly leaves: Int32Array;
+  readonly leafSources: Uint8Array;
+  /** Requested names outside the graph, and where their value comes from (0 overrides, 2 inputs). */
+  readonly extra: readonly (readonly [string, number])[];
+}
+
+/**
+ * Plans calls and remembers the plan of each distinct request shape (outputs,
+ * input names, override names), so repeated calls skip the graph walk.
+ */
+export class Planner {
+  readonly #graph: Graph;
+  readonly #templates = new Map<string, PlanTemplate>();
+
+  constructor(graph: Graph) {
+    this.#graph = graph;
+  }
+
+  /**
+   * Plans a call: walks upstream from the outputs (stopping at overrides, inputs
+   * and config), and reports every missing input at once.
+   *
+   * @throws {UnknownNodeError} for a requested name the graph and the call do not know
+   * @throws {InputConflictError} for a name given both in config and inputs, or an input naming a function node
+   * @throws {MissingInputError} listing every missing input with the nodes that need it
+   */
+  plan(request: PlanRequest): Plan {
+    const key = `${request.outputs.join("\0")}\u0001${Object.keys(request.inputs).sort().join("\0")}\u0001${Object.keys(request.overrides).sort().join("\0")}`;
+    let t = this.#templates.get(key);
+    if (t === undefined) {
+      t = makeTemplate(this.#graph, request);
+      if (this.#templates.size >= MAX_TEMPLATES) this.#templates.delete(this.#templates.keys().next().value!);
+      this.#templates.set(key, t);
+    }
+    const graph = this.#graph;
+    const values: unknown[] = new Array(graph.nodes.length);
+    const sources = [request.overrides, undefined, request.inputs];
+    for (let i = 0; i < t.leaves.length; i++) {
+      const id = t.leaves[i]!;
+      const node = graph.nodes[id]!;
+      const src = sources[t.leafSources[i]!];
+      values[id] = src === undefined ? node.value : src[node.name];
+    }
+    const extra = new Map<string, unknown>();
+    for (const [name, src] of t.extra) extra.set(name, sources[src]![name]);
+    return {
+      graph, outputs: request.outputs, toRun: t.toRun, inPlan: t.inPlan, provided: t.provided,
+      pending: t.pending.slice(), refs: t.refs.slice(), values, extra,
+    };
+  }
+}
+
+const MAX_TEMPLATES = 256;
+
+function makeTemplate(graph: Graph, request: PlanRequest): PlanTemplate {
+  const { outputs, inputs, overrides } = request;
+  const nodes = graph.nodes;
+  const n = nodes.length;
+  for (const key of Object.keys(inputs)) {
+    const node = graph.byName.get(key);
+    if (node?.kind === "config") {
+      throw new InputConflictError(key, `Cannot execute: "${key}" is given both in config and in inputs; pass it in one place only`);
+    }
+    if (node?.kind === "function" && !(key in overrides)) {
+      throw new InputConflictError(key, `Cannot execute: input "${key}" names a node computed by a function; pass it in overrides to replace that node`);
+    }
+  }
+  const extra: [string, number][] = [];
+  const stack: number[] = [];
+  const inPlan = new Uint8Array(n);
+  const refs = new Int32Array(n);
+  for (const name of outputs) {
+    const node = graph.byName.get(name);
+    if (node) {
+      refs[node.id] = refs[node.id]! + 1;
+      if (!inPlan[node.id]) {
+        inPlan[node.id] = 1;
+        stack.push(node.id);
+      }
+    } else if (name in overrides) extra.push([name, 0]);
+    else if (name in inputs) extra.push([name, 2]);
+    else throw new UnknownNodeError(name, suggest(name, graph));
+  }
+
+  const provided = new Uint8Array(n);
+  const leaves: number[] = [];
+  const leafSources: number[] = [];
+  const toRun: number[] = [];
+  let missing: Map<number, string[]> | undefined;
+  const addMissing = (id: number, consumer: string | undefined) => {
+    missing ??= new Map();
+    let list = missing.get(id);
+    if (!list) missing.set(id, (list = []));
+    if (consumer !== undefined) list.push(consumer);
+  };
+  for (const name of outputs) {
+    const node = graph.byName.get(name);
+    if (node?.kind === "input" && !(name in inputs) && !(name in overrides)) addMissing(node.id, undefined);
+  }
+
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    const node = nodes[id]!;
+    if (node.name in overrides) {
+      leaves.push(id);
+      leafSources.push(0);
+      provided[id] = 1;
+      continue;
+    }
+    if (node.kind === "config") {
+      leaves.push(id);
+      leafSources.push(1);
+      continue;
+    }
+    if (node.kind === "input") {
+      if (node.name in inputs) {
+        leaves.push(id);
+        leafSources.push(2);
+      }
+      continue;
+    }
+    toRun.push(id);
+    const deps = node.deps;
+    const depIds = node.depIds;
+    for (let j = 0; j < depIds.length; j++) {
+      const d = depIds[j]!;
+      const dep = nodes[d]!;
+      if (dep.kind === "input" && !(dep.name in inputs) && !(dep.name in overrides)) {
+        // An optional parameter with no value falls back to its default.
+        if (!deps[j]!.optional) addMissing(d, node.name);
+        continue;
+      }
+      if (!inPlan[d]) {
+        inPlan[d] = 1;
+        stack.push(d);
+      }
+    }
+  }
+  if (missing) {
+    const list: MissingInput[] = [];
+    for (const [id, neededBy] of missing) {
+      list.push({ input: nodes[id]!.name, neededBy: [...new Set(neededBy)] });
+    }
+    throw new MissingInputError(list);
+  }
+
+  const pending = new Int32Array(n);
+  for (const id of toRun) {
+    const uniq = nodes[id]!.uniqueDepIds;
+    let count = 0;
+    for (let j = 0; j < uniq.length; j++) {
+      const d = uniq[j]!;
+      if (!inPlan[d]) continue; // optional input left to its default
+      refs[d] = refs[d]! + 1;
+      if (nodes[d]!.kind === "function" && !provided[d]) count++;
+    }
+    pending[id] = count;
+  }
+  return {
+    toRun: Int32Array.from(toRun), inPlan, provided, pending, refs,
+    leaves: Int32Array.from(leaves), leafSources: Uint8Array.from(leafSources), extra,
+  };
+}
+
+/** The closest known name, when it is close enough to be a likely typo. */
+export function suggest(name: string, graph: Graph): string | undefined {
+  const names = [...graph.byName.keys()];
+  if (names.length === 0) return undefined;
+  const best = closest(name, names);
+  const limit = Math.max(2, Math.floor(name.length / 3));
+  return distance(name, best) <= limit || best.toLowerCase() === name.toLowerCase() ? best : undefined;
+}
+

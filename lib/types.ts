@@ -1,0 +1,66 @@
+/**
+ * Type-level view of a flow: which nodes the modules define, what each
+ * produces, and the check that every destructured edge is well typed.
+ *
+ * @module
+ */
+import type { Effect } from "effect";
+
+/** Any node function. */
+export type NodeFn = (...args: any[]) => unknown;
+
+/** What a node produces, once awaited: the success type of an Effect, or the awaited value. */
+export type NodeValue<R> = R extends Effect.Effect<infer A, any, any> ? A : Awaited<R>;
+
+/** A module passed with a name of its own, for messages and the `module` tag. */
+export interface NamedModule<E extends object = object> {
+  readonly name: string;
+  readonly exports: E;
+}
+
+/** The exports of a module argument. */
+type ExportsOf<M> = M extends NamedModule<infer E> ? E : M;
+
+/** The node functions a module exports: exported functions whose names do not start with `_`. */
+export type NodeFunctionsOf<M> = {
+  [K in keyof ExportsOf<M> as K extends `_${string}` ? never : K extends string ? ExportsOf<M>[K] extends NodeFn ? K : never : never]:
+    ExportsOf<M>[K];
+};
+
+/** Node functions of several modules. */
+export type NodeFunctionsOfAll<M extends readonly unknown[]> = M extends readonly [infer H, ...infer T]
+  ? NodeFunctionsOf<H> & NodeFunctionsOfAll<T>
+  : {};
+
+/** Name -> produced type, for functions `F` and config `C` (config shadows functions). */
+export type NodeTypes<F, C> = Flatten<{ [K in Exclude<keyof F, keyof C>]: F[K] extends NodeFn ? NodeValue<ReturnType<F[K]>> : never } & C>;
+
+type Flatten<T> = { [K in keyof T]: T[K] } & {};
+
+/** The object parameter of a destructured node function, or never for the positional form. */
+type ObjectParam<F> = F extends (arg: infer P, ...rest: infer R) => unknown
+  ? R extends [] ? P extends readonly unknown[] | NodeFn | string | number | boolean | bigint | symbol | null | undefined ? never : P : never
+  : never;
+
+/** One ill-typed edge: `node` declares `param` as `expected`, but the producer returns `got`. */
+export interface EdgeTypeMismatch<Node extends string, Param extends string, Expected, Got> {
+  readonly node: Node;
+  readonly param: Param;
+  readonly expected: Expected;
+  readonly got: Got;
+}
+
+/** Every ill-typed destructured edge of the flow, as a union (never when all edges are fine). */
+export type EdgeErrors<F, N> = {
+  [K in keyof F & string]: ObjectParam<F[K]> extends infer P
+    ? [P] extends [never] ? never
+    : {
+      [Q in keyof P & keyof N & string]: [N[Q]] extends [P[Q]] ? never : EdgeTypeMismatch<K, Q, P[Q], N[Q]>;
+    }[keyof P & keyof N & string]
+    : never;
+}[keyof F & string];
+
+/** The result of `execute`: exactly the requested keys with their types. */
+export type ExecuteResult<N, I, O extends string> = {
+  [K in O]: K extends keyof N ? N[K] : K extends keyof I ? I[K] : unknown;
+};
