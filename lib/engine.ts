@@ -45,6 +45,7 @@ export function runPlan(plan: Plan, ctx: RunContext): Effect.Effect<Record<strin
       const ready: number[] = [];
       for (const id of plan.toRun) if (pending[id] === 0) ready.push(id);
       let remaining = plan.toRun.length;
+      // A node's failure (id >= 0) or a hook's exception (id -1), seen by a completion callback.
       let failure: { readonly id: number; readonly cause: unknown } | undefined;
       let ended = false;
 
@@ -69,9 +70,13 @@ export function runPlan(plan: Plan, ctx: RunContext): Effect.Effect<Record<strin
       });
       const settled: Settle = (id, ok, value, start, args) => {
         if (ended || failure !== undefined) return;
-        if (hooks) afterNode(hooks, ctx, nodes[id]!, args, start, ok, value);
-        if (ok) finish(id, value);
-        else failure = { id, cause: value };
+        try {
+          if (hooks) afterNode(hooks, ctx, nodes[id]!, args, start, ok, value);
+          if (ok) finish(id, value);
+          else failure = { id, cause: value };
+        } catch (e) {
+          failure = { id: -1, cause: e };
+        }
         if (wake !== undefined && (failure !== undefined || ready.length > 0 || remaining === 0)) {
           const w = wake;
           wake = undefined;
@@ -122,7 +127,11 @@ export function runPlan(plan: Plan, ctx: RunContext): Effect.Effect<Record<strin
         }
         if (remaining === 0) break;
         yield* idle;
-        if (failure !== undefined) return yield* fail(failure.id, failure.cause);
+        if (failure !== undefined) {
+          if (failure.id >= 0) return yield* fail(failure.id, failure.cause);
+          ended = true;
+          return yield* Effect.die(failure.cause);
+        }
       }
       ended = true;
 

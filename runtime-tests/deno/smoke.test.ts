@@ -1,0 +1,45 @@
+/** Deno smoke suite: the library, typed, on Deno. Run with `deno test runtime-tests/deno/`. */
+import { Effect } from "effect";
+import { Builder, isWeftError, MissingInputError, node, NodeExecutionError } from "../../mod.ts";
+
+function assertEquals(actual: unknown, expected: unknown): void {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  if (a !== e) throw new Error(`expected ${e}, got ${a}`);
+}
+
+const flow = {
+  rows: (count: number) => Array.from({ length: count }, (_, i) => i + 1),
+  doubled: async (rows: number[]) => rows.map((r) => r * 2),
+  total: ({ doubled, offset = 0 }: { doubled: number[]; offset?: number }) => doubled.reduce((a, b) => a + b, 0) + offset,
+  viaEffect: (total: number) => Effect.succeed(total * 10),
+};
+
+Deno.test("execute() mixes sync, async and Effect nodes on Deno", async () => {
+  const dr = await new Builder().withModules(flow).build();
+  const r = await dr.execute(["total", "viaEffect"], { inputs: { count: 3 } });
+  assertEquals(r, { total: 12, viaEffect: 120 });
+});
+
+Deno.test("execute() reports missing inputs on Deno", async () => {
+  const dr = await new Builder().withModules(flow).build();
+  const error = await dr.execute(["total"]).catch((e) => e);
+  if (!(error instanceof MissingInputError) || !isWeftError(error, "missing-input")) throw new Error(`wrong error ${error}`);
+  assertEquals(error.missing, [{ input: "count", neededBy: ["rows"] }]);
+});
+
+Deno.test("execute() fails fast and fires the sibling's signal on Deno", async () => {
+  let fired = false;
+  const dr = await new Builder().withModules({
+    waits: (abortSignal: AbortSignal) =>
+      new Promise<number>((resolve) => abortSignal.addEventListener("abort", () => ((fired = true), resolve(1)))),
+    bad: node(async () => {
+      await new Promise((r) => setTimeout(r, 1));
+      throw new Error("bad");
+    }, { timeout: 1000 }),
+    out: (waits: number, bad: number) => waits + bad,
+  }).build();
+  const error = await dr.execute(["out"]).catch((e) => e);
+  if (!(error instanceof NodeExecutionError)) throw new Error(`wrong error ${error}`);
+  assertEquals([error.node, error.path, fired], ["bad", ["out", "bad"], true]);
+});

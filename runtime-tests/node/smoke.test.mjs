@@ -1,0 +1,25 @@
+// Node smoke suite: the built package (dist/) on Node. Run `npm run build` first.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { Builder, MissingInputError, NodeExecutionError } from "../../dist/mod.js";
+
+const flow = {
+  rows: (count) => Array.from({ length: count }, (_, i) => i + 1),
+  doubled: async (rows) => rows.map((r) => r * 2),
+  total: ({ doubled, offset = 0 }) => doubled.reduce((a, b) => a + b, 0) + offset,
+};
+
+test("execute() runs a mixed flow from dist/ on Node", async () => {
+  const dr = await new Builder().withModules(flow).build();
+  assert.deepEqual(await dr.execute(["total"], { inputs: { count: 3, offset: 1 } }), { total: 13 });
+});
+
+test("execute() reports missing inputs on Node", async () => {
+  const dr = await new Builder().withModules(flow).build();
+  await assert.rejects(dr.execute(["total"]), MissingInputError);
+});
+
+test("execute() wraps a node failure on Node", async () => {
+  const dr = await new Builder().withModules({ bad: () => { throw new Error("no"); } }).build();
+  await assert.rejects(dr.execute(["bad"]), (e) => e instanceof NodeExecutionError && e.node === "bad");
+});

@@ -1,0 +1,51 @@
+/**
+ * `npm test`: every check the project has, in order, stopping at the first
+ * failure, then one summary line with the test counts of all runners.
+ *
+ *   bun scripts/test.ts            # everything
+ *   bun scripts/test.ts bun deno   # only the named steps
+ */
+export {};
+
+const steps: { name: string; cmd: string[]; counts?: (out: string) => [number, number] }[] = [
+  { name: "bun", cmd: ["bun", "test"], counts: (o) => [num(o, /^\s*(\d+) pass$/m), num(o, /^\s*(\d+) fail$/m)] },
+  { name: "types", cmd: ["tsc", "-p", "."] },
+  { name: "deno-check", cmd: ["deno", "check", "mod.ts", "examples/"] },
+  { name: "deno", cmd: ["deno", "test", "runtime-tests/deno/"], counts: (o) => [num(o, /(\d+) passed/), num(o, /(\d+) failed/)] },
+  { name: "build", cmd: ["tsc", "-p", "tsconfig.build.json"] },
+  { name: "node", cmd: ["node", "--test", "runtime-tests/node/"], counts: (o) => [num(o, /^# pass (\d+)$/m), num(o, /^# fail (\d+)$/m)] },
+  { name: "layers", cmd: ["bun", "scripts/check-layers.ts"] },
+];
+
+function num(out: string, re: RegExp): number {
+  // Strip ANSI colours before matching.
+  const m = out.replace(/\x1b\[[0-9;]*m/g, "").match(re);
+  return m ? Number(m[1]) : 0;
+}
+
+const only = new Set(process.argv.slice(2));
+let passed = 0;
+let failed = 0;
+for (const step of steps) {
+  if (only.size > 0 && !only.has(step.name)) continue;
+  console.log(`\n== ${step.name}: ${step.cmd.join(" ")}`);
+  const proc = Bun.spawn(step.cmd, { stdout: "pipe", stderr: "pipe", env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" } });
+  const [out, err] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  process.stdout.write(out);
+  process.stderr.write(err);
+  if (step.counts) {
+    const [p, f] = step.counts(out + err);
+    passed += p;
+    failed += f;
+  }
+  if (proc.exitCode !== 0) {
+    console.log(`\n== ${step.name} failed (exit ${proc.exitCode})`);
+    console.log(`weft: ${passed} passed, ${Math.max(failed, 1)} failed`);
+    process.exit(1);
+  }
+}
+console.log(`weft: ${passed} passed, ${failed} failed`);

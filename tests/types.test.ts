@@ -1,0 +1,72 @@
+/**
+ * Type tests: `tsc --noEmit` (part of `npm test`) fails if a `@ts-expect-error`
+ * line stops being an error, so these prove what the compiler rejects.
+ */
+import { describe, expect, test } from "bun:test";
+import { Effect } from "effect";
+import { Builder, node } from "../mod.ts";
+import * as flow from "./fixtures/flow.ts";
+
+describe("types", () => {
+  test("execute() returns exactly the requested keys with their awaited types", async () => {
+    const dr = await new Builder().withModules(flow).build();
+    const r = await dr.execute(["total", "doubled"], { inputs: { count: 2 } });
+    const total: number = r.total;
+    const doubled: number[] = r.doubled; // Promise<number[]> awaited
+    // @ts-expect-error: "rows" was not requested
+    r.rows;
+    expect([total, doubled]).toEqual([6, [2, 4]]);
+  });
+
+  test("an unknown output is a compile error (and a runtime UnknownNodeError)", async () => {
+    const dr = await new Builder().withModules(flow).build();
+    // @ts-expect-error: "totl" is not a node of the flow
+    const pending = dr.execute(["totl"], { inputs: { count: 1 } });
+    await expect(pending).rejects.toThrow('did you mean "total"?');
+  });
+
+  test("an input given in the call can be requested as an output, with its type", async () => {
+    const dr = await new Builder().withModules(flow).build();
+    const r = await dr.execute(["count"], { inputs: { count: 5 } });
+    const count: number = r.count;
+    expect(count).toBe(5);
+  });
+
+  test("an Effect node produces its success type; config values are typed outputs", async () => {
+    const dr = await new Builder()
+      .withModules({ answer: (base: number) => Effect.succeed(base + 1), wrapped: node(async () => "s") })
+      .withConfig({ base: 41 })
+      .build();
+    const r = await dr.execute(["answer", "base", "wrapped"]);
+    const answer: number = r.answer;
+    const base: number = r.base;
+    const wrapped: string = r.wrapped;
+    expect([answer, base, wrapped]).toEqual([42, 41, "s"]);
+  });
+
+  test("overrides are checked against the node's type", async () => {
+    const dr = await new Builder().withModules(flow).build();
+    // @ts-expect-error: "rows" produces number[], not a string
+    const pending = dr.execute(["total"], { overrides: { rows: "not rows" } });
+    await expect(pending).rejects.toThrow();
+  });
+
+  test("a destructured edge whose parameter type rejects the producer's type is a compile error", async () => {
+    const bad = { label: () => "text", next: ({ label }: { label: number }) => label + 1 };
+    // @ts-expect-error: "next" declares label: number, but "label" returns a string
+    await new Builder().withModules(bad).build();
+    const good = { label: () => 1, next: ({ label }: { label: number }) => label + 1 };
+    const dr = await new Builder().withModules(good).build();
+    expect(await dr.execute(["next"])).toEqual({ next: 2 });
+  });
+
+  test("an edge across two modules is checked too", async () => {
+    const producer = { label: async () => "text" };
+    const consumer = { shout: ({ label }: { label: string }) => label.toUpperCase() };
+    const wrong = { count: ({ label }: { label: number[] }) => label.length };
+    const dr = await new Builder().withModules(producer, consumer).build();
+    expect(await dr.execute(["shout"])).toEqual({ shout: "TEXT" });
+    // @ts-expect-error: "count" declares label: number[], but "label" resolves to a string
+    await new Builder().withModules(producer).withModules(wrong).build();
+  });
+});
