@@ -1,7 +1,7 @@
-// Node smoke suite: the built package (dist/) on Node. Run `npm run build` first.
+// Node smoke suite: the built package, imported by its name as a user would, on Node. Run `npm run build` first.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Builder, MissingInputError, NodeExecutionError } from "../../dist/mod.js";
+import { Builder, MissingInputError, NodeExecutionError } from "weft"; // the package itself: exports resolve to dist/mod.js on Node
 
 const flow = {
   rows: (count) => Array.from({ length: count }, (_, i) => i + 1),
