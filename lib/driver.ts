@@ -231,7 +231,7 @@ function toVariable(n: GraphNode): Variable {
     module: n.module,
     requiredDependencies: n.deps.filter((d) => !d.optional).map((d) => d.name),
     optionalDependencies: n.deps.filter((d) => d.optional).map((d) => ({ name: d.name, default: d.defaultSource })),
-    originatingFunction: n.fn,
+    originatingFunction: n.source,
   };
 }
 

@@ -47,7 +47,9 @@ export function runPlan(plan: Plan, ctx: RunContext): Effect.Effect<Record<strin
       let remaining = plan.toRun.length;
       // A node's failure (id >= 0) or a hook's exception (id -1), seen by a completion callback.
       let failure: { readonly id: number; readonly cause: unknown } | undefined;
+      // Set when the run is over, however it ended: late completions then change nothing.
       let ended = false;
+      yield* Effect.addFinalizer(() => Effect.sync(() => (ended = true)));
 
       const finish = (id: number, value: unknown): void => {
         values[id] = value;
@@ -84,7 +86,6 @@ export function runPlan(plan: Plan, ctx: RunContext): Effect.Effect<Record<strin
         }
       };
       const fail = (id: number, cause: unknown): Effect.Effect<never, NodeExecutionError> => {
-        ended = true;
         const error = new NodeExecutionError(nodes[id]!.name, pathToOutput(plan, id), cause);
         ctx.controller.abort(error);
         return Effect.fail(error);
@@ -129,11 +130,9 @@ export function runPlan(plan: Plan, ctx: RunContext): Effect.Effect<Record<strin
         yield* idle;
         if (failure !== undefined) {
           if (failure.id >= 0) return yield* fail(failure.id, failure.cause);
-          ended = true;
           return yield* Effect.die(failure.cause);
         }
       }
-      ended = true;
 
       const results: Record<string, unknown> = {};
       for (const name of plan.outputs) {

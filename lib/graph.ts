@@ -6,8 +6,9 @@
  * @module
  */
 import { CycleError, GraphBuildError } from "./errors.ts";
-import { nodeMeta, type NodeOptions, type Tags } from "./node.ts";
-import { ParamReadError, readParams, SIGNAL_PARAM, type CallStyle, type ParamDep } from "./params.ts";
+import type { NodeOptions, Tags } from "./node.ts";
+import { SIGNAL_PARAM, type CallStyle, type ParamDep } from "./params.ts";
+import { nodeSpecsOf, type NodeSpec } from "./spec.ts";
 
 /** A module as the graph sees it: a name for messages and tags, and its exports. */
 export interface ModuleSource {
@@ -40,6 +41,10 @@ export interface GraphNode {
   readonly module: string;
   /** Config value (config nodes). */
   readonly value: unknown;
+  /** The export that defines the node, "" for inputs and config. */
+  readonly exportName: string;
+  /** The user's function the node comes from (function nodes). */
+  readonly source: Function | undefined;
 }
 
 /** Options of {@link buildGraph}. */
@@ -69,12 +74,6 @@ export class Graph {
   }
 }
 
-interface Candidate {
-  readonly name: string;
-  readonly value: Function;
-  readonly module: string;
-}
-
 /**
  * Builds the graph from modules and config.
  *
@@ -82,22 +81,24 @@ interface Candidate {
  * @throws {CycleError} when the dependencies form a cycle
  */
 export function buildGraph(modules: readonly ModuleSource[], options: GraphOptions = {}): Graph {
-  const candidates = new Map<string, Candidate>();
+  const candidates = new Map<string, { readonly spec: NodeSpec; readonly module: string }>();
+  const config = options.config ?? {};
   for (const mod of modules) {
-    for (const name of Object.keys(mod.exports)) {
-      const value = mod.exports[name];
-      if (name.startsWith("_") || !isNodeFunction(value)) continue;
-      const previous = candidates.get(name);
-      if (previous && !options.allowModuleOverrides) {
-        throw new GraphBuildError(
-          `Cannot build the graph: node "${name}" is defined in two modules, "${previous.module}" and "${mod.name}"; rename one, or call allowModuleOverrides() on the Builder to let the later module win`,
-          { node: name },
-        );
+    for (const exportName of Object.keys(mod.exports)) {
+      for (const spec of nodeSpecsOf(exportName, mod.exports[exportName], { module: mod.name, config })) {
+        const previous = candidates.get(spec.name);
+        if (previous && !options.allowModuleOverrides) {
+          throw new GraphBuildError(
+            previous.module === mod.name
+              ? `Cannot build the graph: node "${spec.name}" is defined twice in module "${mod.name}", by exports "${previous.spec.exportName}" and "${exportName}"; rename one`
+              : `Cannot build the graph: node "${spec.name}" is defined in two modules, "${previous.module}" and "${mod.name}"; rename one, or call allowModuleOverrides() on the Builder to let the later module win`,
+            { node: spec.name },
+          );
+        }
+        candidates.set(spec.name, { spec, module: mod.name });
       }
-      candidates.set(name, { name, value, module: mod.name });
     }
   }
-  const config = options.config ?? {};
   for (const key of Object.keys(config)) candidates.delete(key); // config shadows functions
 
   const nodes: MutableNode[] = [];
@@ -111,21 +112,17 @@ export function buildGraph(modules: readonly ModuleSource[], options: GraphOptio
   for (const key of Object.keys(config)) {
     add(leaf(key, "config", config[key]));
   }
-  for (const c of candidates.values()) {
-    if (c.name === SIGNAL_PARAM) {
-      throw new GraphBuildError(`Cannot build the graph: "${SIGNAL_PARAM}" is reserved for the AbortSignal parameter; rename the node`, { node: c.name });
+  for (const { spec, module } of candidates.values()) {
+    if (spec.name === SIGNAL_PARAM) {
+      throw new GraphBuildError(`Cannot build the graph: "${SIGNAL_PARAM}" is reserved for the AbortSignal parameter; rename the node`, { node: spec.name });
     }
-    const meta = nodeMeta(c.value);
-    const fn = meta?.fn ?? c.value;
-    const opts = meta?.options ?? {};
-    const spec = readNodeParams(c.name, fn, opts);
-    if (opts.worker) {
-      throw new GraphBuildError(`Cannot build the graph: node "${c.name}" asks for a worker, and worker nodes are not available in this version; remove { worker: true } to run it in-process`, { node: c.name });
+    if (spec.options.worker) {
+      throw new GraphBuildError(`Cannot build the graph: node "${spec.name}" asks for a worker, and worker nodes are not available in this version; remove { worker: true } to run it in-process`, { node: spec.name });
     }
     add({
-      name: c.name, kind: "function", fn, style: spec.style, deps: spec.deps, signalIndex: spec.signalIndex,
-      options: opts, tags: { ...opts.tags, module: c.module }, module: c.module, value: undefined,
-      depIds: EMPTY, uniqueDepIds: EMPTY,
+      name: spec.name, kind: "function", fn: spec.fn, style: spec.style, deps: spec.deps, signalIndex: spec.signalIndex,
+      options: spec.options, tags: { ...spec.options.tags, module }, module, value: undefined,
+      exportName: spec.exportName, source: spec.source, depIds: EMPTY, uniqueDepIds: EMPTY,
     });
   }
   // Resolve dependencies; a name nobody produces becomes an external input.
@@ -152,30 +149,8 @@ const EMPTY = new Int32Array(0);
 function leaf(name: string, kind: NodeKind, value: unknown): Omit<MutableNode, "id"> {
   return {
     name, kind, fn: undefined, style: "positional", deps: [], depIds: EMPTY, uniqueDepIds: EMPTY,
-    signalIndex: -1, options: {}, tags: {}, module: "", value,
+    signalIndex: -1, options: {}, tags: {}, module: "", value, exportName: "", source: undefined,
   };
-}
-
-/** Functions are nodes; classes are not (their `typeof` is also "function"). */
-function isNodeFunction(value: unknown): value is Function {
-  if (typeof value !== "function") return false;
-  if (nodeMeta(value)) return true;
-  return !Function.prototype.toString.call(value).startsWith("class");
-}
-
-function readNodeParams(name: string, fn: Function, opts: NodeOptions) {
-  if (opts.deps) {
-    return { style: "positional" as const, deps: opts.deps.map((d) => ({ name: d, optional: false })), signalIndex: -1 };
-  }
-  try {
-    return readParams(fn);
-  } catch (e) {
-    if (!(e instanceof ParamReadError)) throw e;
-    throw new GraphBuildError(
-      `Cannot read the parameters of node "${name}": ${e.message}; declare them explicitly with node(fn, { deps: ["a", "b"] })`,
-      { node: name, cause: e },
-    );
-  }
 }
 
 /** Iterative three-colour DFS; reports the first cycle found as a path. */

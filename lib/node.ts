@@ -5,6 +5,7 @@
  * @module
  */
 import type { Schedule } from "effect";
+import type { ExpandContext, NodeSpec } from "./spec.ts";
 
 /** Tag values, as in Hamilton: a string or a list of strings. */
 export type TagValue = string | readonly string[];
@@ -42,11 +43,16 @@ export interface NodeOptions {
 /** Where weft keeps a node's metadata on the function `node()` returns. */
 export const NODE_META: unique symbol = Symbol.for("weft.node");
 
-/** Metadata carried by a function that went through {@link node}. */
+/** Metadata carried by a function that went through {@link node} or a modifier. */
 export interface NodeMeta {
   /** The user's function, called by the engine directly. */
   readonly fn: Function;
   readonly options: NodeOptions;
+  /**
+   * Set by graph-shaping modifiers: the node specs this export contributes
+   * (see `nodeSpecsOf` in spec.ts). Must be a pure function of its context.
+   */
+  readonly expand?: (ctx: ExpandContext) => readonly NodeSpec[];
 }
 
 /**
