@@ -11,10 +11,40 @@
  * const { total } = await dr.execute(["total"], { inputs: { n: 3 } });
  * ```
  *
+ * This file is also the composition root: the Builder it exports is the core
+ * Builder with the defaults of the runtime it runs on (the Platform, loaded
+ * lazily so that only this runtime's adapter is imported, and the Worker pool).
+ *
  * @module
  */
-export { Builder } from "./lib/builder.ts";
-export type { IllTypedEdges, ModuleArg } from "./lib/builder.ts";
+import { WorkerPoolExecutor } from "./executors/worker-pool.ts";
+import { Builder as CoreBuilder } from "./lib/builder.ts";
+import { loadPlatform } from "./runtime/current.ts";
+
+/**
+ * Builds a Driver from modules of node functions.
+ *
+ * @example
+ * ```ts
+ * import { Builder } from "weft";
+ * import * as flow from "./flow.ts";
+ * const dr = await new Builder().withModules(flow).withConfig({ region: "eu" }).build();
+ * ```
+ */
+export class Builder<F = {}, C = {}> extends CoreBuilder<F, C> {
+  constructor() {
+    super({ loadPlatform, workerPool: (factory, options) => new WorkerPoolExecutor(factory, options) });
+  }
+}
+
+export type { BuilderDefaults, IllTypedEdges, ModuleArg, WorkersOptions } from "./lib/builder.ts";
+export { InProcessExecutor } from "./executors/in-process.ts";
+export type { InProcessOptions } from "./executors/in-process.ts";
+export { WorkerPoolExecutor } from "./executors/worker-pool.ts";
+export type { WorkerPoolOptions } from "./executors/worker-pool.ts";
+export type { Executor, NodeLocator, NodeTask } from "./lib/ports/executor.ts";
+export type { Platform, PlatformLoader } from "./lib/ports/platform.ts";
+export type { WorkerFactory, WorkerHandle } from "./lib/ports/worker-factory.ts";
 export { Driver, matchesTags } from "./lib/driver.ts";
 export type { DriverSettings, ExecuteError, ExecuteOptions, TagFilter, Variable } from "./lib/driver.ts";
 export {
@@ -26,9 +56,11 @@ export {
   MissingInputError,
   NodeExecutionError,
   SerializationError,
+  MapReduceError,
   TimeoutError,
   UnknownNodeError,
   WeftError,
+  WorkerError,
 } from "./lib/errors.ts";
 export type { MissingInput, WeftErrorKind } from "./lib/errors.ts";
 export type { Graph, GraphNode, NodeKind } from "./lib/graph.ts";

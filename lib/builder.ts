@@ -4,7 +4,11 @@
  * @module
  */
 import { Driver } from "./driver.ts";
-import { buildGraph, type ModuleSource } from "./graph.ts";
+import { GraphBuildError } from "./errors.ts";
+import { buildGraph, type Graph, type ModuleSource } from "./graph.ts";
+import type { Executor } from "./ports/executor.ts";
+import type { Platform, PlatformLoader } from "./ports/platform.ts";
+import type { WorkerFactory } from "./ports/worker-factory.ts";
 import { systemClock, type Clock, type Hook } from "./hooks.ts";
 import type { EdgeErrors, NamedModule, NodeFunctionsOfAll, NodeTypes } from "./types.ts";
 
@@ -12,6 +16,20 @@ type Values = Readonly<Record<string, unknown>>;
 
 /** What `withModules` accepts: a module namespace (`import * as flow`), a plain object of functions, or `{ name, exports }`. */
 export type ModuleArg = object;
+
+/** Defaults the composition root (mod.ts) plugs into the core Builder. */
+export interface BuilderDefaults {
+  /** Loads the current runtime's Platform. */
+  readonly loadPlatform: PlatformLoader;
+  /** Makes the Worker pool used for worker nodes when no executor is given. */
+  readonly workerPool: (factory: WorkerFactory, options: { readonly size: number }) => Executor;
+}
+
+/** Options of {@link Builder.withWorkers}. */
+export interface WorkersOptions {
+  /** Number of worker threads; default: the available cores. */
+  readonly size?: number;
+}
 
 /** The message `build()` shows (as its `this` type) when a destructured edge is ill-typed. */
 export interface IllTypedEdges<E> {
@@ -35,6 +53,14 @@ export class Builder<F = {}, C = {}> {
   #concurrency: number | undefined;
   #allowOverrides = false;
   #clock: Clock = systemClock;
+  #workers: WorkersOptions | undefined;
+  #executor: Executor | undefined;
+  readonly #defaults: BuilderDefaults | undefined;
+
+  /** `defaults` come from the composition root; `new Builder()` from "weft" has them. */
+  constructor(defaults?: BuilderDefaults) {
+    this.#defaults = defaults;
+  }
 
   /**
    * Adds modules: every exported function whose name does not start with `_` becomes a node.
@@ -77,6 +103,28 @@ export class Builder<F = {}, C = {}> {
     return this;
   }
 
+  /**
+   * Runs worker nodes (`node(fn, { worker: true })`) on a pool of `size` worker
+   * threads (default: the available cores). Without this call a pool of the
+   * default size starts when the graph has worker nodes.
+   */
+  withWorkers(options: WorkersOptions = {}): this {
+    if (options.size !== undefined && (!Number.isInteger(options.size) || options.size < 1)) {
+      throw new RangeError(`withWorkers() option "size" must be a positive integer, got ${String(options.size)}`);
+    }
+    this.#workers = options;
+    return this;
+  }
+
+  /** Runs worker nodes on `executor` instead of the Worker pool (e.g. in-process, or distributed). */
+  withExecutor(executor: Executor): this {
+    if (typeof executor !== "object" || executor === null || typeof executor.submit !== "function") {
+      throw new TypeError("withExecutor() expects an Executor (an object with init, submit and dispose)");
+    }
+    this.#executor = executor;
+    return this;
+  }
+
   /** Lets a later module's node replace an earlier module's node of the same name, instead of failing. */
   allowModuleOverrides(): this {
     this.#allowOverrides = true;
@@ -99,12 +147,58 @@ export class Builder<F = {}, C = {}> {
   ): Promise<Driver<NodeTypes<F, C>>> {
     const self = this as unknown as Builder<F, C>;
     const graph = buildGraph(self.#modules, { config: self.#config, allowModuleOverrides: self.#allowOverrides });
+    const executor = await self.#startExecutor(graph);
     return new Driver(graph, {
       config: { ...self.#config },
       hooks: [...self.#hooks],
       concurrency: self.#concurrency,
       clock: self.#clock,
+      executor,
     });
+  }
+
+  /** The executor for worker nodes: the one given, or a Worker pool when the graph needs one. */
+  async #startExecutor(graph: Graph): Promise<Executor | undefined> {
+    const workerNodes = graph.nodes.filter((n) => n.options.worker);
+    if (workerNodes.length === 0 && this.#workers === undefined && this.#executor === undefined) return undefined;
+    await checkWorkerModules(graph, this.#modules);
+    let executor = this.#executor;
+    if (executor === undefined) {
+      if (this.#defaults === undefined) {
+        throw new GraphBuildError(`Cannot build the graph: worker node "${workerNodes[0]?.name}" needs an executor; pass one with withExecutor(), or use the Builder exported by "weft"`);
+      }
+      const platform: Platform = await this.#defaults.loadPlatform();
+      executor = this.#defaults.workerPool(platform.workers, { size: this.#workers?.size ?? platform.cpuCount() });
+    }
+    await executor.init();
+    return executor;
+  }
+}
+
+/**
+ * Worker nodes must be exports of the module a worker will import: checks
+ * that importing the captured URL gives back the very same export.
+ */
+async function checkWorkerModules(graph: Graph, modules: readonly ModuleSource[]): Promise<void> {
+  const byUrl = new Map<string, Promise<Record<string, unknown>>>();
+  for (const node of graph.nodes) {
+    if (!node.options.worker || node.moduleUrl === undefined) continue;
+    const url = node.moduleUrl;
+    let loaded = byUrl.get(url);
+    if (!loaded) byUrl.set(url, (loaded = import(url)));
+    let exports: Record<string, unknown>;
+    try {
+      exports = await loaded;
+    } catch (e) {
+      throw new GraphBuildError(`Cannot build the graph: module "${url}" of worker node "${node.name}" cannot be imported: ${(e as Error)?.message ?? String(e)}`, { node: node.name, cause: e });
+    }
+    const given = modules.find((m) => m.name === node.module)?.exports[node.exportName];
+    if (exports[node.exportName] === undefined || exports[node.exportName] !== given) {
+      throw new GraphBuildError(
+        `Cannot build the graph: worker node "${node.name}" must be exported as "${node.exportName}" by module "${url}", where node() was called; pass that module (import * as flow) to withModules`,
+        { node: node.name },
+      );
+    }
   }
 }
 

@@ -11,6 +11,7 @@ import { runPlan } from "./engine.ts";
 import type { Graph, GraphNode } from "./graph.ts";
 import type { Clock, Hook } from "./hooks.ts";
 import type { Tags } from "./node.ts";
+import type { Executor } from "./ports/executor.ts";
 import { Planner, suggest, type Plan } from "./plan.ts";
 import type { ExecuteResult } from "./types.ts";
 
@@ -53,6 +54,8 @@ export interface DriverSettings {
   readonly hooks: readonly Hook[];
   readonly concurrency: number | undefined;
   readonly clock: Clock;
+  /** Where worker nodes run; undefined when the graph has none. */
+  readonly executor: Executor | undefined;
 }
 
 /**
@@ -132,9 +135,9 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
   }
 
   #run(plan: Plan, inputs: Values, overrides: Values): Effect.Effect<Record<string, unknown>, NodeExecutionError> {
-    const { hooks, clock, concurrency, config } = this.#settings;
+    const { hooks, clock, concurrency, config, executor } = this.#settings;
     const runId = crypto.randomUUID();
-    const ctx = { runId, hooks, clock, concurrency, controller: new AbortController() };
+    const ctx = { runId, hooks, clock, concurrency, config, executor, controller: new AbortController() };
     const engine = runPlan(plan, ctx);
     if (hooks.length === 0) return engine;
     return Effect.suspend(() => {
@@ -206,8 +209,10 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
     return [...seen].sort((a, b) => a - b).map((id) => toVariable(this.#graph.nodes[id]!));
   }
 
-  /** Releases what the driver holds (workers, stores). Safe to call twice. */
-  async close(): Promise<void> {}
+  /** Stops the driver's workers (and later its stores). Safe to call twice. */
+  async close(): Promise<void> {
+    await this.#settings.executor?.dispose();
+  }
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();

@@ -15,6 +15,8 @@ import type { Clock, Hook } from "./hooks.ts";
 import type { RetryPolicy } from "./node.ts";
 import { SIGNAL_PARAM } from "./params.ts";
 import type { Plan } from "./plan.ts";
+import type { Executor } from "./ports/executor.ts";
+import { transferableBuffers } from "./structured.ts";
 
 /** What a run needs besides its plan. */
 export interface RunContext {
@@ -25,6 +27,10 @@ export interface RunContext {
   readonly concurrency: number | undefined;
   /** Fires when the run fails fast or is cancelled; nodes reach it through `abortSignal`. */
   readonly controller: AbortController;
+  /** Builder config: worker nodes need it to rebuild config-dependent nodes. */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** Where worker nodes run. */
+  readonly executor: Executor | undefined;
 }
 
 /** Called when an asynchronous node settles. */
@@ -95,16 +101,19 @@ export function runPlan(plan: Plan, ctx: RunContext): Effect.Effect<Record<strin
         while (ready.length > 0) {
           const id = ready.pop()!;
           const node = nodes[id]!;
-          const args = buildArgs(node, values, inPlan, signal);
+          const worker = node.options.worker === true;
+          const args = buildArgs(node, values, inPlan, worker ? undefined : signal);
           release(node, plan);
+          // A worker may take over buffers no other node reads; a retried node must keep its inputs intact.
+          const transfer = worker && node.options.retry === undefined ? lastReaderBuffers(node, args, plan) : NO_BUFFERS;
           const start = hooks ? beforeNode(hooks, ctx, node, args) : 0;
           if (semaphore !== undefined || node.options.timeout !== undefined || node.options.retry !== undefined) {
-            yield* Effect.forkIn(settle(fiberNode(node, args, semaphore), id, start, args, settled), scope);
+            yield* Effect.forkIn(settle(fiberNode(node, args, semaphore, ctx, transfer), id, start, args, settled), scope);
             continue;
           }
           let result: unknown;
           try {
-            result = call(node, args);
+            result = worker ? submit(ctx, node, args, transfer, signal) : call(node, args);
           } catch (e) {
             if (hooks) afterNode(hooks, ctx, node, args, start, false, e);
             return yield* fail(id, e);
@@ -168,12 +177,15 @@ function causeToError(cause: Cause.Cause<unknown>): unknown {
 }
 
 /** A node as an Effect: each attempt calls the function with a fresh AbortSignal that fires on interruption. */
-function fiberNode(node: GraphNode, args: unknown, semaphore: Semaphore.Semaphore | undefined): Effect.Effect<unknown, unknown> {
+function fiberNode(
+  node: GraphNode, args: unknown, semaphore: Semaphore.Semaphore | undefined, ctx: RunContext, transfer: readonly ArrayBuffer[],
+): Effect.Effect<unknown, unknown> {
+  const worker = node.options.worker === true;
   let effect: Effect.Effect<unknown, unknown> = Effect.callback<unknown, unknown>((resume, signal) => {
-    setSignal(node, args, signal);
+    if (!worker) setSignal(node, args, signal);
     let result: unknown;
     try {
-      result = call(node, args);
+      result = worker ? submit(ctx, node, args, transfer, signal) : call(node, args);
     } catch (e) {
       resume(Effect.fail(e));
       return;
@@ -207,18 +219,18 @@ function retryOptions(policy: RetryPolicy): { times?: number; schedule?: Schedul
 
 const NO_ARGS: readonly unknown[] = Object.freeze([]);
 
-/** Arguments for a call: an array (positional form) or an object (destructured form). */
-function buildArgs(node: GraphNode, values: unknown[], inPlan: Uint8Array, signal: AbortSignal): unknown {
+/** Arguments for a call: an array (positional form) or an object (destructured form); no signal for worker nodes. */
+function buildArgs(node: GraphNode, values: unknown[], inPlan: Uint8Array, signal: AbortSignal | undefined): unknown {
   const depIds = node.depIds;
   if (node.style === "positional") {
-    if (depIds.length === 0 && node.signalIndex < 0) return NO_ARGS;
+    if (depIds.length === 0 && (node.signalIndex < 0 || signal === undefined)) return NO_ARGS;
     const args = new Array(node.signalIndex >= 0 ? depIds.length + 1 : depIds.length);
     for (let j = 0; j < depIds.length; j++) {
       const d = depIds[j]!;
       // An optional parameter with no value gets undefined, so its default applies.
       args[j] = inPlan[d] === 1 ? values[d] : undefined;
     }
-    if (node.signalIndex >= 0) args[node.signalIndex] = signal;
+    if (node.signalIndex >= 0 && signal !== undefined) args[node.signalIndex] = signal;
     return args;
   }
   const args: Record<string, unknown> = {};
@@ -227,8 +239,34 @@ function buildArgs(node: GraphNode, values: unknown[], inPlan: Uint8Array, signa
     const d = depIds[j]!;
     if (inPlan[d] === 1) args[deps[j]!.name] = values[d];
   }
-  if (node.signalIndex >= 0) args[SIGNAL_PARAM] = signal;
+  if (node.signalIndex >= 0 && signal !== undefined) args[SIGNAL_PARAM] = signal;
   return args;
+}
+
+const NO_BUFFERS: readonly ArrayBuffer[] = Object.freeze([]);
+
+/** Sends a worker node to the executor. */
+function submit(ctx: RunContext, node: GraphNode, args: unknown, transfer: readonly ArrayBuffer[], signal: AbortSignal): Promise<unknown> {
+  const locator = { moduleUrl: node.moduleUrl!, exportName: node.exportName, nodeName: node.name, config: ctx.config };
+  return ctx.executor!.submit({ locator, fn: node.fn!, style: node.style, args, transfer, signal });
+}
+
+/**
+ * Buffers in the arguments whose value no other pending node (nor the caller)
+ * will read. Only values computed in this run qualify: inputs, overrides and
+ * config belong to the caller, who may still use them.
+ */
+function lastReaderBuffers(node: GraphNode, args: unknown, plan: Plan): readonly ArrayBuffer[] {
+  const { refs, inPlan, provided, graph } = plan;
+  let out: ArrayBuffer[] | undefined;
+  for (let j = 0; j < node.depIds.length; j++) {
+    const d = node.depIds[j]!;
+    if (inPlan[d] !== 1 || refs[d] !== 0 || provided[d] === 1 || graph.nodes[d]!.kind !== "function") continue;
+    const value = node.style === "object" ? (args as Record<string, unknown>)[node.deps[j]!.name] : (args as unknown[])[j];
+    const buffers = transferableBuffers(value);
+    if (buffers.length > 0) (out ??= []).push(...buffers);
+  }
+  return out === undefined ? NO_BUFFERS : [...new Set(out)];
 }
 
 function setSignal(node: GraphNode, args: unknown, signal: AbortSignal): void {

@@ -17,7 +17,9 @@ export type WeftErrorKind =
   | "node-execution"
   | "serialization"
   | "cache"
-  | "timeout";
+  | "timeout"
+  | "worker"
+  | "map-reduce";
 
 /** Base class of every error weft raises on purpose. */
 export class WeftError extends Error {
@@ -146,6 +148,28 @@ export class TimeoutError extends WeftError {
     super("timeout", `Node "${node}" timed out after ${ms} ms; raise its timeout in node(fn, { timeout }) or make it faster`);
     this.node = node;
     this.ms = ms;
+  }
+}
+
+/** A worker could not run a node: its module failed to import, or the worker died (crash, exit, out of memory). */
+export class WorkerError extends WeftError {
+  override readonly _tag = "WorkerError" as const;
+  override readonly name = "WorkerError";
+  readonly node: string;
+  constructor(node: string, message: string, options?: { cause?: unknown }) {
+    super("worker", message, options);
+    this.node = node;
+  }
+}
+
+/** A map/reduce block was misused at run time: a `parallelizable` that returned something not iterable. */
+export class MapReduceError extends WeftError {
+  override readonly _tag = "MapReduceError" as const;
+  override readonly name = "MapReduceError";
+  readonly node: string;
+  constructor(node: string, message: string) {
+    super("map-reduce", message);
+    this.node = node;
   }
 }
 

@@ -45,6 +45,8 @@ export interface GraphNode {
   readonly exportName: string;
   /** The user's function the node comes from (function nodes). */
   readonly source: Function | undefined;
+  /** URL of the defining module, when known (worker nodes). */
+  readonly moduleUrl: string | undefined;
 }
 
 /** Options of {@link buildGraph}. */
@@ -116,13 +118,13 @@ export function buildGraph(modules: readonly ModuleSource[], options: GraphOptio
     if (spec.name === SIGNAL_PARAM) {
       throw new GraphBuildError(`Cannot build the graph: "${SIGNAL_PARAM}" is reserved for the AbortSignal parameter; rename the node`, { node: spec.name });
     }
-    if (spec.options.worker) {
-      throw new GraphBuildError(`Cannot build the graph: node "${spec.name}" asks for a worker, and worker nodes are not available in this version; remove { worker: true } to run it in-process`, { node: spec.name });
+    if (spec.options.worker && spec.moduleUrl === undefined) {
+      throw new GraphBuildError(`Cannot build the graph: worker node "${spec.name}" has no module a worker could import; export it with node(fn, { worker: true }) from a module file and pass that module to withModules`, { node: spec.name });
     }
     add({
       name: spec.name, kind: "function", fn: spec.fn, style: spec.style, deps: spec.deps, signalIndex: spec.signalIndex,
       options: spec.options, tags: { ...spec.options.tags, module }, module, value: undefined,
-      exportName: spec.exportName, source: spec.source, depIds: EMPTY, uniqueDepIds: EMPTY,
+      exportName: spec.exportName, source: spec.source, moduleUrl: spec.moduleUrl, depIds: EMPTY, uniqueDepIds: EMPTY,
     });
   }
   // Resolve dependencies; a name nobody produces becomes an external input.
@@ -149,7 +151,7 @@ const EMPTY = new Int32Array(0);
 function leaf(name: string, kind: NodeKind, value: unknown): Omit<MutableNode, "id"> {
   return {
     name, kind, fn: undefined, style: "positional", deps: [], depIds: EMPTY, uniqueDepIds: EMPTY,
-    signalIndex: -1, options: {}, tags: {}, module: "", value, exportName: "", source: undefined,
+    signalIndex: -1, options: {}, tags: {}, module: "", value, exportName: "", source: undefined, moduleUrl: undefined,
   };
 }
 

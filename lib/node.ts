@@ -5,6 +5,7 @@
  * @module
  */
 import type { Schedule } from "effect";
+import { callerModuleUrl } from "./caller-module.ts";
 import type { ExpandContext, NodeSpec } from "./spec.ts";
 
 /** Tag values, as in Hamilton: a string or a list of strings. */
@@ -48,6 +49,8 @@ export interface NodeMeta {
   /** The user's function, called by the engine directly. */
   readonly fn: Function;
   readonly options: NodeOptions;
+  /** URL of the module that called `node()`, captured for worker nodes (a worker imports it). */
+  readonly moduleUrl?: string;
   /**
    * Set by graph-shaping modifiers: the node specs this export contributes
    * (see `nodeSpecsOf` in spec.ts). Must be a pure function of its context.
@@ -75,9 +78,12 @@ export function node<F extends (...args: any[]) => unknown>(fn: F, options: Node
   }
   checkOptions(options);
   const inner = nodeMeta(fn);
-  const meta: NodeMeta = inner
-    ? { fn: inner.fn, options: { ...inner.options, ...options, tags: { ...inner.options.tags, ...options.tags } } }
+  const merged = inner
+    ? { ...inner, options: { ...inner.options, ...options, tags: { ...inner.options.tags, ...options.tags } } }
     : { fn, options };
+  // Only worker nodes pay for a stack walk: their module must be importable by a worker.
+  const moduleUrl = merged.options.worker ? (inner?.moduleUrl ?? callerModuleUrl()) : inner?.moduleUrl;
+  const meta: NodeMeta = moduleUrl === undefined ? merged : { ...merged, moduleUrl };
   const wrapped = function (this: unknown, ...args: unknown[]) {
     return meta.fn.apply(this, args);
   };

@@ -22,6 +22,8 @@ export interface NodeSpec extends ParamSpec {
   readonly exportName: string;
   /** The user's function the node comes from: for introspection, docs and code versions. */
   readonly source: Function;
+  /** URL of the defining module, when known (always for worker nodes made with `node()`). */
+  readonly moduleUrl?: string;
 }
 
 /** What an expansion sees. */
@@ -44,7 +46,8 @@ export function nodeSpecsOf(exportName: string, value: unknown, ctx: Omit<Expand
   if (meta?.expand) return meta.expand({ ...ctx, exportName });
   const fn = meta?.fn ?? value;
   const options = meta?.options ?? {};
-  return [{ name: exportName, fn, options, exportName, source: fn, ...readNodeParams(exportName, fn, options) }];
+  const spec = { name: exportName, fn, options, exportName, source: fn, ...readNodeParams(exportName, fn, options) };
+  return [meta?.moduleUrl === undefined ? spec : { ...spec, moduleUrl: meta.moduleUrl }];
 }
 
 /** Functions are nodes; classes are not (their `typeof` is also "function"). */

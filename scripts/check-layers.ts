@@ -21,7 +21,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   "runtime": ["lib", "executors", "cache"],
   "server": ["lib", "cache", "runtime"],
   "cli": ["lib", "executors", "cache", "runtime", "server", "mod.ts"],
-  "mod.ts": ["lib", "executors", "cache"],
+  // The composition root wires runtime adapters in (lazily), never re-exports them.
+  "mod.ts": ["lib", "executors", "cache", "runtime"],
   "examples": ["mod.ts"],
 };
 /** Folders where only runtime/ may touch runtime APIs. */
@@ -68,7 +69,9 @@ for (const file of files(root)) {
       if (allowed && to !== from && !allowed.includes(to)) {
         problems.push(`${rel}: imports "${spec}" (${to}), which ${from}/ may not import; allowed: ${allowed.join(", ") || "nothing outside itself"}`);
       }
-      if (from === "runtime" && to === "runtime" && relative(root, target).split("/")[1] !== rel.split("/")[1]) {
+      const adapter = (f: string) => (/^runtime\/[^/]+\//.test(f) ? f.split("/")[1] : undefined);
+      const [ownAdapter, targetAdapter] = [adapter(rel), adapter(relative(root, target))];
+      if (ownAdapter && targetAdapter && ownAdapter !== targetAdapter) {
         problems.push(`${rel}: imports another runtime's adapter "${spec}"`);
       }
     } else if (NEUTRAL.has(from) && /^(node|bun|deno):|^bun$/.test(spec)) {

@@ -1,0 +1,52 @@
+/**
+ * InProcessExecutor: runs tasks in this thread, at most `capacity` at once.
+ * Useful to run worker nodes in-process (debugging, tests, platforms without
+ * workers) behind the same port as the Worker pool.
+ *
+ * @module
+ */
+import { Effect } from "effect";
+import pLimit from "p-limit";
+import type { Executor, NodeTask } from "../lib/ports/executor.ts";
+
+/** Options of {@link InProcessExecutor}. */
+export interface InProcessOptions {
+  /** Tasks running at once; unbounded by default. */
+  readonly capacity?: number;
+}
+
+/**
+ * Runs tasks in-process, bounded.
+ *
+ * @example
+ * ```ts
+ * const dr = await new Builder().withModules(flow).withExecutor(new InProcessExecutor({ capacity: 2 })).build();
+ * ```
+ */
+export class InProcessExecutor implements Executor {
+  readonly name = "in-process";
+  readonly capacity: number;
+  readonly #limit: ReturnType<typeof pLimit>;
+
+  constructor(options: InProcessOptions = {}) {
+    const capacity = options.capacity ?? Number.POSITIVE_INFINITY;
+    if (!(capacity >= 1)) throw new RangeError(`InProcessExecutor option "capacity" must be at least 1, got ${String(options.capacity)}`);
+    this.capacity = capacity;
+    this.#limit = pLimit(capacity);
+  }
+
+  async init(): Promise<void> {}
+
+  submit(task: NodeTask): Promise<unknown> {
+    return this.#limit(async () => {
+      if (task.signal.aborted) throw task.signal.reason;
+      const fn = task.fn as (...args: unknown[]) => unknown;
+      const result = task.style === "object" ? fn(task.args) : fn(...(task.args as unknown[]));
+      return Effect.isEffect(result) ? Effect.runPromise(result as Effect.Effect<unknown, unknown>) : result;
+    });
+  }
+
+  async dispose(): Promise<void> {
+    this.#limit.clearQueue();
+  }
+}

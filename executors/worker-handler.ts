@@ -1,0 +1,62 @@
+/**
+ * The inside of a worker: receives node tasks, imports the node's module by
+ * URL (once per worker), rebuilds the node with `nodeSpecsOf` and calls it.
+ * Runtime-neutral: the runtime's worker entry wires it to its message port.
+ *
+ * @module
+ */
+import { Effect } from "effect";
+import { serializeError } from "../lib/error-codec.ts";
+import { SerializationError, WorkerError } from "../lib/errors.ts";
+import { nodeSpecsOf } from "../lib/spec.ts";
+import { findCloneProblem, transferableBuffers } from "../lib/structured.ts";
+import type { ToWorker, FromWorker } from "./worker-protocol.ts";
+
+type Post = (message: FromWorker, transfer: ArrayBuffer[]) => void;
+
+/** Makes the message handler of a worker; `post` sends a message back to the pool. */
+export function createWorkerHandler(post: Post): (message: ToWorker) => Promise<void> {
+  const modules = new Map<string, Promise<Record<string, unknown>>>();
+  const running = new Map<number, AbortController>();
+
+  return async (message) => {
+    if (message.type === "cancel") {
+      running.get(message.id)?.abort(new DOMException("The run no longer needs this node", "AbortError"));
+      return;
+    }
+    const { id, locator, style, args } = message;
+    const controller = new AbortController();
+    running.set(id, controller);
+    try {
+      let mod = modules.get(locator.moduleUrl);
+      if (mod === undefined) modules.set(locator.moduleUrl, (mod = import(locator.moduleUrl)));
+      let exports: Record<string, unknown>;
+      try {
+        exports = await mod;
+      } catch (e) {
+        modules.delete(locator.moduleUrl);
+        throw new WorkerError(locator.nodeName, `Cannot import module "${locator.moduleUrl}" in a worker for node "${locator.nodeName}": ${(e as Error)?.message ?? String(e)}; make sure the module loads on its own, without state set up by the main thread`, { cause: e });
+      }
+      const spec = nodeSpecsOf(locator.exportName, exports[locator.exportName], { module: "", config: locator.config })
+        .find((s) => s.name === locator.nodeName);
+      if (!spec) {
+        throw new WorkerError(locator.nodeName, `Cannot find node "${locator.nodeName}" in export "${locator.exportName}" of module "${locator.moduleUrl}" inside a worker; the module must define it the same way in every thread`);
+      }
+      if (spec.signalIndex >= 0) {
+        if (style === "object") (args as Record<string, unknown>).abortSignal = controller.signal;
+        else (args as unknown[])[spec.signalIndex] = controller.signal;
+      }
+      let result = style === "object" ? spec.fn(args) : spec.fn(...(args as unknown[]));
+      if (Effect.isEffect(result)) result = await Effect.runPromise(result as Effect.Effect<unknown, unknown>);
+      else if (result !== null && typeof (result as PromiseLike<unknown>)?.then === "function") result = await result;
+      const problem = findCloneProblem(result);
+      if (problem) throw new SerializationError(locator.nodeName, problem.path, `${problem.detail} (in the result returned from a worker)`);
+      // The worker keeps nothing it returns: move every whole buffer instead of copying it.
+      post({ type: "ok", id, value: result }, transferableBuffers(result));
+    } catch (e) {
+      post({ type: "error", id, error: serializeError(e) }, []);
+    } finally {
+      running.delete(id);
+    }
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * The Executor port: where worker nodes (and, for executors that support
+ * them, map/reduce items) run. Implementations live in executors/: in-process,
+ * the Worker pool, the distributed one.
+ *
+ * @module
+ */
+
+/** Where a node's code lives, so that another thread or process can load it. */
+export interface NodeLocator {
+  /** URL of the module that exports the node (file: URL). */
+  readonly moduleUrl: string;
+  /** The export that defines the node. */
+  readonly exportName: string;
+  /** The node's name (an export may define several nodes through modifiers). */
+  readonly nodeName: string;
+  /** Builder config, needed to rebuild nodes whose shape depends on it. */
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+/** One node call to run somewhere. */
+export interface NodeTask {
+  readonly locator: NodeLocator;
+  /** The function itself, for executors that run in this thread. */
+  readonly fn: Function;
+  /** "positional": `args` is an array; "object": `args` is the one object argument. */
+  readonly style: "positional" | "object";
+  readonly args: unknown;
+  /** Buffers inside `args` that the caller no longer needs: they may be transferred, not copied. */
+  readonly transfer: readonly ArrayBuffer[];
+  /** Fires when the run no longer wants the result (failure elsewhere, cancellation, timeout). */
+  readonly signal: AbortSignal;
+}
+
+/** Where tasks run. */
+export interface Executor {
+  /** Shown in errors and run history ("in-process", "worker", ...). */
+  readonly name: string;
+  /** How many tasks it runs at once; the engine bounds in-flight map/reduce items with it. */
+  readonly capacity: number;
+  /** Starts resources (workers, connections). Called once per driver, by build(). */
+  init(): Promise<void>;
+  /** Runs a task; rejects with the node's error (its `kind` kept) or an executor failure. */
+  submit(task: NodeTask): Promise<unknown>;
+  /** Stops resources. Safe to call twice. */
+  dispose(): Promise<void>;
+}

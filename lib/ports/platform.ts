@@ -1,0 +1,21 @@
+/**
+ * The Platform port: what the core needs from the runtime it runs on. The
+ * composition root (mod.ts) picks the implementation in runtime/ for the
+ * current runtime; tests may hand in their own.
+ *
+ * @module
+ */
+import type { WorkerFactory } from "./worker-factory.ts";
+
+/** Runtime services the core uses. */
+export interface Platform {
+  /** "bun", "deno" or "node". */
+  readonly name: string;
+  /** Logical CPU cores available to this process. */
+  cpuCount(): number;
+  /** Starts worker threads running weft's worker entry. */
+  readonly workers: WorkerFactory;
+}
+
+/** Loads the platform lazily, so that only the current runtime's adapter is imported. */
+export type PlatformLoader = () => Promise<Platform>;
