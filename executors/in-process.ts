@@ -27,6 +27,7 @@ export class InProcessExecutor implements Executor {
   readonly name = "in-process";
   readonly capacity: number;
   readonly #limit: ReturnType<typeof pLimit>;
+  #disposed = false;
 
   constructor(options: InProcessOptions = {}) {
     const capacity = options.capacity ?? Number.POSITIVE_INFINITY;
@@ -38,6 +39,7 @@ export class InProcessExecutor implements Executor {
   async init(): Promise<void> {}
 
   submit(task: NodeTask): Promise<unknown> {
+    if (this.#disposed) return Promise.reject(new Error("The executor was disposed; build a new driver"));
     return this.#limit(async () => {
       if (task.signal.aborted) throw task.signal.reason;
       const fn = task.fn as (...args: unknown[]) => unknown;
@@ -47,6 +49,7 @@ export class InProcessExecutor implements Executor {
   }
 
   async dispose(): Promise<void> {
+    this.#disposed = true;
     this.#limit.clearQueue();
   }
 }

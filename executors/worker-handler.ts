@@ -42,6 +42,8 @@ export function createWorkerHandler(post: Post): (message: ToWorker) => Promise<
       if (!spec) {
         throw new WorkerError(locator.nodeName, `Cannot find node "${locator.nodeName}" in export "${locator.exportName}" of module "${locator.moduleUrl}" inside a worker; the module must define it the same way in every thread`);
       }
+      // Cancelled while the module loaded: a node must never start with a signal that already fired.
+      if (controller.signal.aborted) throw controller.signal.reason;
       if (spec.signalIndex >= 0) {
         if (style === "object") (args as Record<string, unknown>).abortSignal = controller.signal;
         else (args as unknown[])[spec.signalIndex] = controller.signal;

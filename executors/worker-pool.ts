@@ -121,8 +121,9 @@ export class WorkerPoolExecutor implements Executor {
   #onMessage(slot: Slot, message: FromWorker): void {
     if (message.type === "crashed") return this.#onExit(slot, new Error(message.message));
     const pending = slot.current;
-    if (pending === undefined || pending.id !== message.id) return; // a late answer to a cancelled task
+    if (pending === undefined || pending.id !== message.id) return; // a late answer to a replaced worker's task
     slot.current = undefined;
+    // After a cancel the promise is settled already, and these calls do nothing.
     if (message.type === "ok") pending.resolve(message.value);
     else pending.reject(deserializeError(message.error));
     this.#dispatch();
@@ -151,12 +152,13 @@ export class WorkerPoolExecutor implements Executor {
     }
     const slot = this.#slots.find((s) => s.current === pending);
     if (!slot) return;
+    // The run has moved on: settle now; the slot stays busy until the worker lets go of the task.
+    pending.reject(pending.task.signal.reason);
     slot.handle.postMessage({ type: "cancel", id: pending.id } satisfies ToWorker, []);
     setTimeout(() => {
       if (slot.current !== pending) return;
       // CPU-bound code cannot see its signal: stop the thread and start a fresh one.
       slot.current = undefined;
-      pending.reject(pending.task.signal.reason);
       const index = this.#slots.indexOf(slot);
       void slot.handle.terminate();
       if (index !== -1 && !this.#disposed) this.#slots[index] = this.#startSlot();

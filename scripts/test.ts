@@ -10,7 +10,7 @@ export {};
 const steps: { name: string; cmd: string[]; counts?: (out: string) => [number, number] }[] = [
   { name: "bun", cmd: ["bun", "test"], counts: (o) => [num(o, /^\s*(\d+) pass$/m), num(o, /^\s*(\d+) fail$/m)] },
   { name: "types", cmd: ["tsc", "-p", "."] },
-  { name: "deno-check", cmd: ["deno", "check", "mod.ts", "examples/"] },
+  { name: "deno-check", cmd: ["deno", "check", "mod.ts", "examples/", "runtime/deno/"] },
   { name: "deno", cmd: ["deno", "test", "runtime-tests/deno/"], counts: (o) => [num(o, /(\d+) passed/), num(o, /(\d+) failed/)] },
   { name: "build", cmd: ["tsc", "-p", "tsconfig.build.json"] },
   { name: "node", cmd: ["node", "--test", "runtime-tests/node/"], counts: (o) => [num(o, /^# pass (\d+)$/m), num(o, /^# fail (\d+)$/m)] },

@@ -23,3 +23,15 @@ test("execute() wraps a node failure on Node", async () => {
   const dr = await new Builder().withModules({ bad: () => { throw new Error("no"); } }).build();
   await assert.rejects(dr.execute(["bad"]), (e) => e instanceof NodeExecutionError && e.node === "bad");
 });
+
+test("worker nodes run on worker_threads on Node", async () => {
+  const flow = await import("./fixtures/workers.mjs");
+  const dr = await new Builder().withModules(flow).withWorkers({ size: 1 }).build();
+  try {
+    const { square } = await dr.execute(["square"], { inputs: { x: 7 } });
+    assert.equal(square.value, 49);
+    assert.notEqual(square.threadId, 0); // 0 is the main thread
+  } finally {
+    await dr.close();
+  }
+});

@@ -17,8 +17,8 @@ export class NodeWorkerFactory implements WorkerFactory {
     let lastError: Error | undefined;
     let exitListener: ((reason: Error) => void) | undefined;
     let terminated = false;
-    worker.on("error", (error) => {
-      lastError = error;
+    worker.on("error", (error: unknown) => {
+      lastError = error instanceof Error ? error : new Error(String(error));
     });
     worker.on("exit", (code) => {
       if (!terminated) exitListener?.(lastError ?? new Error(`the worker exited with code ${code}`));

@@ -1,0 +1,72 @@
+/**
+ * The Executor contract, run against every implementation
+ * (tests/executors/*.test.ts call `executorContract`).
+ */
+import { afterAll, describe, expect, test } from "bun:test";
+import type { Executor, NodeTask } from "../../lib/ports/executor.ts";
+import { nodeSpecsOf } from "../../lib/spec.ts";
+import * as workers from "../fixtures/workers.ts";
+
+/** A task for export `name` of tests/fixtures/workers.ts. */
+export function taskFor(name: keyof typeof workers, args: unknown, signal = new AbortController().signal): NodeTask {
+  const spec = nodeSpecsOf(name, workers[name], { module: "workers", config: {} })[0]!;
+  return {
+    locator: { moduleUrl: spec.moduleUrl!, exportName: name, nodeName: spec.name, config: {} },
+    fn: spec.fn, style: spec.style, args, transfer: [], signal,
+  };
+}
+
+/** Runs the contract against executors made by `make` (capacity 2). */
+export function executorContract(label: string, make: () => Executor): void {
+  describe(`${label} (Executor contract)`, () => {
+    const executor = make();
+    const ready = executor.init();
+    afterAll(() => executor.dispose());
+
+    test("submit() runs a positional task and resolves with its result", async () => {
+      await ready;
+      expect(await executor.submit(taskFor("fails", [0]))).toBe(0);
+    });
+
+    test("submit() runs an object-form async task", async () => {
+      await ready;
+      expect(await executor.submit(taskFor("asyncSum", { a: 2, b: 3 }))).toBe(5);
+    });
+
+    test("submit() runs a task that returns an Effect", async () => {
+      await ready;
+      expect(await executor.submit(taskFor("effectful", [4]))).toBe(40);
+    });
+
+    test("submit() rejects with the node's error, name and message kept", async () => {
+      await ready;
+      const error = (await executor.submit(taskFor("fails", [2])).catch((e) => e)) as Error;
+      expect(error.name).toBe("RangeError");
+      expect(error.message).toBe("bad a 2");
+    });
+
+    test("submit() runs at most `capacity` tasks at once", async () => {
+      await ready;
+      const counter = new Int32Array(new SharedArrayBuffer(8));
+      await Promise.all(Array.from({ length: 6 }, () => executor.submit(taskFor("probe", [counter, 20]))));
+      expect(Atomics.load(counter, 1)).toBe(Math.min(executor.capacity, 6));
+      expect(Atomics.load(counter, 0)).toBe(0);
+    });
+
+    test("submit() rejects with the signal's reason when the run no longer wants the task", async () => {
+      await ready;
+      const controller = new AbortController();
+      const pending = executor.submit(taskFor("waitsForSignal", [5_000], controller.signal));
+      controller.abort(new Error("not needed"));
+      await expect(pending).rejects.toThrow("not needed");
+    });
+
+    test("dispose() can be called twice", async () => {
+      const other = make();
+      await other.init();
+      await other.dispose();
+      await other.dispose();
+      await expect(other.submit(taskFor("fails", [0]))).rejects.toThrow();
+    });
+  });
+}
