@@ -62,10 +62,12 @@ export {
   WeftError,
   WorkerError,
 } from "./lib/errors.ts";
-export type { MissingInput, WeftErrorKind } from "./lib/errors.ts";
+export type { ItemRef, MissingInput, WeftErrorKind } from "./lib/errors.ts";
 export type { Graph, GraphNode, NodeKind } from "./lib/graph.ts";
 export { systemClock } from "./lib/hooks.ts";
 export type { Clock, GraphEndEvent, GraphStartEvent, Hook, NodeEndEvent, NodeStartEvent } from "./lib/hooks.ts";
+export { collect, parallelizable } from "./lib/map-reduce.ts";
+export type { Collecting, CollectOptions, ItemResult, MapReduceRole, Parallelizable, ParallelizableOptions } from "./lib/map-reduce.ts";
 export { node } from "./lib/node.ts";
 export type { CacheBehavior, NodeOptions, RetryPolicy, TagValue, Tags } from "./lib/node.ts";
 export { SIGNAL_PARAM } from "./lib/params.ts";

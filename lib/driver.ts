@@ -143,7 +143,7 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
     return Effect.suspend(() => {
       const start = clock.now();
       const event = {
-        runId, outputs: plan.outputs, nodes: Array.from(plan.toRun, (id) => this.#graph.nodes[id]!.name),
+        runId, outputs: plan.outputs, nodes: plan.nodeNames,
         inputs, overrides, config, start,
       };
       for (const h of hooks) h.beforeGraph?.(event);

@@ -103,16 +103,30 @@ export class InputConflictError extends WeftError {
   }
 }
 
-/** A node failed. `path` runs from a requested output down to the node; `cause` is what it threw. */
+/** Which item of which parallelizable a failing node ran for. */
+export interface ItemRef {
+  readonly node: string;
+  readonly index: number;
+}
+
+/**
+ * A node failed. `path` runs from a requested output down to the node;
+ * `cause` is what it threw; `items` says which map/reduce items it ran for
+ * (outermost first; empty outside blocks).
+ */
 export class NodeExecutionError extends WeftError {
   override readonly _tag = "NodeExecutionError" as const;
   override readonly name = "NodeExecutionError";
   readonly node: string;
   readonly path: readonly string[];
-  constructor(node: string, path: readonly string[], cause: unknown) {
-    super("node-execution", `Node "${node}" failed${path.length > 1 ? ` (needed by ${path.slice(0, -1).reverse().map((n) => `"${n}"`).join(" <- ")})` : ""}: ${describe(cause)}`, { cause });
+  readonly items: readonly ItemRef[];
+  constructor(node: string, path: readonly string[], cause: unknown, items: readonly ItemRef[] = []) {
+    const forItems = items.map((i) => ` for item ${i.index} of "${i.node}"`).join(",");
+    const neededBy = path.length > 1 ? ` (needed by ${path.slice(0, -1).reverse().map((n) => `"${n}"`).join(" <- ")})` : "";
+    super("node-execution", `Node "${node}" failed${forItems}${neededBy}: ${describe(cause)}`, { cause });
     this.node = node;
     this.path = path;
+    this.items = items;
   }
 }
 

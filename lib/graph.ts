@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { analyzeBlocks, type BlockAnalysis } from "./blocks.ts";
 import { CycleError, GraphBuildError } from "./errors.ts";
 import type { NodeOptions, Tags } from "./node.ts";
 import { SIGNAL_PARAM, type CallStyle, type ParamDep } from "./params.ts";
@@ -62,13 +63,18 @@ export class Graph {
   readonly byName: ReadonlyMap<string, GraphNode>;
   /** dependents[id]: ids of the function nodes that depend on `id` (one entry per node). */
   readonly dependents: readonly Int32Array[];
+  /** Map/reduce scopes and collected parameters. */
+  readonly blocks: BlockAnalysis;
 
+  /** @throws {CycleError} {@link GraphBuildError} for a cycle or misused map/reduce */
   constructor(nodes: readonly GraphNode[]) {
     this.nodes = nodes;
     this.byName = new Map(nodes.map((n) => [n.name, n]));
     const lists: number[][] = nodes.map(() => []);
     for (const n of nodes) for (const d of n.uniqueDepIds) lists[d]!.push(n.id);
     this.dependents = lists.map((l) => Int32Array.from(l));
+    checkAcyclic(this);
+    this.blocks = analyzeBlocks(nodes, this.dependents);
   }
 
   get(name: string): GraphNode | undefined {
@@ -139,9 +145,7 @@ export function buildGraph(modules: readonly ModuleSource[], options: GraphOptio
     n.depIds = depIds;
     n.uniqueDepIds = Int32Array.from(new Set(depIds));
   }
-  const graph = new Graph(nodes);
-  checkAcyclic(graph);
-  return graph;
+  return new Graph(nodes);
 }
 
 type MutableNode = { -readonly [K in keyof GraphNode]: GraphNode[K] };

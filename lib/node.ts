@@ -6,6 +6,7 @@
  */
 import type { Schedule } from "effect";
 import { callerModuleUrl } from "./caller-module.ts";
+import type { MapReduceRole } from "./map-reduce.ts";
 import type { ExpandContext, NodeSpec } from "./spec.ts";
 
 /** Tag values, as in Hamilton: a string or a list of strings. */
@@ -39,6 +40,8 @@ export interface NodeOptions {
   readonly timeout?: number;
   /** Retry a failing node: a retry count, `{ times, delay, factor }` (exponential backoff, ms) or an Effect `Schedule`. */
   readonly retry?: RetryPolicy;
+  /** Set by `parallelizable()` and `collect()`. */
+  readonly mapReduce?: MapReduceRole;
 }
 
 /** Where weft keeps a node's metadata on the function `node()` returns. */

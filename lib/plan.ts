@@ -5,7 +5,8 @@
  * @module
  */
 import { closest, distance } from "fastest-levenshtein";
-import { InputConflictError, MissingInputError, UnknownNodeError, type MissingInput } from "./errors.ts";
+import { InputConflictError, MapReduceError, MissingInputError, UnknownNodeError, type MissingInput } from "./errors.ts";
+import { buildTopFrame, type FramePlan } from "./frame-plan.ts";
 import type { Graph } from "./graph.ts";
 
 type Values = Readonly<Record<string, unknown>>;
@@ -14,20 +15,20 @@ type Values = Readonly<Record<string, unknown>>;
 export interface Plan {
   readonly graph: Graph;
   readonly outputs: readonly string[];
-  /** Function nodes to run, in discovery order. */
-  readonly toRun: Int32Array;
-  /** 1 for every node whose value the run starts with or computes. */
-  readonly inPlan: Uint8Array;
-  /** 1 for function nodes whose value is given (override) rather than computed. */
-  readonly provided: Uint8Array;
-  /** Unfinished dependencies of each node to run (mutated by the engine). */
-  readonly pending: Int32Array;
-  /** Consumers (plus one per request as an output) still to read each value (mutated by the engine). */
-  readonly refs: Int32Array;
-  /** Values by node id: given values at the start, computed values as they arrive. */
+  /** The top frame: its slots are graph ids, then slots for gathered map/reduce values. */
+  readonly frame: FramePlan;
+  /** Names of the function nodes the call computes (once, or once per item). */
+  readonly nodeNames: readonly string[];
+  /** Values of the top frame's slots: given values at the start, computed values as they arrive. */
   readonly values: unknown[];
+  /** Readers still to come for each top-frame slot (tasks, plus one per request as an output); mutated by the engine. */
+  readonly refs: Int32Array;
   /** Requested names that are not in the graph but were given in inputs or overrides. */
   readonly extra: ReadonlyMap<string, unknown>;
+  /** 1 for every node the call needs (computed or given). */
+  readonly inPlan: Uint8Array;
+  /** 1 for top-frame slots whose value the caller gave (inputs, overrides, config). */
+  readonly given: Uint8Array;
 }
 
 /** What a call gives: requested outputs, inputs and overrides. */
@@ -39,10 +40,10 @@ export interface PlanRequest {
 
 /** The part of a plan that depends only on the names in a request, not on its values: reusable across calls. */
 interface PlanTemplate {
-  readonly toRun: Int32Array;
+  readonly frame: FramePlan;
   readonly inPlan: Uint8Array;
-  readonly provided: Uint8Array;
-  readonly pending: Int32Array;
+  readonly given: Uint8Array;
+  readonly nodeNames: readonly string[];
   readonly refs: Int32Array;
   /** Ids whose starting value comes from overrides (0), config (1) or inputs (2). */
   readonly leaves: Int32Array;
@@ -80,7 +81,7 @@ export class Planner {
       this.#templates.set(key, t);
     }
     const graph = this.#graph;
-    const values: unknown[] = new Array(graph.nodes.length);
+    const values: unknown[] = new Array(t.frame.slotCount);
     const sources = [request.overrides, undefined, request.inputs];
     for (let i = 0; i < t.leaves.length; i++) {
       const id = t.leaves[i]!;
@@ -91,8 +92,8 @@ export class Planner {
     const extra = new Map<string, unknown>();
     for (const [name, src] of t.extra) extra.set(name, sources[src]![name]);
     return {
-      graph, outputs: request.outputs, toRun: t.toRun, inPlan: t.inPlan, provided: t.provided,
-      pending: t.pending.slice(), refs: t.refs.slice(), values, extra,
+      graph, outputs: request.outputs, frame: t.frame, nodeNames: t.nodeNames, values, refs: t.refs.slice(), extra,
+      inPlan: t.inPlan, given: t.given,
     };
   }
 }
@@ -115,11 +116,9 @@ function makeTemplate(graph: Graph, request: PlanRequest): PlanTemplate {
   const extra: [string, number][] = [];
   const stack: number[] = [];
   const inPlan = new Uint8Array(n);
-  const refs = new Int32Array(n);
   for (const name of outputs) {
     const node = graph.byName.get(name);
     if (node) {
-      refs[node.id] = refs[node.id]! + 1;
       if (!inPlan[node.id]) {
         inPlan[node.id] = 1;
         stack.push(node.id);
@@ -132,7 +131,6 @@ function makeTemplate(graph: Graph, request: PlanRequest): PlanTemplate {
   const provided = new Uint8Array(n);
   const leaves: number[] = [];
   const leafSources: number[] = [];
-  const toRun: number[] = [];
   let missing: Map<number, string[]> | undefined;
   const addMissing = (id: number, consumer: string | undefined) => {
     missing ??= new Map();
@@ -166,7 +164,6 @@ function makeTemplate(graph: Graph, request: PlanRequest): PlanTemplate {
       }
       continue;
     }
-    toRun.push(id);
     const deps = node.deps;
     const depIds = node.depIds;
     for (let j = 0; j < depIds.length; j++) {
@@ -191,21 +188,35 @@ function makeTemplate(graph: Graph, request: PlanRequest): PlanTemplate {
     throw new MissingInputError(list);
   }
 
-  const pending = new Int32Array(n);
-  for (const id of toRun) {
-    const uniq = nodes[id]!.uniqueDepIds;
-    let count = 0;
-    for (let j = 0; j < uniq.length; j++) {
-      const d = uniq[j]!;
-      if (!inPlan[d]) continue; // optional input left to its default
-      refs[d] = refs[d]! + 1;
-      if (nodes[d]!.kind === "function" && !provided[d]) count++;
+  const { inner } = graph.blocks;
+  for (const name of outputs) {
+    const node = graph.byName.get(name);
+    if (!node || node.kind !== "function") continue;
+    const scope = inner[node.id]!;
+    if (scope !== -1 || node.options.mapReduce?.role === "parallelizable") {
+      const block = scope !== -1 ? nodes[scope]!.name : node.name;
+      throw new MapReduceError(node.name, `Cannot execute: "${node.name}" ${scope !== -1 ? `runs once per item of "${block}"` : "yields the items of a map/reduce block"}; request a collect node downstream of it instead`);
     }
-    pending[id] = count;
   }
+  const frame = buildTopFrame({ graph, inPlan, provided });
+  const refs = new Int32Array(frame.slotCount);
+  for (const name of outputs) {
+    const node = graph.byName.get(name);
+    if (node) refs[node.id] = refs[node.id]! + 1;
+  }
+  for (const task of frame.tasks) for (const s of task.readSlots) refs[s] = refs[s]! + 1;
+  const nodeNames: string[] = [];
+  const frames = [frame];
+  for (let i = 0; i < frames.length; i++) {
+    for (const task of frames[i]!.tasks) {
+      if (task.kind === "node") nodeNames.push(task.node.name);
+      else frames.push(task.child);
+    }
+  }
+  const given = new Uint8Array(frame.slotCount);
+  for (const id of leaves) given[id] = 1;
   return {
-    toRun: Int32Array.from(toRun), inPlan, provided, pending, refs,
-    leaves: Int32Array.from(leaves), leafSources: Uint8Array.from(leafSources), extra,
+    frame, nodeNames, refs, leaves: Int32Array.from(leaves), leafSources: Uint8Array.from(leafSources), extra, inPlan, given,
   };
 }
 

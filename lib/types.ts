@@ -5,6 +5,7 @@
  * @module
  */
 import type { Effect } from "effect";
+import type { IsCollecting, IsParallelizable, ItemOf } from "./map-reduce.ts";
 
 /** Any node function. */
 export type NodeFn = (...args: any[]) => unknown;
@@ -33,12 +34,18 @@ export type NodeFunctionsOfAll<M extends readonly unknown[]> = M extends readonl
   : {};
 
 /** Name -> produced type, for functions `F` and config `C` (config shadows functions). */
-export type NodeTypes<F, C> = Flatten<{ [K in Exclude<keyof F, keyof C>]: F[K] extends NodeFn ? NodeValue<ReturnType<F[K]>> : never } & C>;
+export type NodeTypes<F, C> = Flatten<
+  & { [K in Exclude<keyof F, keyof C>]: F[K] extends NodeFn ? ValueOf<F[K]> : never }
+  & C
+>;
+
+/** What dependents receive from a node function: its awaited value, or one item for a parallelizable. */
+type ValueOf<Fn extends NodeFn> = IsParallelizable<Fn> extends true ? ItemOf<ReturnType<Fn>> : NodeValue<ReturnType<Fn>>;
 
 type Flatten<T> = { [K in keyof T]: T[K] } & {};
 
-/** The object parameter of a destructured node function, or never for the positional form. */
-type ObjectParam<F> = F extends (arg: infer P, ...rest: infer R) => unknown
+/** The object parameter of a destructured node function, or never for the positional form (and for collect nodes, whose block parameters receive arrays). */
+type ObjectParam<F> = IsCollecting<F> extends true ? never : F extends (arg: infer P, ...rest: infer R) => unknown
   ? R extends [] ? P extends readonly unknown[] | NodeFn | string | number | boolean | bigint | symbol | null | undefined ? never : P : never
   : never;
 

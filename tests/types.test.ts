@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { Effect } from "effect";
-import { Builder, node } from "../mod.ts";
+import { Builder, collect, node, parallelizable } from "../mod.ts";
 import * as flow from "./fixtures/flow.ts";
 
 describe("types", () => {
@@ -68,5 +68,19 @@ describe("types", () => {
     expect(await dr.execute(["shout"])).toEqual({ shout: "TEXT" });
     // @ts-expect-error: "count" declares label: number[], but "label" resolves to a string
     await new Builder().withModules(producer).withModules(wrong).build();
+  });
+
+  test("a parallelizable's dependents receive one item; a collect's block parameters receive arrays", async () => {
+    const files = parallelizable(async () => ["a", "bb"]);
+    const length = ({ files }: { files: string }) => files.length;
+    const total = collect(({ length }: { length: number[] }) => length.reduce((a, b) => a + b, 0));
+    const dr = await new Builder().withModules({ files, length, total }).build();
+    const r = await dr.execute(["total"]);
+    const t: number = r.total;
+    expect(t).toBe(3);
+    const wrong = ({ files }: { files: string[] }) => files.length;
+    const sum = collect((wrong: number[]) => wrong.length);
+    // @ts-expect-error: a dependent of "files" receives one string, not string[]
+    await new Builder().withModules({ files, wrong, sum }).build();
   });
 });
