@@ -19,20 +19,29 @@ export function createWorkerHandler(post: Post): (message: ToWorker) => Promise<
   const modules = new Map<string, Promise<Record<string, unknown>>>();
   const running = new Map<number, AbortController>();
 
+  const load = (url: string): Promise<Record<string, unknown>> => {
+    let mod = modules.get(url);
+    if (mod === undefined) modules.set(url, (mod = import(url)));
+    return mod;
+  };
+
   return async (message) => {
     if (message.type === "cancel") {
       running.get(message.id)?.abort(new DOMException("The run no longer needs this node", "AbortError"));
+      return;
+    }
+    if (message.type === "load") {
+      await load(message.moduleUrl).catch(() => modules.delete(message.moduleUrl));
+      post({ type: "loaded", moduleUrl: message.moduleUrl }, []);
       return;
     }
     const { id, locator, style, args } = message;
     const controller = new AbortController();
     running.set(id, controller);
     try {
-      let mod = modules.get(locator.moduleUrl);
-      if (mod === undefined) modules.set(locator.moduleUrl, (mod = import(locator.moduleUrl)));
       let exports: Record<string, unknown>;
       try {
-        exports = await mod;
+        exports = await load(locator.moduleUrl);
       } catch (e) {
         modules.delete(locator.moduleUrl);
         throw new WorkerError(locator.nodeName, `Cannot import module "${locator.moduleUrl}" in a worker for node "${locator.nodeName}": ${(e as Error)?.message ?? String(e)}; make sure the module loads on its own, without state set up by the main thread`, { cause: e });

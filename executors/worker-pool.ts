@@ -27,7 +27,14 @@ interface Pending {
 interface Slot {
   handle: WorkerHandle;
   current: Pending | undefined;
+  /** Resolves the warm-up of this worker ("load" answers still expected). */
+  loading?: { left: number; done: () => void };
+  /** Set once the worker has said anything: it started. */
+  alive: boolean;
 }
+
+/** Workers in a row that die before saying anything: the pool stops replacing them (no restart loop). */
+const MAX_STARTUP_FAILURES = 3;
 
 /** Options of {@link WorkerPoolExecutor}. */
 export interface WorkerPoolOptions {
@@ -51,6 +58,8 @@ export class WorkerPoolExecutor implements Executor {
   readonly #queue: Pending[] = [];
   #nextId = 1;
   #disposed = false;
+  #startupFailures = 0;
+  #broken: Error | undefined;
 
   constructor(factory: WorkerFactory, options: WorkerPoolOptions) {
     if (!Number.isInteger(options.size) || options.size < 1) {
@@ -60,12 +69,19 @@ export class WorkerPoolExecutor implements Executor {
     this.capacity = options.size;
   }
 
-  async init(): Promise<void> {
+  /** Starts the workers and has each import the worker nodes' modules, so the first run does not pay for it. */
+  async init(modules: readonly string[] = []): Promise<void> {
     while (this.#slots.length < this.capacity) this.#slots.push(this.#startSlot());
+    if (modules.length === 0) return;
+    await Promise.all(this.#slots.map((slot) => new Promise<void>((done) => {
+      slot.loading = { left: modules.length, done };
+      for (const moduleUrl of modules) slot.handle.postMessage({ type: "load", moduleUrl } satisfies ToWorker, []);
+    })));
   }
 
   submit(task: NodeTask): Promise<unknown> {
     if (this.#disposed) return Promise.reject(new Error("The worker pool was closed; build a new driver"));
+    if (this.#broken) return Promise.reject(this.#broken);
     // Checked before any worker is asked: the error can name the exact place in the value.
     const problem = findCloneProblem(task.args);
     if (problem) {
@@ -95,7 +111,7 @@ export class WorkerPoolExecutor implements Executor {
   }
 
   #startSlot(): Slot {
-    const slot: Slot = { handle: this.#factory.start(), current: undefined };
+    const slot: Slot = { handle: this.#factory.start(), current: undefined, alive: false };
     slot.handle.onMessage((message) => this.#onMessage(slot, message as FromWorker));
     slot.handle.onExit((reason) => this.#onExit(slot, reason));
     return slot;
@@ -119,7 +135,13 @@ export class WorkerPoolExecutor implements Executor {
   }
 
   #onMessage(slot: Slot, message: FromWorker): void {
+    slot.alive = true;
+    this.#startupFailures = 0;
     if (message.type === "crashed") return this.#onExit(slot, new Error(message.message));
+    if (message.type === "loaded") {
+      if (slot.loading && --slot.loading.left === 0) slot.loading.done();
+      return;
+    }
     const pending = slot.current;
     if (pending === undefined || pending.id !== message.id) return; // a late answer to a replaced worker's task
     slot.current = undefined;
@@ -134,7 +156,15 @@ export class WorkerPoolExecutor implements Executor {
     if (index === -1 || this.#disposed) return;
     const pending = slot.current;
     slot.current = undefined;
+    slot.loading?.done(); // a worker that dies while warming up must not hold build() back
     void slot.handle.terminate();
+    if (!slot.alive && ++this.#startupFailures >= MAX_STARTUP_FAILURES) {
+      this.#broken = new Error(`The worker pool cannot start workers: ${reason.message}`, { cause: reason });
+      this.#slots.splice(index, 1);
+      for (const p of this.#queue.splice(0)) p.reject(this.#broken);
+      pending?.reject(this.#broken);
+      return;
+    }
     this.#slots[index] = this.#startSlot();
     if (pending) {
       const node = pending.task.locator.nodeName;

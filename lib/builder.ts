@@ -170,7 +170,7 @@ export class Builder<F = {}, C = {}> {
       const platform: Platform = await this.#defaults.loadPlatform();
       executor = this.#defaults.workerPool(platform.workers, { size: this.#workers?.size ?? platform.cpuCount() });
     }
-    await executor.init();
+    await executor.init([...new Set(workerNodes.map((n) => n.moduleUrl!))]);
     return executor;
   }
 }

@@ -16,8 +16,16 @@ export function runtimeName(): "bun" | "deno" | "node" {
 
 /** The Platform of the runtime this code runs on. */
 export async function loadPlatform(): Promise<Platform> {
-  // A computed specifier: type checkers and bundlers must not follow into other runtimes' adapters.
-  const ext = import.meta.url.endsWith(".ts") ? "ts" : "js";
-  const mod = (await import(`./${runtimeName()}/platform.${ext}`)) as { platform: Platform };
-  return mod.platform;
+  switch (runtimeName()) {
+    case "bun": {
+      // A computed specifier keeps Deno's and Node's type checkers out of Bun-only code
+      // (Deno would need read permission for it, so the other runtimes use literals).
+      const ext = import.meta.url.endsWith(".ts") ? "ts" : "js";
+      return ((await import(`./bun/platform.${ext}`)) as { platform: Platform }).platform;
+    }
+    case "deno":
+      return (await import("./deno/platform.ts")).platform;
+    case "node":
+      return (await import("./node/platform.ts")).platform;
+  }
 }

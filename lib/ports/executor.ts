@@ -38,8 +38,12 @@ export interface Executor {
   readonly name: string;
   /** How many tasks it runs at once; the engine bounds in-flight map/reduce items with it. */
   readonly capacity: number;
-  /** Starts resources (workers, connections). Called once per driver, by build(). */
-  init(): Promise<void>;
+  /**
+   * Starts resources (workers, connections). Called once per driver, by
+   * build(), with the URLs of the modules worker nodes come from, so that
+   * executors running code elsewhere can load them up front.
+   */
+  init(modules?: readonly string[]): Promise<void>;
   /** Runs a task; rejects with the node's error (its `kind` kept) or an executor failure. */
   submit(task: NodeTask): Promise<unknown>;
   /** Stops resources. Safe to call twice. */

@@ -43,3 +43,10 @@ Deno.test("execute() fails fast and fires the sibling's signal on Deno", async (
   if (!(error instanceof NodeExecutionError)) throw new Error(`wrong error ${error}`);
   assertEquals([error.node, error.path, fired], ["bad", ["out", "bad"], true]);
 });
+
+Deno.test("worker nodes and map/reduce run on Deno Web Workers", async () => {
+  const flow = await import("./fixtures/workers.ts");
+  await using dr = await new Builder().withModules(flow).withWorkers({ size: 2 }).build();
+  const r = await dr.execute(["total", "inWorker"], { inputs: { count: 4 } });
+  assertEquals(r, { total: 30, inWorker: true });
+});

@@ -148,3 +148,25 @@ describe("worker nodes", () => {
     expect(() => new Builder().withWorkers({ size: 0 })).toThrow(RangeError);
   });
 });
+
+describe("WorkerPoolExecutor startup failures", () => {
+  test("stops replacing workers that die before saying anything, and fails tasks with the reason", async () => {
+    let started = 0;
+    const dying: WorkerFactory = {
+      start() {
+        started++;
+        let onExit: ((reason: Error) => void) | undefined;
+        queueMicrotask(() => onExit?.(new Error("cannot read the worker script")));
+        return { postMessage() {}, onMessage() {}, onExit: (l) => void (onExit = l), terminate: async () => {} };
+      },
+    };
+    const pool = new WorkerPoolExecutor(dying, { size: 1 });
+    await pool.init();
+    const { taskFor } = await import("./executor-contract.ts");
+    const error = await pool.submit(taskFor("fails", [0])).catch((e) => e);
+    expect(error.message).toBe("The worker pool cannot start workers: cannot read the worker script");
+    await new Promise((r) => setTimeout(r, 20));
+    expect(started).toBe(3);
+    await pool.dispose();
+  });
+});
