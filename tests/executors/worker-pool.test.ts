@@ -163,7 +163,7 @@ describe("WorkerPoolExecutor startup failures", () => {
     const pool = new WorkerPoolExecutor(dying, { size: 1 });
     await pool.init();
     const { taskFor } = await import("./executor-contract.ts");
-    const error = await pool.submit(taskFor("fails", [0])).catch((e) => e);
+    const error = (await pool.submit(taskFor("fails", [0])).catch((e) => e)) as Error;
     expect(error.message).toBe("The worker pool cannot start workers: cannot read the worker script");
     await new Promise((r) => setTimeout(r, 20));
     expect(started).toBe(3);
