@@ -11,9 +11,9 @@
  */
 import { Effect, Semaphore } from "effect";
 import { BlockRun, Frame, type EngineLink } from "./block-run.ts";
-import { NodeExecutionError } from "./errors.ts";
+import { NodeExecutionError, type ItemRef } from "./errors.ts";
 import type { NodeTask } from "./frame-plan.ts";
-import type { Hook } from "./hooks.ts";
+import type { Hook, NodeStartEvent } from "./hooks.ts";
 import {
   afterNode, beforeNode, buildArgs, call, fiberNode, lastReaderBuffers, NO_BUFFERS, settle, submit, type CallContext,
 } from "./node-call.ts";
@@ -27,6 +27,8 @@ export interface RunContext extends CallContext {
   /** Fires when the run fails fast or is cancelled; nodes reach it through `abortSignal`. */
   readonly controller: AbortController;
 }
+
+const NO_ITEMS: readonly ItemRef[] = Object.freeze([]);
 
 /** Runs `plan`, succeeding with the requested outputs by name. */
 export function runPlan(plan: Plan, ctx: RunContext): Effect.Effect<Record<string, unknown>, NodeExecutionError> {
@@ -125,11 +127,11 @@ export function runPlan(plan: Plan, ctx: RunContext): Effect.Effect<Record<strin
           w(Effect.void);
         }
       }
-      const settled = (frame: Frame, t: number, ok: boolean, value: unknown, start: number, args: unknown): void => {
+      const settled = (frame: Frame, t: number, ok: boolean, value: unknown, event: NodeStartEvent | undefined): void => {
         if (ended || failure !== undefined || frame.dead()) return;
         const task = frame.plan.tasks[t] as NodeTask;
         try {
-          if (hooks) afterNode(hooks, ctx, task.node, args, start, ok, value);
+          if (event) afterNode(hooks!, ctx, event, ok, value);
           if (ok) {
             fill(frame, task.out, value);
             taskDone(frame);
@@ -172,17 +174,17 @@ export function runPlan(plan: Plan, ctx: RunContext): Effect.Effect<Record<strin
           const transfer = worker && frame === top && node.options.retry === undefined
             ? lastReaderBuffers(task, args, refs, computed)
             : NO_BUFFERS;
-          const start = hooks ? beforeNode(hooks, ctx, node, args) : 0;
+          const event = hooks ? beforeNode(hooks, ctx, node, args, frame === top ? NO_ITEMS : frame.itemPath()) : undefined;
           if (semaphore !== undefined || node.options.timeout !== undefined || node.options.retry !== undefined) {
             const effect = fiberNode(node, args, semaphore, ctx, transfer);
-            yield* Effect.forkIn(settle(effect, (ok, value) => settled(frame, t, ok, value, start, args)), scope);
+            yield* Effect.forkIn(settle(effect, (ok, value) => settled(frame, t, ok, value, event)), scope);
             continue;
           }
           let result: unknown;
           try {
             result = worker ? submit(ctx, node, args, transfer, signal) : call(node, args);
           } catch (e) {
-            if (hooks) afterNode(hooks, ctx, node, args, start, false, e);
+            if (event) afterNode(hooks!, ctx, event, false, e);
             nodeFailed(frame, t, e);
             if (failure !== undefined) return yield* fail(failure);
             continue;
@@ -190,19 +192,19 @@ export function runPlan(plan: Plan, ctx: RunContext): Effect.Effect<Record<strin
           if (result !== null && (typeof result === "object" || typeof result === "function")) {
             if (Effect.isEffect(result)) {
               const effect = result as Effect.Effect<unknown, unknown>;
-              yield* Effect.forkIn(settle(effect, (ok, value) => settled(frame, t, ok, value, start, args)), scope);
+              yield* Effect.forkIn(settle(effect, (ok, value) => settled(frame, t, ok, value, event)), scope);
               continue;
             }
             if (typeof (result as PromiseLike<unknown>).then === "function") {
               // Both handlers always attached: a promise that rejects after the run ended is never unhandled.
               (result as PromiseLike<unknown>).then(
-                (value) => settled(frame, t, true, value, start, args),
-                (error) => settled(frame, t, false, error, start, args),
+                (value) => settled(frame, t, true, value, event),
+                (error) => settled(frame, t, false, error, event),
               );
               continue;
             }
           }
-          if (hooks) afterNode(hooks, ctx, node, args, start, true, result);
+          if (event) afterNode(hooks!, ctx, event, true, result);
           fill(frame, task.out, result);
           taskDone(frame);
         }

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { ItemRef } from "./errors.ts";
 import type { Tags } from "./node.ts";
 
 /** Passed to {@link Hook.beforeGraph}. */
@@ -42,6 +43,10 @@ export interface NodeStartEvent {
   readonly inputs: Readonly<Record<string, unknown>>;
   /** Epoch milliseconds. */
   readonly start: number;
+  /** Where the node runs: "in-process", or the executor's name for worker nodes ("worker", ...). */
+  readonly executor: string;
+  /** The map/reduce items the node runs for, outermost first (empty outside blocks). */
+  readonly items: readonly ItemRef[];
 }
 
 /** Passed to {@link Hook.afterNode}. */

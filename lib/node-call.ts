@@ -9,7 +9,8 @@ import { Cause, Effect, Exit, Schedule, type Semaphore } from "effect";
 import { TimeoutError } from "./errors.ts";
 import type { NodeTask } from "./frame-plan.ts";
 import type { GraphNode } from "./graph.ts";
-import type { Clock, Hook } from "./hooks.ts";
+import type { ItemRef } from "./errors.ts";
+import type { Clock, Hook, NodeEndEvent, NodeStartEvent } from "./hooks.ts";
 import type { RetryPolicy } from "./node.ts";
 import { SIGNAL_PARAM } from "./params.ts";
 import type { Executor } from "./ports/executor.ts";
@@ -155,19 +156,22 @@ export function call(node: GraphNode, args: unknown): unknown {
   }
 }
 
-export function beforeNode(hooks: readonly Hook[], ctx: CallContext, node: GraphNode, args: unknown): number {
-  const start = ctx.clock.now();
-  const event = { runId: ctx.runId, node: node.name, tags: node.tags, inputs: namedInputs(node, args), start };
+/** Calls `beforeNode` hooks; returns the event, which `afterNode` completes. */
+export function beforeNode(
+  hooks: readonly Hook[], ctx: CallContext, node: GraphNode, args: unknown, items: readonly ItemRef[],
+): NodeStartEvent {
+  const event: NodeStartEvent = {
+    runId: ctx.runId, node: node.name, tags: node.tags, inputs: namedInputs(node, args), start: ctx.clock.now(),
+    executor: node.options.worker ? ctx.executor?.name ?? "worker" : "in-process", items,
+  };
   for (const h of hooks) h.beforeNode?.(event);
-  return start;
+  return event;
 }
 
-export function afterNode(
-  hooks: readonly Hook[], ctx: CallContext, node: GraphNode, args: unknown, start: number, success: boolean, outcome: unknown,
-): void {
-  const duration = ctx.clock.now() - start;
-  const base = { runId: ctx.runId, node: node.name, tags: node.tags, inputs: namedInputs(node, args), start, duration, success };
-  const event = success ? { ...base, result: outcome } : { ...base, error: outcome };
+/** Calls `afterNode` hooks with the outcome. */
+export function afterNode(hooks: readonly Hook[], ctx: CallContext, start: NodeStartEvent, success: boolean, outcome: unknown): void {
+  const duration = ctx.clock.now() - start.start;
+  const event: NodeEndEvent = success ? { ...start, duration, success, result: outcome } : { ...start, duration, success, error: outcome };
   for (const h of hooks) h.afterNode?.(event);
 }
 

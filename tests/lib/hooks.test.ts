@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { Builder, node, type Hook, type NodeEndEvent } from "../../mod.ts";
+import { Builder, collect, node, parallelizable, type Hook, type NodeEndEvent } from "../../mod.ts";
+import * as workers from "../fixtures/workers.ts";
 
 /** A hook that records every event as "kind:name". */
 function recorder() {
@@ -102,5 +103,22 @@ describe("hooks", () => {
       .withHooks({ beforeNode: () => { throw new Error("hook broke"); } })
       .build();
     await expect(dr.execute(["a"])).rejects.toThrow("hook broke");
+  });
+
+  test("say where a node ran and which map/reduce item it ran for", async () => {
+    const { ends, hook } = recorder();
+    await using dr = await new Builder()
+      .withModules(workers, { items: parallelizable(() => [2, 3]), sum: collect((squared: number[]) => squared.reduce((a, b) => a + b, 0)) })
+      .withWorkers({ size: 1 })
+      .withHooks(hook)
+      .build();
+    expect(await dr.execute(["sum"])).toEqual({ sum: 13 });
+    const squared = ends.filter((e) => e.node === "squared").sort((a, b) => a.items[0]!.index - b.items[0]!.index);
+    expect(squared.map((e) => [e.executor, e.items, e.result])).toEqual([
+      ["worker", [{ node: "items", index: 0 }], 4],
+      ["worker", [{ node: "items", index: 1 }], 9],
+    ]);
+    const sum = ends.find((e) => e.node === "sum")!;
+    expect([sum.executor, sum.items]).toEqual(["in-process", []]);
   });
 });
