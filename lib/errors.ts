@@ -17,7 +17,8 @@ export type WeftErrorKind =
   | "node-execution"
   | "serialization"
   | "cache"
-  | "timeout";
+  | "timeout"
+  | "schema";
 
 /** Base class of every error weft raises on purpose. */
 export class WeftError extends Error {
@@ -146,6 +147,27 @@ export class TimeoutError extends WeftError {
     super("timeout", `Node "${node}" timed out after ${ms} ms; raise its timeout in node(fn, { timeout }) or make it faster`);
     this.node = node;
     this.ms = ms;
+  }
+}
+
+/** One failed check of a schema: where in the value, and what was wrong. */
+export interface SchemaIssue {
+  /** Path inside the value, e.g. `regions[0].amount`; "" for the value itself. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A node's output does not match its `schema` (the `cause` of a `NodeExecutionError`). */
+export class SchemaValidationError extends WeftError {
+  override readonly _tag = "SchemaValidationError" as const;
+  override readonly name = "SchemaValidationError";
+  readonly node: string;
+  readonly issues: readonly SchemaIssue[];
+  constructor(node: string, issues: readonly SchemaIssue[]) {
+    const list = issues.map((i) => `${i.path === "" ? "the value" : `"${i.path}"`}: ${i.message}`).join("; ");
+    super("schema", `The output of "${node}" does not match its schema at ${list}; fix the node or its schema`);
+    this.node = node;
+    this.issues = issues;
   }
 }
 
