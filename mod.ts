@@ -16,13 +16,14 @@
 export { Builder } from "./lib/builder.ts";
 export type { IllTypedEdges, ModuleArg } from "./lib/builder.ts";
 export { Driver, matchesTags } from "./lib/driver.ts";
-export type { DriverSettings, ExecuteError, ExecuteOptions, TagFilter, Variable } from "./lib/driver.ts";
+export type { DriverSettings, ExecuteError, ExecuteOptions, TagFilter, Variable, VisualizeOptions } from "./lib/driver.ts";
 export {
   CacheError,
   CycleError,
   GraphBuildError,
   InputConflictError,
   isWeftError,
+  MaterializationError,
   MissingInputError,
   NodeExecutionError,
   SchemaValidationError,
@@ -35,6 +36,17 @@ export type { MissingInput, SchemaIssue, WeftErrorKind } from "./lib/errors.ts";
 export type { Graph, GraphNode, NodeKind } from "./lib/graph.ts";
 export { systemClock } from "./lib/hooks.ts";
 export type { Clock, GraphEndEvent, GraphStartEvent, Hook, NodeEndEvent, NodeStartEvent } from "./lib/hooks.ts";
+export { documentationOf } from "./lib/introspect/documentation.ts";
+export type { ExecutionDescription, ExecutionNode } from "./lib/introspect/export-execution.ts";
+export { MemoryFileSystem } from "./lib/materialize/file-system.ts";
+export type { FileSystem } from "./lib/materialize/file-system.ts";
+export { csv as csvFormat, json as jsonFormat, ndjson as ndjsonFormat } from "./lib/materialize/formats.ts";
+export type { CsvOptions, Encoded, Format } from "./lib/materialize/formats.ts";
+export { loaders } from "./lib/materialize/from.ts";
+export type { CsvRow, FileLoadOptions, Loaders } from "./lib/materialize/from.ts";
+export type { MaterializeOptions, MaterializeResult } from "./lib/materialize/materialize.ts";
+export { savers } from "./lib/materialize/to.ts";
+export type { FileMetadata, FileSaveOptions, Materializer, Savers } from "./lib/materialize/to.ts";
 export { group, source, value } from "./lib/modifiers/bindings.ts";
 export type { Binding, Bindings, GroupBinding, SourceBinding, ValueBinding } from "./lib/modifiers/bindings.ts";
 export { config } from "./lib/modifiers/config.ts";
@@ -54,6 +66,12 @@ export { node } from "./lib/node.ts";
 export type { CacheBehavior, NodeOptions, OutputSchema, RetryPolicy, TagValue, Tags } from "./lib/node.ts";
 export { SIGNAL_PARAM } from "./lib/params.ts";
 export type { Warning, WarningHandler } from "./lib/spec.ts";
+export { toDot } from "./lib/visualize/dot.ts";
+export { toMermaid } from "./lib/visualize/mermaid.ts";
+export { renderSvg } from "./lib/visualize/svg.ts";
+export { viewOfGraph, viewOfPlan } from "./lib/visualize/view.ts";
+export type { GraphView, NodeRole, ViewEdge, ViewNode } from "./lib/visualize/view.ts";
+export type { VisualFormat } from "./lib/visualize/visualize.ts";
 export type {
   DefinesNodes,
   EdgeErrors,
@@ -65,3 +83,32 @@ export type {
   NodeTypes,
   NodeValue,
 } from "./lib/types.ts";
+
+// Composition root: the file loaders and materializers, wired to the file
+// system of the runtime (node:fs/promises, which Bun, Deno and Node share;
+// imported on first use, so loading weft touches no file).
+import { loaders as makeLoaders } from "./lib/materialize/from.ts";
+import { savers as makeSavers } from "./lib/materialize/to.ts";
+import { nodeFileSystem } from "./runtime/node/file-system.ts";
+
+/**
+ * File loaders on the runtime's file system: `from.json`, `from.ndjson`,
+ * `from.csv`, `from.file` (your own format). Each makes a data-loader node.
+ *
+ * @example
+ * ```ts
+ * export const spendRows = from.csv({ path: source("spendPath"), numbers: true });
+ * ```
+ */
+export const from: import("./lib/materialize/from.ts").Loaders = makeLoaders(nodeFileSystem);
+
+/**
+ * File materializers on the runtime's file system, for `driver.materialize`:
+ * `to.json`, `to.ndjson`, `to.csv`, `to.file` (your own format).
+ *
+ * @example
+ * ```ts
+ * await dr.materialize([to.csv({ dependencies: ["rows"], path: "out/rows.csv" })]);
+ * ```
+ */
+export const to: import("./lib/materialize/to.ts").Savers = makeSavers(nodeFileSystem);

@@ -18,7 +18,8 @@ export type WeftErrorKind =
   | "serialization"
   | "cache"
   | "timeout"
-  | "schema";
+  | "schema"
+  | "materialization";
 
 /** Base class of every error weft raises on purpose. */
 export class WeftError extends Error {
@@ -168,6 +169,17 @@ export class SchemaValidationError extends WeftError {
     super("schema", `The output of "${node}" does not match its schema at ${list}; fix the node or its schema`);
     this.node = node;
     this.issues = issues;
+  }
+}
+
+/** A materializer failed to write; `id` names it, `cause` says why. */
+export class MaterializationError extends WeftError {
+  override readonly _tag = "MaterializationError" as const;
+  override readonly name = "MaterializationError";
+  readonly id: string;
+  constructor(id: string, cause: unknown) {
+    super("materialization", `Cannot materialize "${id}": ${describe(cause)}`, { cause });
+    this.id = id;
   }
 }
 

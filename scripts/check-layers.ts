@@ -21,7 +21,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   "runtime": ["lib", "executors", "cache"],
   "server": ["lib", "cache", "runtime"],
   "cli": ["lib", "executors", "cache", "runtime", "server", "mod.ts"],
-  "mod.ts": ["lib", "executors", "cache"],
+  // mod.ts is the composition root: it wires runtime adapters (the file system) onto lib's ports.
+  "mod.ts": ["lib", "executors", "cache", "runtime"],
   "examples": ["mod.ts"],
 };
 /** Folders where only runtime/ may touch runtime APIs. */
