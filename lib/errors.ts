@@ -62,6 +62,8 @@ export class CycleError extends WeftError {
 export interface MissingInput {
   readonly input: string;
   readonly neededBy: readonly string[];
+  /** Set when a modifier named the input (e.g. `source("x") in parameterize()`): a likely typo. */
+  readonly via?: string;
 }
 
 /** Inputs the requested outputs need were not given; every one is listed. */
@@ -71,7 +73,7 @@ export class MissingInputError extends WeftError {
   readonly missing: readonly MissingInput[];
   constructor(missing: readonly MissingInput[]) {
     const list = missing
-      .map((m) => `"${m.input}" (needed by ${m.neededBy.map((n) => `"${n}"`).join(", ")})`)
+      .map((m) => `"${m.input}" (needed by ${m.neededBy.map((n) => `"${n}"`).join(", ")}${m.via ? `, named by ${m.via}` : ""})`)
       .join(", ");
     const noun = missing.length === 1 ? "input" : "inputs";
     super("missing-input", `Cannot execute: ${noun} ${list} ${missing.length === 1 ? "is" : "are"} missing; pass ${missing.length === 1 ? "it" : "them"} in inputs or define ${missing.length === 1 ? "a node" : "nodes"} of that name`);

@@ -18,13 +18,15 @@ type ParamPlan = Slot | { readonly items: readonly Slot[]; readonly keys: readon
 
 /**
  * `spec` with each parameter bound by `bindingFor` (undefined keeps the
- * dependency as it is), renamed to `name`.
+ * dependency as it is), renamed to `name`. `modifier` names the binder in
+ * messages about a source that names nothing.
  */
-export function bindSpec(spec: NodeSpec, name: string, bindingFor: (param: ParamDep) => Binding | undefined): NodeSpec {
+export function bindSpec(spec: NodeSpec, name: string, bindingFor: (param: ParamDep) => Binding | undefined, modifier?: string): NodeSpec {
   const deps: ParamDep[] = [];
   const slot = (b: ValueBinding | SourceBinding): Slot => {
     if (bindingKind(b) === "value") return { value: (b as ValueBinding).value };
-    deps.push({ name: (b as SourceBinding).name, optional: false });
+    const source = (b as SourceBinding).name;
+    deps.push(modifier === undefined ? { name: source, optional: false } : { name: source, optional: false, via: `source("${source}") in ${modifier}` });
     return { dep: deps.length - 1 };
   };
   const plans: ParamPlan[] = spec.deps.map((d) => {

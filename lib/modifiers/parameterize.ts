@@ -46,7 +46,7 @@ export function parameterize<const E extends Readonly<Record<string, Bindings>>,
     if (template === undefined) return [];
     return Object.entries(entries).map(([name, bindings]) => {
       checkParamsExist(template, bindings, "parameterize()", name);
-      return mark(bindSpec(template, name, (d) => bindings[d.name]), "parameterize");
+      return mark(bindSpec(template, name, (d) => bindings[d.name], "parameterize()"), "parameterize");
     });
   });
 }
@@ -68,7 +68,7 @@ export function inject<F extends NodeFn>(bindings: Bindings, fn: F): F {
     const template = templateOf(ctx, innerSpecs(ctx, fn), "inject()");
     if (template === undefined) return [];
     checkParamsExist(template, bindings, "inject()", template.name);
-    return [mark(bindSpec(template, template.name, (d) => bindings[d.name]), "inject")];
+    return [mark(bindSpec(template, template.name, (d) => bindings[d.name], "inject()"), "inject")];
   });
 }
 

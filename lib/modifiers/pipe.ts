@@ -184,7 +184,7 @@ function stepSpec(ctx: ExpandContext, primary: NodeSpec, s: Step, name: string, 
     options: primary.options.tags ? { tags: primary.options.tags } : {},
     ...(primary.namespace !== undefined ? { namespace: primary.namespace } : {}),
   };
-  const bound = bindSpec(base, name, (d) => (d.name === first ? source(prev) : s.bindings[d.name]));
+  const bound = bindSpec(base, name, (d) => (d.name === first ? source(prev) : s.bindings[d.name]), "step()");
   return mark(bound, "step", s.condition ? Object.keys(s.condition.pairs) : undefined);
 }
 

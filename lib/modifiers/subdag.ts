@@ -84,7 +84,7 @@ export function subdag<F extends NodeFn, const NS extends string = string>(
     };
     const out: NodeSpec[] = [];
     for (const spec of inner.values()) {
-      const bound = bindSpec({ ...spec, exportName: ctx.exportName }, `${ns}.${spec.name}`, (d) => resolve(d.name));
+      const bound = bindSpec({ ...spec, exportName: ctx.exportName }, `${ns}.${spec.name}`, (d) => resolve(d.name), "subdag()");
       out.push(mark({ ...bound, namespace: spec.namespace === undefined ? ns : `${ns}.${spec.namespace}` }, "subdag"));
     }
     const unused = Object.keys(inputs).filter((k) => !used.has(k));
