@@ -156,12 +156,12 @@ const NONE: readonly string[] = Object.freeze([]);
 function duplicateMessage(spec: NodeSpec, module: string, previous: NodeSpec, previousModule: string): string {
   const name = spec.name;
   const has = (s: NodeSpec, m: string) => s.modifiers?.some((x) => x.startsWith(m)) ?? false;
+  if (spec.namespace !== undefined && previous.namespace === spec.namespace && spec.exportName !== previous.exportName) {
+    return `Cannot build the graph: subdag() namespaces collide: exports "${previous.exportName}" and "${spec.exportName}" both use namespace "${spec.namespace}" (node "${name}"); give one a different namespace`;
+  }
   if (has(spec, "config.") && has(previous, "config.")) {
     const keys = [...new Set([...(previous.configKeys ?? []), ...(spec.configKeys ?? [])])].map((k) => `"${k}"`).join(", ");
     return `Cannot build the graph: config alternatives "${previous.exportName}" and "${spec.exportName}" both define node "${name}" for this config (keys ${keys}); make their conditions exclusive`;
-  }
-  if (spec.namespace !== undefined && previous.namespace === spec.namespace && spec.exportName !== previous.exportName) {
-    return `Cannot build the graph: subdag() namespaces collide: exports "${previous.exportName}" and "${spec.exportName}" both use namespace "${spec.namespace}" (node "${name}"); give one a different namespace`;
   }
   const origin = (s: NodeSpec, m: string) => {
     const shaping = s.modifiers?.filter((x) => !x.startsWith("config.") && x !== "tag");

@@ -1,9 +1,11 @@
 /**
  * A node's documentation: `node(fn, { doc })` when given, otherwise a
- * `/** ... *\/` comment that opens the function's body (JavaScript engines keep
- * a function's own source, but not the comments above it, so a JSDoc block
- * above the export cannot be read at run time). Read with acorn, once per
- * function.
+ * `/** ... *\/` comment that opens the function's body. JavaScript engines
+ * keep a function's own source, but not the comments above it, so a JSDoc
+ * block above the export cannot be read at run time. Deno, Node and browsers
+ * keep comments inside a function; Bun drops them when it transpiles a .ts
+ * file, so on Bun only `doc` works for TypeScript modules. Read with acorn,
+ * once per function.
  *
  * @module
  */

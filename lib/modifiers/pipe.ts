@@ -104,8 +104,14 @@ export interface PipeOptions {
 
 type LastReturn<S> = S extends readonly [...unknown[], Step<infer R>] ? R : S extends readonly Step<infer R>[] ? R : never;
 
-/** What `pipe` returns: with output steps, the node's value is the last step's. */
-export type Piped<F extends NodeFn, O> = [O] extends [undefined] ? F : F & DefinesNodes<{ "": () => LastReturn<O> }>;
+/**
+ * What `pipe` returns: with output steps, the node's value is the last step's
+ * (assuming that step is on); step nodes `<node>.<step>` are requestable, untyped.
+ */
+export type Piped<F extends NodeFn, O> = F & DefinesNodes<
+  & { "": [O] extends [undefined] ? F : () => LastReturn<O> }
+  & { [k: `.${string}`]: () => unknown }
+>;
 
 /**
  * Applies chains of steps to an input of the node `fn` defines, to its output,
