@@ -6,6 +6,7 @@
  * @module
  */
 import { dataloader, type DataLoader } from "../modifiers/loaders.ts";
+import { defineModifier, innerSpecs } from "../modifiers/_modifier.ts";
 import { inject } from "../modifiers/parameterize.ts";
 import { describeValue, isBinding, value, type SourceBinding } from "../modifiers/bindings.ts";
 import { utf8Length, type FileSystem } from "./file-system.ts";
@@ -55,7 +56,9 @@ export function loaders(fs: FileSystem): Loaders {
       const { value: data, rows } = format.decode(text, options);
       return [data, { path, format: format.name, rows, bytes: utf8Length(text) }] as const;
     };
-    return dataloader(inject({ path: typeof path === "string" ? value(path) : path }, read)) as Loader<any>;
+    const loader = dataloader(inject({ path: typeof path === "string" ? value(path) : path }, read));
+    // Shown as "from.csv" (say) rather than the inject and dataloader it is made of.
+    return defineModifier(loader, (ctx) => innerSpecs(ctx, loader).map((s) => ({ ...s, modifiers: [`from.${format.name}`] }))) as Loader<any>;
   };
   return {
     json: (o) => load(json, o),
