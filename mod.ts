@@ -87,8 +87,8 @@ export type {
 // Composition root: the file loaders and materializers, wired to the file
 // system of the runtime (node:fs/promises, which Bun, Deno and Node share;
 // imported on first use, so loading weft touches no file).
-import { loaders as makeLoaders } from "./lib/materialize/from.ts";
-import { savers as makeSavers } from "./lib/materialize/to.ts";
+import { loaders as makeLoaders, type Loaders } from "./lib/materialize/from.ts";
+import { savers as makeSavers, type Savers } from "./lib/materialize/to.ts";
 import { nodeFileSystem } from "./runtime/node/file-system.ts";
 
 /**
@@ -100,7 +100,7 @@ import { nodeFileSystem } from "./runtime/node/file-system.ts";
  * export const spendRows = from.csv({ path: source("spendPath"), numbers: true });
  * ```
  */
-export const from: import("./lib/materialize/from.ts").Loaders = makeLoaders(nodeFileSystem);
+export const from: Loaders = makeLoaders(nodeFileSystem);
 
 /**
  * File materializers on the runtime's file system, for `driver.materialize`:
@@ -111,4 +111,4 @@ export const from: import("./lib/materialize/from.ts").Loaders = makeLoaders(nod
  * await dr.materialize([to.csv({ dependencies: ["rows"], path: "out/rows.csv" })]);
  * ```
  */
-export const to: import("./lib/materialize/to.ts").Savers = makeSavers(nodeFileSystem);
+export const to: Savers = makeSavers(nodeFileSystem);
