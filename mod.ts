@@ -46,15 +46,17 @@ export type { Executor, NodeLocator, NodeTask } from "./lib/ports/executor.ts";
 export type { Platform, PlatformLoader } from "./lib/ports/platform.ts";
 export type { WorkerFactory, WorkerHandle } from "./lib/ports/worker-factory.ts";
 export { Driver, matchesTags } from "./lib/driver.ts";
-export type { DriverSettings, ExecuteError, ExecuteOptions, TagFilter, Variable } from "./lib/driver.ts";
+export type { DriverSettings, ExecuteError, ExecuteOptions, TagFilter, Variable, VisualizeOptions } from "./lib/driver.ts";
 export {
   CacheError,
   CycleError,
   GraphBuildError,
   InputConflictError,
   isWeftError,
+  MaterializationError,
   MissingInputError,
   NodeExecutionError,
+  SchemaValidationError,
   SerializationError,
   MapReduceError,
   TimeoutError,
@@ -62,13 +64,85 @@ export {
   WeftError,
   WorkerError,
 } from "./lib/errors.ts";
-export type { ItemRef, MissingInput, WeftErrorKind } from "./lib/errors.ts";
+export type { ItemRef, MissingInput, SchemaIssue, WeftErrorKind } from "./lib/errors.ts";
 export type { Graph, GraphNode, NodeKind } from "./lib/graph.ts";
 export { systemClock } from "./lib/hooks.ts";
 export type { Clock, GraphEndEvent, GraphStartEvent, Hook, NodeEndEvent, NodeStartEvent } from "./lib/hooks.ts";
 export { collect, parallelizable } from "./lib/map-reduce.ts";
 export type { Collecting, CollectOptions, ItemResult, MapReduceRole, Parallelizable, ParallelizableOptions } from "./lib/map-reduce.ts";
+export { documentationOf } from "./lib/introspect/documentation.ts";
+export type { ExecutionDescription, ExecutionNode } from "./lib/introspect/export-execution.ts";
+export { MemoryFileSystem } from "./lib/materialize/file-system.ts";
+export type { FileSystem } from "./lib/materialize/file-system.ts";
+export { csv as csvFormat, json as jsonFormat, ndjson as ndjsonFormat } from "./lib/materialize/formats.ts";
+export type { CsvOptions, Encoded, Format } from "./lib/materialize/formats.ts";
+export { loaders } from "./lib/materialize/from.ts";
+export type { CsvRow, FileLoadOptions, Loaders } from "./lib/materialize/from.ts";
+export type { MaterializeOptions, MaterializeResult } from "./lib/materialize/materialize.ts";
+export { savers } from "./lib/materialize/to.ts";
+export type { FileMetadata, FileSaveOptions, Materializer, Savers } from "./lib/materialize/to.ts";
+export { group, source, value } from "./lib/modifiers/bindings.ts";
+export type { Binding, Bindings, GroupBinding, SourceBinding, ValueBinding } from "./lib/modifiers/bindings.ts";
+export { config } from "./lib/modifiers/config.ts";
+export { does } from "./lib/modifiers/does.ts";
+export { extractFields, unpackFields } from "./lib/modifiers/extract-fields.ts";
+export type { ExtractOptions, WithFields, WithUnpacked } from "./lib/modifiers/extract-fields.ts";
+export { dataloader, datasaver } from "./lib/modifiers/loaders.ts";
+export type { DataLoader } from "./lib/modifiers/loaders.ts";
+export { inject, parameterize } from "./lib/modifiers/parameterize.ts";
+export type { Parameterized } from "./lib/modifiers/parameterize.ts";
+export { pipe, step, Step } from "./lib/modifiers/pipe.ts";
+export type { PipeOptions, Piped } from "./lib/modifiers/pipe.ts";
+export { subdag } from "./lib/modifiers/subdag.ts";
+export type { Subdag, SubdagOptions } from "./lib/modifiers/subdag.ts";
+export { tag } from "./lib/modifiers/tag.ts";
 export { node } from "./lib/node.ts";
-export type { CacheBehavior, NodeOptions, RetryPolicy, TagValue, Tags } from "./lib/node.ts";
+export type { CacheBehavior, NodeOptions, OutputSchema, RetryPolicy, TagValue, Tags } from "./lib/node.ts";
 export { SIGNAL_PARAM } from "./lib/params.ts";
-export type { EdgeErrors, EdgeTypeMismatch, ExecuteResult, NamedModule, NodeTypes, NodeValue } from "./lib/types.ts";
+export type { Warning, WarningHandler } from "./lib/spec.ts";
+export { toDot } from "./lib/visualize/dot.ts";
+export { toMermaid } from "./lib/visualize/mermaid.ts";
+export { renderSvg } from "./lib/visualize/svg.ts";
+export { viewOfGraph, viewOfPlan } from "./lib/visualize/view.ts";
+export type { GraphView, NodeRole, ViewEdge, ViewNode } from "./lib/visualize/view.ts";
+export type { VisualFormat } from "./lib/visualize/visualize.ts";
+export type {
+  DefinesNodes,
+  EdgeErrors,
+  EdgeTypeMismatch,
+  ExecuteResult,
+  NamedModule,
+  NodeFunctionsOf,
+  NodeNameOf,
+  NodeTypes,
+  NodeValue,
+} from "./lib/types.ts";
+
+// Composition root: the file loaders and materializers, wired to the file
+// system of the runtime (node:fs/promises, which Bun, Deno and Node share;
+// imported on first use, so loading weft touches no file).
+import { loaders as makeLoaders, type Loaders } from "./lib/materialize/from.ts";
+import { savers as makeSavers, type Savers } from "./lib/materialize/to.ts";
+import { nodeFileSystem } from "./runtime/node/file-system.ts";
+
+/**
+ * File loaders on the runtime's file system: `from.json`, `from.ndjson`,
+ * `from.csv`, `from.file` (your own format). Each makes a data-loader node.
+ *
+ * @example
+ * ```ts
+ * export const spendRows = from.csv({ path: source("spendPath"), numbers: true });
+ * ```
+ */
+export const from: Loaders = makeLoaders(nodeFileSystem);
+
+/**
+ * File materializers on the runtime's file system, for `driver.materialize`:
+ * `to.json`, `to.ndjson`, `to.csv`, `to.file` (your own format).
+ *
+ * @example
+ * ```ts
+ * await dr.materialize([to.csv({ dependencies: ["rows"], path: "out/rows.csv" })]);
+ * ```
+ */
+export const to: Savers = makeSavers(nodeFileSystem);

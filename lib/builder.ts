@@ -10,6 +10,7 @@ import type { Executor } from "./ports/executor.ts";
 import type { Platform, PlatformLoader } from "./ports/platform.ts";
 import type { WorkerFactory } from "./ports/worker-factory.ts";
 import { systemClock, type Clock, type Hook } from "./hooks.ts";
+import type { WarningHandler } from "./spec.ts";
 import type { EdgeErrors, NamedModule, NodeFunctionsOfAll, NodeTypes } from "./types.ts";
 
 type Values = Readonly<Record<string, unknown>>;
@@ -61,6 +62,7 @@ export class Builder<F = {}, C = {}> {
   constructor(defaults?: BuilderDefaults) {
     this.#defaults = defaults;
   }
+  #warn: WarningHandler | undefined;
 
   /**
    * Adds modules: every exported function whose name does not start with `_` becomes a node.
@@ -131,6 +133,16 @@ export class Builder<F = {}, C = {}> {
     return this;
   }
 
+  /**
+   * Sends warnings (an output failing a schema in "warn" mode, for instance)
+   * to `handler` instead of `console.warn`.
+   */
+  withWarnings(handler: WarningHandler): this {
+    if (typeof handler !== "function") throw new TypeError("withWarnings() expects a function that receives each warning");
+    this.#warn = handler;
+    return this;
+  }
+
   /** Replaces the clock used for hook timestamps (tests). */
   withClock(clock: Clock): this {
     this.#clock = clock;
@@ -146,7 +158,11 @@ export class Builder<F = {}, C = {}> {
     this: [EdgeErrors<F, NodeTypes<F, C>>] extends [never] ? Builder<F, C> : IllTypedEdges<EdgeErrors<F, NodeTypes<F, C>>>,
   ): Promise<Driver<NodeTypes<F, C>>> {
     const self = this as unknown as Builder<F, C>;
-    const graph = buildGraph(self.#modules, { config: self.#config, allowModuleOverrides: self.#allowOverrides });
+    const graph = buildGraph(self.#modules, {
+      config: self.#config,
+      allowModuleOverrides: self.#allowOverrides,
+      ...(self.#warn ? { warn: self.#warn } : {}),
+    });
     const executor = await self.#startExecutor(graph);
     return new Driver(graph, {
       config: { ...self.#config },

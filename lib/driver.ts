@@ -14,6 +14,12 @@ import type { Tags } from "./node.ts";
 import type { Executor } from "./ports/executor.ts";
 import { Planner, suggest, type Plan } from "./plan.ts";
 import type { ExecuteResult } from "./types.ts";
+import { documentationOf } from "./introspect/documentation.ts";
+import { describeExecution, type ExecutionDescription } from "./introspect/export-execution.ts";
+import { materialize, type MaterializeOptions, type MaterializeResult } from "./materialize/materialize.ts";
+import type { Materializer } from "./materialize/to.ts";
+import { viewOfGraph, viewOfPlan } from "./visualize/view.ts";
+import { visualize, type VisualFormat } from "./visualize/visualize.ts";
 
 type Values = Readonly<Record<string, unknown>>;
 
@@ -43,6 +49,22 @@ export interface Variable {
   readonly optionalDependencies: readonly { readonly name: string; readonly default: string | undefined }[];
   /** The function that computes the node, for function nodes. */
   readonly originatingFunction: Function | undefined;
+  /** The export that defines the node ("" for inputs and config). */
+  readonly exportName: string;
+  /** From `node(fn, { doc })`, or a `/** *\/` comment opening the function body; "" when there is none. */
+  readonly documentation: string;
+  /** The modifiers that shaped the node, innermost first (`"parameterize"`, `"config.when"`, ...). */
+  readonly modifiers: readonly string[];
+  /** Config keys that decided whether (or how) the node exists. */
+  readonly configKeys: readonly string[];
+}
+
+/** Options of {@link Driver.visualizeExecution} and {@link Driver.displayAllFunctions}. */
+export interface VisualizeOptions {
+  /** "dot" (default), "mermaid", or "svg" (rendered from the DOT by Graphviz). */
+  readonly format?: VisualFormat;
+  /** A title drawn above the graph (DOT and SVG). */
+  readonly title?: string;
 }
 
 /** Tag filter: exact value, any of a list, or `null` for "has the tag". Several keys are ANDed. */
@@ -209,6 +231,73 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
     return [...seen].sort((a, b) => a - b).map((id) => toVariable(this.#graph.nodes[id]!));
   }
 
+  /**
+   * The nodes on some path from `upstream` to `downstream`, both included
+   * (empty when `downstream` does not depend on `upstream`).
+   *
+   * @throws {UnknownNodeError} for a name the graph does not know
+   */
+  whatIsThePathBetween(upstream: string, downstream: string): Variable[] {
+    const below = new Set(this.whatIsDownstreamOf(upstream).map((v) => v.name));
+    return this.whatIsUpstreamOf(downstream).filter((v) => below.has(v.name));
+  }
+
+  /**
+   * A JSON-ready description of what `execute(outputs, options)` would run,
+   * dependencies first. Throws what `execute` would reject with before running.
+   */
+  exportExecution(outputs: readonly string[], options: { inputs?: Values; overrides?: Values } = {}): ExecutionDescription {
+    return describeExecution(this.#plan(outputs, options, "exportExecution"));
+  }
+
+  /**
+   * Draws what `execute(outputs, options)` would run: requested outputs,
+   * given inputs, overrides, config values, worker and config-driven nodes
+   * styled apart, with a legend. SVG is laid out by Graphviz (WebAssembly).
+   *
+   * @example
+   * ```ts
+   * const svg = await dr.visualizeExecution(["report"], { inputs: { day: "2026-11-22" }, format: "svg" });
+   * ```
+   */
+  visualizeExecution(
+    outputs: readonly string[],
+    options: { inputs?: Values; overrides?: Values } & VisualizeOptions = {},
+  ): Promise<string> {
+    try {
+      return visualize(viewOfPlan(this.#plan(outputs, options, "visualizeExecution")), options.format, titleOf(options));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** Draws the whole graph (every node, input and config value). */
+  displayAllFunctions(options: VisualizeOptions = {}): Promise<string> {
+    return visualize(viewOfGraph(this.#graph), options.format, titleOf(options));
+  }
+
+  /**
+   * Computes what the materializers need in one run, has each write its
+   * values, and returns their metadata by id (plus `options.outputs`).
+   *
+   * @example
+   * ```ts
+   * const { materialized } = await dr.materialize([to.csv({ dependencies: ["rows"], path: "out/rows.csv" })]);
+   * ```
+   */
+  materialize(materializers: readonly Materializer[], options: MaterializeOptions = {}): Promise<MaterializeResult> {
+    return materialize((outputs, run) => this.execute(outputs as never[], run as ExecuteOptions<N>), materializers, options);
+  }
+
+  #plan(outputs: readonly string[], options: { inputs?: Values; overrides?: Values }, method: string): Plan {
+    checkOutputs(outputs, method);
+    return this.#planner.plan({
+      outputs,
+      inputs: checkValues(options.inputs, "inputs"),
+      overrides: checkValues(options.overrides, "overrides"),
+    });
+  }
+
   /** Stops the driver's workers (and later its stores). Safe to call twice. */
   async close(): Promise<void> {
     await this.#settings.executor?.dispose();
@@ -237,7 +326,15 @@ function toVariable(n: GraphNode): Variable {
     requiredDependencies: n.deps.filter((d) => !d.optional).map((d) => d.name),
     optionalDependencies: n.deps.filter((d) => d.optional).map((d) => ({ name: d.name, default: d.defaultSource })),
     originatingFunction: n.source,
+    exportName: n.exportName,
+    documentation: n.options.doc ?? (n.source ? documentationOf(n.source) : ""),
+    modifiers: n.modifiers,
+    configKeys: n.configKeys,
   };
+}
+
+function titleOf(options: VisualizeOptions): { title?: string } {
+  return options.title === undefined ? {} : { title: options.title };
 }
 
 /** Hamilton's tag filter: exact value, any of a list, `null` for "has the tag"; keys ANDed. */

@@ -19,7 +19,9 @@ export type WeftErrorKind =
   | "cache"
   | "timeout"
   | "worker"
-  | "map-reduce";
+  | "map-reduce"
+  | "schema"
+  | "materialization";
 
 /** Base class of every error weft raises on purpose. */
 export class WeftError extends Error {
@@ -62,6 +64,8 @@ export class CycleError extends WeftError {
 export interface MissingInput {
   readonly input: string;
   readonly neededBy: readonly string[];
+  /** Set when a modifier named the input (e.g. `source("x") in parameterize()`): a likely typo. */
+  readonly via?: string;
 }
 
 /** Inputs the requested outputs need were not given; every one is listed. */
@@ -71,7 +75,7 @@ export class MissingInputError extends WeftError {
   readonly missing: readonly MissingInput[];
   constructor(missing: readonly MissingInput[]) {
     const list = missing
-      .map((m) => `"${m.input}" (needed by ${m.neededBy.map((n) => `"${n}"`).join(", ")})`)
+      .map((m) => `"${m.input}" (needed by ${m.neededBy.map((n) => `"${n}"`).join(", ")}${m.via ? `, named by ${m.via}` : ""})`)
       .join(", ");
     const noun = missing.length === 1 ? "input" : "inputs";
     super("missing-input", `Cannot execute: ${noun} ${list} ${missing.length === 1 ? "is" : "are"} missing; pass ${missing.length === 1 ? "it" : "them"} in inputs or define ${missing.length === 1 ? "a node" : "nodes"} of that name`);
@@ -184,6 +188,38 @@ export class MapReduceError extends WeftError {
   constructor(node: string, message: string) {
     super("map-reduce", message);
     this.node = node;
+  }
+}
+
+/** One failed check of a schema: where in the value, and what was wrong. */
+export interface SchemaIssue {
+  /** Path inside the value, e.g. `regions[0].amount`; "" for the value itself. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A node's output does not match its `schema` (the `cause` of a `NodeExecutionError`). */
+export class SchemaValidationError extends WeftError {
+  override readonly _tag = "SchemaValidationError" as const;
+  override readonly name = "SchemaValidationError";
+  readonly node: string;
+  readonly issues: readonly SchemaIssue[];
+  constructor(node: string, issues: readonly SchemaIssue[]) {
+    const list = issues.map((i) => `${i.path === "" ? "the value" : `"${i.path}"`}: ${i.message}`).join("; ");
+    super("schema", `The output of "${node}" does not match its schema at ${list}; fix the node or its schema`);
+    this.node = node;
+    this.issues = issues;
+  }
+}
+
+/** A materializer failed to write; `id` names it, `cause` says why. */
+export class MaterializationError extends WeftError {
+  override readonly _tag = "MaterializationError" as const;
+  override readonly name = "MaterializationError";
+  readonly id: string;
+  constructor(id: string, cause: unknown) {
+    super("materialization", `Cannot materialize "${id}": ${describe(cause)}`, { cause });
+    this.id = id;
   }
 }
 

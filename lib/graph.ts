@@ -9,7 +9,7 @@ import { analyzeBlocks, type BlockAnalysis } from "./blocks.ts";
 import { CycleError, GraphBuildError } from "./errors.ts";
 import type { NodeOptions, Tags } from "./node.ts";
 import { SIGNAL_PARAM, type CallStyle, type ParamDep } from "./params.ts";
-import { nodeSpecsOf, type NodeSpec } from "./spec.ts";
+import { nodeSpecsOf, type NodeSpec, type WarningHandler } from "./spec.ts";
 
 /** A module as the graph sees it: a name for messages and tags, and its exports. */
 export interface ModuleSource {
@@ -48,6 +48,12 @@ export interface GraphNode {
   readonly source: Function | undefined;
   /** URL of the defining module, when known (worker nodes). */
   readonly moduleUrl: string | undefined;
+  /** The modifiers that shaped the node, innermost first. */
+  readonly modifiers: readonly string[];
+  /** Config keys that decided whether (or how) the node exists. */
+  readonly configKeys: readonly string[];
+  /** The subdag namespace of the node, "" when none. */
+  readonly namespace: string;
 }
 
 /** Options of {@link buildGraph}. */
@@ -55,6 +61,8 @@ export interface GraphOptions {
   readonly config?: Readonly<Record<string, unknown>>;
   /** Let a later module's node replace an earlier one of the same name instead of failing. */
   readonly allowModuleOverrides?: boolean;
+  /** Where warnings of the run go (schema checks in "warn" mode); `console.warn` by default. */
+  readonly warn?: WarningHandler;
 }
 
 /** An immutable graph with id-indexed adjacency. */
@@ -93,15 +101,11 @@ export function buildGraph(modules: readonly ModuleSource[], options: GraphOptio
   const config = options.config ?? {};
   for (const mod of modules) {
     for (const exportName of Object.keys(mod.exports)) {
-      for (const spec of nodeSpecsOf(exportName, mod.exports[exportName], { module: mod.name, config })) {
+      const ctx = options.warn ? { module: mod.name, config, warn: options.warn } : { module: mod.name, config };
+      for (const spec of nodeSpecsOf(exportName, mod.exports[exportName], ctx)) {
         const previous = candidates.get(spec.name);
-        if (previous && !options.allowModuleOverrides) {
-          throw new GraphBuildError(
-            previous.module === mod.name
-              ? `Cannot build the graph: node "${spec.name}" is defined twice in module "${mod.name}", by exports "${previous.spec.exportName}" and "${exportName}"; rename one`
-              : `Cannot build the graph: node "${spec.name}" is defined in two modules, "${previous.module}" and "${mod.name}"; rename one, or call allowModuleOverrides() on the Builder to let the later module win`,
-            { node: spec.name },
-          );
+        if (previous && (!options.allowModuleOverrides || previous.module === mod.name)) {
+          throw new GraphBuildError(duplicateMessage(spec, mod.name, previous.spec, previous.module), { node: spec.name });
         }
         candidates.set(spec.name, { spec, module: mod.name });
       }
@@ -131,6 +135,7 @@ export function buildGraph(modules: readonly ModuleSource[], options: GraphOptio
       name: spec.name, kind: "function", fn: spec.fn, style: spec.style, deps: spec.deps, signalIndex: spec.signalIndex,
       options: spec.options, tags: { ...spec.options.tags, module }, module, value: undefined,
       exportName: spec.exportName, source: spec.source, moduleUrl: spec.moduleUrl, depIds: EMPTY, uniqueDepIds: EMPTY,
+      modifiers: spec.modifiers ?? NONE, configKeys: spec.configKeys ?? NONE, namespace: spec.namespace ?? "",
     });
   }
   // Resolve dependencies; a name nobody produces becomes an external input.
@@ -151,11 +156,42 @@ export function buildGraph(modules: readonly ModuleSource[], options: GraphOptio
 type MutableNode = { -readonly [K in keyof GraphNode]: GraphNode[K] };
 
 const EMPTY = new Int32Array(0);
+const NONE: readonly string[] = Object.freeze([]);
+
+/** Why two specs may not share a name, in the words of the modifiers that made them. */
+function duplicateMessage(spec: NodeSpec, module: string, previous: NodeSpec, previousModule: string): string {
+  const name = spec.name;
+  const has = (s: NodeSpec, m: string) => s.modifiers?.some((x) => x.startsWith(m)) ?? false;
+  if (spec.namespace !== undefined && previous.namespace === spec.namespace && spec.exportName !== previous.exportName) {
+    return `Cannot build the graph: subdag() namespaces collide: exports "${previous.exportName}" and "${spec.exportName}" both use namespace "${spec.namespace}" (node "${name}"); give one a different namespace`;
+  }
+  if (has(spec, "config.") && has(previous, "config.")) {
+    const keys = [...new Set([...(previous.configKeys ?? []), ...(spec.configKeys ?? [])])].map((k) => `"${k}"`).join(", ");
+    return `Cannot build the graph: config alternatives "${previous.exportName}" and "${spec.exportName}" both define node "${name}" for this config (keys ${keys}); make their conditions exclusive`;
+  }
+  const origin = (s: NodeSpec, m: string) => {
+    const shaping = s.modifiers?.filter((x) => !x.startsWith("config.") && x !== "tag");
+    return shaping && shaping.length > 0
+      ? `${shaping[shaping.length - 1]}() on export "${s.exportName}" of module "${m}"`
+      : `export "${s.exportName}" of module "${m}"`;
+  };
+  if (previousModule === module && previous.exportName === spec.exportName) {
+    return `Cannot build the graph: ${origin(spec, module)} defines node "${name}" twice; rename one of them`;
+  }
+  if (previousModule === module && !spec.modifiers?.length && !previous.modifiers?.length) {
+    return `Cannot build the graph: node "${name}" is defined twice in module "${module}", by exports "${previous.exportName}" and "${spec.exportName}"; rename one`;
+  }
+  if (previousModule === module || spec.modifiers?.length || previous.modifiers?.length) {
+    return `Cannot build the graph: node "${name}" is defined twice, by ${origin(previous, previousModule)} and by ${origin(spec, module)}; rename one`;
+  }
+  return `Cannot build the graph: node "${name}" is defined in two modules, "${previousModule}" and "${module}"; rename one, or call allowModuleOverrides() on the Builder to let the later module win`;
+}
 
 function leaf(name: string, kind: NodeKind, value: unknown): Omit<MutableNode, "id"> {
   return {
     name, kind, fn: undefined, style: "positional", deps: [], depIds: EMPTY, uniqueDepIds: EMPTY,
     signalIndex: -1, options: {}, tags: {}, module: "", value, exportName: "", source: undefined, moduleUrl: undefined,
+    modifiers: NONE, configKeys: NONE, namespace: "",
   };
 }
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Schedule } from "effect";
+import type { Schedule, Schema, StandardSchema } from "effect";
 import { callerModuleUrl } from "./caller-module.ts";
 import type { MapReduceRole } from "./map-reduce.ts";
 import type { ExpandContext, NodeSpec } from "./spec.ts";
@@ -24,6 +24,9 @@ export type RetryPolicy =
   | { readonly times: number; readonly delay?: number; readonly factor?: number }
   | Schedule.Schedule<unknown, unknown>;
 
+/** A runtime check of a node's output: an Effect Schema, or any Standard Schema validator (zod, valibot, arktype, ...). */
+export type OutputSchema = StandardSchema.StandardSchemaV1<any, any> | Schema.ConstraintDecoder<unknown>;
+
 /** Options of {@link node}. All are metadata; none changes what the function computes. */
 export interface NodeOptions {
   /** Dependencies, in positional-parameter order: the explicit form for functions whose parameters cannot be read. */
@@ -42,6 +45,16 @@ export interface NodeOptions {
   readonly retry?: RetryPolicy;
   /** Set by `parallelizable()` and `collect()`. */
   readonly mapReduce?: MapReduceRole;
+  /**
+   * Checks the node's output at run time. A failure fails the node with a
+   * `SchemaValidationError` naming the failing paths (wrapped in a
+   * `NodeExecutionError`), or is reported as a warning when `onSchemaError` is "warn".
+   */
+  readonly schema?: OutputSchema;
+  /** What an output that fails `schema` does: fail the node (default) or emit a warning and go on. */
+  readonly onSchemaError?: "fail" | "warn";
+  /** Documentation of the node, for introspection (otherwise read from a `/** *\/` comment opening the function body). */
+  readonly doc?: string;
 }
 
 /** Where weft keeps a node's metadata on the function `node()` returns. */
@@ -81,18 +94,48 @@ export function node<F extends (...args: any[]) => unknown>(fn: F, options: Node
   }
   checkOptions(options);
   const inner = nodeMeta(fn);
-  const merged = inner
-    ? { ...inner, options: { ...inner.options, ...options, tags: { ...inner.options.tags, ...options.tags } } }
-    : { fn, options };
-  // Only worker nodes pay for a stack walk: their module must be importable by a worker.
-  const moduleUrl = merged.options.worker ? (inner?.moduleUrl ?? callerModuleUrl()) : inner?.moduleUrl;
-  const meta: NodeMeta = moduleUrl === undefined ? merged : { ...merged, moduleUrl };
+  let meta: NodeMeta;
+  if (inner?.expand) {
+    // A modifier's nodes: the options apply to every node it defines.
+    if (options.deps !== undefined) {
+      throw new TypeError(`node() option "deps" cannot apply to the nodes a modifier defines; pass deps to node() on the function inside the modifier`);
+    }
+    const expand = inner.expand;
+    const url = options.worker ? callerModuleUrl() : undefined;
+    meta = {
+      fn: inner.fn,
+      options: mergeOptions(inner.options, options),
+      expand: (ctx) => expand(ctx).map((s) => ({ ...s, options: mergeOptions(s.options, options), ...(url && !s.moduleUrl ? { moduleUrl: url } : {}) })),
+    };
+  } else {
+    meta = inner ? { ...inner, options: mergeOptions(inner.options, options) } : { fn, options };
+    // Only worker nodes pay for a stack walk: their module must be importable by a worker.
+    if (meta.options.worker && meta.moduleUrl === undefined) {
+      const url = callerModuleUrl();
+      if (url !== undefined) meta = { ...meta, moduleUrl: url };
+    }
+  }
+  return withMeta(fn, meta) as F;
+}
+
+/** `outer` over `inner`; tags are merged key by key. */
+export function mergeOptions(inner: NodeOptions, outer: NodeOptions): NodeOptions {
+  if (outer.tags === undefined) return { ...inner, ...outer };
+  return { ...inner, ...outer, tags: { ...inner.tags, ...outer.tags } };
+}
+
+/**
+ * A function that calls `meta.fn` and carries `meta`: how `node()` and every
+ * modifier mark what they return. It keeps `like`'s name, so the result still
+ * reads as the user's function.
+ */
+export function withMeta(like: Function, meta: NodeMeta): Function {
   const wrapped = function (this: unknown, ...args: unknown[]) {
     return meta.fn.apply(this, args);
   };
-  Object.defineProperty(wrapped, "name", { value: fn.name });
+  Object.defineProperty(wrapped, "name", { value: like.name });
   Object.defineProperty(wrapped, NODE_META, { value: meta });
-  return wrapped as unknown as F;
+  return wrapped;
 }
 
 /** The metadata `node()` attached to `value`, if any. */
@@ -118,4 +161,17 @@ function checkOptions(o: NodeOptions): void {
   if (o.tags !== undefined && (typeof o.tags !== "object" || o.tags === null)) {
     throw new TypeError("node() option \"tags\" must be an object of string or string-array values");
   }
+  if (o.schema !== undefined && !isSchemaLike(o.schema)) {
+    throw new TypeError("node() option \"schema\" must be an Effect Schema or a Standard Schema validator (an object with a \"~standard\" property)");
+  }
+  if (o.onSchemaError !== undefined && o.onSchemaError !== "fail" && o.onSchemaError !== "warn") {
+    throw new TypeError(`node() option "onSchemaError" must be "fail" or "warn", got "${String(o.onSchemaError)}"`);
+  }
+  if (o.doc !== undefined && typeof o.doc !== "string") {
+    throw new TypeError("node() option \"doc\" must be a string");
+  }
+}
+
+function isSchemaLike(s: unknown): boolean {
+  return (typeof s === "object" || typeof s === "function") && s !== null && ("~standard" in s || "ast" in s);
 }

@@ -19,6 +19,8 @@ export interface ParamDep {
   readonly optional: boolean;
   /** The default's source text, for introspection. */
   readonly defaultSource?: string;
+  /** Set when a modifier bound the dependency (e.g. `source("x") in parameterize()`), for messages. */
+  readonly via?: string;
 }
 
 /** How a node is called: with positional arguments, one object, or nothing. */

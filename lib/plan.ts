@@ -132,7 +132,9 @@ function makeTemplate(graph: Graph, request: PlanRequest): PlanTemplate {
   const leaves: number[] = [];
   const leafSources: number[] = [];
   let missing: Map<number, string[]> | undefined;
-  const addMissing = (id: number, consumer: string | undefined) => {
+  let boundBy: Map<number, string> | undefined;
+  const addMissing = (id: number, consumer: string | undefined, via?: string) => {
+    if (via !== undefined) (boundBy ??= new Map()).set(id, via);
     missing ??= new Map();
     let list = missing.get(id);
     if (!list) missing.set(id, (list = []));
@@ -171,7 +173,7 @@ function makeTemplate(graph: Graph, request: PlanRequest): PlanTemplate {
       const dep = nodes[d]!;
       if (dep.kind === "input" && !(dep.name in inputs) && !(dep.name in overrides)) {
         // An optional parameter with no value falls back to its default.
-        if (!deps[j]!.optional) addMissing(d, node.name);
+        if (!deps[j]!.optional) addMissing(d, node.name, deps[j]!.via);
         continue;
       }
       if (!inPlan[d]) {
@@ -183,7 +185,8 @@ function makeTemplate(graph: Graph, request: PlanRequest): PlanTemplate {
   if (missing) {
     const list: MissingInput[] = [];
     for (const [id, neededBy] of missing) {
-      list.push({ input: nodes[id]!.name, neededBy: [...new Set(neededBy)] });
+      const via = boundBy?.get(id);
+      list.push(via === undefined ? { input: nodes[id]!.name, neededBy: [...new Set(neededBy)] } : { input: nodes[id]!.name, neededBy: [...new Set(neededBy)], via });
     }
     throw new MissingInputError(list);
   }

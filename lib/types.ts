@@ -22,10 +22,46 @@ export interface NamedModule<E extends object = object> {
 /** The exports of a module argument. */
 type ExportsOf<M> = M extends NamedModule<infer E> ? E : M;
 
-/** The node functions a module exports: exported functions whose names do not start with `_`. */
+/**
+ * Type-level key of {@link DefinesNodes}. It exists only in types: nothing
+ * carries it at run time.
+ */
+export declare const NODES: unique symbol;
+
+/**
+ * Marks a function returned by a modifier with the nodes it defines, for the
+ * types of `execute`: name -> a function whose return type is the node's.
+ * The key `""` stands for the export's own node name, and a key starting with
+ * "." for a name under it (`".metadata"` -> `"rows.metadata"`); any other key is
+ * a node name as it is. Without the mark, an export defines one node named
+ * after it (up to `__`).
+ */
+export interface DefinesNodes<M> {
+  readonly [NODES]?: M;
+}
+
+/** The node an export defines by default: its name up to `__` (`revenue__us` -> `revenue`). */
+export type NodeNameOf<K extends string> = K extends `${infer B}__${string}` ? (B extends "" ? K : B) : K;
+
+type NodesOfExport<K extends string, V> = V extends NodeFn
+  ? V extends { readonly [NODES]?: infer D }
+    ? unknown extends D ? { [P in NodeNameOf<K>]: V }
+    : { [P in keyof D & string as P extends "" ? NodeNameOf<K> : P extends `.${string}` ? `${NodeNameOf<K>}${P}` : P]: D[P] }
+    : { [P in NodeNameOf<K>]: V }
+  : {};
+
+type NodeMapsOf<E> = { [K in keyof E & string]: K extends `_${string}` ? never : NodesOfExport<K, E[K]> }[keyof E & string];
+type KeysOfUnion<U> = U extends unknown ? keyof U : never;
+type ValueIn<U, N> = U extends unknown ? N extends keyof U ? U[N] : never : never;
+
+/**
+ * The node functions a module defines, by node name: exported functions whose
+ * names do not start with `_`, under their node name (`revenue__us` defines
+ * `revenue`; alternatives of one node give a union), and the nodes modifiers
+ * declare with {@link DefinesNodes}.
+ */
 export type NodeFunctionsOf<M> = {
-  [K in keyof ExportsOf<M> as K extends `_${string}` ? never : K extends string ? ExportsOf<M>[K] extends NodeFn ? K : never : never]:
-    ExportsOf<M>[K];
+  [N in KeysOfUnion<NodeMapsOf<ExportsOf<M>>> & string]: ValueIn<NodeMapsOf<ExportsOf<M>>, N>;
 };
 
 /** Node functions of several modules. */

@@ -21,7 +21,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   "runtime": ["lib", "executors", "cache"],
   "server": ["lib", "cache", "runtime"],
   "cli": ["lib", "executors", "cache", "runtime", "server", "mod.ts"],
-  // The composition root wires runtime adapters in (lazily), never re-exports them.
+  // mod.ts is the composition root: it wires runtime adapters (platform, file system) onto lib's ports, lazily, and never re-exports them.
   "mod.ts": ["lib", "executors", "cache", "runtime"],
   "examples": ["mod.ts"],
 };

@@ -1,6 +1,8 @@
 /** Deno smoke suite: the library, typed, on Deno. Run with `deno test runtime-tests/deno/`. */
-import { Effect } from "effect";
-import { Builder, isWeftError, MissingInputError, node, NodeExecutionError } from "../../mod.ts";
+import { Effect, Schema } from "effect";
+import {
+  Builder, config, extractFields, isWeftError, MissingInputError, node, NodeExecutionError, parameterize, source, subdag, tag, value,
+} from "../../mod.ts";
 
 function assertEquals(actual: unknown, expected: unknown): void {
   const a = JSON.stringify(actual);
@@ -49,4 +51,29 @@ Deno.test("worker nodes and map/reduce run on Deno Web Workers", async () => {
   await using dr = await new Builder().withModules(flow).withWorkers({ size: 2 }).build();
   const r = await dr.execute(["total", "inWorker"], { inputs: { count: 4 } });
   assertEquals(r, { total: 30, inWorker: true });
+});
+
+Deno.test("modifiers compose and the graph renders as SVG on Deno", async () => {
+  const region = { revenue: async (spend: number) => spend * 2 };
+  const mod = {
+    rate__eu: config.when({ region: "eu" }, () => 2),
+    channels: tag({ kind: "spend" }, parameterize({ search: { share: value(0.5) } }, (budget: number, share: number) => budget * share)),
+    stats: extractFields(["peak"], async (search: number) => ({ peak: search })),
+    us: subdag({ modules: [region], inputs: { spend: source("search") } }, (revenue: number) => revenue),
+    checked: node((peak: number, rate: number) => peak * rate, { schema: Schema.Number }),
+  };
+  const dr = await new Builder().withModules(mod).withConfig({ region: "eu" }).build();
+  assertEquals(await dr.execute(["checked", "us"], { inputs: { budget: 10 } }), { checked: 10, us: 10 });
+  const svg = await dr.visualizeExecution(["checked"], { inputs: { budget: 10 }, format: "svg" });
+  if (!svg.includes("<svg") || !svg.includes(">checked</text>")) throw new Error("no SVG");
+});
+
+Deno.test("documentation comes from a comment opening the function body on Deno", async () => {
+  const dr = await new Builder().withModules({
+    revenue: (spend: number) => {
+      /** Revenue attributed to spend. */
+      return spend * 3;
+    },
+  }).build();
+  assertEquals(dr.listAvailableVariables()[0]!.documentation, "Revenue attributed to spend.");
 });

@@ -170,3 +170,23 @@ describe("WorkerPoolExecutor startup failures", () => {
     await pool.dispose();
   });
 });
+
+describe("worker nodes under modifiers", () => {
+  test("parameterize, tag and config.when alternatives of worker nodes run on workers", async () => {
+    const flow = await import("../fixtures/worker-modifiers.ts");
+    await using dr = await new Builder().withModules(flow).withConfig({ region: "eu" }).withWorkers({ size: 2 }).build();
+    expect(await dr.execute(["double", "triple", "squared", "shifted"], { inputs: { x: 5 } })).toEqual({
+      double: 10, triple: 15, squared: 25, shifted: 105,
+    });
+    expect(dr.listAvailableVariables({ tags: { team: "math" } }).map((v) => v.name)).toEqual(["squared"]);
+  });
+
+  test("a schema check on a worker node runs in the worker and fails the node", async () => {
+    const flow = await import("../fixtures/worker-modifiers.ts");
+    await using dr = await new Builder().withModules(flow).withConfig({ region: "us" }).withWorkers({ size: 1 }).build();
+    expect(await dr.execute(["checked", "shifted"], { inputs: { x: 1 } })).toEqual({ checked: 1, shifted: -99 });
+    const error = await dr.execute(["checked"], { inputs: { x: -1 } }).catch((e) => e);
+    expect(isWeftError(error.cause, "schema")).toBe(true);
+    expect(error.cause.message).toContain('The output of "checked" does not match its schema');
+  });
+});
