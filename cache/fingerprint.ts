@@ -18,26 +18,14 @@
  *
  * @module
  */
+import type { Fingerprint } from "../lib/ports/fingerprint.ts";
 import type { Hasher } from "../lib/ports/hasher.ts";
 import { acquire, type CanonicalWriter } from "./_canonical-writer.ts";
 import { binaryKind } from "./_typed-arrays.ts";
 import { codecFor } from "./codec-registry.ts";
 import { type Frame, Kind, pathOf } from "./_fingerprint-frames.ts";
 
-/** What {@link fingerprint} found. */
-export type Fingerprint =
-  | {
-    readonly ok: true;
-    readonly dataVersion: string;
-    /** A short readable form when the value is a small primitive, for explanations. */
-    readonly preview?: string;
-  }
-  | {
-    readonly ok: false;
-    /** Where in the value the culprit is, such as `.rows[3].parse`; "" for the value itself. */
-    readonly path: string;
-    readonly reason: string;
-  };
+export type { Fingerprint };
 
 /** Type tags of the canonical encoding (written into every hash: never renumber). */
 const T = {
