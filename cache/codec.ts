@@ -36,6 +36,10 @@ const packr = new Packr({
   useBigIntExtension: true,
   // Records (msgpackr's default) keep plain objects and Maps apart on decode.
   useRecords: true,
+  // msgpackr would quietly write a function as nil; the fingerprint refuses them, so should the codec.
+  writeFunction: () => {
+    throw new Error("a function cannot be stored");
+  },
 });
 
 /**
