@@ -47,10 +47,8 @@ export function openSqliteCache(path: string, drivers: CacheDrivers, options: Sq
   const writable = probeWritable(drivers, dir);
   if (writable !== undefined) return unavailable(writable);
 
-  const head = fs.readFile(path, 0, SQLITE_MAGIC.length);
-  if (head !== undefined && head.byteLength > 0 && new TextDecoder().decode(head) !== SQLITE_MAGIC) {
-    throw new CacheError(`Cannot open the cache "${path}": the file is not a SQLite database; ${resetAdvice(path)}`);
-  }
+  const damage = headerDamage(drivers, path);
+  if (damage !== undefined) throw new CacheError(`Cannot open the cache "${path}": ${damage}; ${resetAdvice(path)}`);
   let db: SqliteDatabase | undefined;
   try {
     db = drivers.openSqlite(path);
@@ -74,11 +72,41 @@ export function openSqliteCache(path: string, drivers: CacheDrivers, options: Sq
   }
   let refs = 2;
   const release = () => {
-    if (--refs === 0) db!.close();
+    if (--refs !== 0) return;
+    try {
+      // Fold the WAL back into the file without waiting for other processes: a closed cache is one
+      // self-contained file when nobody else has it open (safe to copy, and its header tells the truth).
+      db!.exec("PRAGMA busy_timeout = 0");
+      db!.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    } catch {
+      // Another process holds the WAL; it checkpoints when it closes.
+    }
+    db!.close();
   };
   const blobs = new BlobFiles(fs, `${dir}/blobs`);
   const results = new SqliteResultStore({ db, path, blobs, hasher: drivers.hasher, release, ...(options.inlineLimit === undefined ? {} : { inlineLimit: options.inlineLimit }) });
   return { status: "open", path, metadata: new SqliteMetadataStore(db, path, release), results };
+}
+
+/**
+ * What is wrong with the database file's header, if anything: not SQLite, or
+ * shorter than the page count its header records (a truncated copy). SQLite
+ * itself only notices a truncation when a query reaches a missing page.
+ */
+function headerDamage({ fs }: CacheDrivers, path: string): string | undefined {
+  const head = fs.readFile(path, 0, 100);
+  if (head === undefined || head.byteLength === 0) return undefined;
+  if (head.byteLength < 100 || new TextDecoder().decode(head.subarray(0, 16)) !== SQLITE_MAGIC) return "the file is not a SQLite database";
+  // With a WAL file, pages may be in flight between the WAL and the file (a checkpoint writes page 1 first): no verdict.
+  if ((fs.stat(`${path}-wal`)?.size ?? 0) > 0) return undefined;
+  const view = new DataView(head.buffer, head.byteOffset, 100);
+  const pageSize = view.getUint16(16) === 1 ? 65536 : view.getUint16(16);
+  const pages = view.getUint32(28);
+  // The header's page count is valid only when its change counter matches "version-valid-for" (SQLite file format, 1.3.7).
+  const valid = view.getUint32(24) === view.getUint32(92);
+  const size = fs.stat(path)?.size ?? 0;
+  if (valid && pages * pageSize > size) return `the file is damaged (it has ${size} bytes, its header says ${pages * pageSize})`;
+  return undefined;
 }
 
 /** Why the cache directory cannot be used, or `undefined` when it can. */
