@@ -94,7 +94,8 @@ export function decodeValue(bytes: Uint8Array): unknown {
   const length = rawBodyLength(bytes);
   if (length === undefined) return packr.unpack(bytes.subarray(1));
   if (bytes.byteLength !== RAW_HEADER_SIZE + length) throw new Error(`its raw body has ${bytes.byteLength - RAW_HEADER_SIZE} bytes, its header says ${length}`);
-  return decodeRawBody(bytes, bytes.slice(RAW_HEADER_SIZE));
+  // Uint8Array's slice copies; a Node Buffer's own slice() would return a view of the whole row.
+  return decodeRawBody(bytes, Uint8Array.prototype.slice.call(bytes, RAW_HEADER_SIZE));
 }
 
 /**

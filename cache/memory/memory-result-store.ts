@@ -41,7 +41,8 @@ export class MemoryResultStore implements ResultStore {
       seen.add(dataVersion);
       if (!this.#values.has(dataVersion)) {
         try {
-          this.#values.set(dataVersion, { bytes: joinParts(encodeValue(value)).slice(), createdAt: at });
+          // A copy of our own: msgpackr hands out views of its shared buffer (a Buffer, whose slice() would not copy).
+          this.#values.set(dataVersion, { bytes: Uint8Array.prototype.slice.call(joinParts(encodeValue(value))), createdAt: at });
         } catch (error) {
           failed.push({ dataVersion, error });
           continue;

@@ -40,12 +40,17 @@ describe("encodeValue() and decodeValue()", () => {
     expect(roundTrip(new DataView(new Uint8Array([1, 2]).buffer))).toEqual(new DataView(new Uint8Array([1, 2]).buffer));
   });
 
+  test("decodeValue() gives a raw value a buffer of its own, also from a Node Buffer (whose slice() does not copy)", () => {
+    const stored = Buffer.concat([Buffer.alloc(3), joinParts(encodeValue(new Uint8Array([1, 2, 3, 250]).buffer))]).subarray(3);
+    expect(decodeValue(stored)).toEqual(new Uint8Array([1, 2, 3, 250]).buffer);
+  });
+
   test("decodeValue() rebuilds instances of a registered class", () => {
     class Point {
       constructor(readonly x: number, readonly y: number) {}
       norm() { return Math.hypot(this.x, this.y); }
     }
-    registerCodec({ name: "test.Point", class: Point, encode: (p) => [p.x, p.y], decode: ([x, y]) => new Point(x, y) });
+    registerCodec({ name: "test.Point", class: Point, encode: (p) => [p.x, p.y], decode: ([x, y]) => new Point(x!, y!) });
     const back = roundTrip({ at: [new Point(3, 4)] }) as { at: Point[] };
     expect(back.at[0]).toBeInstanceOf(Point);
     expect(back.at[0]!.norm()).toBe(5);

@@ -86,7 +86,7 @@ describe("fingerprint()", () => {
     class Money {
       constructor(readonly cents: bigint, readonly currency: string) {}
     }
-    registerCodec({ name: "test.Money", class: Money, encode: (m) => [m.cents, m.currency], decode: ([c, cur]) => new Money(c, cur) });
+    registerCodec({ name: "test.Money", class: Money, encode: (m) => [m.cents, m.currency], decode: ([c, cur]) => new Money(c as bigint, cur as string) });
     expect(dv(new Money(5n, "EUR"))).toBe(dv(new Money(5n, "EUR")));
     expect(dv(new Money(5n, "EUR"))).not.toBe(dv(new Money(5n, "USD")));
     expect(dv(new Money(5n, "EUR"))).not.toBe(dv([5n, "EUR"]));
