@@ -14,6 +14,8 @@
  * @module
  */
 export { Builder } from "./lib/builder.ts";
+export { registerCodec } from "./cache/codec-registry.ts";
+export type { ValueCodec } from "./cache/codec-registry.ts";
 export type { IllTypedEdges, ModuleArg } from "./lib/builder.ts";
 export { Driver, matchesTags } from "./lib/driver.ts";
 export type { DriverSettings, ExecuteError, ExecuteOptions, TagFilter, Variable } from "./lib/driver.ts";

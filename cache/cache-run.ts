@@ -15,6 +15,9 @@ import type { NodeCacheRun, NodeLookup } from "../lib/ports/node-cache.ts";
 import type { ResultStore } from "../lib/ports/result-store.ts";
 import { fingerprint } from "./fingerprint.ts";
 
+/** A hit refreshes its entry's last use only when that is older than this. */
+export const TOUCH_INTERVAL_MS = 60 * 60 * 1000;
+
 /** What a {@link CacheRun} writes to and reports through. */
 export interface CacheRunContext {
   readonly metadata: MetadataStore;
@@ -44,8 +47,11 @@ export class CacheRun implements NodeCacheRun {
   }
 
   hit(node: string, lookup: NodeLookup & { hit: true }): void {
-    this.#used.push(lookup.key);
-    this.#record({ runId: this.runId, node, status: "hit", key: lookup.key, dataVersion: lookup.dataVersion, at: this.#ctx.clock.now() });
+    const now = this.#ctx.clock.now();
+    // Garbage collection goes by last use with hours-to-days granularity; touching an entry used
+    // within the hour would only add a write per hit (about a tenth of a warm hit's cost).
+    if (now - lookup.lastUsedAt >= TOUCH_INTERVAL_MS) this.#used.push(lookup.key);
+    this.#record({ runId: this.runId, node, status: "hit", key: lookup.key, dataVersion: lookup.dataVersion, at: now });
   }
 
   miss(parts: KeyParts, lookup: NodeLookup & { hit: false }, value: unknown): string | undefined {

@@ -55,10 +55,11 @@ export class WeftCache implements NodeCache {
 
   lookup(parts: KeyParts): NodeLookup {
     const key = cacheKey(parts, this.#o.hasher);
-    const dataVersion = this.#o.metadata.lookup(key);
-    if (dataVersion === undefined) return { hit: false, key, reason: explainMiss(this.#o.metadata.latest(parts.node), parts) };
+    const stored = this.#o.metadata.lookup(key);
+    if (stored === undefined) return { hit: false, key, reason: explainMiss(this.#o.metadata.latest(parts.node), parts) };
+    const { dataVersion, lastUsedAt } = stored;
     const read = this.#o.results.get(dataVersion);
-    if (read.status === "hit") return { hit: true, key, dataVersion, value: read.value };
+    if (read.status === "hit") return { hit: true, key, dataVersion, value: read.value, lastUsedAt };
     if (read.status === "damaged") {
       this.#warn(`Cache miss for "${parts.node}": ${read.reason}`);
       return { hit: false, key, reason: "its cached result was damaged" };

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { CacheEntry, MetadataBatch, MetadataStore, RunRecord } from "../../lib/ports/metadata-store.ts";
+import type { CacheEntry, MetadataBatch, MetadataStore, RunRecord, StoredKey } from "../../lib/ports/metadata-store.ts";
 
 /**
  * Cache metadata in Maps; the same behaviour as the SQLite store (the
@@ -13,7 +13,7 @@ import type { CacheEntry, MetadataBatch, MetadataStore, RunRecord } from "../../
  * ```ts
  * const metadata = new MemoryMetadataStore();
  * metadata.write({ entries: [entry], used: [], runs: [], at: Date.now() });
- * metadata.lookup(entry.key); // entry.dataVersion
+ * metadata.lookup(entry.key); // { dataVersion: entry.dataVersion, lastUsedAt: entry.lastUsedAt }
  * ```
  */
 export class MemoryMetadataStore implements MetadataStore {
@@ -21,8 +21,9 @@ export class MemoryMetadataStore implements MetadataStore {
   /** Run id -> node -> record; Map order is write order, which gives the last run. */
   readonly #runs = new Map<string, Map<string, RunRecord>>();
 
-  lookup(key: string): string | undefined {
-    return this.#entries.get(key)?.dataVersion;
+  lookup(key: string): StoredKey | undefined {
+    const e = this.#entries.get(key);
+    return e === undefined ? undefined : { dataVersion: e.dataVersion, lastUsedAt: e.lastUsedAt };
   }
 
   get(key: string): CacheEntry | undefined {
@@ -47,13 +48,10 @@ export class MemoryMetadataStore implements MetadataStore {
       if (e !== undefined) this.#entries.set(key, { ...e, lastUsedAt: batch.at });
     }
     for (const r of batch.runs) {
-      let run = this.#runs.get(r.runId);
-      if (run === undefined) this.#runs.set(r.runId, (run = new Map()));
-      else if (!run.has(r.node)) {
-        // As in SQLite, where a new record gets the highest sequence number: its run becomes the last one.
-        this.#runs.delete(r.runId);
-        this.#runs.set(r.runId, run);
-      }
+      const run = this.#runs.get(r.runId) ?? new Map<string, RunRecord>();
+      // As in SQLite, where each batch is a new row: the run written last is the last run.
+      this.#runs.delete(r.runId);
+      this.#runs.set(r.runId, run);
       run.set(r.node, r);
     }
   }

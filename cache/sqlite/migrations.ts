@@ -18,15 +18,15 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   {
     "tag": "0000_init",
-    "when": 1795321228752,
-    "hash": "54ef4071175a2a8452bb37dedb58575a802563e81114d7ad422d415d18a182d6",
+    "when": 1795321907909,
+    "hash": "4ca5e795228541eb2cba3a293aee02a10daf0ef2333305e0c1fc12c531be5742",
     "statements": [
       "CREATE TABLE `cache_entries` (\n\t`cache_key` text PRIMARY KEY NOT NULL,\n\t`node` text NOT NULL,\n\t`code_version` text NOT NULL,\n\t`version` text,\n\t`inputs` text NOT NULL,\n\t`config` text NOT NULL,\n\t`previews` text,\n\t`data_version` text NOT NULL,\n\t`run_id` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`last_used_at` integer NOT NULL\n);",
       "CREATE INDEX `cache_entries_node` ON `cache_entries` (`node`,`last_used_at`);",
       "CREATE INDEX `cache_entries_data_version` ON `cache_entries` (`data_version`);",
       "CREATE TABLE `cache_results` (\n\t`data_version` text PRIMARY KEY NOT NULL,\n\t`size` integer NOT NULL,\n\t`inline` blob,\n\t`file` text,\n\t`created_at` integer NOT NULL\n);",
-      "CREATE TABLE `cache_runs` (\n\t`seq` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`run_id` text NOT NULL,\n\t`node` text NOT NULL,\n\t`status` text NOT NULL,\n\t`cache_key` text,\n\t`data_version` text,\n\t`reason` text,\n\t`at` integer NOT NULL\n);",
-      "CREATE UNIQUE INDEX `cache_runs_run_node` ON `cache_runs` (`run_id`,`node`);"
+      "CREATE TABLE `cache_runs` (\n\t`seq` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`run_id` text NOT NULL,\n\t`records` text NOT NULL,\n\t`at` integer NOT NULL\n);",
+      "CREATE INDEX `cache_runs_run` ON `cache_runs` (`run_id`);"
     ]
   }
 ];

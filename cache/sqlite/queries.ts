@@ -40,11 +40,13 @@ export function compile(query: { toSQL(): { sql: string; params: unknown[] } }):
 
 /** A compiled query prepared on a connection, bound by name. */
 export class Prepared {
+  /** The statement itself, for hot paths that bind positionally. */
+  readonly statement: SqliteStatement;
   readonly #stmt: SqliteStatement;
   readonly #bindings: Compiled["bindings"];
 
   constructor(db: SqliteDatabase, compiled: Compiled) {
-    this.#stmt = db.prepare(compiled.sql);
+    this.#stmt = this.statement = db.prepare(compiled.sql);
     this.#bindings = compiled.bindings;
   }
 

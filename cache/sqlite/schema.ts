@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { blob, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { blob, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /** One cached computation, with every part of its key (so a miss can be explained). */
 export const cacheEntries = sqliteTable("cache_entries", {
@@ -39,14 +39,15 @@ export const cacheResults = sqliteTable("cache_results", {
   createdAt: integer("created_at").notNull(),
 });
 
-/** What each run did per node: hit, miss (with the reason) or uncacheable. */
+/**
+ * What each run did per node (hit, miss with the reason, or uncacheable): one
+ * row per flushed batch, its records as JSON. A row per node cost a fifth of
+ * a warm hit; a later record for the same node in the same run wins.
+ */
 export const cacheRuns = sqliteTable("cache_runs", {
   seq: integer("seq").primaryKey({ autoIncrement: true }),
   runId: text("run_id").notNull(),
-  node: text("node").notNull(),
-  status: text("status", { enum: ["hit", "miss", "uncacheable"] }).notNull(),
-  key: text("cache_key"),
-  dataVersion: text("data_version"),
-  reason: text("reason"),
+  /** JSON: RunRecord[] without runId. */
+  records: text("records").notNull(),
   at: integer("at").notNull(),
-}, (t) => [uniqueIndex("cache_runs_run_node").on(t.runId, t.node)]);
+}, (t) => [index("cache_runs_run").on(t.runId)]);

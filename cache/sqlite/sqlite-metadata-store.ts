@@ -5,15 +5,28 @@
  *
  * @module
  */
-import { desc, eq, sql } from "drizzle-orm";
-import type { CacheEntry, MetadataBatch, MetadataStore, RunRecord } from "../../lib/ports/metadata-store.ts";
-import type { SqliteDatabase, SqliteRow } from "../../lib/ports/sqlite.ts";
-import { compile, excluded, p, Prepared, qb } from "./queries.ts";
+import { desc, eq, inArray, sql } from "drizzle-orm";
+import type { CacheEntry, MetadataBatch, MetadataStore, RunRecord, StoredKey } from "../../lib/ports/metadata-store.ts";
+import type { SqliteDatabase, SqliteParam, SqliteRow } from "../../lib/ports/sqlite.ts";
+import { compile, type Compiled, excluded, p, Prepared, qb } from "./queries.ts";
 import { cacheEntries as e, cacheRuns as runs } from "./schema.ts";
-import { guarded } from "./sqlite-errors.ts";
+import { cacheError, guarded } from "./sqlite-errors.ts";
+
+/** Keys per multi-row UPDATE: a run of hits touches its entries in a few statements, not one per node. */
+const CHUNK = 64;
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+/** The statement's bindings must be exactly `expected`: `chunked` binds by position. */
+function positional(c: Compiled, expected: string[]): Compiled {
+  if (JSON.stringify(c.bindings) !== JSON.stringify(expected)) throw new Error(`weft: unexpected parameter order in "${c.sql}"`);
+  return c;
+}
+const touch = (n: number) => positional(
+  compile(qb.update(e).set({ lastUsedAt: sql`${p("at")}` }).where(inArray(e.key, range(n).map((i) => p(`key${i}`))))),
+  ["at", ...range(n).map((i) => `key${i}`)],
+);
 
 const Q = {
-  lookup: compile(qb.select({ dv: e.dataVersion }).from(e).where(eq(e.key, p("key")))),
+  lookup: compile(qb.select({ dv: e.dataVersion, used: e.lastUsedAt }).from(e).where(eq(e.key, p("key")))),
   get: compile(qb.select().from(e).where(eq(e.key, p("key")))),
   latest: compile(qb.select().from(e).where(eq(e.node, p("node"))).orderBy(desc(e.lastUsedAt)).limit(1)),
   upsert: compile(qb.insert(e).values({
@@ -23,14 +36,10 @@ const Q = {
     target: e.key,
     set: { dataVersion: excluded(e.dataVersion), runId: excluded(e.runId), lastUsedAt: excluded(e.lastUsedAt), previews: excluded(e.previews) },
   })),
-  touch: compile(qb.update(e).set({ lastUsedAt: sql`${p("at")}` }).where(eq(e.key, p("key")))),
-  record: compile(qb.insert(runs).values({
-    runId: p("run"), node: p("node"), status: p("status"), key: p("key"), dataVersion: p("dv"), reason: p("reason"), at: p("at"),
-  }).onConflictDoUpdate({
-    target: [runs.runId, runs.node],
-    set: { status: excluded(runs.status), key: excluded(runs.key), dataVersion: excluded(runs.dataVersion), reason: excluded(runs.reason), at: excluded(runs.at) },
-  })),
-  runRecords: compile(qb.select().from(runs).where(eq(runs.runId, p("run"))).orderBy(runs.seq)),
+  touch: touch(1),
+  touchMany: touch(CHUNK),
+  record: compile(qb.insert(runs).values({ runId: p("run"), records: p("records"), at: p("at") })),
+  runRecords: compile(qb.select({ records: runs.records }).from(runs).where(eq(runs.runId, p("run"))).orderBy(runs.seq)),
   lastRun: compile(qb.select({ run: runs.runId }).from(runs).orderBy(desc(runs.seq)).limit(1)),
   clearNode: compile(qb.delete(e).where(eq(e.node, p("node")))),
   clearAll: compile(qb.delete(e)),
@@ -54,8 +63,14 @@ export class SqliteMetadataStore implements MetadataStore {
       Object.fromEntries(Object.entries(Q).map(([k, c]) => [k, new Prepared(db, c)])) as { [K in keyof typeof Q]: Prepared });
   }
 
-  lookup(key: string): string | undefined {
-    return guarded(this.#path, "read", () => this.#q.lookup.get({ key }))?.data_version as string | undefined;
+  lookup(key: string): StoredKey | undefined {
+    // The hot path of every warm node: positional binding, no closure.
+    try {
+      const row = this.#q.lookup.statement.get(key);
+      return row === undefined ? undefined : { dataVersion: row.data_version as string, lastUsedAt: Number(row.last_used_at) };
+    } catch (error) {
+      throw cacheError(this.#path, "read", error);
+    }
   }
 
   get(key: string): CacheEntry | undefined {
@@ -78,21 +93,24 @@ export class SqliteMetadataStore implements MetadataStore {
           run: x.runId, created: x.createdAt, used: x.lastUsedAt,
         });
       }
-      for (const key of batch.used) q.touch.run({ key, at: batch.at });
-      for (const r of batch.runs) {
-        q.record.run({ run: r.runId, node: r.node, status: r.status, key: r.key ?? null, dv: r.dataVersion ?? null, reason: r.reason ?? null, at: r.at });
+      chunked(batch.used, q.touchMany, q.touch, [batch.at], (key) => [key]);
+      // One row per run in the batch, its records as JSON.
+      const byRun = new Map<string, Omit<RunRecord, "runId">[]>();
+      for (const { runId, ...rest } of batch.runs) {
+        let list = byRun.get(runId);
+        if (list === undefined) byRun.set(runId, (list = []));
+        list.push(rest);
       }
+      for (const [run, records] of byRun) q.record.run({ run, records: JSON.stringify(records), at: batch.at });
     }));
   }
 
   runRecords(runId: string): RunRecord[] {
-    return guarded(this.#path, "read", () => this.#q.runRecords.all({ run: runId })).map((row) => {
-      const record: { -readonly [K in keyof RunRecord]: RunRecord[K] } = { runId: row.run_id as string, node: row.node as string, status: row.status as RunRecord["status"], at: Number(row.at) };
-      if (row.cache_key !== null) record.key = row.cache_key as string;
-      if (row.data_version !== null) record.dataVersion = row.data_version as string;
-      if (row.reason !== null) record.reason = row.reason as string;
-      return record;
-    });
+    const byNode = new Map<string, RunRecord>();
+    for (const row of guarded(this.#path, "read", () => this.#q.runRecords.all({ run: runId }))) {
+      for (const r of JSON.parse(row.records as string) as Omit<RunRecord, "runId">[]) byNode.set(r.node, { runId, ...r });
+    }
+    return [...byNode.values()];
   }
 
   lastRunId(): string | undefined {
@@ -124,6 +142,21 @@ export class SqliteMetadataStore implements MetadataStore {
   close(): void {
     this.#release?.();
   }
+}
+
+/**
+ * Runs `many` for each full chunk of CHUNK items and `one` for the rest,
+ * binding positionally (measured: building named parameters cost more than
+ * the statements saved): `head`, then each item's `flat` values in order.
+ */
+function chunked<T>(items: readonly T[], many: Prepared, one: Prepared, head: SqliteParam[], flat: (item: T) => SqliteParam[]): void {
+  let at = 0;
+  for (; at + CHUNK <= items.length; at += CHUNK) {
+    const args = head.slice();
+    for (let i = 0; i < CHUNK; i++) args.push(...flat(items[at + i]!));
+    many.statement.run(...args);
+  }
+  for (; at < items.length; at++) one.statement.run(...head, ...flat(items[at]!));
 }
 
 function toEntry(row: SqliteRow): CacheEntry {

@@ -16,7 +16,7 @@ import { fingerprint } from "../fingerprint.ts";
 import type { BlobFiles } from "./blob-files.ts";
 import { compile, p, Prepared, qb } from "./queries.ts";
 import { cacheResults as r } from "./schema.ts";
-import { guarded } from "./sqlite-errors.ts";
+import { cacheError, guarded } from "./sqlite-errors.ts";
 
 /** Results up to this many encoded bytes live in SQLite; larger ones in files (SQLite's own measurements put the break-even near 100 KB). */
 export const DEFAULT_INLINE_LIMIT = 64 * 1024;
@@ -55,7 +55,13 @@ export class SqliteResultStore implements ResultStore {
   }
 
   get(dataVersion: string): ResultRead {
-    const row = guarded(this.#o.path, "read", () => this.#q.get.get({ dv: dataVersion }));
+    let row;
+    // The hot path of every warm node: positional binding, no closure.
+    try {
+      row = this.#q.get.statement.get(dataVersion);
+    } catch (error) {
+      throw cacheError(this.#o.path, "read", error);
+    }
     if (row === undefined) return { status: "missing" };
     const file = row.file as string | null;
     let problem: string;

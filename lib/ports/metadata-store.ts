@@ -47,6 +47,13 @@ export interface RunRecord {
   readonly at: number;
 }
 
+/** What {@link MetadataStore.lookup} finds under a key. */
+export interface StoredKey {
+  readonly dataVersion: string;
+  /** Epoch milliseconds. */
+  readonly lastUsedAt: number;
+}
+
 /** Writes of one flush of a run, applied in one transaction. */
 export interface MetadataBatch {
   /** New entries; an entry whose key exists replaces it. */
@@ -64,14 +71,14 @@ export interface MetadataBatch {
  *
  * @example
  * ```ts
- * const dataVersion = store.lookup(key);            // hit when defined
+ * const found = store.lookup(key);                 // { dataVersion, lastUsedAt } on a hit
  * store.write({ entries: [entry], used: [], runs: [record], at: Date.now() });
  * store.latest("cleaned");                          // what the last run of "cleaned" used
  * ```
  */
 export interface MetadataStore {
-  /** The data version stored under `key`, or `undefined` (a miss). */
-  lookup(key: string): string | undefined;
+  /** The data version stored under `key` and when it was last used, or `undefined` (a miss). */
+  lookup(key: string): StoredKey | undefined;
   /** The entry stored under `key`, with all its parts. */
   get(key: string): CacheEntry | undefined;
   /** The most recently used entry of `node`: what a miss is explained against. */

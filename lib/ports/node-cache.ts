@@ -11,7 +11,14 @@ import type { KeyParts } from "./metadata-store.ts";
 
 /** What a lookup found. */
 export type NodeLookup =
-  | { readonly hit: true; readonly key: string; readonly dataVersion: string; readonly value: unknown }
+  | {
+    readonly hit: true;
+    readonly key: string;
+    readonly dataVersion: string;
+    readonly value: unknown;
+    /** When the entry was last used (epoch ms): a run touches it again only when that is over an hour ago. */
+    readonly lastUsedAt: number;
+  }
   | { readonly hit: false; readonly key: string; /** Why it missed, such as `code of "cleaned" changed`. */ readonly reason: string };
 
 /** Why a node hit, missed or was not cached in a run. */

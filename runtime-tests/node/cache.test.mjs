@@ -45,7 +45,7 @@ test("the SQLite stores write and read on Node with better-sqlite3", () => {
     const fp = fingerprint(value, nodeCacheDrivers.hasher);
     opened.results.putMany([{ dataVersion: fp.dataVersion, value }]);
     opened.metadata.write({ entries: [{ key: "k", node: "n", codeVersion: "c", inputs: {}, config: {}, dataVersion: fp.dataVersion, runId: "r", createdAt: 1, lastUsedAt: 1 }], used: [], runs: [{ runId: "r", node: "n", status: "miss", at: 1 }], at: 1 });
-    assert.deepEqual([opened.metadata.lookup("k"), opened.metadata.lastRunId()], [fp.dataVersion, "r"]);
+    assert.deepEqual([opened.metadata.lookup("k")?.dataVersion, opened.metadata.lastRunId()], [fp.dataVersion, "r"]);
     assert.deepEqual(opened.results.get(fp.dataVersion), { status: "hit", value });
     opened.metadata.close();
     opened.results.close();

@@ -68,6 +68,19 @@ describe("WeftCache", () => {
     expect(cache.lookup(parts).hit).toBe(true);
   });
 
+  test("a hit refreshes its entry's last use only when that is over an hour old", () => {
+    let now = 1_000_000;
+    const metadata = new MemoryMetadataStore();
+    const cache = new WeftCache({ metadata, results: new MemoryResultStore(), hasher: bunHasher, clock: { now: () => now } });
+    runNode(cache, "r1", partsOf("a", 1), () => 1);
+    now += 30 * 60_000;
+    runNode(cache, "r2", partsOf("a", 1), () => 1);
+    expect(metadata.latest("a")!.lastUsedAt).toBe(1_000_000);
+    now += 60 * 60_000;
+    runNode(cache, "r3", partsOf("a", 1), () => 1);
+    expect(metadata.latest("a")!.lastUsedAt).toBe(now);
+  });
+
   test("clear() forgets the given nodes and their results", () => {
     const { cache } = sqliteCache(join(tmp.dir, "c", "weft.db"), { inlineLimit: 10 });
     runNode(cache, "r1", partsOf("keep", 1), () => "kept value");

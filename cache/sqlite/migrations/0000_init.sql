@@ -25,12 +25,8 @@ CREATE TABLE `cache_results` (
 CREATE TABLE `cache_runs` (
 	`seq` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`run_id` text NOT NULL,
-	`node` text NOT NULL,
-	`status` text NOT NULL,
-	`cache_key` text,
-	`data_version` text,
-	`reason` text,
+	`records` text NOT NULL,
 	`at` integer NOT NULL
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `cache_runs_run_node` ON `cache_runs` (`run_id`,`node`);
+CREATE INDEX `cache_runs_run` ON `cache_runs` (`run_id`);
