@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fingerprint } from "../../cache/fingerprint.ts";
 import { openSqliteCache, type SqliteCacheOptions } from "../../cache/sqlite/open-sqlite-cache.ts";
 import { WeftCache } from "../../cache/weft-cache.ts";
 import type { KeyParts } from "../../lib/ports/metadata-store.ts";
@@ -24,7 +25,7 @@ export function sqliteCache(path: string, options: SqliteCacheOptions = {}): { c
 
 /** Key parts of a node with one input. */
 export function partsOf(node: string, input: unknown, codeVersion = "code-1"): KeyParts {
-  const fp = new WeftCache({ metadata: null!, results: null!, hasher: bunCacheDrivers.hasher }).fingerprint(input);
+  const fp = fingerprint(input, bunCacheDrivers.hasher);
   if (!fp.ok) throw new Error(fp.reason);
   return { node, codeVersion, inputs: { x: fp.dataVersion }, config: {}, ...(fp.preview ? { previews: { x: fp.preview } } : {}) };
 }
