@@ -37,6 +37,8 @@ export class Builder<F = {}, C = {}> extends CoreBuilder<F, C> {
   }
 }
 
+export { registerCodec } from "./cache/codec-registry.ts";
+export type { ValueCodec } from "./cache/codec-registry.ts";
 export type { BuilderDefaults, IllTypedEdges, ModuleArg, WorkersOptions } from "./lib/builder.ts";
 export { InProcessExecutor } from "./executors/in-process.ts";
 export type { InProcessOptions } from "./executors/in-process.ts";
@@ -123,7 +125,7 @@ export type {
 // imported on first use, so loading weft touches no file).
 import { loaders as makeLoaders, type Loaders } from "./lib/materialize/from.ts";
 import { savers as makeSavers, type Savers } from "./lib/materialize/to.ts";
-import { nodeFileSystem } from "./runtime/node/file-system.ts";
+import { nodeTextFiles } from "./runtime/node/text-files.ts";
 
 /**
  * File loaders on the runtime's file system: `from.json`, `from.ndjson`,
@@ -134,7 +136,7 @@ import { nodeFileSystem } from "./runtime/node/file-system.ts";
  * export const spendRows = from.csv({ path: source("spendPath"), numbers: true });
  * ```
  */
-export const from: Loaders = makeLoaders(nodeFileSystem);
+export const from: Loaders = makeLoaders(nodeTextFiles);
 
 /**
  * File materializers on the runtime's file system, for `driver.materialize`:
@@ -145,4 +147,4 @@ export const from: Loaders = makeLoaders(nodeFileSystem);
  * await dr.materialize([to.csv({ dependencies: ["rows"], path: "out/rows.csv" })]);
  * ```
  */
-export const to: Savers = makeSavers(nodeFileSystem);
+export const to: Savers = makeSavers(nodeTextFiles);

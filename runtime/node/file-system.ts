@@ -1,22 +1,68 @@
 /**
- * The {@link FileSystem} port on node:fs/promises, which Node, Bun and Deno
- * all provide, so this one adapter serves the three runtimes. The modules are
- * imported on first use: loading weft never touches the file system, and an
- * environment without it (a browser) fails only if it reads or writes a file.
+ * The FileSystem port on Node, over `node:fs`.
  *
  * @module
  */
-import type { FileSystem } from "../../lib/materialize/file-system.ts";
+/// <reference types="node" />
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import type { FileSystem } from "../../lib/ports/file-system.ts";
 
-/** Reads and writes files relative to the current working directory. */
+const missing = (e: unknown) => (e as { code?: string }).code === "ENOENT";
+
+/** Synchronous files through `node:fs`. */
 export const nodeFileSystem: FileSystem = {
-  async readText(path) {
-    const { readFile } = await import("node:fs/promises");
-    return readFile(path, "utf8");
+  readFile(path, offset = 0, length) {
+    let fd: number;
+    try {
+      fd = openSync(path, "r");
+    } catch (e) {
+      if (missing(e)) return undefined;
+      throw e;
+    }
+    try {
+      const available = Math.max(0, fstatSync(fd).size - offset);
+      const n = length === undefined ? available : Math.min(length, available);
+      // A buffer of its own (not from Buffer's pool): typed arrays are viewed over it at offset 0.
+      const out = new Uint8Array(Buffer.allocUnsafeSlow(n).buffer, 0, n);
+      let at = 0;
+      while (at < n) {
+        const got = readSync(fd, out, at, n - at, offset + at);
+        if (got === 0) break;
+        at += got;
+      }
+      return at === n ? out : out.slice(0, at);
+    } finally {
+      closeSync(fd);
+    }
   },
-  async writeText(path, text) {
-    const [{ mkdir, writeFile }, { dirname }] = await Promise.all([import("node:fs/promises"), import("node:path")]);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, text, "utf8");
+  writeFile(path, parts) {
+    const fd = openSync(path, "w");
+    try {
+      for (const part of parts) {
+        for (let at = 0; at < part.byteLength;) at += writeSync(fd, part, at, part.byteLength - at);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  },
+  rename: (from, to) => renameSync(from, to),
+  remove: (path) => rmSync(path, { force: true }),
+  mkdir: (path) => void mkdirSync(path, { recursive: true }),
+  list(dir) {
+    try {
+      return readdirSync(dir);
+    } catch (e) {
+      if (missing(e)) return [];
+      throw e;
+    }
+  },
+  stat(path) {
+    try {
+      const s = statSync(path);
+      return { size: s.size, mtimeMs: s.mtimeMs, isDirectory: s.isDirectory() };
+    } catch (e) {
+      if (missing(e)) return undefined;
+      throw e;
+    }
   },
 };

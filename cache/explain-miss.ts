@@ -1,0 +1,65 @@
+/**
+ * Why a node missed: the difference between the key parts of its last cached
+ * entry and the parts it has now.
+ *
+ * @module
+ */
+import type { KeyParts } from "../lib/ports/metadata-store.ts";
+
+/** Characters of a data version shown in explanations. */
+const SHORT = 8;
+
+/**
+ * A one-line reason for a miss, naming every part that changed, such as
+ * `code of "cleaned" changed; input "path" changed from "a.csv" (3f2a91bc) to "b.csv" (77aa01de)`.
+ * With no previous entry the node has never been cached.
+ *
+ * @example
+ * ```ts
+ * explainMiss(store.latest("cleaned"), parts); // 'config "region" changed from "eu" (…) to "us" (…)'
+ * ```
+ */
+export function explainMiss(previous: KeyParts | undefined, current: KeyParts): string {
+  const node = `"${current.node}"`;
+  if (previous === undefined) return `no cached result for ${node} yet`;
+  const changes: string[] = [];
+  if (previous.version !== current.version) {
+    if (previous.version === undefined) changes.push(`${node} got the manual version ${quote(current.version!)}`);
+    else if (current.version === undefined) changes.push(`${node} lost its manual version ${quote(previous.version)}`);
+    else changes.push(`manual version of ${node} changed from ${quote(previous.version)} to ${quote(current.version)}`);
+  } else if (current.version === undefined && previous.codeVersion !== current.codeVersion) {
+    changes.push(`code of ${node} changed`);
+  }
+  compare("input", previous.inputs, current.inputs, previous.previews, current.previews, changes);
+  compare("config", previous.config, current.config, previous.previews, current.previews, changes);
+  // Same parts but a different key: the key format itself changed (a weft upgrade).
+  return changes.length > 0 ? changes.join("; ") : `the cache key of ${node} changed with no change to its parts (a new key format)`;
+}
+
+function compare(
+  what: string,
+  before: Readonly<Record<string, string>>,
+  after: Readonly<Record<string, string>>,
+  beforePreviews: Readonly<Record<string, string>> | undefined,
+  afterPreviews: Readonly<Record<string, string>> | undefined,
+  out: string[],
+): void {
+  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  for (const name of names) {
+    const a = before[name];
+    const b = after[name];
+    if (a === b) continue;
+    if (a === undefined) out.push(`${what} "${name}" is new`);
+    else if (b === undefined) out.push(`${what} "${name}" is no longer used`);
+    else out.push(`${what} "${name}" changed from ${show(a, beforePreviews?.[name])} to ${show(b, afterPreviews?.[name])}`);
+  }
+}
+
+function show(dataVersion: string, preview: string | undefined): string {
+  const short = dataVersion.slice(0, SHORT);
+  return preview === undefined ? short : `${preview} (${short})`;
+}
+
+function quote(s: string): string {
+  return JSON.stringify(s);
+}

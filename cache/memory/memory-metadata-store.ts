@@ -1,0 +1,103 @@
+/**
+ * The MetadataStore in memory, for tests and `withCache({ memory: true })`.
+ *
+ * @module
+ */
+import type { CacheEntry, MetadataBatch, MetadataStore, RunRecord, StoredKey } from "../../lib/ports/metadata-store.ts";
+
+/**
+ * Cache metadata in Maps; the same behaviour as the SQLite store (the
+ * contract tests run against both).
+ *
+ * @example
+ * ```ts
+ * const metadata = new MemoryMetadataStore();
+ * metadata.write({ entries: [entry], used: [], runs: [], at: Date.now() });
+ * metadata.lookup(entry.key); // { dataVersion: entry.dataVersion, lastUsedAt: entry.lastUsedAt }
+ * ```
+ */
+export class MemoryMetadataStore implements MetadataStore {
+  readonly #entries = new Map<string, CacheEntry>();
+  /** Run id -> node -> record; Map order is write order, which gives the last run. */
+  readonly #runs = new Map<string, Map<string, RunRecord>>();
+
+  lookup(key: string): StoredKey | undefined {
+    const e = this.#entries.get(key);
+    return e === undefined ? undefined : { dataVersion: e.dataVersion, lastUsedAt: e.lastUsedAt };
+  }
+
+  get(key: string): CacheEntry | undefined {
+    return this.#entries.get(key);
+  }
+
+  latest(node: string): CacheEntry | undefined {
+    let best: CacheEntry | undefined;
+    for (const e of this.#entries.values()) {
+      if (e.node === node && (best === undefined || e.lastUsedAt >= best.lastUsedAt)) best = e;
+    }
+    return best;
+  }
+
+  write(batch: MetadataBatch): void {
+    for (const e of batch.entries) {
+      const old = this.#entries.get(e.key);
+      this.#entries.set(e.key, old === undefined ? e : { ...e, createdAt: old.createdAt });
+    }
+    for (const key of batch.used) {
+      const e = this.#entries.get(key);
+      if (e !== undefined) this.#entries.set(key, { ...e, lastUsedAt: batch.at });
+    }
+    for (const r of batch.runs) {
+      const run = this.#runs.get(r.runId) ?? new Map<string, RunRecord>();
+      // As in SQLite, where each batch is a new row: the run written last is the last run.
+      this.#runs.delete(r.runId);
+      this.#runs.set(r.runId, run);
+      run.set(r.node, r);
+    }
+  }
+
+  runRecords(runId: string): RunRecord[] {
+    return [...(this.#runs.get(runId)?.values() ?? [])];
+  }
+
+  lastRunId(): string | undefined {
+    let last: string | undefined;
+    for (const id of this.#runs.keys()) last = id;
+    return last;
+  }
+
+  clear(nodes?: readonly string[]): number {
+    const wanted = nodes === undefined ? undefined : new Set(nodes);
+    let removed = 0;
+    for (const [key, e] of this.#entries) {
+      if (wanted === undefined || wanted.has(e.node)) {
+        this.#entries.delete(key);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  usage(): ReadonlyMap<string, number> {
+    const used = new Map<string, number>();
+    for (const e of this.#entries.values()) used.set(e.dataVersion, Math.max(used.get(e.dataVersion) ?? 0, e.lastUsedAt));
+    return used;
+  }
+
+  forget(dataVersions: readonly string[]): number {
+    const gone = new Set(dataVersions);
+    let removed = 0;
+    for (const [key, e] of this.#entries) {
+      if (gone.has(e.dataVersion)) {
+        this.#entries.delete(key);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  close(): void {
+    this.#entries.clear();
+    this.#runs.clear();
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * Opens the SQLite cache: one database file (`.weft/weft.db` by default) with
+ * a `blobs/` directory beside it, WAL mode and a busy timeout so several
+ * processes can share it, and the checked-in migrations applied.
+ *
+ * @module
+ */
+import type { CacheDrivers } from "../../lib/ports/cache-drivers.ts";
+import { CacheError } from "../../lib/errors.ts";
+import type { SqliteDatabase } from "../../lib/ports/sqlite.ts";
+import { BlobFiles } from "./blob-files.ts";
+import { migrate } from "./migrate.ts";
+import { cacheError, classifySqliteError, resetAdvice } from "./sqlite-errors.ts";
+import { SqliteMetadataStore } from "./sqlite-metadata-store.ts";
+import { SqliteResultStore } from "./sqlite-result-store.ts";
+
+/** Options of {@link openSqliteCache}. */
+export interface SqliteCacheOptions {
+  /** Results up to this many encoded bytes are kept in SQLite, larger ones in blob files. */
+  readonly inlineLimit?: number;
+  /** How long a writer waits for another process's write lock, in ms (default 30 s). */
+  readonly busyTimeoutMs?: number;
+}
+
+/** An open cache, or why it could not be opened for writing (the run then goes on uncached). */
+export type OpenedSqliteCache =
+  | { readonly status: "open"; readonly path: string; readonly metadata: SqliteMetadataStore; readonly results: SqliteResultStore }
+  | { readonly status: "unavailable"; readonly path: string; readonly reason: string };
+
+const SQLITE_MAGIC = "SQLite format 3\0";
+
+/**
+ * Opens (creating when missing) the cache database at `path`.
+ *
+ * @throws {CacheError} when the file exists but is not a SQLite database or is
+ *   damaged; the message names the file and how to reset it
+ * @example
+ * ```ts
+ * const cache = openSqliteCache(".weft/weft.db", bunCacheDrivers);
+ * if (cache.status === "unavailable") console.warn(`Running uncached: ${cache.reason}`);
+ * ```
+ */
+export function openSqliteCache(path: string, drivers: CacheDrivers, options: SqliteCacheOptions = {}): OpenedSqliteCache {
+  const { fs } = drivers;
+  const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) || "/" : ".";
+  const unavailable = (reason: string): OpenedSqliteCache => ({ status: "unavailable", path, reason });
+  const writable = probeWritable(drivers, dir);
+  if (writable !== undefined) return unavailable(writable);
+
+  const damage = headerDamage(drivers, path);
+  if (damage !== undefined) throw new CacheError(`Cannot open the cache "${path}": ${damage}; ${resetAdvice(path)}`);
+  let db: SqliteDatabase | undefined;
+  try {
+    db = drivers.openSqlite(path);
+    // The busy timeout first: the statements below may wait for another process.
+    db.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 30_000}`);
+    db.exec("PRAGMA journal_mode = WAL");
+    // NORMAL is durable against a killed process in WAL mode; only a power cut can lose the last commits.
+    db.exec("PRAGMA synchronous = NORMAL");
+    migrate(db);
+    // A read-only database file in a writable directory opens, but cannot take the write lock.
+    db.exec("BEGIN IMMEDIATE");
+    db.exec("ROLLBACK");
+  } catch (e) {
+    try {
+      db?.close();
+    } catch {
+      // The connection is unusable anyway.
+    }
+    if (classifySqliteError(e) === "unavailable") return unavailable(`the cache "${path}" cannot be written (${e instanceof Error ? e.message : String(e)})`);
+    throw cacheError(path, "open", e);
+  }
+  let refs = 2;
+  const release = () => {
+    if (--refs !== 0) return;
+    try {
+      // Fold the WAL back into the file without waiting for other processes: a closed cache is one
+      // self-contained file when nobody else has it open (safe to copy, and its header tells the truth).
+      db!.exec("PRAGMA busy_timeout = 0");
+      db!.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    } catch {
+      // Another process holds the WAL; it checkpoints when it closes.
+    }
+    db!.close();
+  };
+  const blobs = new BlobFiles(fs, `${dir}/blobs`);
+  const results = new SqliteResultStore({ db, path, blobs, hasher: drivers.hasher, release, ...(options.inlineLimit === undefined ? {} : { inlineLimit: options.inlineLimit }) });
+  return { status: "open", path, metadata: new SqliteMetadataStore(db, path, release), results };
+}
+
+/**
+ * What is wrong with the database file's header, if anything: not SQLite, or
+ * shorter than the page count its header records (a truncated copy). SQLite
+ * itself only notices a truncation when a query reaches a missing page.
+ */
+function headerDamage({ fs }: CacheDrivers, path: string): string | undefined {
+  const head = fs.readFile(path, 0, 100);
+  if (head === undefined || head.byteLength === 0) return undefined;
+  if (head.byteLength < 100 || new TextDecoder().decode(head.subarray(0, 16)) !== SQLITE_MAGIC) return "the file is not a SQLite database";
+  // With a WAL file, pages may be in flight between the WAL and the file (a checkpoint writes page 1 first): no verdict.
+  if ((fs.stat(`${path}-wal`)?.size ?? 0) > 0) return undefined;
+  const view = new DataView(head.buffer, head.byteOffset, 100);
+  const pageSize = view.getUint16(16) === 1 ? 65536 : view.getUint16(16);
+  const pages = view.getUint32(28);
+  // The header's page count is valid only when its change counter matches "version-valid-for" (SQLite file format, 1.3.7).
+  const valid = view.getUint32(24) === view.getUint32(92);
+  const size = fs.stat(path)?.size ?? 0;
+  if (valid && pages * pageSize > size) return `the file is damaged (it has ${size} bytes, its header says ${pages * pageSize})`;
+  return undefined;
+}
+
+/** Why the cache directory cannot be used, or `undefined` when it can. */
+function probeWritable({ fs }: CacheDrivers, dir: string): string | undefined {
+  // Permission bits do not tell (root ignores them, immutable or read-only mounts do not show): try it.
+  const probe = `${dir}/.weft-probe-${crypto.randomUUID()}`;
+  try {
+    fs.mkdir(dir);
+    fs.writeFile(probe, []);
+    fs.remove(probe);
+    return undefined;
+  } catch (e) {
+    return `the cache directory "${dir}" is not writable (${e instanceof Error ? e.message : String(e)})`;
+  }
+}

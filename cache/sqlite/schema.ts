@@ -1,0 +1,53 @@
+/**
+ * The cache's SQLite schema, in drizzle. Migrations are generated from this
+ * file with `npm run db:generate` (drizzle-kit) and checked in under
+ * `migrations/`; never edit a generated migration by hand.
+ *
+ * @module
+ */
+import { blob, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/** One cached computation, with every part of its key (so a miss can be explained). */
+export const cacheEntries = sqliteTable("cache_entries", {
+  key: text("cache_key").primaryKey(),
+  node: text("node").notNull(),
+  codeVersion: text("code_version").notNull(),
+  version: text("version"),
+  /** JSON: input name -> data version. */
+  inputs: text("inputs").notNull(),
+  /** JSON: config name -> data version. */
+  config: text("config").notNull(),
+  /** JSON: name -> short readable value, or null. */
+  previews: text("previews"),
+  dataVersion: text("data_version").notNull(),
+  runId: text("run_id").notNull(),
+  createdAt: integer("created_at").notNull(),
+  lastUsedAt: integer("last_used_at").notNull(),
+}, (t) => [
+  index("cache_entries_node").on(t.node, t.lastUsedAt),
+  index("cache_entries_data_version").on(t.dataVersion),
+]);
+
+/** Results by data version: small ones inline, large ones in a blob file. */
+export const cacheResults = sqliteTable("cache_results", {
+  dataVersion: text("data_version").primaryKey(),
+  /** Bytes of the encoded value. */
+  size: integer("size").notNull(),
+  inline: blob("inline", { mode: "buffer" }),
+  /** Path of the blob file, relative to the blobs directory. */
+  file: text("file"),
+  createdAt: integer("created_at").notNull(),
+});
+
+/**
+ * What each run did per node (hit, miss with the reason, or uncacheable): one
+ * row per flushed batch, its records as JSON. A row per node cost a fifth of
+ * a warm hit; a later record for the same node in the same run wins.
+ */
+export const cacheRuns = sqliteTable("cache_runs", {
+  seq: integer("seq").primaryKey({ autoIncrement: true }),
+  runId: text("run_id").notNull(),
+  /** JSON: RunRecord[] without runId. */
+  records: text("records").notNull(),
+  at: integer("at").notNull(),
+}, (t) => [index("cache_runs_run").on(t.runId)]);

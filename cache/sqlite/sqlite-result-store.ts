@@ -1,0 +1,162 @@
+/**
+ * The ResultStore on SQLite: encoded values up to `inlineLimit` bytes as
+ * blobs in `cache_results`, larger ones as blob files referenced from it.
+ * Blob files are checked on every read by fingerprinting what was decoded:
+ * a file deleted, truncated or altered behind the cache's back is a miss with
+ * a reason, never a wrong value.
+ *
+ * @module
+ */
+import { eq, isNotNull } from "drizzle-orm";
+import type { Hasher } from "../../lib/ports/hasher.ts";
+import type { PutReport, ResultRead, ResultStore, StoredResult } from "../../lib/ports/result-store.ts";
+import type { SqliteDatabase } from "../../lib/ports/sqlite.ts";
+import { decodeRawBody, decodeValue, encodeValue, joinParts, RAW_HEADER_SIZE, rawBodyLength } from "../codec.ts";
+import { fingerprint } from "../fingerprint.ts";
+import type { BlobFiles } from "./blob-files.ts";
+import { compile, p, Prepared, qb } from "./queries.ts";
+import { cacheResults as r } from "./schema.ts";
+import { cacheError, guarded } from "./sqlite-errors.ts";
+
+/** Results up to this many encoded bytes live in SQLite; larger ones in files (SQLite's own measurements put the break-even near 100 KB). */
+export const DEFAULT_INLINE_LIMIT = 64 * 1024;
+
+const Q = {
+  get: compile(qb.select({ size: r.size, inline: r.inline, file: r.file }).from(r).where(eq(r.dataVersion, p("dv")))),
+  insert: compile(qb.insert(r).values({ dataVersion: p("dv"), size: p("size"), inline: p("inline"), file: p("file"), createdAt: p("at") }).onConflictDoNothing()),
+  delete: compile(qb.delete(r).where(eq(r.dataVersion, p("dv")))),
+  list: compile(qb.select({ dv: r.dataVersion, size: r.size, at: r.createdAt }).from(r)),
+  files: compile(qb.select({ file: r.file }).from(r).where(isNotNull(r.file))),
+};
+
+/** Options of {@link SqliteResultStore}. */
+export interface SqliteResultStoreOptions {
+  readonly db: SqliteDatabase;
+  /** The database path, for messages. */
+  readonly path: string;
+  readonly blobs: BlobFiles;
+  readonly hasher: Hasher;
+  readonly inlineLimit?: number;
+  /** Called when the connection is no longer needed by this store. */
+  readonly release?: () => void;
+}
+
+/** Results by data version in SQLite and blob files. */
+export class SqliteResultStore implements ResultStore {
+  readonly #o: SqliteResultStoreOptions;
+  readonly #q: { [K in keyof typeof Q]: Prepared };
+  readonly #limit: number;
+
+  constructor(options: SqliteResultStoreOptions) {
+    this.#o = options;
+    this.#limit = options.inlineLimit ?? DEFAULT_INLINE_LIMIT;
+    this.#q = guarded(options.path, "open", () =>
+      Object.fromEntries(Object.entries(Q).map(([k, c]) => [k, new Prepared(options.db, c)])) as { [K in keyof typeof Q]: Prepared });
+  }
+
+  get(dataVersion: string): ResultRead {
+    let row;
+    // The hot path of every warm node: positional binding, no closure.
+    try {
+      row = this.#q.get.statement.get(dataVersion);
+    } catch (error) {
+      throw cacheError(this.#o.path, "read", error);
+    }
+    if (row === undefined) return { status: "missing" };
+    const file = row.file as string | null;
+    let problem: string;
+    try {
+      if (file === null) return { status: "hit", value: decodeValue(row.inline as Uint8Array) };
+      const value = this.#readFile(file, Number(row.size));
+      if (typeof value === "string") problem = value;
+      else {
+        const fp = fingerprint(value.value, this.#o.hasher);
+        if (fp.ok && fp.dataVersion === dataVersion) return { status: "hit", value: value.value };
+        problem = `its blob file "${this.#o.blobs.pathOf(file)}" does not hold the value it was stored with`;
+      }
+    } catch (e) {
+      const where = file === null ? "its stored bytes" : `its blob file "${this.#o.blobs.pathOf(file)}"`;
+      problem = `${where} cannot be decoded (${e instanceof Error ? e.message : String(e)})`;
+    }
+    // Forget the damaged result, so the next run stores a good one.
+    this.delete([dataVersion]);
+    return { status: "damaged", reason: `The cached result ${dataVersion.slice(0, 12)} cannot be used: ${problem}; it will be recomputed` };
+  }
+
+  /** The value in a blob file, or why it cannot be read. */
+  #readFile(file: string, size: number): { value: unknown } | string {
+    const blobs = this.#o.blobs;
+    const head = blobs.read(file, 0, RAW_HEADER_SIZE);
+    if (head === undefined) return `its blob file "${blobs.pathOf(file)}" is missing`;
+    const rawLength = rawBodyLength(head);
+    // A raw typed array is read straight into its own buffer: no copy, no per-element work.
+    const bytes = rawLength === undefined ? blobs.read(file) : blobs.read(file, RAW_HEADER_SIZE);
+    const total = bytes === undefined ? 0 : bytes.byteLength + (rawLength === undefined ? 0 : RAW_HEADER_SIZE);
+    if (bytes === undefined || total !== size) return `its blob file "${blobs.pathOf(file)}" has ${total} bytes, not ${size}`;
+    return { value: rawLength === undefined ? decodeValue(bytes) : decodeRawBody(head, bytes) };
+  }
+
+  has(dataVersion: string): boolean {
+    return guarded(this.#o.path, "read", () => this.#q.get.get({ dv: dataVersion })) !== undefined;
+  }
+
+  putMany(items: readonly { readonly dataVersion: string; readonly value: unknown }[]): PutReport {
+    const stored: string[] = [];
+    const failed: { dataVersion: string; error: unknown }[] = [];
+    const rows: { dv: string; size: number; inline: Uint8Array | null; file: string | null }[] = [];
+    const seen = new Set<string>();
+    for (const { dataVersion, value } of items) {
+      if (seen.has(dataVersion)) continue;
+      seen.add(dataVersion);
+      if (this.has(dataVersion)) {
+        stored.push(dataVersion);
+        continue;
+      }
+      try {
+        const encoded = encodeValue(value);
+        // Files are written before the transaction: the write lock is never held during large writes.
+        rows.push(encoded.size <= this.#limit
+          ? { dv: dataVersion, size: encoded.size, inline: joinParts(encoded), file: null }
+          : { dv: dataVersion, size: encoded.size, inline: null, file: this.#o.blobs.write(dataVersion, encoded.parts) });
+        stored.push(dataVersion);
+      } catch (error) {
+        failed.push({ dataVersion, error });
+      }
+    }
+    if (rows.length > 0) {
+      const at = Date.now();
+      guarded(this.#o.path, "write", () => this.#o.db.transaction(() => {
+        for (const row of rows) this.#q.insert.run({ ...row, at });
+      }));
+    }
+    return { stored, failed };
+  }
+
+  delete(dataVersions: readonly string[]): void {
+    const files: string[] = [];
+    guarded(this.#o.path, "write", () => this.#o.db.transaction(() => {
+      for (const dv of dataVersions) {
+        const row = this.#q.get.get({ dv });
+        if (typeof row?.file === "string") files.push(row.file);
+        this.#q.delete.run({ dv });
+      }
+    }));
+    // Files go after the rows are gone, so no committed row ever points to a missing file on purpose.
+    for (const f of files) this.#o.blobs.remove(f);
+  }
+
+  list(): StoredResult[] {
+    return guarded(this.#o.path, "read", () => this.#q.list.all()).map((row) => ({
+      dataVersion: row.data_version as string, size: Number(row.size), createdAt: Number(row.created_at),
+    }));
+  }
+
+  sweep(graceMs: number): number {
+    const referenced = new Set(guarded(this.#o.path, "read", () => this.#q.files.all()).map((row) => row.file as string));
+    return this.#o.blobs.sweep((f) => referenced.has(f), graceMs, Date.now());
+  }
+
+  close(): void {
+    this.#o.release?.();
+  }
+}

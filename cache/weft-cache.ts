@@ -1,0 +1,116 @@
+/**
+ * `WeftCache`: the NodeCache port over a MetadataStore and a ResultStore —
+ * lookups by key parts, runs that batch their writes, explanations, data
+ * versions per run, clear and garbage collection.
+ *
+ * @module
+ */
+import { systemClock, type Clock } from "../lib/hooks.ts";
+import type { Hasher } from "../lib/ports/hasher.ts";
+import type { KeyParts, MetadataStore } from "../lib/ports/metadata-store.ts";
+import type { CacheExplanation, GcOptions, GcReport, NodeCache, NodeLookup } from "../lib/ports/node-cache.ts";
+import type { ResultStore } from "../lib/ports/result-store.ts";
+import { cacheKey } from "./cache-key.ts";
+import { CacheRun } from "./cache-run.ts";
+import { explainMiss } from "./explain-miss.ts";
+import { fingerprint, type Fingerprint } from "./fingerprint.ts";
+import { collectGarbage, DEFAULT_GRACE_MS } from "./gc.ts";
+
+/** Options of {@link WeftCache}. */
+export interface WeftCacheOptions {
+  readonly metadata: MetadataStore;
+  readonly results: ResultStore;
+  readonly hasher: Hasher;
+  readonly clock?: Clock;
+  /** Where warnings go (default `console.warn`). */
+  readonly warn?: (message: string) => void;
+  /** See {@link CacheRun}. */
+  readonly flushDelayMs?: number;
+}
+
+/**
+ * The cache the engine and `driver.cache` use.
+ *
+ * @example
+ * ```ts
+ * const cache = new WeftCache({ metadata: new MemoryMetadataStore(), results: new MemoryResultStore(), hasher });
+ * const parts = { node: "total", codeVersion, inputs: { rows: dv }, config: {} };
+ * const found = cache.lookup(parts); // { hit: false, reason: 'no cached result for "total" yet', … }
+ * ```
+ */
+export class WeftCache implements NodeCache {
+  readonly #o: WeftCacheOptions;
+  readonly #clock: Clock;
+  readonly #warn: (message: string) => void;
+
+  constructor(options: WeftCacheOptions) {
+    this.#o = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#warn = options.warn ?? ((m) => console.warn(m));
+  }
+
+  fingerprint(value: unknown): Fingerprint {
+    return fingerprint(value, this.#o.hasher);
+  }
+
+  lookup(parts: KeyParts): NodeLookup {
+    const key = cacheKey(parts, this.#o.hasher);
+    const stored = this.#o.metadata.lookup(key);
+    if (stored === undefined) return { hit: false, key, reason: explainMiss(this.#o.metadata.latest(parts.node), parts) };
+    const { dataVersion, lastUsedAt } = stored;
+    const read = this.#o.results.get(dataVersion);
+    if (read.status === "hit") return { hit: true, key, dataVersion, value: read.value, lastUsedAt };
+    if (read.status === "damaged") {
+      this.#warn(`Cache miss for "${parts.node}": ${read.reason}`);
+      return { hit: false, key, reason: "its cached result was damaged" };
+    }
+    return { hit: false, key, reason: "its cached result is gone (removed by garbage collection or by another process)" };
+  }
+
+  beginRun(runId: string): CacheRun {
+    const { metadata, results, hasher, flushDelayMs } = this.#o;
+    return new CacheRun(runId, { metadata, results, hasher, clock: this.#clock, warn: this.#warn, ...(flushDelayMs === undefined ? {} : { flushDelayMs }) });
+  }
+
+  explain(node: string, runId?: string): CacheExplanation {
+    const id = runId ?? this.#o.metadata.lastRunId();
+    const record = id === undefined ? undefined : this.#o.metadata.runRecords(id).find((r) => r.node === node);
+    if (record === undefined) {
+      return { node, runId: id, status: "not-run", message: id === undefined ? "no run has used the cache yet" : `"${node}" did not run in run ${id}` };
+    }
+    const dv = record.dataVersion === undefined ? {} : { dataVersion: record.dataVersion };
+    if (record.status === "hit") {
+      const from = record.key === undefined ? undefined : this.#o.metadata.get(record.key)?.runId;
+      return { node, runId: id, status: "hit", ...dv, message: `hit: reused the result${from === undefined ? "" : ` computed in run ${from}`}` };
+    }
+    const prefix = record.status === "miss" ? "miss" : "not cached";
+    return { node, runId: id, status: record.status, ...dv, message: `${prefix}: ${record.reason ?? "no reason recorded"}` };
+  }
+
+  dataVersions(runId?: string): Record<string, string> {
+    const id = runId ?? this.#o.metadata.lastRunId();
+    const out: Record<string, string> = {};
+    if (id === undefined) return out;
+    for (const r of this.#o.metadata.runRecords(id)) if (r.dataVersion !== undefined) out[r.node] = r.dataVersion;
+    return out;
+  }
+
+  lastRunId(): string | undefined {
+    return this.#o.metadata.lastRunId();
+  }
+
+  clear(nodes?: readonly string[]): void {
+    this.#o.metadata.clear(nodes);
+    // Results no entry points to any more go at once; stray files only after the grace period.
+    collectGarbage(this.#o, { graceMs: 0, fileGraceMs: DEFAULT_GRACE_MS }, this.#clock.now());
+  }
+
+  gc(options: GcOptions = {}): GcReport {
+    return collectGarbage(this.#o, options, this.#clock.now());
+  }
+
+  close(): void {
+    this.#o.metadata.close();
+    this.#o.results.close();
+  }
+}

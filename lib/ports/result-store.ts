@@ -1,0 +1,56 @@
+/**
+ * The ResultStore port: content-addressed values, stored once per data
+ * version. Implementations: memory (cache/memory/) and SQLite with blob files
+ * (cache/sqlite/).
+ *
+ * @module
+ */
+
+/** What {@link ResultStore.get} found. */
+export type ResultRead =
+  | { readonly status: "hit"; readonly value: unknown }
+  | { readonly status: "missing" }
+  /** Stored but unreadable (a blob file deleted or corrupted): a miss, and the entry is dropped. */
+  | { readonly status: "damaged"; readonly reason: string };
+
+/** One stored result, as listed for garbage collection. */
+export interface StoredResult {
+  readonly dataVersion: string;
+  /** Bytes the encoded value takes. */
+  readonly size: number;
+  /** Epoch milliseconds. */
+  readonly createdAt: number;
+}
+
+/** What {@link ResultStore.putMany} did. */
+export interface PutReport {
+  /** Data versions now stored (new or already there). */
+  readonly stored: readonly string[];
+  /** Values that could not be encoded; nothing was stored for them. */
+  readonly failed: readonly { readonly dataVersion: string; readonly error: unknown }[];
+}
+
+/**
+ * Values by data version. Synchronous, like the SQLite drivers under it.
+ * A value must be one that `fingerprint()` accepts; its data version is the
+ * fingerprint, which is also how a store checks what it reads back.
+ *
+ * @example
+ * ```ts
+ * results.putMany([{ dataVersion, value }]);
+ * const read = results.get(dataVersion);
+ * if (read.status === "hit") use(read.value);
+ * ```
+ */
+export interface ResultStore {
+  get(dataVersion: string): ResultRead;
+  has(dataVersion: string): boolean;
+  /** Stores values not stored yet, in one transaction. */
+  putMany(items: readonly { readonly dataVersion: string; readonly value: unknown }[]): PutReport;
+  /** Removes results (and their files). */
+  delete(dataVersions: readonly string[]): void;
+  list(): StoredResult[];
+  /** Removes stray files no result points to, older than `graceMs` (younger ones may belong to a writer in flight). */
+  sweep(graceMs: number): number;
+  close(): void;
+}

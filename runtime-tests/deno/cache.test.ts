@@ -1,0 +1,44 @@
+/**
+ * The cache on Deno: a cache written on Bun is read with node:sqlite, and every value comes back equal,
+ * with the same data version. Run with `deno test --allow-read --allow-write --allow-env --allow-run`.
+ */
+import { deepStrictEqual, strictEqual } from "node:assert";
+import { registerCodec } from "../../cache/codec-registry.ts";
+import { fingerprint } from "../../cache/fingerprint.ts";
+import { openSqliteCache } from "../../cache/sqlite/open-sqlite-cache.ts";
+import { denoCacheDrivers } from "../../runtime/deno/mod.ts";
+import { portableValues, registerPoint } from "../portable/values.mjs";
+
+const root = new URL("../../", import.meta.url).pathname;
+
+Deno.test("a cache written on Bun reads on Deno with equal values and data versions", () => {
+  registerPoint(registerCodec);
+  const dir = Deno.makeTempDirSync({ prefix: "weft-portable-" });
+  try {
+    const path = `${dir}/weft.db`;
+    const written = new Deno.Command(`${root}node_modules/.bin/bun`, { args: [`${root}runtime-tests/portable/write-cache.ts`, path] }).outputSync();
+    if (!written.success) throw new Error(new TextDecoder().decode(written.stderr));
+    const versions: Record<string, string> = JSON.parse(new TextDecoder().decode(written.stdout));
+    const opened = openSqliteCache(path, denoCacheDrivers);
+    if (opened.status !== "open") throw new Error(opened.reason);
+    let files = 0;
+    for (const [name, expected] of portableValues()) {
+      const dv = versions[name as string]!;
+      const fp = fingerprint(expected, denoCacheDrivers.hasher);
+      strictEqual(fp.ok && fp.dataVersion, dv, `data version of ${name} on Deno`);
+      const read = opened.results.get(dv);
+      deepStrictEqual(read, { status: "hit", value: expected }, `value of ${name}`);
+      if (opened.results.list().find((r) => r.dataVersion === dv)!.size > 1024) files++;
+    }
+    strictEqual(files >= 2, true, "some values came from blob files");
+    opened.metadata.close();
+    opened.results.close();
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("fingerprint() gives the same data version on Deno as everywhere", () => {
+  const fp = fingerprint("abc", denoCacheDrivers.hasher);
+  strictEqual(fp.ok && fp.dataVersion, "aecd0c2b0d214bb105726dc10919ef7fa71aa88ea35cb216c1c6a6f914e62912");
+});

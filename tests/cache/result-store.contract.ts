@@ -1,0 +1,66 @@
+/**
+ * The ResultStore contract: every implementation runs these tests (see stores.test.ts).
+ */
+import { afterEach, describe, expect, test } from "bun:test";
+import type { ResultStore } from "../../lib/ports/result-store.ts";
+import { fingerprint } from "../../cache/fingerprint.ts";
+import { bunHasher } from "../../runtime/bun/hasher.ts";
+
+const item = (value: unknown) => {
+  const fp = fingerprint(value, bunHasher);
+  if (!fp.ok) throw new Error(fp.reason);
+  return { dataVersion: fp.dataVersion, value };
+};
+
+/** Runs the contract against stores made by `make`. */
+export function resultStoreContract(name: string, make: () => ResultStore): void {
+  describe(`ResultStore contract: ${name}`, () => {
+    let store: ResultStore;
+    const open = () => (store = make());
+    afterEach(() => store.close());
+
+    test("get() returns what putMany() stored, small and large", () => {
+      open();
+      const small = item({ rows: [1, 2], when: new Date(3), tags: new Set(["a"]) });
+      const large = item(new Float64Array(200_000).map((_, i) => i / 3));
+      const nested = item({ big: new Uint8Array(300_000).fill(7), n: 1n });
+      expect(store.putMany([small, large, nested])).toEqual({ stored: [small.dataVersion, large.dataVersion, nested.dataVersion], failed: [] });
+      for (const it of [small, large, nested]) expect(store.get(it.dataVersion)).toEqual({ status: "hit", value: it.value });
+      expect(store.get("0".repeat(64))).toEqual({ status: "missing" });
+    });
+
+    test("get() returns a copy that later mutations do not reach", () => {
+      open();
+      const it = item({ xs: [1, 2, 3] });
+      store.putMany([it]);
+      (it.value as { xs: number[] }).xs.push(4);
+      const first = store.get(it.dataVersion) as { value: { xs: number[] } };
+      first.value.xs.push(5);
+      expect(store.get(it.dataVersion)).toEqual({ status: "hit", value: { xs: [1, 2, 3] } });
+    });
+
+    test("putMany() stores a data version once and reports what it cannot encode", () => {
+      open();
+      const it = item("same");
+      expect(store.putMany([it, it]).stored).toEqual([it.dataVersion]);
+      expect(store.putMany([it]).stored).toEqual([it.dataVersion]);
+      expect(store.list().map((r) => r.dataVersion)).toEqual([it.dataVersion]);
+      const report = store.putMany([{ dataVersion: "f".repeat(64), value: () => 1 }]);
+      expect(report.stored).toEqual([]);
+      expect(report.failed.map((f) => f.dataVersion)).toEqual(["f".repeat(64)]);
+      expect(store.has("f".repeat(64))).toBe(false);
+    });
+
+    test("delete() removes results and list() reports sizes", () => {
+      open();
+      const a = item("a");
+      const b = item(new Int32Array(100_000));
+      store.putMany([a, b]);
+      const sizes = Object.fromEntries(store.list().map((r) => [r.dataVersion, r.size]));
+      expect(sizes[b.dataVersion]).toBe(16 + 400_000);
+      store.delete([b.dataVersion]);
+      expect([store.has(a.dataVersion), store.has(b.dataVersion)]).toEqual([true, false]);
+      expect(store.get(b.dataVersion)).toEqual({ status: "missing" });
+    });
+  });
+}

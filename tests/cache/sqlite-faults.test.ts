@@ -1,0 +1,122 @@
+/** Bad input and faults, on real files: damaged blobs, damaged databases, a read-only directory. */
+import { afterAll, describe, expect, test } from "bun:test";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { openSqliteCache } from "../../cache/sqlite/open-sqlite-cache.ts";
+import { CacheError } from "../../lib/errors.ts";
+import { bunCacheDrivers } from "../../runtime/bun/mod.ts";
+import { partsOf, runNode, sqliteCache, tempDir } from "./_helpers.ts";
+
+const tmp = tempDir("faults");
+afterAll(tmp.remove);
+const big = () => new Float64Array(10_000).map((_, i) => i * 1.5);
+
+/** The only blob file under `dir`. */
+function blobFile(dir: string): string {
+  const sub = readdirSync(join(dir, "blobs"))[0]!;
+  return join(dir, "blobs", sub, readdirSync(join(dir, "blobs", sub))[0]!);
+}
+
+describe("damaged blob files", () => {
+  for (const [name, damage] of [
+    ["deleted", (f: string) => rmSync(f)],
+    ["truncated", (f: string) => truncateSync(f, statSync(f).size - 8)],
+    ["altered in place", (f: string) => {
+      const bytes = readFileSync(f);
+      bytes[bytes.length - 3]! ^= 0xff;
+      writeFileSync(f, bytes);
+    }],
+  ] as const) {
+    test(`a blob file ${name} behind the cache's back is a miss with one warning, never a wrong value`, () => {
+      const dir = join(tmp.dir, `blob-${name.replaceAll(" ", "-")}`);
+      const { cache, warnings } = sqliteCache(join(dir, "weft.db"), { inlineLimit: 1024 });
+      runNode(cache, "r1", partsOf("series", 1), big);
+      damage(blobFile(dir));
+      const second = runNode(cache, "r2", partsOf("series", 1), big);
+      expect(second.hit).toBe(false);
+      expect(second.value).toEqual(big());
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/^Cache miss for "series": The cached result [0-9a-f]{12} cannot be used: its blob file ".*" (is missing|has \d+ bytes, not \d+|does not hold the value it was stored with); it will be recomputed$/);
+      expect(cache.explain("series").message).toBe("miss: its cached result was damaged");
+      // The damaged result was forgotten and stored again.
+      expect(runNode(cache, "r3", partsOf("series", 1), () => 0)).toEqual({ value: big(), hit: true });
+      cache.close();
+    });
+  }
+
+  test("a blob file of a nested value that no longer decodes is a miss", () => {
+    const dir = join(tmp.dir, "blob-nested");
+    const { cache, warnings } = sqliteCache(join(dir, "weft.db"), { inlineLimit: 64 });
+    const value = () => ({ rows: Array.from({ length: 50 }, (_, i) => ({ i, name: `row ${i}` })) });
+    runNode(cache, "r1", partsOf("rows", 1), value);
+    writeFileSync(blobFile(dir), new Uint8Array([1, 0xc1, 0xc1, 0xc1]));
+    expect(runNode(cache, "r2", partsOf("rows", 1), value).hit).toBe(false);
+    expect(warnings[0]).toContain("cannot be used: its blob file");
+    cache.close();
+  });
+});
+
+describe("damaged database files", () => {
+  test("openSqliteCache() rejects a file that is not SQLite, naming it and how to reset it", () => {
+    const path = join(tmp.dir, "text", "weft.db");
+    mkdirSync(join(tmp.dir, "text"));
+    writeFileSync(path, "this is a text file, not a cache\n".repeat(10));
+    expect(() => openSqliteCache(path, bunCacheDrivers)).toThrow(new CacheError(
+      `Cannot open the cache "${path}": the file is not a SQLite database; delete "${path}" (with its -wal and -shm files) or run "weft cache clear" to start an empty cache`,
+    ));
+  });
+
+  test("a truncated database is a CacheError naming the file and how to reset it", () => {
+    const path = join(tmp.dir, "truncated", "weft.db");
+    const { cache } = sqliteCache(path);
+    for (let i = 0; i < 300; i++) runNode(cache, `r${i}`, partsOf(`node${i}`, i), () => `value ${i} `.repeat(50));
+    cache.close();
+    truncateSync(path, Math.floor(statSync(path).size / 2));
+    let error: unknown;
+    try {
+      const opened = openSqliteCache(path, bunCacheDrivers);
+      if (opened.status === "open") for (let i = 0; i < 300; i++) opened.metadata.latest(`node${i}`);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CacheError);
+    expect((error as Error).message).toStartWith(`Cannot open the cache "${path}": the file is damaged (`);
+    expect((error as Error).message).toEndWith(`delete "${path}" (with its -wal and -shm files) or run "weft cache clear" to start an empty cache`);
+  });
+});
+
+/** Makes `dir` read-only for this process, also as root (which ignores permission bits); returns the undo. */
+function makeReadOnly(dir: string): () => void {
+  if (process.getuid?.() === 0) {
+    // The immutable attribute binds root too (ext4 and most Linux file systems).
+    for (const p of [dir, ...readdirSync(dir).map((f) => join(dir, f))]) Bun.spawnSync(["chattr", "+i", p]);
+    return () => {
+      for (const p of [dir, ...readdirSync(dir).map((f) => join(dir, f))]) Bun.spawnSync(["chattr", "-i", p]);
+    };
+  }
+  for (const f of readdirSync(dir)) chmodSync(join(dir, f), 0o444);
+  chmodSync(dir, 0o555);
+  return () => {
+    chmodSync(dir, 0o755);
+    for (const f of readdirSync(dir)) chmodSync(join(dir, f), 0o644);
+  };
+}
+
+describe("a read-only cache directory", () => {
+  test("openSqliteCache() reports the cache unavailable instead of failing", () => {
+    const dir = join(tmp.dir, "readonly");
+    const { cache } = sqliteCache(join(dir, "weft.db"));
+    runNode(cache, "r1", partsOf("a", 1), () => 1);
+    cache.close();
+    const undo = makeReadOnly(dir);
+    try {
+      // The check is meaningful only when the directory really is read-only here.
+      expect(() => writeFileSync(join(dir, "probe"), "x")).toThrow();
+      const opened = openSqliteCache(join(dir, "weft.db"), bunCacheDrivers);
+      expect(opened).toMatchObject({ status: "unavailable", path: join(dir, "weft.db") });
+      expect((opened as { reason: string }).reason).toStartWith(`the cache directory "${dir}" is not writable (`);
+    } finally {
+      undo();
+    }
+  });
+});
