@@ -17,6 +17,7 @@
  *
  * @module
  */
+import { openCache } from "./cache/open-cache.ts";
 import { WorkerPoolExecutor } from "./executors/worker-pool.ts";
 import { Builder as CoreBuilder } from "./lib/builder.ts";
 import { loadPlatform } from "./runtime/current.ts";
@@ -33,13 +34,19 @@ import { loadPlatform } from "./runtime/current.ts";
  */
 export class Builder<F = {}, C = {}> extends CoreBuilder<F, C> {
   constructor() {
-    super({ loadPlatform, workerPool: (factory, options) => new WorkerPoolExecutor(factory, options) });
+    super({
+      loadPlatform,
+      workerPool: (factory, options) => new WorkerPoolExecutor(factory, options),
+      openCache: async (options, platform, warn) => openCache(options, await platform.cacheDrivers(), warn),
+    });
   }
 }
 
 export { registerCodec } from "./cache/codec-registry.ts";
 export type { ValueCodec } from "./cache/codec-registry.ts";
-export type { BuilderDefaults, IllTypedEdges, ModuleArg, WorkersOptions } from "./lib/builder.ts";
+export type { DriverCache } from "./lib/driver.ts";
+export type { CacheExplanation, GcOptions, GcReport, NodeCache } from "./lib/ports/node-cache.ts";
+export type { BuilderDefaults, CacheOptions, IllTypedEdges, ModuleArg, WorkersOptions } from "./lib/builder.ts";
 export { InProcessExecutor } from "./executors/in-process.ts";
 export type { InProcessOptions } from "./executors/in-process.ts";
 export { WorkerPoolExecutor } from "./executors/worker-pool.ts";

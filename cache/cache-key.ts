@@ -7,7 +7,7 @@ import type { Hasher } from "../lib/ports/hasher.ts";
 import type { KeyParts } from "../lib/ports/metadata-store.ts";
 
 /** The data version a parameter left to its default contributes (the default's text is in the code version). */
-export const DEFAULT_INPUT = "default";
+export { DEFAULT_INPUT } from "../lib/ports/node-cache.ts";
 
 /**
  * The cache key of a node call: node name, code version (or the manual

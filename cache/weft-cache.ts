@@ -11,6 +11,7 @@ import type { KeyParts, MetadataStore } from "../lib/ports/metadata-store.ts";
 import type { CacheExplanation, GcOptions, GcReport, NodeCache, NodeLookup } from "../lib/ports/node-cache.ts";
 import type { ResultStore } from "../lib/ports/result-store.ts";
 import { cacheKey } from "./cache-key.ts";
+import { codeVersion } from "./code-version.ts";
 import { CacheRun } from "./cache-run.ts";
 import { explainMiss } from "./explain-miss.ts";
 import { fingerprint, type Fingerprint } from "./fingerprint.ts";
@@ -51,6 +52,11 @@ export class WeftCache implements NodeCache {
 
   fingerprint(value: unknown): Fingerprint {
     return fingerprint(value, this.#o.hasher);
+  }
+
+  codeVersion(fn: Function, module?: object): { ok: true; codeVersion: string } | { ok: false; reason: string } {
+    const v = codeVersion(fn, this.#o.hasher, module === undefined ? {} : { module });
+    return v.ok ? { ok: true, codeVersion: v.codeVersion } : { ok: false, reason: v.reason };
   }
 
   lookup(parts: KeyParts): NodeLookup {

@@ -35,6 +35,8 @@ export class Frame {
   remaining: number;
   /** Set when this item failed in a keep-going block: its remaining tasks are dropped. */
   failed = false;
+  /** Data versions by slot, when the run uses the cache (see node-caching.ts). */
+  versions: (string | undefined)[] | undefined;
 
   constructor(
     readonly plan: FramePlan,
@@ -191,7 +193,13 @@ export class BlockRun {
     const imports = child.imports;
     for (let k = 0; k < imports.length; k += 2) values[imports[k]!] = this.parent.values[imports[k + 1]!];
     this.#inFlight++;
-    this.link.start(new Frame(child, values, this, this.#count++));
+    const frame = new Frame(child, values, this, this.#count++);
+    const parentVersions = this.parent.versions;
+    if (parentVersions !== undefined) {
+      const versions: (string | undefined)[] = (frame.versions = new Array(child.slotCount));
+      for (let k = 0; k < imports.length; k += 2) versions[imports[k]!] = parentVersions[imports[k + 1]!];
+    }
+    this.link.start(frame);
   }
 
   /** An item's frame finished: gather its values. */

@@ -6,7 +6,10 @@
 import { Driver } from "./driver.ts";
 import { GraphBuildError } from "./errors.ts";
 import { buildGraph, type Graph, type ModuleSource } from "./graph.ts";
+import type { CacheBehavior } from "./node.ts";
+import { resolveBehaviors, type BuilderCacheBehaviors } from "./node-caching.ts";
 import type { Executor } from "./ports/executor.ts";
+import type { NodeCache } from "./ports/node-cache.ts";
 import type { Platform, PlatformLoader } from "./ports/platform.ts";
 import type { WorkerFactory } from "./ports/worker-factory.ts";
 import { systemClock, type Clock, type Hook } from "./hooks.ts";
@@ -24,6 +27,21 @@ export interface BuilderDefaults {
   readonly loadPlatform: PlatformLoader;
   /** Makes the Worker pool used for worker nodes when no executor is given. */
   readonly workerPool: (factory: WorkerFactory, options: { readonly size: number }) => Executor;
+  /**
+   * Opens the cache `withCache(options)` asks for, or returns `undefined` (after
+   * one warning) when it cannot be used and runs should go on uncached.
+   */
+  readonly openCache: (options: CacheOptions, platform: Platform, warn: (message: string) => void) => Promise<NodeCache | undefined>;
+}
+
+/** Options of {@link Builder.withCache}. */
+export interface CacheOptions extends BuilderCacheBehaviors {
+  /** The SQLite file; default `.weft/weft.db`. Results too large for a blob go to `blobs/` beside it. */
+  readonly path?: string;
+  /** Keep everything in memory (nothing on disk): for tests and notebooks that must not write. */
+  readonly memory?: boolean;
+  /** A cache of your own behind the NodeCache port (then `path` and `memory` do not apply). */
+  readonly store?: NodeCache;
 }
 
 /** Options of {@link Builder.withWorkers}. */
@@ -63,6 +81,7 @@ export class Builder<F = {}, C = {}> {
     this.#defaults = defaults;
   }
   #warn: WarningHandler | undefined;
+  #cache: CacheOptions | undefined;
 
   /**
    * Adds modules: every exported function whose name does not start with `_` becomes a node.
@@ -137,6 +156,31 @@ export class Builder<F = {}, C = {}> {
    * Sends warnings (an output failing a schema in "warn" mode, for instance)
    * to `handler` instead of `console.warn`.
    */
+  /**
+   * Caches node results, fingerprinted by code and inputs, in SQLite (`.weft/weft.db` by default): a
+   * re-run reuses every node whose code and inputs did not change. `recompute`, `disable` and `ignore`
+   * set those behaviours for all nodes (`true`) or the named ones, over each node's own `cache` option.
+   *
+   * @example
+   * ```ts
+   * const dr = await new Builder().withModules(flow).withCache({ recompute: ["rawRows"] }).build();
+   * ```
+   */
+  withCache(options: CacheOptions = {}): this {
+    if (typeof options !== "object" || options === null) throw new TypeError("withCache() expects an options object");
+    if (options.path !== undefined && (typeof options.path !== "string" || options.path === "")) {
+      throw new TypeError("withCache() option \"path\" must be a non-empty string");
+    }
+    for (const key of ["recompute", "disable", "ignore"] as const) {
+      const v = options[key];
+      if (v !== undefined && v !== true && !(Array.isArray(v) && v.every((n) => typeof n === "string"))) {
+        throw new TypeError(`withCache() option "${key}" must be true or an array of node names`);
+      }
+    }
+    this.#cache = options;
+    return this;
+  }
+
   withWarnings(handler: WarningHandler): this {
     if (typeof handler !== "function") throw new TypeError("withWarnings() expects a function that receives each warning");
     this.#warn = handler;
@@ -163,14 +207,48 @@ export class Builder<F = {}, C = {}> {
       allowModuleOverrides: self.#allowOverrides,
       ...(self.#warn ? { warn: self.#warn } : {}),
     });
-    const executor = await self.#startExecutor(graph);
+    const cache = await self.#openCache(graph);
+    let executor: Executor | undefined;
+    try {
+      executor = await self.#startExecutor(graph);
+    } catch (e) {
+      cache?.store.close();
+      throw e;
+    }
     return new Driver(graph, {
       config: { ...self.#config },
       hooks: [...self.#hooks],
       concurrency: self.#concurrency,
       clock: self.#clock,
       executor,
+      cache,
     });
+  }
+
+  /** Opens the cache asked for; names given to recompute, disable and ignore must be nodes. */
+  async #openCache(graph: Graph): Promise<{ store: NodeCache; behaviors: CacheBehavior[] } | undefined> {
+    const options = this.#cache;
+    if (options === undefined) return undefined;
+    for (const key of ["recompute", "disable", "ignore"] as const) {
+      const names = options[key];
+      if (!Array.isArray(names)) continue;
+      for (const name of names as readonly string[]) {
+        if (graph.get(name)?.kind !== "function") {
+          throw new GraphBuildError(`Cannot build the graph: withCache() option "${key}" names "${name}", which is not a node computed by a function; check the name`);
+        }
+      }
+    }
+    let store = options.store;
+    if (store === undefined) {
+      if (this.#defaults === undefined) {
+        throw new GraphBuildError("Cannot build the graph: withCache() needs a cache; pass { store } or use the Builder exported by \"weft\"");
+      }
+      const warn = this.#warn;
+      const message = (m: string) => (warn ? warn({ kind: "cache", node: "", message: m }) : console.warn(m));
+      store = await this.#defaults.openCache(options, await this.#defaults.loadPlatform(), message);
+      if (store === undefined) return undefined;
+    }
+    return { store, behaviors: resolveBehaviors(graph, options) };
   }
 
   /** The executor for worker nodes: the one given, or a Worker pool when the graph needs one. */

@@ -11,7 +11,10 @@ import { runPlan } from "./engine.ts";
 import type { Graph, GraphNode } from "./graph.ts";
 import type { Clock, Hook } from "./hooks.ts";
 import type { Tags } from "./node.ts";
+import { CachingRun } from "./node-caching.ts";
+import type { CacheBehavior } from "./node.ts";
 import type { Executor } from "./ports/executor.ts";
+import type { CacheExplanation, GcOptions, GcReport, NodeCache } from "./ports/node-cache.ts";
 import { Planner, suggest, type Plan } from "./plan.ts";
 import type { ExecuteResult } from "./types.ts";
 import { documentationOf } from "./introspect/documentation.ts";
@@ -78,6 +81,22 @@ export interface DriverSettings {
   readonly clock: Clock;
   /** Where worker nodes run; undefined when the graph has none. */
   readonly executor: Executor | undefined;
+  /** The cache and each node's behaviour, when caching is on. */
+  readonly cache: { readonly store: NodeCache; readonly behaviors: readonly CacheBehavior[] } | undefined;
+}
+
+/** `driver.cache`: what the cache knows about this driver's runs. */
+export interface DriverCache {
+  /** The id of this driver's most recent run with the cache (or the store's, before the first). */
+  readonly lastRunId: string | undefined;
+  /** Why `node` hit or missed in a run (the last one by default). */
+  explain(node: string, runId?: string): CacheExplanation;
+  /** Data versions of the nodes of a run (the last one by default), by node name. */
+  dataVersions(runId?: string): Record<string, string>;
+  /** Forgets the cached results of `nodes`, or of every node. */
+  clear(nodes?: readonly string[]): void;
+  /** Removes results by size and age, and blob files nothing refers to. */
+  gc(options?: GcOptions): GcReport;
 }
 
 /**
@@ -93,6 +112,8 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
   readonly #graph: Graph;
   readonly #settings: DriverSettings;
   readonly #planner: Planner;
+  #lastRunId: string | undefined;
+  #closed = false;
 
   constructor(graph: Graph, settings: DriverSettings) {
     this.#graph = graph;
@@ -157,10 +178,17 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
   }
 
   #run(plan: Plan, inputs: Values, overrides: Values): Effect.Effect<Record<string, unknown>, NodeExecutionError> {
-    const { hooks, clock, concurrency, config, executor } = this.#settings;
+    const { hooks, clock, concurrency, config, executor, cache } = this.#settings;
     const runId = crypto.randomUUID();
-    const ctx = { runId, hooks, clock, concurrency, config, executor, controller: new AbortController() };
-    const engine = runPlan(plan, ctx);
+    const base = { runId, hooks, clock, concurrency, config, executor, controller: new AbortController() };
+    const engine = cache === undefined
+      ? runPlan(plan, { ...base, caching: undefined })
+      : Effect.suspend(() => {
+        const caching = new CachingRun(cache.store, cache.store.beginRun(runId), this.#graph, cache.behaviors, config);
+        this.#lastRunId = runId;
+        // Whatever the outcome, what finished is written: a crashed or failed run resumes from it.
+        return runPlan(plan, { ...base, caching }).pipe(Effect.ensuring(Effect.sync(() => caching.finish())));
+      });
     if (hooks.length === 0) return engine;
     return Effect.suspend(() => {
       const start = clock.now();
@@ -298,9 +326,28 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
     });
   }
 
-  /** Stops the driver's workers (and later its stores). Safe to call twice. */
+  /** The cache of this driver's runs, when `withCache()` was used. */
+  get cache(): DriverCache | undefined {
+    const store = this.#settings.cache?.store;
+    if (store === undefined) return undefined;
+    const driver = this;
+    return {
+      get lastRunId() {
+        return driver.#lastRunId ?? store.lastRunId();
+      },
+      explain: (node, runId) => store.explain(node, runId ?? driver.#lastRunId),
+      dataVersions: (runId) => store.dataVersions(runId ?? driver.#lastRunId),
+      clear: (nodes) => store.clear(nodes),
+      gc: (options) => store.gc(options),
+    };
+  }
+
+  /** Stops the driver's workers and closes its cache. Safe to call twice. */
   async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
     await this.#settings.executor?.dispose();
+    this.#settings.cache?.store.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -17,6 +17,7 @@ import type { Hook, NodeStartEvent } from "./hooks.ts";
 import {
   afterNode, beforeNode, buildArgs, call, fiberNode, lastReaderBuffers, NO_BUFFERS, settle, submit, type CallContext,
 } from "./node-call.ts";
+import { recordName, type CacheDecision, type CacheOutcome, type CachingRun } from "./node-caching.ts";
 import type { Plan } from "./plan.ts";
 
 /** What a run needs besides its plan. */
@@ -26,9 +27,16 @@ export interface RunContext extends CallContext {
   readonly concurrency: number | undefined;
   /** Fires when the run fails fast or is cancelled; nodes reach it through `abortSignal`. */
   readonly controller: AbortController;
+  /** The run's use of the cache, when caching is on. */
+  readonly caching: CachingRun | undefined;
 }
 
 const NO_ITEMS: readonly ItemRef[] = Object.freeze([]);
+const HIT: CacheOutcome = Object.freeze({ status: "hit" });
+
+function itemsOf(frame: Frame): readonly ItemRef[] {
+  return frame.block === undefined ? NO_ITEMS : frame.itemPath();
+}
 
 /** Runs `plan`, succeeding with the requested outputs by name. */
 export function runPlan(plan: Plan, ctx: RunContext): Effect.Effect<Record<string, unknown>, NodeExecutionError> {
@@ -41,6 +49,8 @@ export function runPlan(plan: Plan, ctx: RunContext): Effect.Effect<Record<strin
       const { refs, graph } = plan;
       const nodes = graph.nodes;
       const top = new Frame(plan.frame, plan.values, undefined, -1);
+      const caching = ctx.caching;
+      if (caching !== undefined) top.versions = new Array(plan.frame.slotCount);
 
       // Ready tasks: parallel stacks of frames and task indices.
       const readyFrames: Frame[] = [];
@@ -127,11 +137,15 @@ export function runPlan(plan: Plan, ctx: RunContext): Effect.Effect<Record<strin
           w(Effect.void);
         }
       }
-      const settled = (frame: Frame, t: number, ok: boolean, value: unknown, event: NodeStartEvent | undefined): void => {
+      const settled = (
+        frame: Frame, t: number, ok: boolean, value: unknown, event: NodeStartEvent | undefined, decision: CacheDecision | undefined,
+      ): void => {
         if (ended || failure !== undefined || frame.dead()) return;
         const task = frame.plan.tasks[t] as NodeTask;
         try {
-          if (event) afterNode(hooks!, ctx, event, ok, value);
+          // A failed or timed-out node stores nothing.
+          const outcome = ok && decision !== undefined ? caching!.after(decision, frame, task.out, value) : undefined;
+          if (event) afterNode(hooks!, ctx, event, ok, value, outcome);
           if (ok) {
             fill(frame, task.out, value);
             taskDone(frame);
@@ -167,17 +181,27 @@ export function runPlan(plan: Plan, ctx: RunContext): Effect.Effect<Record<strin
             continue;
           }
           const node = task.node;
+          // Looked up before the arguments are released: a key reads its inputs' data versions.
+          const decision = caching?.before(frame, task, recordName(node, frame));
           const worker = node.options.worker === true;
           const args = buildArgs(task, frame.values, worker ? undefined : signal);
           if (frame === top) release(task.readSlots);
-          // A worker may take over buffers no other node reads; a retried node must keep its inputs intact.
-          const transfer = worker && frame === top && node.options.retry === undefined
+          if (decision?.kind === "hit") {
+            if (hooks) afterNode(hooks, ctx, beforeNode(hooks, ctx, node, args, itemsOf(frame)), true, decision.value, HIT);
+            frame.versions![task.out] = decision.dataVersion;
+            fill(frame, task.out, decision.value);
+            taskDone(frame);
+            continue;
+          }
+          // A worker may take over buffers no other node reads; a retried node must keep its inputs
+          // intact, and so must a cached run (results wait in a batch before they are written).
+          const transfer = worker && frame === top && node.options.retry === undefined && caching === undefined
             ? lastReaderBuffers(task, args, refs, computed)
             : NO_BUFFERS;
-          const event = hooks ? beforeNode(hooks, ctx, node, args, frame === top ? NO_ITEMS : frame.itemPath()) : undefined;
+          const event = hooks ? beforeNode(hooks, ctx, node, args, itemsOf(frame)) : undefined;
           if (semaphore !== undefined || node.options.timeout !== undefined || node.options.retry !== undefined) {
             const effect = fiberNode(node, args, semaphore, ctx, transfer);
-            yield* Effect.forkIn(settle(effect, (ok, value) => settled(frame, t, ok, value, event)), scope);
+            yield* Effect.forkIn(settle(effect, (ok, value) => settled(frame, t, ok, value, event, decision)), scope);
             continue;
           }
           let result: unknown;
@@ -192,19 +216,20 @@ export function runPlan(plan: Plan, ctx: RunContext): Effect.Effect<Record<strin
           if (result !== null && (typeof result === "object" || typeof result === "function")) {
             if (Effect.isEffect(result)) {
               const effect = result as Effect.Effect<unknown, unknown>;
-              yield* Effect.forkIn(settle(effect, (ok, value) => settled(frame, t, ok, value, event)), scope);
+              yield* Effect.forkIn(settle(effect, (ok, value) => settled(frame, t, ok, value, event, decision)), scope);
               continue;
             }
             if (typeof (result as PromiseLike<unknown>).then === "function") {
               // Both handlers always attached: a promise that rejects after the run ended is never unhandled.
               (result as PromiseLike<unknown>).then(
-                (value) => settled(frame, t, true, value, event),
-                (error) => settled(frame, t, false, error, event),
+                (value) => settled(frame, t, true, value, event, decision),
+                (error) => settled(frame, t, false, error, event, decision),
               );
               continue;
             }
           }
-          if (event) afterNode(hooks!, ctx, event, true, result);
+          const outcome = decision !== undefined ? caching!.after(decision, frame, task.out, result) : undefined;
+          if (event) afterNode(hooks!, ctx, event, true, result, outcome);
           fill(frame, task.out, result);
           taskDone(frame);
         }

@@ -73,10 +73,13 @@ export class Graph {
   readonly dependents: readonly Int32Array[];
   /** Map/reduce scopes and collected parameters. */
   readonly blocks: BlockAnalysis;
+  /** Exports of each module by name: code versions follow a node's same-module helpers through them. */
+  readonly modules: ReadonlyMap<string, object>;
 
   /** @throws {CycleError} {@link GraphBuildError} for a cycle or misused map/reduce */
-  constructor(nodes: readonly GraphNode[]) {
+  constructor(nodes: readonly GraphNode[], modules: ReadonlyMap<string, object> = new Map()) {
     this.nodes = nodes;
+    this.modules = modules;
     this.byName = new Map(nodes.map((n) => [n.name, n]));
     const lists: number[][] = nodes.map(() => []);
     for (const n of nodes) for (const d of n.uniqueDepIds) lists[d]!.push(n.id);
@@ -150,7 +153,7 @@ export function buildGraph(modules: readonly ModuleSource[], options: GraphOptio
     n.depIds = depIds;
     n.uniqueDepIds = Int32Array.from(new Set(depIds));
   }
-  return new Graph(nodes);
+  return new Graph(nodes, new Map(modules.map((m) => [m.name, m.exports])));
 }
 
 type MutableNode = { -readonly [K in keyof GraphNode]: GraphNode[K] };

@@ -10,6 +10,7 @@ import { TimeoutError } from "./errors.ts";
 import type { NodeTask } from "./frame-plan.ts";
 import type { GraphNode } from "./graph.ts";
 import type { ItemRef } from "./errors.ts";
+import type { CacheOutcome } from "./node-caching.ts";
 import type { Clock, Hook, NodeEndEvent, NodeStartEvent } from "./hooks.ts";
 import type { RetryPolicy } from "./node.ts";
 import { SIGNAL_PARAM } from "./params.ts";
@@ -169,9 +170,12 @@ export function beforeNode(
 }
 
 /** Calls `afterNode` hooks with the outcome. */
-export function afterNode(hooks: readonly Hook[], ctx: CallContext, start: NodeStartEvent, success: boolean, outcome: unknown): void {
+export function afterNode(
+  hooks: readonly Hook[], ctx: CallContext, start: NodeStartEvent, success: boolean, outcome: unknown, cache?: CacheOutcome,
+): void {
   const duration = ctx.clock.now() - start.start;
-  const event: NodeEndEvent = success ? { ...start, duration, success, result: outcome } : { ...start, duration, success, error: outcome };
+  const base = cache === undefined ? { ...start, duration, success } : { ...start, duration, success, cache };
+  const event: NodeEndEvent = success ? { ...base, result: outcome } : { ...base, error: outcome };
   for (const h of hooks) h.afterNode?.(event);
 }
 

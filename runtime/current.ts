@@ -16,16 +16,11 @@ export function runtimeName(): "bun" | "deno" | "node" {
 
 /** The Platform of the runtime this code runs on. */
 export async function loadPlatform(): Promise<Platform> {
-  switch (runtimeName()) {
-    case "bun": {
-      // A computed specifier keeps Deno's and Node's type checkers out of Bun-only code
-      // (Deno would need read permission for it, so the other runtimes use literals).
-      const ext = import.meta.url.endsWith(".ts") ? "ts" : "js";
-      return ((await import(`./bun/platform.${ext}`)) as { platform: Platform }).platform;
-    }
-    case "deno":
-      return (await import("./deno/platform.ts")).platform;
-    case "node":
-      return (await import("./node/platform.ts")).platform;
-  }
+  const name = runtimeName();
+  if (name === "node") return (await import("./node/platform.ts")).platform;
+  // Computed specifiers keep each type checker out of the other runtimes' code (Bun's checks
+  // against Bun's types, Deno's against Deno's). Deno asks for read permission for such an
+  // import; the platform is only loaded for worker nodes and the cache, which need it anyway.
+  const ext = import.meta.url.endsWith(".ts") ? "ts" : "js";
+  return ((await import(`./${name}/platform.${ext}`)) as { platform: Platform }).platform;
 }

@@ -9,6 +9,9 @@
 import type { Fingerprint } from "./fingerprint.ts";
 import type { KeyParts } from "./metadata-store.ts";
 
+/** The stand-in data version of a parameter left to its default value. */
+export const DEFAULT_INPUT = "default";
+
 /** What a lookup found. */
 export type NodeLookup =
   | {
@@ -84,6 +87,8 @@ export interface NodeCacheRun {
 export interface NodeCache {
   /** The data version of a value (an input, a config value, a result), or why it has none. */
   fingerprint(value: unknown): Fingerprint;
+  /** The code version of a node's function (with the same-module helpers it calls), or why it has none. */
+  codeVersion(fn: Function, module?: object): { readonly ok: true; readonly codeVersion: string } | { readonly ok: false; readonly reason: string };
   lookup(parts: KeyParts): NodeLookup;
   beginRun(runId: string): NodeCacheRun;
   explain(node: string, runId?: string): CacheExplanation;

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { CacheDrivers } from "./cache-drivers.ts";
 import type { WorkerFactory } from "./worker-factory.ts";
 
 /** Runtime services the core uses. */
@@ -15,6 +16,8 @@ export interface Platform {
   cpuCount(): number;
   /** Starts worker threads running weft's worker entry. */
   readonly workers: WorkerFactory;
+  /** SQLite, files and hashing for the cache (loaded on first use). */
+  cacheDrivers(): Promise<CacheDrivers>;
 }
 
 /** Loads the platform lazily, so that only the current runtime's adapter is imported. */

@@ -11,4 +11,5 @@ export const platform: Platform = {
   name: "bun",
   cpuCount: () => navigator.hardwareConcurrency,
   workers: new BunWorkerFactory(),
+  cacheDrivers: async () => (await import("./mod.ts")).bunCacheDrivers,
 };

@@ -11,4 +11,5 @@ export const platform: Platform = {
   name: "deno",
   cpuCount: () => navigator.hardwareConcurrency,
   workers: new DenoWorkerFactory(),
+  cacheDrivers: async () => (await import("./mod.ts")).denoCacheDrivers,
 };

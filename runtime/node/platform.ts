@@ -12,4 +12,5 @@ export const platform: Platform = {
   name: "node",
   cpuCount: () => availableParallelism(),
   workers: new NodeWorkerFactory(),
+  cacheDrivers: async () => (await import("./mod.ts")).nodeCacheDrivers,
 };

@@ -1,0 +1,38 @@
+/**
+ * Opens the cache a Builder asks for: SQLite at a path (the default), or
+ * memory stores. A cache directory that cannot be written is not an error:
+ * runs go on uncached after one warning. A damaged database file is a
+ * `CacheError` that names the file and how to reset it.
+ *
+ * @module
+ */
+import type { CacheDrivers } from "../lib/ports/cache-drivers.ts";
+import type { NodeCache } from "../lib/ports/node-cache.ts";
+import { MemoryMetadataStore } from "./memory/memory-metadata-store.ts";
+import { MemoryResultStore } from "./memory/memory-result-store.ts";
+import { openSqliteCache } from "./sqlite/open-sqlite-cache.ts";
+import { WeftCache } from "./weft-cache.ts";
+
+/** The default cache file. */
+export const DEFAULT_CACHE_PATH = ".weft/weft.db";
+
+/**
+ * Opens a cache, or returns `undefined` after one warning when it cannot be written.
+ *
+ * @throws {CacheError} for a database file that is not SQLite, truncated or damaged
+ */
+export function openCache(
+  options: { readonly path?: string; readonly memory?: boolean },
+  drivers: CacheDrivers,
+  warn: (message: string) => void,
+): NodeCache | undefined {
+  if (options.memory) {
+    return new WeftCache({ metadata: new MemoryMetadataStore(), results: new MemoryResultStore(), hasher: drivers.hasher, warn });
+  }
+  const opened = openSqliteCache(options.path ?? DEFAULT_CACHE_PATH, drivers);
+  if (opened.status === "unavailable") {
+    warn(`Caching is off for this driver: ${opened.reason}`);
+    return undefined;
+  }
+  return new WeftCache({ metadata: opened.metadata, results: opened.results, hasher: drivers.hasher, warn });
+}
