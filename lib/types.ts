@@ -82,7 +82,11 @@ type Flatten<T> = { [K in keyof T]: T[K] } & {};
 
 /** The object parameter of a destructured node function, or never for the positional form (and for collect nodes, whose block parameters receive arrays). */
 type ObjectParam<F> = IsCollecting<F> extends true ? never : F extends (arg: infer P, ...rest: infer R) => unknown
-  ? R extends [] ? P extends readonly unknown[] | NodeFn | string | number | boolean | bigint | symbol | null | undefined ? never : P : never
+  ? R extends [] ? P extends readonly unknown[] | NodeFn | string | number | boolean | bigint | symbol | null | undefined ? never
+    // A record type (an index signature) is one positional value, not a destructured parameter.
+    : string extends keyof P ? never
+    : P
+  : never
   : never;
 
 /** One ill-typed edge: `node` declares `param` as `expected`, but the producer returns `got`. */

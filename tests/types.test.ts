@@ -83,4 +83,13 @@ describe("types", () => {
     // @ts-expect-error: a dependent of "files" receives one string, not string[]
     await new Builder().withModules({ files, wrong, sum }).build();
   });
+
+  test("a positional parameter of a record type is not mistaken for a destructured one", async () => {
+    const flow = {
+      counts: () => ({ a: 1, b: 2 }) as Record<string, number>,
+      best: (counts: Record<string, number>) => Object.keys(counts)[0],
+    };
+    const dr = await new Builder().withModules(flow).build();
+    expect(await dr.execute(["best"])).toEqual({ best: "a" });
+  });
 });
