@@ -183,16 +183,20 @@ export function runPlan(plan: Plan, ctx: RunContext): Effect.Effect<Record<strin
           const node = task.node;
           // Looked up before the arguments are released: a key reads its inputs' data versions.
           const decision = caching?.before(frame, task, recordName(node, frame));
-          const worker = node.options.worker === true;
-          const args = buildArgs(task, frame.values, worker ? undefined : signal);
-          if (frame === top) release(task.readSlots);
           if (decision?.kind === "hit") {
-            if (hooks) afterNode(hooks, ctx, beforeNode(hooks, ctx, node, args, itemsOf(frame)), true, decision.value, HIT);
+            if (hooks) {
+              const args = buildArgs(task, frame.values, undefined);
+              afterNode(hooks, ctx, beforeNode(hooks, ctx, node, args, itemsOf(frame)), true, decision.value, HIT);
+            }
+            if (frame === top) release(task.readSlots);
             frame.versions![task.out] = decision.dataVersion;
             fill(frame, task.out, decision.value);
             taskDone(frame);
             continue;
           }
+          const worker = node.options.worker === true;
+          const args = buildArgs(task, frame.values, worker ? undefined : signal);
+          if (frame === top) release(task.readSlots);
           // A worker may take over buffers no other node reads; a retried node must keep its inputs
           // intact, and so must a cached run (results wait in a batch before they are written).
           const transfer = worker && frame === top && node.options.retry === undefined && caching === undefined
