@@ -46,7 +46,10 @@ export interface BullmqWorkerOptions {
 export interface BullmqWorkerHandle {
   /** The Redis URL, password hidden. */
   readonly url: string;
-  /** Stops taking jobs, lets running ones finish, and closes connections and the local executor. */
+  /**
+   * Stops taking jobs, lets running ones finish, and closes connections and
+   * the local executor. When Redis is not reachable, stops at once.
+   */
   close(): Promise<void>;
 }
 
@@ -94,7 +97,8 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
     url: link.url,
     close() {
       closing ??= (async () => {
-        await worker.close();
+        // Running jobs may take long; but with Redis gone, BullMQ's close would wait for it forever.
+        await link.whileUp(worker.close(), 1_000);
         subscriber.disconnect();
         await link.close();
         await options.local.dispose();

@@ -79,6 +79,24 @@ export class RedisLink {
     });
   }
 
+  /**
+   * Waits for `work` while the connection is up; once it is down (or was
+   * already), waits `graceMs` more at most. For closing BullMQ objects,
+   * which wait for Redis forever.
+   */
+  async whileUp(work: Promise<unknown>, graceMs: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let onClose: (() => void) | undefined;
+    const down = new Promise<void>((resolve) => {
+      const grace = () => void (timer = setTimeout(resolve, graceMs));
+      if (this.client.status !== "ready") grace();
+      else this.client.once("close", (onClose = grace));
+    });
+    await Promise.race([work.catch(() => {}), down]);
+    clearTimeout(timer);
+    if (onClose) this.client.off("close", onClose);
+  }
+
   /** Closes the connection; safe to call twice. */
   async close(): Promise<void> {
     this.#onLost = undefined;

@@ -70,10 +70,14 @@ describe("bullmqExecutor() faults", () => {
     const run = dr.execute(["squares"], { inputs: { from: 0, n: 8, ms: 200 } });
     await oneItemDone;
     await redis.stop();
-    const error = await run.catch((e) => e);
+    let error;
+    try {
+      error = await run.catch((e) => e);
+    } finally {
+      await redis.restart();
+    }
     expect(isWeftError(error.cause, "worker")).toBe(true);
     expect(error.cause.message).toMatch(new RegExp(`^Lost the connection to Redis at "${redis.url}" while node "slowSquare" was queued or running: .+; re-run once Redis is reachable again$`));
-    await redis.restart();
     const { squares: out } = await dr.execute(["squares"], { inputs: { from: 0, n: 8, ms: 20 } });
     expect(out.map((s) => s.square)).toEqual(expected(0, 8));
   }, 20_000);
@@ -90,5 +94,20 @@ describe("bullmqExecutor() faults", () => {
     ]);
     expect(a.squares.map((s) => s.square)).toEqual(expected(0, 10));
     expect(b.squares.map((s) => s.square)).toEqual(expected(100, 10));
+  });
+
+  test("a driver and a worker close promptly while Redis is down", async () => {
+    const worker = await startWorker(redis.url, [...modules, "--queue", "down"]);
+    workers.push(worker);
+    const dr = await new Builder().withModules(remote).withExecutor(bullmqExecutor({ connection, queue: "down" })).build();
+    await redis.stop();
+    try {
+      const start = performance.now();
+      await dr.close();
+      expect(await worker.stop("SIGTERM")).toBe(0);
+      expect(performance.now() - start).toBeLessThan(2_500);
+    } finally {
+      await redis.restart();
+    }
   });
 });
