@@ -18,14 +18,19 @@ import { fmt, medianMs } from "./_measure.ts";
 const root = join(import.meta.dir, "..");
 const ITEMS = 6; // divisible by 1, 2 and 3
 
+/** Starts a process and resolves once it prints `ready`; its output is read (and dropped) for its whole life. */
 async function started(args: string[], ready: RegExp): Promise<Subprocess> {
   const proc = Bun.spawn(args, { cwd: root, stdout: "pipe", stderr: "inherit" });
   let out = "";
-  for await (const chunk of proc.stdout) {
-    out += new TextDecoder().decode(chunk);
-    if (ready.test(out)) break;
+  const reader = proc.stdout.getReader();
+  while (!ready.test(out)) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`${args.join(" ")} did not start:\n${out}`);
+    out += new TextDecoder().decode(value);
   }
-  if (!ready.test(out)) throw new Error(`${args.join(" ")} did not start:\n${out}`);
+  void (async () => {
+    while (!(await reader.read()).done);
+  })();
   return proc;
 }
 

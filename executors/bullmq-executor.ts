@@ -61,9 +61,17 @@ export class BullmqExecutor implements Executor {
     this.#limit = pLimit(this.capacity);
   }
 
-  /** Connects to Redis (failing within `connectTimeout` when it does not answer) and starts listening to the queue's events. */
+  /**
+   * Connects to Redis (failing within `connectTimeout` when it does not answer)
+   * and starts listening to the queue's events. Warns when no worker serves
+   * the queue yet: its jobs would wait until one starts.
+   */
   async init(): Promise<void> {
-    await this.#start();
+    const { queue, link } = await this.#start();
+    const workers = await queue.getWorkersCount().catch(() => undefined);
+    if (workers === 0) {
+      console.warn(`weft: no worker serves queue "${this.#options.queue}" on ${link.url} yet; jobs wait until one starts: weft worker --modules <flow> --redis ${link.url} --queue ${this.#options.queue}`);
+    }
   }
 
   submit(task: NodeTask): Promise<unknown> {

@@ -29,12 +29,27 @@ export interface JobContext {
   readonly store: LargeValueStore | undefined;
   /** The worker's name, for messages. */
   readonly name: string;
+  /** Ids of jobs cancelled before this worker started them (BullMQ only cancels jobs it tracks). */
+  readonly cancelled: ReadonlySet<string>;
   /** Decoded configs by their wire, so a run's config is decoded once. */
   readonly configs: Map<string, Promise<Readonly<Record<string, unknown>>>>;
 }
 
 /** Runs one job; see the module comment for what is returned and what is thrown. */
 export async function runJob(job: Job<JobData>, signal: AbortSignal | undefined, ctx: JobContext): Promise<JobResult> {
+  // Wired first: a cancellation that arrives while the job is being decoded must still stop it.
+  const controller = new AbortController();
+  const cancel = () => controller.abort(new DOMException("The run no longer needs this node", "AbortError"));
+  if (signal?.aborted || ctx.cancelled.has(job.id ?? "")) cancel();
+  signal?.addEventListener("abort", cancel, { once: true });
+  try {
+    return await run(job, controller, ctx);
+  } finally {
+    signal?.removeEventListener("abort", cancel);
+  }
+}
+
+async function run(job: Job<JobData>, controller: AbortController, ctx: JobContext): Promise<JobResult> {
   const data = job.data;
   const node = data.node?.nodeName ?? job.name;
   if (data.protocol !== PROTOCOL) {
@@ -58,9 +73,6 @@ export async function runJob(job: Job<JobData>, signal: AbortSignal | undefined,
     return errorResult(e);
   }
 
-  const controller = new AbortController();
-  const cancel = () => controller.abort(new DOMException("The run no longer needs this node", "AbortError"));
-  signal?.addEventListener("abort", cancel, { once: true });
   const timeout = data.timeout;
   const timer = timeout === undefined ? undefined : setTimeout(() => {
     controller.abort(new TimeoutError(node, timeout, 'the limit is bullmqExecutor() option "timeout"; raise it or make the node faster'));
@@ -76,7 +88,6 @@ export async function runJob(job: Job<JobData>, signal: AbortSignal | undefined,
     return errorResult(e);
   } finally {
     clearTimeout(timer);
-    signal?.removeEventListener("abort", cancel);
   }
   try {
     const store = data.refsAbove === undefined ? undefined : ctx.store;

@@ -15,6 +15,7 @@ import { runJob, type JobContext } from "./bullmq-job-runner.ts";
 import { cancelChannel, DEFAULT_QUEUE, type JobData, type JobResult } from "./bullmq-protocol.ts";
 import { LocalModules } from "./local-modules.ts";
 import { RedisLink } from "./redis-link.ts";
+import { encodeValue } from "./value-codec.ts";
 
 /** Options of {@link startBullmqWorker}. */
 export interface BullmqWorkerOptions {
@@ -68,10 +69,12 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
   const queue = options.queue ?? DEFAULT_QUEUE;
   const log = options.log ?? ((line: string) => console.error(line));
   const modules = await LocalModules.load(options.modules);
+  await encodeValue(null); // loads the codec now, not during the first job
   await options.local.init(modules.urls);
   const { Worker } = await import("bullmq");
   const link = await RedisLink.open(options.redis, options.connectTimeout ?? 5_000, "start redis-server there, or pass its URL with --redis");
-  const context: JobContext = { modules, local: options.local, store: options.store, name: options.name ?? "worker", configs: new Map() };
+  const cancelled = new Set<string>();
+  const context: JobContext = { modules, local: options.local, store: options.store, name: options.name ?? "worker", configs: new Map(), cancelled };
   const worker: Worker = new Worker(queue, (job: Job, _token?: string, signal?: AbortSignal): Promise<JobResult> => runJob(job as Job<JobData>, signal, context), {
     connection: link.client,
     concurrency: Number.isFinite(options.local.capacity) ? options.local.capacity : 1,
@@ -90,7 +93,12 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
   // Drivers publish the ids of jobs their run no longer wants; the one running here stops it.
   const subscriber = link.client.duplicate();
   subscriber.on("error", () => {});
-  subscriber.on("message", (_channel: string, jobId: string) => void worker.cancelJob(jobId, "the run no longer needs this node"));
+  subscriber.on("message", (_channel: string, jobId: string) => {
+    if (worker.cancelJob(jobId, "the run no longer needs this node")) return;
+    // Not started here yet (or taken by another worker): remembered a while, in case it is about to start here.
+    cancelled.add(jobId);
+    setTimeout(() => cancelled.delete(jobId), 60_000).unref?.();
+  });
   await Promise.all([subscriber.subscribe(cancelChannel(queue)), worker.waitUntilReady()]);
   let closing: Promise<void> | undefined;
   return {

@@ -3,7 +3,7 @@
  * processes (started here, on a loopback port). Faults are in
  * bullmq-faults.test.ts.
  */
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, spyOn, test } from "bun:test";
 import { QueueEvents } from "bullmq";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -40,6 +40,20 @@ describe("bullmqExecutor()", () => {
     const { squares: out } = await dr.execute(["squares"], { inputs: { n: 8, ms: 150 } });
     expect(out.map((s) => s.square)).toEqual([0, 1, 4, 9, 16, 25, 36, 49]);
     expect(new Set(out.map((s) => s.pid))).toEqual(new Set([workerA!.pid, workerB!.pid]));
+  });
+
+  test("init() warns when no worker serves the queue, and only then", async () => {
+    const warn = spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      for (const queue of ["main", "nobody"]) {
+        const executor = bullmqExecutor({ connection, queue });
+        await executor.init();
+        await executor.dispose();
+      }
+      expect(warn.mock.calls).toEqual([[`weft: no worker serves queue "nobody" on ${redis.url} yet; jobs wait until one starts: weft worker --modules <flow> --redis ${redis.url} --queue nobody`]]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   test("sends large values through the shared directory and small ones inline", async () => {
