@@ -21,7 +21,7 @@ import { BullmqExecutor } from "./executors/bullmq-executor.ts";
 import type { BullmqExecutorOptions } from "./executors/bullmq-options.ts";
 import { WorkerPoolExecutor } from "./executors/worker-pool.ts";
 import { Builder as CoreBuilder } from "./lib/builder.ts";
-import { loadDirectoryStore, loadPlatform } from "./runtime/current.ts";
+import { loadDirectoryStore, loadPlatform, runtimeName } from "./runtime/current.ts";
 
 /**
  * Builds a Driver from modules of node functions.
@@ -54,7 +54,7 @@ export class Builder<F = {}, C = {}> extends CoreBuilder<F, C> {
  * ```
  */
 export function bullmqExecutor(options: BullmqExecutorOptions): BullmqExecutor {
-  return new BullmqExecutor(options, { openDirectory: loadDirectoryStore });
+  return new BullmqExecutor(options, { openDirectory: loadDirectoryStore, runtime: runtimeName() });
 }
 
 export type { BuilderDefaults, IllTypedEdges, ModuleArg, WorkersOptions } from "./lib/builder.ts";

@@ -11,7 +11,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { startBullmqWorker } from "../executors/bullmq-worker.ts";
 import { WorkerPoolExecutor } from "../executors/worker-pool.ts";
 import type { ProcessHost } from "../lib/ports/process-host.ts";
-import { loadDirectoryStore, loadPlatform } from "../runtime/current.ts";
+import { loadDirectoryStore, loadPlatform, runtimeName } from "../runtime/current.ts";
 
 interface WorkerFlags {
   readonly modules: string[];
@@ -61,6 +61,7 @@ async function runWorker(host: ProcessHost, flags: WorkerFlags): Promise<void> {
       local,
       queue: flags.queue,
       name,
+      runtime: runtimeName(),
       lockDuration: flags.lockDuration,
       stalledInterval: flags.stalledInterval,
       maxStalledCount: flags.maxStalled,

@@ -153,7 +153,11 @@ export class BullmqExecutor implements Executor {
     });
     link.onLost((reason) => this.#failAll((node) => new WorkerError(node, `Lost the connection to Redis at "${link.url}" while node "${node}" was queued or running: ${reason}; re-run once Redis is reachable again`)));
     await events.waitUntilReady();
-    const encoder = new JobEncoder(this.#id, { store, inlineLimit: this.#options.inlineLimit }, this.#options.timeout);
+    const { timeout, inlineLimit } = this.#options;
+    const encoder = new JobEncoder(this.#id, { store, inlineLimit }, {
+      ...(timeout === undefined ? {} : { timeout }),
+      ...(this.#defaults.runtime === undefined ? {} : { runtime: this.#defaults.runtime }),
+    });
     return { link, queue, events, encoder };
   }
 

@@ -20,13 +20,15 @@ export class JobEncoder {
   readonly #driver: string;
   readonly #wire: WireOptions;
   readonly #timeout: number | undefined;
+  readonly #runtime: string | undefined;
   readonly #configs = new WeakMap<object, Promise<Wire>>();
   readonly #versions = new WeakMap<object, Map<string, Promise<string>>>();
 
-  constructor(driver: string, wire: WireOptions, timeout: number | undefined) {
+  constructor(driver: string, wire: WireOptions, options: { timeout?: number; runtime?: string }) {
     this.#driver = driver;
     this.#wire = wire;
-    this.#timeout = timeout;
+    this.#timeout = options.timeout;
+    this.#runtime = options.runtime;
   }
 
   /**
@@ -56,6 +58,7 @@ export class JobEncoder {
       protocol: PROTOCOL, driver: this.#driver, node, code, config: configWire, style, args,
       ...(this.#wire.store === undefined ? {} : { refsAbove: this.#wire.inlineLimit }),
       ...(this.#timeout === undefined ? {} : { timeout: this.#timeout }),
+      ...(this.#runtime === undefined ? {} : { runtime: this.#runtime }),
     };
   }
 

@@ -29,6 +29,8 @@ export interface JobContext {
   readonly store: LargeValueStore | undefined;
   /** The worker's name, for messages. */
   readonly name: string;
+  /** The runtime this worker runs on ("bun" for `weft worker`), when known. */
+  readonly runtime: string | undefined;
   /** Ids of jobs cancelled before this worker started them (BullMQ only cancels jobs it tracks). */
   readonly cancelled: ReadonlySet<string>;
   /** Decoded configs by their wire, so a run's config is decoded once. */
@@ -65,9 +67,7 @@ async function run(job: Job<JobData>, controller: AbortController, ctx: JobConte
     if (decoded === undefined) ctx.configs.set(configKey, (decoded = fromWire(data.config, ctx.store, missingStore) as Promise<Record<string, unknown>>));
     config = await decoded;
     found = await ctx.modules.find(data.node, config, configKey);
-    if (found.version !== data.code) {
-      return errorResult(new WorkerError(node, `Worker "${ctx.name}" refuses node "${node}": its code differs from the driver's (driver ${data.code}, worker ${found.version}); run the same code on the driver and every worker, and restart the workers`));
-    }
+    if (found.version !== data.code) return errorResult(codeMismatch(node, data, found, ctx));
     args = await decodeArgs(data, ctx.store, missingStore);
   } catch (e) {
     return errorResult(e);
@@ -95,6 +95,15 @@ async function run(job: Job<JobData>, controller: AbortController, ctx: JobConte
   } catch (e) {
     return errorResult(new SerializationError(node, "", `the result cannot be encoded for the driver: ${describe(e)}`, { cause: e }));
   }
+}
+
+/** Why a worker refuses a node whose code version differs from the driver's. */
+function codeMismatch(node: string, data: JobData, found: LocalNode, ctx: JobContext): WorkerError {
+  const hashed = !data.code.startsWith("manual:") && !found.version.startsWith("manual:");
+  if (hashed && data.runtime !== undefined && ctx.runtime !== undefined && data.runtime !== ctx.runtime) {
+    return new WorkerError(node, `Worker "${ctx.name}" cannot check node "${node}" against the driver's code: the driver runs on ${data.runtime} and this worker on ${ctx.runtime}, which read function sources differently; run the driver on ${ctx.runtime}, or give the node a manual version with node(fn, { version })`);
+  }
+  return new WorkerError(node, `Worker "${ctx.name}" refuses node "${node}": its code differs from the driver's (driver ${data.code}, worker ${found.version}); run the same code on the driver and every worker, and restart the workers`);
 }
 
 /** Failures of the infrastructure: a job timeout, a worker thread that died. */

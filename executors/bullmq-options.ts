@@ -40,6 +40,8 @@ export interface BullmqExecutorOptions {
 export interface BullmqExecutorDefaults {
   /** Opens a store on a shared directory (runtime-specific file access). */
   readonly openDirectory?: (directory: string) => Promise<LargeValueStore>;
+  /** The runtime the driver runs on, sent with each job (see `JobData.runtime`). */
+  readonly runtime?: string;
 }
 
 /** Options with every default filled in. */

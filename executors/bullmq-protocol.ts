@@ -26,6 +26,12 @@ export interface JobData {
   readonly node: { readonly moduleUrl: string; readonly exportName: string; readonly nodeName: string };
   /** The driver's code version of the node: a worker with other code refuses the job. */
   readonly code: string;
+  /**
+   * The driver's runtime ("bun", "deno", "node"), when known: runtimes read a
+   * function's source differently (Bun's transpiler folds constants), so only
+   * versions from the same runtime (or manual ones) compare.
+   */
+  readonly runtime?: string;
   /** Builder config (nodes may be shaped by it). */
   readonly config: Wire;
   readonly style: "positional" | "object";

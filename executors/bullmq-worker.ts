@@ -31,6 +31,8 @@ export interface BullmqWorkerOptions {
   readonly store?: LargeValueStore;
   /** Shown in messages, e.g. `host:pid`. */
   readonly name?: string;
+  /** The runtime this process runs on, to explain a code version mismatch with a driver on another one. */
+  readonly runtime?: string;
   /** A job whose lock is not renewed for this long (its worker died) is taken over by another worker, in ms. Default 30,000. */
   readonly lockDuration?: number;
   /** How often this worker looks for such jobs, in ms. Default 30,000. */
@@ -74,7 +76,7 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
   const { Worker } = await import("bullmq");
   const link = await RedisLink.open(options.redis, options.connectTimeout ?? 5_000, "start redis-server there, or pass its URL with --redis");
   const cancelled = new Set<string>();
-  const context: JobContext = { modules, local: options.local, store: options.store, name: options.name ?? "worker", configs: new Map(), cancelled };
+  const context: JobContext = { modules, local: options.local, store: options.store, name: options.name ?? "worker", runtime: options.runtime, configs: new Map(), cancelled };
   const worker: Worker = new Worker(queue, (job: Job, _token?: string, signal?: AbortSignal): Promise<JobResult> => runJob(job as Job<JobData>, signal, context), {
     connection: link.client,
     concurrency: Number.isFinite(options.local.capacity) ? options.local.capacity : 1,

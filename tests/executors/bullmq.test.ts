@@ -8,7 +8,7 @@ import { QueueEvents } from "bullmq";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Builder, bullmqExecutor, collect, isWeftError, parallelizable } from "../../mod.ts";
+import { Builder, BullmqExecutor, bullmqExecutor, collect, isWeftError, parallelizable } from "../../mod.ts";
 import * as remote from "../fixtures/remote.ts";
 import { executorContract, taskFor } from "./executor-contract.ts";
 import { fixture, RedisServer, startWorker, type WorkerProcess } from "./_processes.ts";
@@ -32,6 +32,9 @@ const squares = {
   x: parallelizable((n: number) => Array.from({ length: n }, (_, i) => i)),
   squares: collect((slowSquare: { square: number; pid: number }[]) => slowSquare),
 };
+/** A worker whose copy of `asyncSum` differs from tests/fixtures/workers.ts's, started once, on first use. */
+let changed: Promise<WorkerProcess> | undefined;
+const changedWorker = () => (changed ??= startWorker(redis.url, ["--modules", fixture("changed/workers.ts"), "--queue", "changed", "--concurrency", "1"]).then((w) => (others.push(w), w)));
 const files = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
 
 describe("bullmqExecutor()", () => {
@@ -78,11 +81,20 @@ describe("bullmqExecutor()", () => {
   });
 
   test("a worker whose code for a node differs refuses the job with an error naming both versions", async () => {
-    others.push(await startWorker(redis.url, ["--modules", fixture("changed/workers.ts"), "--queue", "changed", "--concurrency", "1"]));
+    await changedWorker();
     await using dr = await new Builder().withModules((await import("../fixtures/workers.ts"))).withExecutor(bullmqExecutor({ connection, queue: "changed" })).build();
     const error = await dr.execute(["asyncSum"], { inputs: { a: 1, b: 1 } }).catch((e) => e);
     expect(isWeftError(error.cause, "worker")).toBe(true);
     expect(error.cause.message).toMatch(/^Worker "[^"]+" refuses node "asyncSum": its code differs from the driver's \(driver sha256:[0-9a-f]{64}, worker sha256:[0-9a-f]{64}\); run the same code on the driver and every worker, and restart the workers$/);
+  });
+
+  test("a worker on another runtime than the driver says so instead of reporting other code", async () => {
+    await changedWorker();
+    // What bullmqExecutor() on Node would send: Node and Bun read function sources differently.
+    const executor = new BullmqExecutor({ connection, queue: "changed" }, { runtime: "node" });
+    await using dr = await new Builder().withModules((await import("../fixtures/workers.ts"))).withExecutor(executor).build();
+    const error = await dr.execute(["asyncSum"], { inputs: { a: 1, b: 1 } }).catch((e) => e);
+    expect(error.cause.message).toMatch(/^Worker "[^"]+" cannot check node "asyncSum" against the driver's code: the driver runs on node and this worker on bun, which read function sources differently; run the driver on bun, or give the node a manual version with node\(fn, \{ version \}\)$/);
   });
 
   test("retries a job that timed out, with backoff, and the next attempt succeeds", async () => {
