@@ -8,6 +8,9 @@
  * @module
  */
 import type { Queue, QueueEvents } from "bullmq";
+
+type QueueClass = typeof import("bullmq").Queue;
+type QueueEventsClass = typeof import("bullmq").QueueEvents;
 import pLimit from "p-limit";
 import { WorkerError } from "../lib/errors.ts";
 import type { Executor, NodeTask } from "../lib/ports/executor.ts";
@@ -135,9 +138,19 @@ export class BullmqExecutor implements Executor {
   }
 
   async #connect(): Promise<Started> {
-    const { queue: name, connection, connectTimeout } = this.#options;
+    const { connection, connectTimeout } = this.#options;
     const [{ Queue, QueueEvents }, store] = await Promise.all([import("bullmq"), this.#openStore()]);
     const link = await RedisLink.open(connection, connectTimeout, HINT);
+    try {
+      return await this.#listen(link, store, Queue, QueueEvents);
+    } catch (e) {
+      await link.close();
+      throw e;
+    }
+  }
+
+  async #listen(link: RedisLink, store: LargeValueStore | undefined, Queue: QueueClass, QueueEvents: QueueEventsClass): Promise<Started> {
+    const name = this.#options.queue;
     // Listen from the server's clock now: no event of a job added later can be missed, however late the first read.
     const [seconds, micros] = await link.client.time();
     const lastEventId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - 1}-0`;

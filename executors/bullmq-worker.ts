@@ -85,10 +85,10 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
     maxStalledCount: options.maxStalledCount ?? 1,
     ...(options.name === undefined ? {} : { name: options.name }),
   });
-  // BullMQ repeats connection errors for every command; say it once per outage.
+  // BullMQ repeats a connection error for every command; say it once per outage.
   let reported = false;
   worker.on("error", (e) => {
-    if (!reported) log(`weft worker: Redis at "${link.url}" is not reachable: ${e.message}; retrying`);
+    if (!reported) log(`weft worker: Redis at "${link.url}" failed: ${e.message}; retrying until it answers`);
     reported = true;
   });
   link.client.on("ready", () => void (reported = false));
