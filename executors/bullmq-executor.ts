@@ -117,6 +117,8 @@ export class BullmqExecutor implements Executor {
     const jobId = `${this.#id}-${++this.#seq}`;
     setJobId(jobId);
     const result = new Promise<JobResult>((resolve, reject) => this.#pending.set(jobId, { node, resolve, reject }));
+    // It may be settled (connection lost, run cancelled) while the job is still being added: handled below, not unhandled.
+    result.catch(() => {});
     const { attempts, backoff } = this.#options;
     try {
       await queue.add(node, data, {
@@ -124,8 +126,10 @@ export class BullmqExecutor implements Executor {
         removeOnComplete: true, removeOnFail: { age: 3_600 },
       });
     } catch (e) {
-      this.#pending.delete(jobId);
-      throw new WorkerError(node, `Cannot queue node "${node}" on Redis at "${link.url}": ${(e as Error).message}`, { cause: e });
+      // Settled meanwhile: that outcome (the lost connection, the cancellation) is the one to report.
+      if (this.#take(jobId) !== undefined) {
+        throw new WorkerError(node, `Cannot queue node "${node}" on Redis at "${link.url}": ${(e as Error).message}`, { cause: e });
+      }
     }
     // Aborted while the job was being added: the abort handler could not remove it yet.
     if (task.signal.aborted) void this.#withdraw(jobId, task.signal.reason);
