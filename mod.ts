@@ -18,9 +18,11 @@
  * @module
  */
 import { openCache } from "./cache/open-cache.ts";
+import { BullmqExecutor } from "./executors/bullmq-executor.ts";
+import type { BullmqExecutorOptions } from "./executors/bullmq-options.ts";
 import { WorkerPoolExecutor } from "./executors/worker-pool.ts";
 import { Builder as CoreBuilder } from "./lib/builder.ts";
-import { loadPlatform } from "./runtime/current.ts";
+import { loadDirectoryStore, loadPlatform, runtimeName } from "./runtime/current.ts";
 
 /**
  * Builds a Driver from modules of node functions.
@@ -42,6 +44,26 @@ export class Builder<F = {}, C = {}> extends CoreBuilder<F, C> {
   }
 }
 
+/**
+ * Runs worker nodes (and so the per-item work of map/reduce) as jobs on a
+ * BullMQ queue over Redis, where `weft worker` processes on any machine take
+ * them. Values larger than `inlineLimit` travel through `sharedDirectory`.
+ *
+ * @example
+ * ```ts
+ * import { Builder, bullmqExecutor } from "weft";
+ * import * as flow from "./flow.ts";
+ * const executor = bullmqExecutor({ connection: "redis://10.0.0.5:6379", sharedDirectory: "/mnt/weft" });
+ * const dr = await new Builder().withModules(flow).withExecutor(executor).build();
+ * // on each worker machine: weft worker --modules ./flow.ts --redis redis://10.0.0.5:6379 --store /mnt/weft
+ * ```
+ */
+export function bullmqExecutor(options: BullmqExecutorOptions): BullmqExecutor {
+  return new BullmqExecutor(options, { openDirectory: loadDirectoryStore, runtime: runtimeName() });
+}
+
+export { BullmqExecutor } from "./executors/bullmq-executor.ts";
+export type { BullmqExecutorOptions } from "./executors/bullmq-options.ts";
 export { registerCodec } from "./cache/codec-registry.ts";
 export type { ValueCodec } from "./cache/codec-registry.ts";
 export type { DriverCache } from "./lib/driver.ts";
@@ -52,6 +74,7 @@ export type { InProcessOptions } from "./executors/in-process.ts";
 export { WorkerPoolExecutor } from "./executors/worker-pool.ts";
 export type { WorkerPoolOptions } from "./executors/worker-pool.ts";
 export type { Executor, NodeLocator, NodeTask } from "./lib/ports/executor.ts";
+export type { LargeValueStore } from "./lib/ports/large-value-store.ts";
 export type { Platform, PlatformLoader } from "./lib/ports/platform.ts";
 export type { WorkerFactory, WorkerHandle } from "./lib/ports/worker-factory.ts";
 export { Driver, matchesTags } from "./lib/driver.ts";

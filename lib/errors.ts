@@ -162,8 +162,9 @@ export class TimeoutError extends WeftError {
   override readonly name = "TimeoutError";
   readonly node: string;
   readonly ms: number;
-  constructor(node: string, ms: number) {
-    super("timeout", `Node "${node}" timed out after ${ms} ms; raise its timeout in node(fn, { timeout }) or make it faster`);
+  /** `fix` ends the message: where the limit comes from and how to lift it. */
+  constructor(node: string, ms: number, fix = "raise its timeout in node(fn, { timeout }) or make it faster") {
+    super("timeout", `Node "${node}" timed out after ${ms} ms; ${fix}`);
     this.node = node;
     this.ms = ms;
   }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { LargeValueStore } from "../lib/ports/large-value-store.ts";
 import type { Platform } from "../lib/ports/platform.ts";
 
 /** "bun", "deno" or "node". */
@@ -23,4 +24,14 @@ export async function loadPlatform(): Promise<Platform> {
   // import; the platform is only loaded for worker nodes and the cache, which need it anyway.
   const ext = import.meta.url.endsWith(".ts") ? "ts" : "js";
   return ((await import(`./${name}/platform.${ext}`)) as { platform: Platform }).platform;
+}
+
+/**
+ * A store for large values on a directory shared by every machine of a run.
+ * One implementation serves every runtime (Bun and Deno implement the
+ * `node:fs` it uses); it is imported on first use only.
+ */
+export async function loadDirectoryStore(directory: string): Promise<LargeValueStore> {
+  const { DirectoryValueStore } = await import("./node/directory-store.ts");
+  return new DirectoryValueStore(directory);
 }

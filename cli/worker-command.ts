@@ -1,0 +1,90 @@
+/**
+ * `weft worker`: a process that runs the jobs of the BullMQ executor. It
+ * imports the given modules (the same code as the driver's), takes jobs from
+ * the queue and runs each on one of its worker threads. Start as many as you
+ * like, on any machine that reaches Redis (and the shared directory, when
+ * the driver uses one).
+ *
+ * @module
+ */
+import { Command, InvalidArgumentError } from "commander";
+import { startBullmqWorker } from "../executors/bullmq-worker.ts";
+import { WorkerPoolExecutor } from "../executors/worker-pool.ts";
+import type { ProcessHost } from "../lib/ports/process-host.ts";
+import { loadDirectoryStore, loadPlatform, runtimeName } from "../runtime/current.ts";
+
+interface WorkerFlags {
+  readonly modules: string[];
+  readonly redis: string;
+  readonly concurrency?: number;
+  readonly queue: string;
+  readonly store?: string;
+  readonly lockDuration: number;
+  readonly stalledInterval: number;
+  readonly maxStalled: number;
+  readonly connectTimeout: number;
+}
+
+/**
+ * The `worker` command.
+ *
+ * @example
+ * ```sh
+ * weft worker --modules ./flow.ts --redis redis://10.0.0.5:6379 --concurrency 4 --store /mnt/weft
+ * ```
+ */
+export function workerCommand(host: ProcessHost): Command {
+  return new Command("worker")
+    .description("run jobs of bullmqExecutor(): worker nodes and map/reduce items of drivers sharing the queue")
+    .requiredOption("--modules <paths...>", "modules that define the nodes, the same code as the driver's")
+    .requiredOption("--redis <url>", "Redis URL, e.g. redis://127.0.0.1:6379")
+    .option("--concurrency <n>", "jobs run at once, each on its own thread (default: the cores)", count(1))
+    .option("--queue <name>", "queue name, as bullmqExecutor({ queue })", "weft")
+    .option("--store <dir>", "shared directory for large values, as bullmqExecutor({ sharedDirectory })")
+    .option("--lock-duration <ms>", "after this long without news from a worker, its job goes to another", count(1), 30_000)
+    .option("--stalled-interval <ms>", "how often to look for such jobs", count(1), 30_000)
+    .option("--max-stalled <n>", "how many times a job may go to another worker before it fails", count(0), 1)
+    .option("--connect-timeout <ms>", "how long to wait for Redis at start", count(1), 5_000)
+    .action((flags: WorkerFlags) => runWorker(host, flags));
+}
+
+async function runWorker(host: ProcessHost, flags: WorkerFlags): Promise<void> {
+  const platform = await loadPlatform();
+  const concurrency = flags.concurrency ?? platform.cpuCount();
+  const local = new WorkerPoolExecutor(platform.workers, { size: concurrency });
+  const name = `${host.hostname}:${host.pid}`;
+  let worker;
+  try {
+    worker = await startBullmqWorker({
+      redis: flags.redis,
+      modules: flags.modules.map((m) => host.moduleUrl(m)),
+      local,
+      queue: flags.queue,
+      name,
+      runtime: runtimeName(),
+      lockDuration: flags.lockDuration,
+      stalledInterval: flags.stalledInterval,
+      maxStalledCount: flags.maxStalled,
+      connectTimeout: flags.connectTimeout,
+      ...(flags.store === undefined ? {} : { store: await loadDirectoryStore(host.absolutePath(flags.store)) }),
+    });
+  } catch (e) {
+    await local.dispose();
+    console.error(`weft worker: ${(e as Error).message}`);
+    return host.exit(1);
+  }
+  console.log(`weft worker ${name} ready: queue "${flags.queue}" on ${worker.url}, ${concurrency} thread${concurrency === 1 ? "" : "s"}, modules ${flags.modules.join(", ")}`);
+  host.onShutdown((signal) => {
+    console.log(`weft worker ${name}: ${signal}, finishing running jobs (send it again to stop at once)`);
+    void worker.close().then(() => host.exit(0));
+  });
+}
+
+/** A commander parser for integers of at least `min`. */
+function count(min: number): (text: string) => number {
+  return (text) => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer of at least ${min}, got "${text}"`);
+    return n;
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * The worker side of the BullMQ executor, run by `weft worker`: takes jobs
+ * from the queue, finds each job's node in its own modules by name, refuses
+ * a node whose code differs from the driver's, and runs the node on a local
+ * executor (the CLI gives it a pool of worker threads, which keeps this
+ * event loop free to renew BullMQ's job locks however long a node computes).
+ * Runtime-neutral: the CLI supplies module URLs, the local executor and the store.
+ *
+ * @module
+ */
+import type { Job, Worker } from "bullmq";
+import type { Executor } from "../lib/ports/executor.ts";
+import type { LargeValueStore } from "../lib/ports/large-value-store.ts";
+import { runJob, type JobContext } from "./bullmq-job-runner.ts";
+import { cancelChannel, DEFAULT_QUEUE, type JobData, type JobResult } from "./bullmq-protocol.ts";
+import { LocalModules } from "./local-modules.ts";
+import { RedisLink } from "./redis-link.ts";
+import { encodeValue } from "./value-codec.ts";
+
+/** Options of {@link startBullmqWorker}. */
+export interface BullmqWorkerOptions {
+  /** Redis URL. */
+  readonly redis: string;
+  /** URLs of the modules whose nodes this worker runs. */
+  readonly modules: readonly string[];
+  /** Where nodes run in this process; disposed by `close()`. Its capacity is the number of jobs run at once. */
+  readonly local: Executor;
+  /** Queue name; default `"weft"`. */
+  readonly queue?: string;
+  /** The store drivers put large values in (their `sharedDirectory`). */
+  readonly store?: LargeValueStore;
+  /** Shown in messages, e.g. `host:pid`. */
+  readonly name?: string;
+  /** The runtime this process runs on, to explain a code version mismatch with a driver on another one. */
+  readonly runtime?: string;
+  /** A job whose lock is not renewed for this long (its worker died) is taken over by another worker, in ms. Default 30,000. */
+  readonly lockDuration?: number;
+  /** How often this worker looks for such jobs, in ms. Default 30,000. */
+  readonly stalledInterval?: number;
+  /** How many times a job may be taken over before it fails. Default 1. */
+  readonly maxStalledCount?: number;
+  /** How long to wait for Redis at start, in ms. Default 5,000. */
+  readonly connectTimeout?: number;
+  /** Where problems are reported (lost connection). Default: console.error. */
+  readonly log?: (line: string) => void;
+}
+
+/** A running worker. */
+export interface BullmqWorkerHandle {
+  /** The Redis URL, password hidden. */
+  readonly url: string;
+  /**
+   * Stops taking jobs, lets running ones finish, and closes connections and
+   * the local executor. When Redis is not reachable, stops at once.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to Redis and runs jobs until closed.
+ *
+ * @throws {Error} when Redis does not answer within `connectTimeout`, or a module cannot be imported
+ * @example
+ * ```ts
+ * const worker = await startBullmqWorker({ redis: "redis://127.0.0.1:6379", modules: [flowUrl], local: pool });
+ * // ... later
+ * await worker.close();
+ * ```
+ */
+export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<BullmqWorkerHandle> {
+  const queue = options.queue ?? DEFAULT_QUEUE;
+  const log = options.log ?? ((line: string) => console.error(line));
+  const modules = await LocalModules.load(options.modules);
+  await encodeValue(null); // loads the codec now, not during the first job
+  await options.local.init(modules.urls);
+  const { Worker } = await import("bullmq");
+  const link = await RedisLink.open(options.redis, options.connectTimeout ?? 5_000, "start redis-server there, or pass its URL with --redis");
+  const cancelled = new Set<string>();
+  const context: JobContext = { modules, local: options.local, store: options.store, name: options.name ?? "worker", runtime: options.runtime, configs: new Map(), cancelled };
+  const worker: Worker = new Worker(queue, (job: Job, _token?: string, signal?: AbortSignal): Promise<JobResult> => runJob(job as Job<JobData>, signal, context), {
+    connection: link.client,
+    concurrency: Number.isFinite(options.local.capacity) ? options.local.capacity : 1,
+    lockDuration: options.lockDuration ?? 30_000,
+    stalledInterval: options.stalledInterval ?? 30_000,
+    maxStalledCount: options.maxStalledCount ?? 1,
+    ...(options.name === undefined ? {} : { name: options.name }),
+  });
+  // BullMQ repeats a connection error for every command; say it once per outage.
+  let reported = false;
+  worker.on("error", (e) => {
+    if (!reported) log(`weft worker: Redis at "${link.url}" failed: ${e.message}; retrying until it answers`);
+    reported = true;
+  });
+  link.client.on("ready", () => void (reported = false));
+  // Drivers publish the ids of jobs their run no longer wants; the one running here stops it.
+  const subscriber = link.client.duplicate();
+  subscriber.on("error", () => {});
+  subscriber.on("message", (_channel: string, jobId: string) => {
+    if (worker.cancelJob(jobId, "the run no longer needs this node")) return;
+    // Not started here yet (or taken by another worker): remembered a while, in case it is about to start here.
+    cancelled.add(jobId);
+    setTimeout(() => cancelled.delete(jobId), 60_000).unref?.();
+  });
+  await Promise.all([subscriber.subscribe(cancelChannel(queue)), worker.waitUntilReady()]);
+  let closing: Promise<void> | undefined;
+  return {
+    url: link.url,
+    close() {
+      closing ??= (async () => {
+        // Running jobs may take long; but with Redis gone, BullMQ's close would wait for it forever.
+        await link.whileUp(worker.close(), 1_000);
+        subscriber.disconnect();
+        await link.close();
+        await options.local.dispose();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * The modules a remote worker serves, and how a job's node is found in them.
+ * A job names the node's module by its URL on the driver's machine, which
+ * another machine may hold at another path: the worker takes its module of
+ * the same URL when it has one, otherwise the one module of its own that
+ * defines the node under the same export name.
+ *
+ * @module
+ */
+import { WorkerError } from "../lib/errors.ts";
+import { nodeSpecsOf, type NodeSpec } from "../lib/spec.ts";
+import type { JobData } from "./bullmq-protocol.ts";
+import { codeVersion } from "./code-version.ts";
+
+/** A job's node on this machine. */
+export interface LocalNode {
+  /** URL of the module here. */
+  readonly moduleUrl: string;
+  readonly spec: NodeSpec;
+  /** Code version of this machine's copy. */
+  readonly version: string;
+}
+
+/** The modules of one worker process. */
+export class LocalModules {
+  readonly urls: readonly string[];
+  readonly #exports = new Map<string, Record<string, unknown>>();
+  readonly #nodes = new Map<string, Promise<LocalNode>>();
+
+  private constructor(urls: readonly string[]) {
+    this.urls = urls;
+  }
+
+  /**
+   * Imports every module up front, so that a module that cannot load stops the worker at start.
+   *
+   * @throws {Error} naming the module that cannot be imported
+   */
+  static async load(urls: readonly string[]): Promise<LocalModules> {
+    if (urls.length === 0) throw new TypeError("A worker needs at least one module: pass --modules ./flow.ts");
+    const modules = new LocalModules(urls);
+    for (const url of urls) {
+      try {
+        modules.#exports.set(url, (await import(url)) as Record<string, unknown>);
+      } catch (e) {
+        throw new Error(`Cannot import module "${url}": ${(e as Error)?.message ?? String(e)}`, { cause: e });
+      }
+    }
+    return modules;
+  }
+
+  /**
+   * The job's node here, with its code version; `configKey` identifies the
+   * config (nodes may be shaped by it).
+   *
+   * @throws {WorkerError} when no module here defines the node, or several do
+   */
+  find(node: JobData["node"], config: Readonly<Record<string, unknown>>, configKey: string): Promise<LocalNode> {
+    const key = `${node.moduleUrl}\0${node.exportName}\0${node.nodeName}\0${configKey}`;
+    let found = this.#nodes.get(key);
+    if (found === undefined) {
+      found = this.#find(node, config);
+      this.#nodes.set(key, found);
+    }
+    return found;
+  }
+
+  async #find(node: JobData["node"], config: Readonly<Record<string, unknown>>): Promise<LocalNode> {
+    const { moduleUrl, exportName, nodeName } = node;
+    const candidates = this.#exports.has(moduleUrl) ? [moduleUrl] : [...this.#exports.keys()];
+    const matches: { moduleUrl: string; spec: NodeSpec }[] = [];
+    for (const url of candidates) {
+      const value = this.#exports.get(url)![exportName];
+      const spec = nodeSpecsOf(exportName, value, { module: "", config }).find((s) => s.name === nodeName);
+      if (spec) matches.push({ moduleUrl: url, spec });
+    }
+    if (matches.length === 0) {
+      throw new WorkerError(nodeName, `This worker has no module that defines node "${nodeName}" (export "${exportName}" of "${moduleUrl}" on the driver); start weft worker with --modules naming this machine's copy of that module`);
+    }
+    if (matches.length > 1) {
+      throw new WorkerError(nodeName, `This worker has several modules that define node "${nodeName}" (${matches.map((m) => `"${m.moduleUrl}"`).join(", ")}); start it with the driver's module only`);
+    }
+    const [match] = matches as [{ moduleUrl: string; spec: NodeSpec }];
+    return { ...match, version: await codeVersion(match.spec) };
+  }
+}

@@ -1,0 +1,40 @@
+import { describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { runCli } from "../executors/_processes.ts";
+
+const root = join(import.meta.dir, "../..");
+
+describe("weft worker", () => {
+  test("--help lists every option", async () => {
+    const { code, out } = await runCli(["worker", "--help"]);
+    expect(code).toBe(0);
+    for (const flag of ["--modules", "--redis", "--concurrency", "--queue", "--store", "--lock-duration", "--stalled-interval", "--max-stalled", "--connect-timeout"]) {
+      expect(out).toContain(flag);
+    }
+  });
+
+  test("fails with status 1 and names the missing option", async () => {
+    const { code, err } = await runCli(["worker", "--modules", "flow.ts"]);
+    expect(code).toBe(1);
+    expect(err).toContain("required option '--redis <url>' not specified");
+  });
+
+  test("rejects a concurrency that is not a positive integer", async () => {
+    const { code, err } = await runCli(["worker", "--modules", "flow.ts", "--redis", "redis://127.0.0.1:1", "--concurrency", "0"]);
+    expect(code).toBe(1);
+    expect(err).toContain('expected an integer of at least 1, got "0"');
+  });
+
+  test("fails with status 1 when a module cannot be imported, naming it", async () => {
+    const { code, err } = await runCli(["worker", "--modules", "no-such-flow.ts", "--redis", "redis://127.0.0.1:1"]);
+    expect(code).toBe(1);
+    expect(err).toContain(`weft worker: Cannot import module "file://${root}/no-such-flow.ts": `);
+  });
+});
+
+test("bin/weft.mjs starts the CLI on Bun from Node", async () => {
+  const proc = Bun.spawn(["node", join(root, "bin/weft.mjs"), "--help"], { cwd: root, stdout: "pipe", stderr: "pipe" });
+  const [out, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
+  expect(code).toBe(0);
+  expect(out).toContain("worker [options]");
+});
