@@ -82,6 +82,37 @@ describe("bullmqExecutor() faults", () => {
     expect(out.map((s) => s.square)).toEqual(expected(0, 8));
   }, 20_000);
 
+  test("Redis stopped mid-run with the cache on: the re-run after Redis is back reuses every item that had finished", async () => {
+    workers.push(await startWorker(redis.url, [...modules, "--queue", "outage-cached", "--concurrency", "2"]));
+    const finished = new Set<number>();
+    const hits: number[] = [];
+    let firstDone: () => void;
+    const oneItemDone = new Promise<void>((r) => (firstDone = r));
+    const hook = {
+      afterNode: (e: { node: string; success: boolean; items: readonly { index: number }[]; cache?: { status: string } }) => {
+        if (e.node !== "slowSquare" || !e.success) return;
+        if (e.cache?.status === "hit") hits.push(e.items[0]!.index);
+        else if (finished.add(e.items[0]!.index).size === 1) firstDone();
+      },
+    };
+    const executor = bullmqExecutor({ connection, queue: "outage-cached", capacity: 2, connectTimeout: 5_000 });
+    await using dr = await new Builder().withModules(remote, squares).withHooks(hook).withExecutor(executor).withCache({ memory: true }).build();
+    const inputs = { from: 0, n: 8, ms: 200 };
+    const run = dr.execute(["squares"], { inputs });
+    await oneItemDone;
+    await redis.stop();
+    try {
+      expect(isWeftError((await run.catch((e) => e)).cause, "worker")).toBe(true);
+    } finally {
+      await redis.restart();
+    }
+    const before = [...finished].sort();
+    expect(before.length).toBeGreaterThan(0);
+    const { squares: out } = await dr.execute(["squares"], { inputs });
+    expect(out.map((s) => s.square)).toEqual(expected(0, 8));
+    expect(hits.sort()).toEqual(before);
+  }, 20_000);
+
   test("two drivers sharing one queue each get the results of their own jobs only", async () => {
     workers.push(await startWorker(redis.url, [...modules, "--queue", "shared", "--concurrency", "2"]));
     const build = () => new Builder().withModules(remote, squares).withExecutor(bullmqExecutor({ connection, queue: "shared" })).build();
