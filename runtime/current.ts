@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { ServeHttp } from "../lib/ports/http-server.ts";
 import type { Platform } from "../lib/ports/platform.ts";
 
 /** "bun", "deno" or "node". */
@@ -23,4 +24,12 @@ export async function loadPlatform(): Promise<Platform> {
   // import; the platform is only loaded for worker nodes and the cache, which need it anyway.
   const ext = import.meta.url.endsWith(".ts") ? "ts" : "js";
   return ((await import(`./${name}/platform.${ext}`)) as { platform: Platform }).platform;
+}
+
+/** The HTTP server of the runtime this code runs on (Bun.serve, Deno.serve, @hono/node-server). */
+export async function loadServeHttp(): Promise<ServeHttp> {
+  const name = runtimeName();
+  if (name === "node") return (await import("./node/serve.ts")).serveHttp;
+  const ext = import.meta.url.endsWith(".ts") ? "ts" : "js";
+  return ((await import(`./${name}/serve.${ext}`)) as { serveHttp: ServeHttp }).serveHttp;
 }

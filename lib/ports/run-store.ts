@@ -109,7 +109,10 @@ export interface RunSummary extends RunOrigin {
   readonly start: number;
   readonly end?: number;
   readonly outputs: readonly string[];
-  /** Function nodes planned, and executions that succeeded, failed, and hit the cache. */
+  /**
+   * Function nodes planned; nodes with an execution that succeeded, and that
+   * failed (a map/reduce node counts once); executions served by the cache.
+   */
   readonly nodes: number;
   readonly done: number;
   readonly failed: number;

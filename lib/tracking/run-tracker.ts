@@ -33,6 +33,9 @@ interface Active {
   failed: number;
   hits: number;
   touched: boolean;
+  /** Nodes with an execution that succeeded, and failed: counted once however many map/reduce items they ran for. */
+  readonly succeeded: Set<string>;
+  readonly failing: Set<string>;
   /** Started, not ended: marked cancelled when the run ends first. */
   readonly running: Map<string, NodeRecord>;
 }
@@ -72,7 +75,7 @@ export class RunTracker implements Hook {
       inputs: previewValues(e.inputs, max), overrides: previewValues(e.overrides, max), config: previewValues(e.config, max),
       graph: this.#o.graphOf(e),
     });
-    this.#active.set(e.runId, { batch: 0, done: 0, failed: 0, hits: 0, touched: true, running: new Map() });
+    this.#active.set(e.runId, { batch: 0, done: 0, failed: 0, hits: 0, touched: true, succeeded: new Set(), failing: new Set(), running: new Map() });
     this.#heartbeat ??= setInterval(() => this.#beat(), this.#o.heartbeatMs);
     this.#schedule();
   }
@@ -99,8 +102,12 @@ export class RunTracker implements Hook {
     this.#nodes.set(key, e.success
       ? { ...base, ...cache, status: "succeeded", preview: previewOf(e.result, this.#o.previewLength) }
       : { ...base, ...cache, status: "failed", error: errorRecord(e.error) });
-    if (e.success) run.done++;
-    else run.failed++;
+    const seen = e.success ? run.succeeded : run.failing;
+    if (!seen.has(e.node)) {
+      seen.add(e.node);
+      if (e.success) run.done++;
+      else run.failed++;
+    }
     if (e.cache?.status === "hit") run.hits++;
     run.touched = true;
     this.#schedule();
