@@ -62,7 +62,7 @@ function write(out: Writer, v: unknown, depth: number): void {
     case "undefined":
       return out.push(String(v));
     case "symbol":
-      return out.push(v.toString());
+      return out.push(v === THREW ? "<error>" : v.toString());
     case "function":
       return out.push(`[Function ${v.name || "anonymous"}]`);
   }
@@ -107,8 +107,20 @@ function writeObject(out: Writer, v: object, depth: number): void {
   entries(out, ownEntries(v as Record<string, unknown>), -1, depth, (k) => out.push(/^[A-Za-z_$][\w$]*$/.test(k as string) ? (k as string) : JSON.stringify(k)), ": ");
 }
 
+/** Stands for a property whose getter threw. */
+const THREW = Symbol("threw");
+
 function* ownEntries(v: Record<string, unknown>): Generator<[string, unknown]> {
-  for (const k in v) if (Object.hasOwn(v, k)) yield [k, v[k]];
+  for (const k in v) {
+    if (!Object.hasOwn(v, k)) continue;
+    let value: unknown;
+    try {
+      value = v[k];
+    } catch {
+      value = THREW;
+    }
+    yield [k, value];
+  }
 }
 
 function items(out: Writer, n: number, at: (i: number) => unknown, depth: number, open: string, close: string): void {
