@@ -90,12 +90,15 @@ export function historyApi(history: RunHistory, live: LiveRuns): Hono {
     const since = Number(c.req.query("since") ?? -1);
     return streamSSE(c, async (stream) => {
       await new Promise<void>((resolve) => {
-        const ping = setInterval(() => void stream.write(": ping\n\n"), 15_000);
+        // Writes in order, and the stream ends only after the last one (the "end" event) went out.
+        let writes: Promise<unknown> = Promise.resolve();
+        const write = (f: () => Promise<unknown>) => (writes = writes.then(f, f));
+        const ping = setInterval(() => write(() => stream.write(": ping\n\n")), 15_000);
         const done = () => {
           clearInterval(ping);
-          resolve();
+          void writes.then(() => resolve(), () => resolve());
         };
-        const stop = live.listen(id, Number.isFinite(since) ? since : -1, (e) => void stream.writeSSE({ event: e.event, data: JSON.stringify(e.data) }), done);
+        const stop = live.listen(id, Number.isFinite(since) ? since : -1, (e) => write(() => stream.writeSSE({ event: e.event, data: JSON.stringify(e.data) })), done);
         stream.onAbort(() => {
           stop();
           done();

@@ -50,7 +50,8 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
       return c.json({ error: `Method ${c.req.method} is not allowed: the run history is read-only, only GET requests are served` }, 405, { Allow: "GET, HEAD" });
     }
     if (allowed) {
-      const host = (c.req.header("host") ?? "").toLowerCase().replace(/:\d+$/, "");
+      // The request URL's host comes from the Host header: what a rebinding attacker's page would send.
+      const host = new URL(c.req.url).hostname.toLowerCase();
       if (!allowed.has(host)) return c.text(`Forbidden: this server answers to ${[...allowed].join(", ")}`, 403);
     }
     await next();
