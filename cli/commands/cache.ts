@@ -60,11 +60,12 @@ export function cacheCommand(host: CliHost): Command {
   const cmd = weftCommand(host, "cache").description("Look into the cache: what it holds, why a node missed, make room, start over");
   cmd.addCommand(weftCommand(host, "ls").description("List cached nodes: entries, result bytes, last use").option(...DB_OPTION)
     .action(async (opts: { db: string }) => {
-      const drivers = await existingDb(opts.db);
-      const db = drivers.openSqlite(opts.db);
+      const path = host.resolvePath(opts.db);
+      const drivers = await existingDb(path);
+      const db = drivers.openSqlite(path);
       try {
         migrate(db);
-        const rows = summarizeCache(db, opts.db);
+        const rows = summarizeCache(db, path);
         if (rows.length === 0) return out("The cache is empty.");
         const width = Math.max(4, ...rows.map((r) => r.node.length));
         out(`${"node".padEnd(width)}  entries  ${"bytes".padStart(10)}  last used`);
@@ -78,7 +79,7 @@ export function cacheCommand(host: CliHost): Command {
   cmd.addCommand(weftCommand(host, "explain").description("Why a node hit or missed the cache in a run (the last run by default)")
     .argument("<node>", "the node name").option("--run <id>", "the run id (see weft ui or the run's output)").option(...DB_OPTION)
     .action(async (node: string, opts: { run?: string; db: string }) => {
-      const explanation = await withCache(opts.db, (c) => c.explain(node, opts.run ?? c.lastRunId()));
+      const explanation = await withCache(host.resolvePath(opts.db), (c) => c.explain(node, opts.run ?? c.lastRunId()));
       out(`${node}${explanation.runId ? ` in run ${explanation.runId}` : ""}: ${explanation.message}`);
     }));
   cmd.addCommand(weftCommand(host, "gc").description("Remove results by total size and age, and blob files nothing refers to")
@@ -96,13 +97,13 @@ export function cacheCommand(host: CliHost): Command {
         if (!m) throw new CliError(`Option "--max-age" must be a duration such as 30s, 10m, 12h or 7d, got "${opts.maxAge}"`);
         options.maxAgeMs = Number(m[1]) * UNIT[m[2]!]!;
       }
-      const report = await withCache(opts.db, (c) => c.gc(options));
+      const report = await withCache(host.resolvePath(opts.db), (c) => c.gc(options));
       out(`Removed ${report.results} results (${bytes(report.bytes)}), ${report.entries} entries, ${report.files} files${options.maxAgeMs ? ` unused for ${formatMs(options.maxAgeMs)}` : ""}`);
     }));
   cmd.addCommand(weftCommand(host, "clear").description("Forget the cached results of the named nodes, or of every node")
     .argument("[nodes...]", "node names (all when none)").option(...DB_OPTION)
     .action(async (nodes: string[], opts: { db: string }) => {
-      await withCache(opts.db, (c) => c.clear(nodes.length > 0 ? nodes : undefined));
+      await withCache(host.resolvePath(opts.db), (c) => c.clear(nodes.length > 0 ? nodes : undefined));
       out(nodes.length > 0 ? `Cleared ${nodes.map((n) => `"${n}"`).join(", ")}` : "Cleared the cache");
     }));
   return cmd;

@@ -34,11 +34,12 @@ export function runCommand(host: CliHost): Command {
     .option("--no-progress", "plain progress lines even on a terminal")
     .action(async (module: string, opts: { outputs: string; inputs: string[]; inputsFile?: string; cache?: boolean; db: string; progress: boolean }) => {
       const outputs = parseOutputs(opts.outputs);
-      const inputs = await parseInputs(opts.inputs, opts.inputsFile);
+      const inputs = await parseInputs(opts.inputs, opts.inputsFile === undefined ? undefined : host.resolvePath(opts.inputsFile));
       const flow = await loadFlowModule(host, module);
       const progress = runProgress(host, { bar: opts.progress });
-      let builder = new Builder().withModules(flow).withHooks(progress).withTracking({ path: opts.db });
-      if (opts.cache) builder = builder.withCache({ path: opts.db });
+      const db = host.resolvePath(opts.db);
+      let builder = new Builder().withModules(flow).withHooks(progress).withTracking({ path: db });
+      if (opts.cache) builder = builder.withCache({ path: db });
       let driver;
       try {
         driver = await builder.build();

@@ -27,7 +27,7 @@ export function uiCommand(host: CliHost): Command {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`Option "--port" must be an integer from 0 to 65535, got "${opts.port}"`);
       let server;
       try {
-        server = await startHistoryServer({ path: opts.db, port, hostname: opts.host, warn: (m) => void host.stderr.write(`weft: ${m}\n`) });
+        server = await startHistoryServer({ path: host.resolvePath(opts.db), port, hostname: opts.host, warn: (m) => void host.stderr.write(`weft: ${m}\n`) });
       } catch (e) {
         throw new CliError(e instanceof Error ? e.message : String(e), { cause: e });
       }

@@ -37,7 +37,7 @@ export function vizCommand(host: CliHost): Command {
       }
       const format = opts.format as (typeof FORMATS)[number];
       const outputs = parseOutputs(opts.outputs);
-      const inputs = await parseInputs(opts.inputs, opts.inputsFile);
+      const inputs = await parseInputs(opts.inputs, opts.inputsFile === undefined ? undefined : host.resolvePath(opts.inputsFile));
       const flow = await loadFlowModule(host, module);
       await using driver = await new Builder().withModules(flow).build().catch((e: unknown) => {
         throw new CliError(`Cannot build the flow "${module}": ${e instanceof Error ? e.message : String(e)}`, { cause: e });
