@@ -35,8 +35,9 @@ export const runs = sqliteTable("runs", {
   /** The last write batch of the run (live views ask for node rows written after theirs). */
   batch: integer("batch").notNull().default(0),
 }, (t) => [
-  index("runs_started").on(t.startedAt),
-  index("runs_status").on(t.status, t.startedAt),
+  // With the id, both cover the list's order: a deep page walks an index, never the table.
+  index("runs_started").on(t.startedAt, t.id),
+  index("runs_status").on(t.status, t.startedAt, t.id),
 ]);
 
 /** Drawn graphs (`GraphView` JSON), stored once by content hash: runs of one flow share a row. */

@@ -42,5 +42,5 @@ CREATE TABLE `runs` (
 	`batch` integer DEFAULT 0 NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX `runs_started` ON `runs` (`started_at`);--> statement-breakpoint
-CREATE INDEX `runs_status` ON `runs` (`status`,`started_at`);
+CREATE INDEX `runs_started` ON `runs` (`started_at`,`id`);--> statement-breakpoint
+CREATE INDEX `runs_status` ON `runs` (`status`,`started_at`,`id`);
