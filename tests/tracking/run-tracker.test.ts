@@ -112,7 +112,7 @@ describe("withTracking()", () => {
     const spy: RunStore = Object.assign(Object.create(store) as RunStore, { write: (b: RunBatch) => { batches.push(b); store.write(b); } });
     const mod = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`n${i}`, i === 0 ? () => 0 : new Function(`n${i - 1}`, `return n${i - 1} + 1`)]));
     await using dr = await new Builder().withModules(mod).withTracking({ store: spy }).build();
-    await dr.execute(["n199"]);
+    await dr.execute(["n199" as never]);
     expect(batches.length).toBe(1);
     expect(batches[0]).toMatchObject({ starts: [{ nodes: 200 }], ends: [{ status: "succeeded" }] });
     expect(batches[0]!.nodes.length).toBe(200);
