@@ -30,6 +30,7 @@ th { font-weight: 600; color: #374151; background: #f3f4f6; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.runs, table.nodes { width: 100%; }
 td.outputs { max-width: 28rem; overflow-wrap: anywhere; }
+td.nowrap, th { white-space: nowrap; }
 .badge { display: inline-block; padding: 0 .5rem; border-radius: 999px; font-size: 12px; font-weight: 600; border: 1px solid; }
 .badge.s-succeeded { background: var(--ok); border-color: var(--ok-s); color: #14532d; }
 .badge.s-running { background: var(--run); border-color: var(--run-s); color: #78350f; }

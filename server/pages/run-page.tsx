@@ -79,7 +79,7 @@ export function RunPage({ run, nodes, model, svg, now }: RunPageProps) {
                       <td class="num">{`+${formatMs(r.start - run.start)}`}</td>
                       <td class="num">{formatMs(r.runs > 1 ? r.span : r.busy)}</td>
                       <td class="num">{model.wall > 0 ? `${Math.round(((r.runs > 1 ? r.span : r.busy) / model.wall) * 100)}%` : "–"}</td>
-                      <td>{r.executor}</td>
+                      <td class="nowrap">{r.executor}</td>
                       <td>{r.hits + r.misses === 0 ? "–" : r.misses === 0 ? "hit" : `${r.hits ? `${r.hits} hit, ` : ""}miss${r.reason ? `: ${r.reason}` : ""}`}</td>
                     </tr>
                   ))}

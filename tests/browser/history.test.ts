@@ -45,7 +45,7 @@ afterAll(async () => {
 describe("run history in Chromium", () => {
   test("the runs list links to a run whose page shows the DAG, the timeline and a node's panel", async () => {
     const page = await open("/");
-    expect(await page.locator("table.runs tbody tr").count()).toBe(4);
+    expect(await page.locator("table.runs tbody tr").count()).toBe(5);
     await page.click(`a[href="/runs/${runs.cold}"]`);
     await page.waitForSelector("#dag svg g.node");
     expect(await page.locator("#dag g.node.s-succeeded").count()).toBe(10);
@@ -59,6 +59,18 @@ describe("run history in Chromium", () => {
     const panel = await page.locator("#node-panel").textContent();
     expect(panel).toContain("miss: no cached result for \"orders\" yet");
     expect(panel).toContain('{ id: 1, region: "eu"');
+    await page.close();
+  });
+
+  test("a run with cache hits shows them apart, and its node panel says why a node missed", async () => {
+    const page = await open(`/runs/${runs.partial}`);
+    await page.waitForSelector("#dag svg g.node");
+    const hit = await page.locator("#dag g.node.c-hit title").allTextContents();
+    // Another day changes the orders, but not the totals: everything from "totals" on is reused.
+    expect(hit.sort()).toEqual(["audit", "customers", "rates", "report", "revenue", "totals"]);
+    await page.locator("#dag g.node", { hasText: "orders" }).click();
+    await page.waitForSelector("#node-panel[data-node=orders]");
+    expect(await page.locator("#node-panel").textContent()).toContain('miss: input "day" changed');
     await page.screenshot({ path: screenshot, fullPage: true });
     await page.close();
   });

@@ -22,6 +22,8 @@ export interface RecordedRuns {
   readonly cold: string;
   /** The same run again: every node a cache hit. */
   readonly warm: string;
+  /** Another day: the loaders that do not read it hit the cache, the rest is computed. */
+  readonly partial: string;
   /** The sales flow with "audit" failing. */
   readonly failed: string;
   /** The hostile run. */
@@ -37,6 +39,7 @@ export async function recordRuns(dir: string): Promise<RecordedRuns> {
     await using dr = await new Builder().withModules(flow).withCache({ path }).withTracking().withHooks(hook).build();
     await dr.execute(["report"], { inputs: { day: "2026-11-22" } });
     await dr.execute(["report"], { inputs: { day: "2026-11-22" } });
+    await dr.execute(["report"], { inputs: { day: "2026-11-23" } });
     await dr.execute(["report"], { inputs: { day: "2026-11-23", fail: "audit refused the numbers" } }).catch(() => {});
   }
   {
@@ -47,5 +50,5 @@ export async function recordRuns(dir: string): Promise<RecordedRuns> {
     await using dr = await new Builder().withModules(hostile).withTracking({ path }).withHooks(hook).build();
     await dr.execute(["boom"], { inputs: { label: XSS.input } }).catch(() => {});
   }
-  return { path, cold: ids[0]!, warm: ids[1]!, failed: ids[2]!, xss: ids[3]! };
+  return { path, cold: ids[0]!, warm: ids[1]!, partial: ids[2]!, failed: ids[3]!, xss: ids[4]! };
 }

@@ -30,8 +30,8 @@ afterAll(() => {
 describe("history API", () => {
   test("GET /api/runs lists runs newest first, filters by status and pages", async () => {
     const all = await (await get("/api/runs")).json();
-    expect(all.total).toBe(4);
-    expect(all.runs.map((r: { id: string }) => r.id)).toEqual([runs.xss, runs.failed, runs.warm, runs.cold]);
+    expect(all.total).toBe(5);
+    expect(all.runs.map((r: { id: string }) => r.id)).toEqual([runs.xss, runs.failed, runs.partial, runs.warm, runs.cold]);
     const failed = await (await get("/api/runs?status=failed&limit=1&offset=1")).json();
     expect([failed.total, failed.runs.map((r: { id: string }) => r.id)]).toEqual([2, [runs.failed]]);
     expect((await get("/api/runs?status=succeeded")).status).toBe(200);
@@ -69,7 +69,7 @@ describe("history API", () => {
       const res = await get(`/api/runs/${runs.cold}`, { method });
       expect(res.status).toBe(405);
     }
-    expect(history.listRuns().total).toBe(4);
+    expect(history.listRuns().total).toBe(5);
   });
 });
 
@@ -83,6 +83,9 @@ describe("history pages", () => {
     expect(page).toMatch(/<g id="node\d+" class="node wn s&#45;succeeded c&#45;miss">\s*<title>orders<\/title>/);
     expect(page.match(/class="tl-bar /g)!.length).toBe(12);
     expect((await (await get(`/runs/${runs.warm}`)).text())).toContain("c&#45;hit");
+    const partial = await (await get(`/runs/${runs.partial}`)).text();
+    expect(partial).toMatch(/class="node wn s&#45;succeeded c&#45;hit">\s*<title>rates<\/title>/);
+    expect(partial).toMatch(/class="node wn s&#45;succeeded c&#45;miss">\s*<title>orders<\/title>/);
   });
 
   test("every user-controlled string is escaped: node names, error messages, previews, input values", async () => {
