@@ -30,7 +30,8 @@ export function livenessFor(
   const stale = options.staleAfterMs ?? STALE_AFTER_MS;
   const now = options.now ?? Date.now;
   return (run) => {
-    if (run.host === self.host) {
+    // "unknown": a runtime that may not read the host name (Deno without --allow-sys) cannot tell hosts apart.
+    if (run.host === self.host && self.host !== "unknown") {
       if (run.pid === self.pid) return true;
       const answer = pidAlive(run.pid);
       if (answer !== undefined) return answer;

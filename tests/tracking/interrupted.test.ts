@@ -50,4 +50,8 @@ describe("livenessFor()", () => {
     expect(alive({ pid: 7, host: "there", heartbeat: 60_000 })).toBe(false);
     expect(alive({ pid: 7, host: "here", heartbeat: 60_000 })).toBe(false);
   });
+  test("never asks the OS when the host name is unknown (it may be another machine)", () => {
+    const alive = livenessFor({ pid: 1, host: "unknown" }, () => false, { now: () => 100_000 });
+    expect(alive({ pid: 7, host: "unknown", heartbeat: 90_000 })).toBe(true);
+  });
 });
