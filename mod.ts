@@ -18,11 +18,14 @@
  * @module
  */
 import { openCache } from "./cache/open-cache.ts";
+import { openRunStore } from "./cache/open-run-store.ts";
 import { BullmqExecutor } from "./executors/bullmq-executor.ts";
 import type { BullmqExecutorOptions } from "./executors/bullmq-options.ts";
 import { WorkerPoolExecutor } from "./executors/worker-pool.ts";
 import { Builder as CoreBuilder } from "./lib/builder.ts";
+import { livenessFor } from "./lib/tracking/liveness.ts";
 import { loadDirectoryStore, loadPlatform, runtimeName } from "./runtime/current.ts";
+import { currentProcess, pidIsAlive } from "./runtime/node/processes.ts";
 
 /**
  * Builds a Driver from modules of node functions.
@@ -40,6 +43,11 @@ export class Builder<F = {}, C = {}> extends CoreBuilder<F, C> {
       loadPlatform,
       workerPool: (factory, options) => new WorkerPoolExecutor(factory, options),
       openCache: async (options, platform, warn) => openCache(options, await platform.cacheDrivers(), warn),
+      openTracking: async (options, platform, warn) => {
+        const origin = currentProcess();
+        const store = openRunStore(options, await platform.cacheDrivers(), { alive: livenessFor(origin, pidIsAlive), warn });
+        return store === undefined ? undefined : { store, origin };
+      },
     });
   }
 }
@@ -68,7 +76,27 @@ export { registerCodec } from "./cache/codec-registry.ts";
 export type { ValueCodec } from "./cache/codec-registry.ts";
 export type { DriverCache } from "./lib/driver.ts";
 export type { CacheExplanation, GcOptions, GcReport, NodeCache } from "./lib/ports/node-cache.ts";
-export type { BuilderDefaults, CacheOptions, IllTypedEdges, ModuleArg, WorkersOptions } from "./lib/builder.ts";
+export type { BuilderDefaults, CacheOptions, IllTypedEdges, ModuleArg, TrackingOptions, WorkersOptions } from "./lib/builder.ts";
+export { MemoryRunStore } from "./cache/memory/memory-run-store.ts";
+export { RUN_STATUSES } from "./lib/ports/run-store.ts";
+export type {
+  ErrorRecord,
+  Liveness,
+  NodeRecord,
+  NodeRunStatus,
+  RunBatch,
+  RunDetail,
+  RunHistory,
+  RunPage,
+  RunQuery,
+  RunRecorder,
+  RunStatus,
+  RunStore,
+  RunSummary,
+} from "./lib/ports/run-store.ts";
+export { RunTracker } from "./lib/tracking/run-tracker.ts";
+export type { RunTrackerOptions } from "./lib/tracking/run-tracker.ts";
+export { previewOf } from "./lib/tracking/preview.ts";
 export { InProcessExecutor } from "./executors/in-process.ts";
 export type { InProcessOptions } from "./executors/in-process.ts";
 export { WorkerPoolExecutor } from "./executors/worker-pool.ts";
@@ -135,7 +163,7 @@ export type { Warning, WarningHandler } from "./lib/spec.ts";
 export { toDot } from "./lib/visualize/dot.ts";
 export { toMermaid } from "./lib/visualize/mermaid.ts";
 export { renderSvg } from "./lib/visualize/svg.ts";
-export { viewOfGraph, viewOfPlan } from "./lib/visualize/view.ts";
+export { viewOfGraph, viewOfPlan, viewOfRun } from "./lib/visualize/view.ts";
 export type { GraphView, NodeRole, ViewEdge, ViewNode } from "./lib/visualize/view.ts";
 export type { VisualFormat } from "./lib/visualize/visualize.ts";
 export type {

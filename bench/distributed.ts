@@ -59,7 +59,7 @@ const rows: [number, number][] = [];
 try {
   for (const count of [1, 2, 3]) {
     const queue = `bench-${count}`;
-    const args = [process.execPath, "cli/main.ts", "worker", "--modules", "bench/_cpu-flow.ts", "--redis", url, "--queue", queue, "--concurrency", "1"];
+    const args = [process.execPath, "cli/weft.ts", "worker", "--modules", "bench/_cpu-flow.ts", "--redis", url, "--queue", queue, "--concurrency", "1"];
     const workers = await Promise.all(Array.from({ length: count }, () => started(args, /ready: queue/)));
     try {
       await using dr = await new Builder().withModules(flow).withExecutor(bullmqExecutor({ connection: url, queue })).build();

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // The `weft` command. The CLI runs on Bun: under Bun this imports it; under
 // Node it starts Bun (WEFT_BUN, the `bun` npm package, or `bun` on PATH) on
-// cli/main.ts, and passes signals and the exit code through.
+// cli/weft.ts, and passes signals and the exit code through.
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
-const main = fileURLToPath(new URL("../cli/main.ts", import.meta.url));
+const main = fileURLToPath(new URL("../cli/weft.ts", import.meta.url));
 
 function findBun() {
   try {

@@ -1,18 +1,68 @@
 /**
- * The `weft` command line. One sub-command per file, added here:
- *
- *   weft worker --modules ./flow.ts --redis redis://127.0.0.1:6379
- *
- * Runs on Bun (bin/weft.mjs starts Bun on this file).
+ * The `weft` command: one program, one registration per subcommand file in
+ * cli/commands/. Errors print as `weft: <message>`, never as a stack trace.
  *
  * @module
  */
-import { Command } from "commander";
-import { processHost } from "../runtime/bun/process-host.ts";
+import { Command, CommanderError } from "commander";
+import type { CliHost } from "../runtime/node/cli-host.ts";
+import { CliError } from "./cli-error.ts";
+import { cacheCommand } from "./commands/cache.ts";
+import { runCommand } from "./commands/run.ts";
+import { uiCommand } from "./commands/ui.ts";
+import { vizCommand } from "./commands/viz.ts";
 import { workerCommand } from "./worker-command.ts";
+import { processHost as workerHost } from "../runtime/bun/process-host.ts";
 
-const program = new Command("weft")
-  .description("weft: Hamilton-style dataflow for TypeScript")
-  .addCommand(workerCommand(processHost));
+/**
+ * The program with every subcommand.
+ *
+ * @example
+ * ```ts
+ * createProgram(processHost()).helpInformation();
+ * ```
+ */
+export function createProgram(host: CliHost): Command {
+  const program = new Command("weft")
+    .description("weft: Hamilton-style dataflow for TypeScript. Run flows, browse their history, look into the cache.")
+    .configureOutput({ writeOut: (s) => void host.stdout.write(s), writeErr: (s) => void host.stderr.write(s) })
+    .exitOverride()
+    .showHelpAfterError("(add --help for usage)");
+  // One line per subcommand file; add new commands here.
+  // `weft worker` has its own host (process id, host name, shutdown signals): it runs until stopped.
+  for (const command of [runCommand(host), uiCommand(host), cacheCommand(host), vizCommand(host), workerCommand(workerHost)]) {
+    program.addCommand(command);
+  }
+  return program;
+}
 
-await program.parseAsync([...processHost.args], { from: "user" });
+/**
+ * Runs the CLI with `host.args`; resolves to the exit code.
+ *
+ * @example
+ * ```ts
+ * const code = await runCli(processHost());
+ * ```
+ */
+export async function runCli(host: CliHost): Promise<number> {
+  const program = createProgram(host);
+  if (host.args.length === 0) {
+    host.stdout.write(program.helpInformation());
+    return 0;
+  }
+  try {
+    await program.parseAsync([...host.args], { from: "user" });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Commander printed its message (or the help) already.
+      return e.exitCode === 0 || e.code === "commander.helpDisplayed" || e.code === "commander.version" ? 0 : e.exitCode || 1;
+    }
+    if (e instanceof CliError) {
+      host.stderr.write(`weft: ${e.message}\n`);
+      return e.exitCode;
+    }
+    host.stderr.write(`weft: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}

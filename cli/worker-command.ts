@@ -74,9 +74,12 @@ async function runWorker(host: ProcessHost, flags: WorkerFlags): Promise<void> {
     return host.exit(1);
   }
   console.log(`weft worker ${name} ready: queue "${flags.queue}" on ${worker.url}, ${concurrency} thread${concurrency === 1 ? "" : "s"}, modules ${flags.modules.join(", ")}`);
-  host.onShutdown((signal) => {
-    console.log(`weft worker ${name}: ${signal}, finishing running jobs (send it again to stop at once)`);
-    void worker.close().then(() => host.exit(0));
+  // The command runs until a shutdown signal: the CLI exits when its action settles.
+  await new Promise<never>(() => {
+    host.onShutdown((signal) => {
+      console.log(`weft worker ${name}: ${signal}, finishing running jobs (send it again to stop at once)`);
+      void worker.close().then(() => host.exit(0));
+    });
   });
 }
 

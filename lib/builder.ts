@@ -11,6 +11,9 @@ import { resolveBehaviors, type BuilderCacheBehaviors } from "./node-caching.ts"
 import type { Executor } from "./ports/executor.ts";
 import type { NodeCache } from "./ports/node-cache.ts";
 import type { Platform, PlatformLoader } from "./ports/platform.ts";
+import type { RunOrigin, RunStore } from "./ports/run-store.ts";
+import { RunTracker } from "./tracking/run-tracker.ts";
+import { viewOfRun } from "./visualize/view.ts";
 import type { WorkerFactory } from "./ports/worker-factory.ts";
 import { systemClock, type Clock, type Hook } from "./hooks.ts";
 import type { WarningHandler } from "./spec.ts";
@@ -32,6 +35,30 @@ export interface BuilderDefaults {
    * one warning) when it cannot be used and runs should go on uncached.
    */
   readonly openCache: (options: CacheOptions, platform: Platform, warn: (message: string) => void) => Promise<NodeCache | undefined>;
+  /**
+   * Opens the run history `withTracking(options)` asks for (`path` already
+   * defaulted to the cache's file), with this process's origin; or returns
+   * `undefined` (after one warning) when runs should go on untracked.
+   */
+  readonly openTracking?: (
+    options: TrackingOptions,
+    platform: Platform,
+    warn: (message: string) => void,
+  ) => Promise<{ readonly store: RunStore; readonly origin: RunOrigin } | undefined>;
+}
+
+/** Options of {@link Builder.withTracking}. */
+export interface TrackingOptions {
+  /** The SQLite file; default: the cache's file when `withCache({ path })` names one, else `.weft/weft.db`. */
+  readonly path?: string;
+  /** Keep the history in memory (read it with `driver.history`). */
+  readonly memory?: boolean;
+  /** A run store of your own (then `path` and `memory` do not apply). */
+  readonly store?: RunStore;
+  /** Characters of each result preview; default 200. */
+  readonly previewLength?: number;
+  /** How long node events wait to be written together, in ms; default 100. */
+  readonly flushMs?: number;
 }
 
 /** Options of {@link Builder.withCache}. */
@@ -82,6 +109,7 @@ export class Builder<F = {}, C = {}> {
   }
   #warn: WarningHandler | undefined;
   #cache: CacheOptions | undefined;
+  #tracking: TrackingOptions | undefined;
 
   /**
    * Adds modules: every exported function whose name does not start with `_` becomes a node.
@@ -153,10 +181,6 @@ export class Builder<F = {}, C = {}> {
   }
 
   /**
-   * Sends warnings (an output failing a schema in "warn" mode, for instance)
-   * to `handler` instead of `console.warn`.
-   */
-  /**
    * Caches node results, fingerprinted by code and inputs, in SQLite (`.weft/weft.db` by default): a
    * re-run reuses every node whose code and inputs did not change. `recompute`, `disable` and `ignore`
    * set those behaviours for all nodes (`true`) or the named ones, over each node's own `cache` option.
@@ -181,6 +205,33 @@ export class Builder<F = {}, C = {}> {
     return this;
   }
 
+  /**
+   * Records every run (status, inputs, each node's timings, where it ran, cache
+   * hit or miss and why, errors, result previews) in the cache's SQLite file,
+   * with or without the cache; `weft ui` shows the history.
+   *
+   * @example
+   * ```ts
+   * const dr = await new Builder().withModules(flow).withCache().withTracking().build();
+   * ```
+   */
+  withTracking(options: TrackingOptions = {}): this {
+    if (typeof options !== "object" || options === null) throw new TypeError("withTracking() expects an options object");
+    if (options.path !== undefined && (typeof options.path !== "string" || options.path === "")) {
+      throw new TypeError("withTracking() option \"path\" must be a non-empty string");
+    }
+    for (const key of ["previewLength", "flushMs"] as const) {
+      const v = options[key];
+      if (v !== undefined && (!Number.isFinite(v) || v < 0)) throw new RangeError(`withTracking() option "${key}" must be a number of at least 0, got ${String(v)}`);
+    }
+    this.#tracking = options;
+    return this;
+  }
+
+  /**
+   * Sends warnings (an output failing a schema in "warn" mode, for instance)
+   * to `handler` instead of `console.warn`.
+   */
   withWarnings(handler: WarningHandler): this {
     if (typeof handler !== "function") throw new TypeError("withWarnings() expects a function that receives each warning");
     this.#warn = handler;
@@ -209,15 +260,20 @@ export class Builder<F = {}, C = {}> {
     });
     const cache = await self.#openCache(graph);
     let executor: Executor | undefined;
+    let tracking: { tracker: RunTracker; store: RunStore } | undefined;
     try {
+      tracking = await self.#openTracking(graph);
       executor = await self.#startExecutor(graph);
     } catch (e) {
       cache?.store.close();
+      tracking?.tracker.close();
       throw e;
     }
     return new Driver(graph, {
       config: { ...self.#config },
-      hooks: [...self.#hooks],
+      // The tracker goes last: it sees what every other hook did, and its records are the run's final word.
+      hooks: tracking ? [...self.#hooks, tracking.tracker] : [...self.#hooks],
+      tracking,
       concurrency: self.#concurrency,
       clock: self.#clock,
       executor,
@@ -249,6 +305,39 @@ export class Builder<F = {}, C = {}> {
       if (store === undefined) return undefined;
     }
     return { store, behaviors: resolveBehaviors(graph, options) };
+  }
+
+  /** Opens the run history asked for and makes the hook that records into it. */
+  async #openTracking(graph: Graph): Promise<{ tracker: RunTracker; store: RunStore } | undefined> {
+    const options = this.#tracking;
+    if (options === undefined) return undefined;
+    const warn = this.#warn;
+    const message = (m: string) => (warn ? warn({ kind: "tracking", node: "", message: m }) : console.warn(m));
+    let opened: { readonly store: RunStore; readonly origin: RunOrigin } | undefined;
+    if (options.store !== undefined) {
+      opened = { store: options.store, origin: { pid: 0, host: "" } };
+    } else {
+      if (this.#defaults?.openTracking === undefined) {
+        throw new GraphBuildError("Cannot build the graph: withTracking() needs a run store; pass { store } or use the Builder exported by \"weft\"");
+      }
+      const path = options.path ?? (this.#cache?.memory || this.#cache?.store ? undefined : this.#cache?.path);
+      opened = await this.#defaults.openTracking({ ...options, ...(path === undefined ? {} : { path }) }, await this.#defaults.loadPlatform(), message);
+      if (opened === undefined) return undefined;
+    }
+    const graphs = new WeakMap<readonly string[], string>();
+    const tracker = new RunTracker(opened.store, {
+      origin: opened.origin,
+      warn: message,
+      ...(options.previewLength === undefined ? {} : { previewLength: options.previewLength }),
+      ...(options.flushMs === undefined ? {} : { flushMs: options.flushMs }),
+      // One drawing per plan: the planner hands every run of one request shape the same node list.
+      graphOf: (e) => {
+        let json = graphs.get(e.nodes);
+        if (json === undefined) graphs.set(e.nodes, (json = JSON.stringify(viewOfRun(graph, e))));
+        return json;
+      },
+    });
+    return { tracker, store: opened.store };
   }
 
   /** The executor for worker nodes: the one given, or a Worker pool when the graph needs one. */

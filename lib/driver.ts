@@ -15,6 +15,7 @@ import { CachingRun } from "./node-caching.ts";
 import type { CacheBehavior } from "./node.ts";
 import type { Executor } from "./ports/executor.ts";
 import type { CacheExplanation, GcOptions, GcReport, NodeCache } from "./ports/node-cache.ts";
+import type { RunHistory } from "./ports/run-store.ts";
 import { Planner, suggest, type Plan } from "./plan.ts";
 import type { ExecuteResult } from "./types.ts";
 import { documentationOf } from "./introspect/documentation.ts";
@@ -83,6 +84,8 @@ export interface DriverSettings {
   readonly executor: Executor | undefined;
   /** The cache and each node's behaviour, when caching is on. */
   readonly cache: { readonly store: NodeCache; readonly behaviors: readonly CacheBehavior[] } | undefined;
+  /** The run history, when tracking is on: its store, and the hook (among `hooks`) that records into it. */
+  readonly tracking?: { readonly store: RunHistory; readonly tracker: { flush(): void; close(): void } } | undefined;
 }
 
 /** `driver.cache`: what the cache knows about this driver's runs. */
@@ -170,14 +173,14 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
       } catch (e) {
         return Effect.fail(e as ExecuteError);
       }
-      return this.#run(plan, inputs, overrides) as Effect.Effect<ExecuteResult<N, I, O>, ExecuteError>;
+      return this.#run(plan, inputs, overrides, signal) as Effect.Effect<ExecuteResult<N, I, O>, ExecuteError>;
     });
     if (signal === undefined) return run;
     // Checked when the effect runs: a signal aborted already must not start any node.
     return Effect.suspend(() => (signal.aborted ? Effect.interrupt : Effect.raceFirst(run, interruptOn(signal))));
   }
 
-  #run(plan: Plan, inputs: Values, overrides: Values): Effect.Effect<Record<string, unknown>, NodeExecutionError> {
+  #run(plan: Plan, inputs: Values, overrides: Values, signal: AbortSignal | undefined): Effect.Effect<Record<string, unknown>, NodeExecutionError> {
     const { hooks, clock, concurrency, config, executor, cache } = this.#settings;
     const runId = crypto.randomUUID();
     const base = { runId, hooks, clock, concurrency, config, executor, controller: new AbortController() };
@@ -201,9 +204,14 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
         Effect.onExit((exit) =>
           Effect.sync(() => {
             const duration = clock.now() - start;
+            // Interrupted with no failure: cancelled, and the signal's reason says why (as execute rejects with it).
+            const cancelled = Exit.isFailure(exit) && Cause.hasInterruptsOnly(exit.cause);
             const end = Exit.isSuccess(exit)
-              ? { runId, outputs: plan.outputs, success: true, results: exit.value, start, duration }
-              : { runId, outputs: plan.outputs, success: false, error: Cause.squash(exit.cause), start, duration };
+              ? { runId, outputs: plan.outputs, success: true, cancelled, results: exit.value, start, duration }
+              : {
+                runId, outputs: plan.outputs, success: false, cancelled, start, duration,
+                error: cancelled && signal?.aborted ? signal.reason : Cause.squash(exit.cause),
+              };
             for (const h of hooks) h.afterGraph?.(end);
           })
         ),
@@ -342,12 +350,27 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
     };
   }
 
-  /** Stops the driver's workers and closes its cache. Safe to call twice. */
+  /**
+   * The run history this driver records into, when `withTracking()` was used:
+   * runs newest first, each run's node executions.
+   *
+   * @example
+   * ```ts
+   * await dr.execute(["total"]);
+   * dr.history?.listRuns().runs[0]?.status; // "succeeded"
+   * ```
+   */
+  get history(): RunHistory | undefined {
+    return this.#settings.tracking?.store;
+  }
+
+  /** Stops the driver's workers and closes its cache and run history. Safe to call twice. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await this.#settings.executor?.dispose();
     this.#settings.cache?.store.close();
+    this.#settings.tracking?.tracker.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

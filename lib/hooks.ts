@@ -27,6 +27,11 @@ export interface GraphEndEvent {
   readonly runId: string;
   readonly outputs: readonly string[];
   readonly success: boolean;
+  /**
+   * The run was cancelled (the caller's signal aborted, or its Effect was
+   * interrupted) rather than failed; `error` is then the signal's reason.
+   */
+  readonly cancelled: boolean;
   readonly results?: Readonly<Record<string, unknown>>;
   readonly error?: unknown;
   readonly start: number;

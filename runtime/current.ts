@@ -6,6 +6,7 @@
  * @module
  */
 import type { LargeValueStore } from "../lib/ports/large-value-store.ts";
+import type { ServeHttp } from "../lib/ports/http-server.ts";
 import type { Platform } from "../lib/ports/platform.ts";
 
 /** "bun", "deno" or "node". */
@@ -34,4 +35,12 @@ export async function loadPlatform(): Promise<Platform> {
 export async function loadDirectoryStore(directory: string): Promise<LargeValueStore> {
   const { DirectoryValueStore } = await import("./node/directory-store.ts");
   return new DirectoryValueStore(directory);
+}
+
+/** The HTTP server of the runtime this code runs on (Bun.serve, Deno.serve, @hono/node-server). */
+export async function loadServeHttp(): Promise<ServeHttp> {
+  const name = runtimeName();
+  if (name === "node") return (await import("./node/serve.ts")).serveHttp;
+  const ext = import.meta.url.endsWith(".ts") ? "ts" : "js";
+  return ((await import(`./${name}/serve.${ext}`)) as { serveHttp: ServeHttp }).serveHttp;
 }

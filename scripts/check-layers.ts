@@ -50,14 +50,16 @@ function layer(file: string): string {
   return rel === "mod.ts" ? "mod.ts" : rel.split("/")[0]!;
 }
 
-const transpiler = new Bun.Transpiler({ loader: "ts" });
+const transpilers = { ts: new Bun.Transpiler({ loader: "ts" }), tsx: new Bun.Transpiler({ loader: "tsx" }) };
 const problems: string[] = [];
 const edges = new Map<string, string[]>();
 
 for (const file of files(root)) {
   const rel = relative(root, file);
   const from = layer(file);
-  const source = readFileSync(file, "utf8");
+  // A shebang line (the CLI's entry) is not TypeScript; JSX files need the TSX loader.
+  const source = readFileSync(file, "utf8").replace(/^#!.*/, "");
+  const transpiler = file.endsWith(".tsx") ? transpilers.tsx : transpilers.ts;
   const imports = transpiler.scanImports(source).map((i) => i.path);
   const targets: string[] = [];
   for (const spec of imports) {

@@ -11,8 +11,9 @@ const steps: { name: string; cmd: string[]; counts?: (out: string) => [number, n
   { name: "bun", cmd: ["bun", "test"], counts: (o) => [num(o, /^\s*(\d+) pass$/m), num(o, /^\s*(\d+) fail$/m)] },
   { name: "types", cmd: ["tsc", "-p", "."] },
   { name: "deno-check", cmd: ["deno", "check", "mod.ts", "examples/", "runtime/deno/"] },
-  // The cache suite writes a cache in a temporary directory and runs Bun to write one: read, write, run.
-  { name: "deno", cmd: ["deno", "test", "--allow-read", "--allow-write", "--allow-env", "--allow-run", "runtime-tests/deno/"], counts: (o) => [num(o, /(\d+) passed/), num(o, /(\d+) failed/)] },
+  // The cache suite writes a cache in a temporary directory and runs Bun to write one: read, write, run;
+  // the history suite serves the web view on a loopback port: net.
+  { name: "deno", cmd: ["deno", "test", "--allow-read", "--allow-write", "--allow-env", "--allow-run", "--allow-net=127.0.0.1", "runtime-tests/deno/"], counts: (o) => [num(o, /(\d+) passed/), num(o, /(\d+) failed/)] },
   { name: "build", cmd: ["tsc", "-p", "tsconfig.build.json"] },
   { name: "node", cmd: ["node", "--test", "runtime-tests/node/"], counts: (o) => [num(o, /^# pass (\d+)$/m), num(o, /^# fail (\d+)$/m)] },
   { name: "layers", cmd: ["bun", "scripts/check-layers.ts"] },

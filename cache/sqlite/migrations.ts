@@ -28,5 +28,18 @@ export const MIGRATIONS: readonly Migration[] = [
       "CREATE TABLE `cache_runs` (\n\t`seq` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`run_id` text NOT NULL,\n\t`records` text NOT NULL,\n\t`at` integer NOT NULL\n);",
       "CREATE INDEX `cache_runs_run` ON `cache_runs` (`run_id`);"
     ]
+  },
+  {
+    "tag": "0001_run_history",
+    "when": 1795323663372,
+    "hash": "ba748790c4bf770548441b5dccab36a083c1aefb912cb7f42ddfbed7cfc4ca01",
+    "statements": [
+      "CREATE TABLE `run_graphs` (\n\t`hash` text PRIMARY KEY NOT NULL,\n\t`view` text NOT NULL\n);",
+      "CREATE TABLE `run_nodes` (\n\t`run_id` text NOT NULL,\n\t`node` text NOT NULL,\n\t`item` text NOT NULL,\n\t`status` text NOT NULL,\n\t`started_at` real NOT NULL,\n\t`ended_at` real,\n\t`duration` real,\n\t`executor` text NOT NULL,\n\t`cache_status` text,\n\t`cache_reason` text,\n\t`error` text,\n\t`preview` text,\n\t`batch` integer NOT NULL,\n\tPRIMARY KEY(`run_id`, `node`, `item`)\n);",
+      "CREATE INDEX `run_nodes_batch` ON `run_nodes` (`run_id`,`batch`);",
+      "CREATE TABLE `runs` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`status` text NOT NULL,\n\t`started_at` real NOT NULL,\n\t`ended_at` real,\n\t`outputs` text NOT NULL,\n\t`nodes` integer NOT NULL,\n\t`done` integer DEFAULT 0 NOT NULL,\n\t`failed` integer DEFAULT 0 NOT NULL,\n\t`hits` integer DEFAULT 0 NOT NULL,\n\t`inputs` text NOT NULL,\n\t`overrides` text NOT NULL,\n\t`config` text NOT NULL,\n\t`graph` text NOT NULL,\n\t`error` text,\n\t`pid` integer NOT NULL,\n\t`host` text NOT NULL,\n\t`heartbeat_at` real NOT NULL,\n\t`batch` integer DEFAULT 0 NOT NULL\n);",
+      "CREATE INDEX `runs_started` ON `runs` (`started_at`,`id`);",
+      "CREATE INDEX `runs_status` ON `runs` (`status`,`started_at`,`id`);"
+    ]
   }
 ];

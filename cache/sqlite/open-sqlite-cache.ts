@@ -93,7 +93,7 @@ export function openSqliteCache(path: string, drivers: CacheDrivers, options: Sq
  * shorter than the page count its header records (a truncated copy). SQLite
  * itself only notices a truncation when a query reaches a missing page.
  */
-function headerDamage({ fs }: CacheDrivers, path: string): string | undefined {
+export function headerDamage({ fs }: CacheDrivers, path: string): string | undefined {
   const head = fs.readFile(path, 0, 100);
   if (head === undefined || head.byteLength === 0) return undefined;
   if (head.byteLength < 100 || new TextDecoder().decode(head.subarray(0, 16)) !== SQLITE_MAGIC) return "the file is not a SQLite database";
@@ -110,7 +110,7 @@ function headerDamage({ fs }: CacheDrivers, path: string): string | undefined {
 }
 
 /** Why the cache directory cannot be used, or `undefined` when it can. */
-function probeWritable({ fs }: CacheDrivers, dir: string): string | undefined {
+export function probeWritable({ fs }: CacheDrivers, dir: string): string | undefined {
   // Permission bits do not tell (root ignores them, immutable or read-only mounts do not show): try it.
   const probe = `${dir}/.weft-probe-${crypto.randomUUID()}`;
   try {

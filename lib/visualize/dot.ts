@@ -8,6 +8,16 @@
 import { rolesPresent, styleOf, type NodeStyle } from "./styles.ts";
 import type { GraphView, ViewNode } from "./view.ts";
 
+/** Options of {@link toDot}. */
+export interface DotOptions {
+  /** A title drawn above the graph. */
+  readonly title?: string;
+  /** Draw the legend of roles (default true). */
+  readonly legend?: boolean;
+  /** CSS classes for a node's SVG group (Graphviz's `class`), e.g. the run history's status colours. */
+  readonly classes?: (node: ViewNode) => string | undefined;
+}
+
 /**
  * The DOT source of `view`.
  *
@@ -16,7 +26,7 @@ import type { GraphView, ViewNode } from "./view.ts";
  * const dot = toDot(viewOfGraph(driver.graph));
  * ```
  */
-export function toDot(view: GraphView, options: { readonly title?: string } = {}): string {
+export function toDot(view: GraphView, options: DotOptions = {}): string {
   const lines = [
     "digraph weft {",
     `  graph [rankdir=LR, fontname="Helvetica", fontsize=11, nodesep=0.3, ranksep=0.45, pad=0.2${options.title ? `, label=${quote(options.title)}, labelloc=t` : ""}];`,
@@ -33,11 +43,14 @@ export function toDot(view: GraphView, options: { readonly title?: string } = {}
   for (const [ns, nodes] of byNamespace) {
     const indent = ns === "" ? "  " : "    ";
     if (ns !== "") lines.push(`  subgraph cluster_${cluster++} {`, `    label=${quote(ns)}; style="rounded,dashed"; color="#9ca3af"; fontcolor="#4b5563";`);
-    for (const n of nodes) lines.push(`${indent}${quote(n.name)} [${attributes(n, ns)}];`);
+    for (const n of nodes) {
+      const cls = options.classes?.(n);
+      lines.push(`${indent}${quote(n.name)} [${attributes(n, ns)}${cls ? `, class=${quote(cls)}` : ""}];`);
+    }
     if (ns !== "") lines.push("  }");
   }
   for (const e of view.edges) lines.push(`  ${quote(e.from)} -> ${quote(e.to)}${e.optional ? ' [style=dashed, arrowhead=empty]' : ""};`);
-  const legend = rolesPresent(view.nodes);
+  const legend = options.legend === false ? [] : rolesPresent(view.nodes);
   if (legend.length > 0) {
     lines.push(`  subgraph cluster_legend {`, `    label="Legend"; style="rounded"; color="#d1d5db"; fontcolor="#4b5563";`);
     for (const [role, text] of legend) lines.push(`    ${quote(`legend:${role}`)} [label=${quote(text)}, ${styleAttributes(styleOf([role]))}];`);

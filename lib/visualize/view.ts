@@ -62,6 +62,41 @@ export function viewOfPlan(plan: Plan): GraphView {
   );
 }
 
+/**
+ * What a recorded run computed: the function nodes named in `run.nodes`, the
+ * inputs, config values and overridden nodes they read, and its outputs marked.
+ * The run history draws its DAG from this (it has the names a hook sees, not a plan).
+ *
+ * @example
+ * ```ts
+ * const view = viewOfRun(driver.graph, { nodes: ["a", "b"], outputs: ["b"] });
+ * ```
+ */
+export function viewOfRun(graph: Graph, run: { readonly nodes: readonly string[]; readonly outputs: readonly string[] }): GraphView {
+  const computed = new Set<number>();
+  const shown = new Set<number>();
+  for (const name of run.nodes) {
+    const n = graph.get(name);
+    if (n === undefined) continue;
+    computed.add(n.id);
+    shown.add(n.id);
+    for (const d of n.uniqueDepIds) shown.add(d);
+  }
+  for (const name of run.outputs) {
+    const n = graph.get(name);
+    if (n !== undefined) shown.add(n.id);
+  }
+  const outputs = new Set(run.outputs);
+  // A function node shown but not computed was given by the call: an override.
+  const overridden = (n: GraphNode) => n.kind === "function" && !computed.has(n.id);
+  return build(
+    graph,
+    (n) => shown.has(n.id),
+    (n) => [...(overridden(n) ? ["override" as const] : []), ...(outputs.has(n.name) ? ["output" as const] : [])],
+    (n) => !overridden(n),
+  );
+}
+
 function build(
   graph: Graph,
   shown: (n: GraphNode) => boolean,

@@ -119,9 +119,9 @@ export interface WorkerProcess {
   stop(signal?: NodeJS.Signals): Promise<number>;
 }
 
-/** Starts `weft worker` (cli/main.ts on Bun) and waits for its ready line. */
+/** Starts `weft worker` (cli/weft.ts on Bun) and waits for its ready line. */
 export async function startWorker(redis: string, flags: readonly string[] = []): Promise<WorkerProcess> {
-  const args = [process.execPath, join(root, "cli/main.ts"), "worker", "--redis", redis, ...flags];
+  const args = [process.execPath, join(root, "cli/weft.ts"), "worker", "--redis", redis, ...flags];
   const proc = spawn(args, root);
   const banner = await waitForLine(proc, /ready: queue/, 15_000, "weft worker");
   return {
@@ -139,9 +139,9 @@ export async function startWorker(redis: string, flags: readonly string[] = []):
   };
 }
 
-/** Runs `weft` (cli/main.ts) to completion and returns its exit code and output. */
+/** Runs `weft` (cli/weft.ts) to completion and returns its exit code and output. */
 export async function runCli(args: readonly string[], timeoutMs = 15_000): Promise<{ code: number; out: string; err: string }> {
-  const proc = Bun.spawn([process.execPath, join(root, "cli/main.ts"), ...args], { cwd: root, stdin: "ignore", stdout: "pipe", stderr: "pipe", timeout: timeoutMs });
+  const proc = Bun.spawn([process.execPath, join(root, "cli/weft.ts"), ...args], { cwd: root, stdin: "ignore", stdout: "pipe", stderr: "pipe", timeout: timeoutMs });
   const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   return { code, out, err };
 }

@@ -122,3 +122,24 @@ describe("hooks", () => {
     expect([sum.executor, sum.items]).toEqual(["in-process", []]);
   });
 });
+
+describe("afterGraph", () => {
+  const slow = { slow: async (abortSignal: AbortSignal) => new Promise((r) => setTimeout(() => r(abortSignal.aborted), 200)) };
+
+  test("says a run cancelled by the caller's signal was cancelled, with the signal's reason", async () => {
+    const ends: { cancelled: boolean; error: unknown }[] = [];
+    const dr = await new Builder().withModules(slow).withHooks({ afterGraph: (e) => void ends.push({ cancelled: e.cancelled, error: e.error }) }).build();
+    const controller = new AbortController();
+    const reason = new Error("user stopped it");
+    setTimeout(() => controller.abort(reason), 10);
+    await expect(dr.execute(["slow"], { signal: controller.signal })).rejects.toBe(reason);
+    expect(ends).toEqual([{ cancelled: true, error: reason }]);
+  });
+
+  test("says a failed run was not cancelled", async () => {
+    const ends: boolean[] = [];
+    const dr = await new Builder().withModules({ bad: () => { throw new Error("x"); } }).withHooks({ afterGraph: (e) => void ends.push(e.cancelled) }).build();
+    await expect(dr.execute(["bad"])).rejects.toThrow("x");
+    expect(ends).toEqual([false]);
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * The run history's tables, in the cache's SQLite file (`.weft/weft.db`).
+ * drizzle-kit reads this file with schema.ts (`npm run db:generate`), so both
+ * share one migration history; the history never touches the cache's tables.
+ * Times are epoch milliseconds as REAL (hook clocks are sub-millisecond).
+ *
+ * @module
+ */
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/** One row per run. Counters are kept on the row so the runs list never scans node rows. */
+export const runs = sqliteTable("runs", {
+  id: text("id").primaryKey(),
+  /** running, succeeded, failed or cancelled ("interrupted" is how a reader shows a dead "running" run). */
+  status: text("status").notNull(),
+  startedAt: real("started_at").notNull(),
+  endedAt: real("ended_at"),
+  /** JSON: requested outputs. */
+  outputs: text("outputs").notNull(),
+  /** Function nodes planned. */
+  nodes: integer("nodes").notNull(),
+  done: integer("done").notNull().default(0),
+  failed: integer("failed").notNull().default(0),
+  hits: integer("hits").notNull().default(0),
+  /** JSON: name -> preview, for inputs, overrides and config. */
+  inputs: text("inputs").notNull(),
+  overrides: text("overrides").notNull(),
+  config: text("config").notNull(),
+  graph: text("graph").notNull(),
+  /** JSON ErrorRecord of a failed or cancelled run. */
+  error: text("error"),
+  pid: integer("pid").notNull(),
+  host: text("host").notNull(),
+  heartbeatAt: real("heartbeat_at").notNull(),
+  /** The last write batch of the run (live views ask for node rows written after theirs). */
+  batch: integer("batch").notNull().default(0),
+}, (t) => [
+  // With the id, both cover the list's order: a deep page walks an index, never the table.
+  index("runs_started").on(t.startedAt, t.id),
+  index("runs_status").on(t.status, t.startedAt, t.id),
+]);
+
+/** Drawn graphs (`GraphView` JSON), stored once by content hash: runs of one flow share a row. */
+export const runGraphs = sqliteTable("run_graphs", {
+  hash: text("hash").primaryKey(),
+  view: text("view").notNull(),
+});
+
+/** One row per node execution: per run, or per map/reduce item. */
+export const runNodes = sqliteTable("run_nodes", {
+  runId: text("run_id").notNull(),
+  node: text("node").notNull(),
+  /** Map/reduce item path such as "files[3]"; "" outside blocks. */
+  item: text("item").notNull(),
+  status: text("status").notNull(),
+  startedAt: real("started_at").notNull(),
+  endedAt: real("ended_at"),
+  duration: real("duration"),
+  executor: text("executor").notNull(),
+  cacheStatus: text("cache_status"),
+  cacheReason: text("cache_reason"),
+  /** JSON ErrorRecord. */
+  error: text("error"),
+  preview: text("preview"),
+  batch: integer("batch").notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.runId, t.node, t.item] }),
+  index("run_nodes_batch").on(t.runId, t.batch),
+]);

@@ -1,0 +1,47 @@
+/**
+ * `weft ui`: serves the run history web view until Ctrl-C.
+ *
+ * @module
+ */
+import type { Command } from "commander";
+import type { CliHost } from "../../runtime/node/cli-host.ts";
+import { DEFAULT_HOST, DEFAULT_PORT, startHistoryServer } from "../../server/start-server.ts";
+import { CliError, DB_OPTION, weftCommand } from "../cli-error.ts";
+
+/**
+ * The `ui` command.
+ *
+ * @example
+ * ```sh
+ * weft ui --port 4319 --db .weft/weft.db
+ * ```
+ */
+export function uiCommand(host: CliHost): Command {
+  return weftCommand(host, "ui")
+    .description(`Serve the run history web view (runs, DAGs, timelines, live progress) on http://${DEFAULT_HOST}:${DEFAULT_PORT}/`)
+    .option("-p, --port <port>", "the port (0 picks a free one)", String(DEFAULT_PORT))
+    .option("--host <host>", "the address to listen on; anything but loopback is reachable from other machines", DEFAULT_HOST)
+    .option(...DB_OPTION)
+    .action(async (opts: { port: string; host: string; db: string }) => {
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`Option "--port" must be an integer from 0 to 65535, got "${opts.port}"`);
+      let server;
+      try {
+        server = await startHistoryServer({ path: host.resolvePath(opts.db), port, hostname: opts.host, warn: (m) => void host.stderr.write(`weft: ${m}\n`) });
+      } catch (e) {
+        throw new CliError(e instanceof Error ? e.message : String(e), { cause: e });
+      }
+      if (server.problem !== undefined) {
+        await server.close();
+        throw new CliError(server.problem);
+      }
+      host.stdout.write(`weft: run history at ${server.url} (Ctrl-C to stop)\n`);
+      await new Promise<void>((resolve) => {
+        const off = host.onInterrupt(() => {
+          off();
+          resolve();
+        });
+      });
+      await server.close();
+    });
+}

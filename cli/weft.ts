@@ -1,0 +1,11 @@
+#!/usr/bin/env bun
+/**
+ * The `weft` executable (package.json "bin"): runs the CLI on this process.
+ *
+ * @module
+ */
+import { processHost } from "../runtime/node/cli-host.ts";
+import { runCli } from "./main.ts";
+
+const host = processHost();
+host.exit(await runCli(host));

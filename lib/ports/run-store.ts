@@ -1,0 +1,173 @@
+/**
+ * The RunStore port: run history. The tracking hook writes through
+ * {@link RunRecorder} (batched, synchronous, cheap); the web view and the CLI
+ * read through {@link RunHistory}, which has no method that changes anything.
+ * Implemented in memory and on SQLite (the cache's file, its own tables) in cache/.
+ *
+ * @module
+ */
+
+/** A run's status. "interrupted" is never written: a reader shows a "running" run whose process is gone that way. */
+export type RunStatus = "running" | "succeeded" | "failed" | "cancelled" | "interrupted";
+
+/** A node execution's status ("cancelled": still running when its run failed or was cancelled). */
+export type NodeRunStatus = "running" | "succeeded" | "failed" | "cancelled" | "interrupted";
+
+/** Every run status, in the order the web view lists them. */
+export const RUN_STATUSES: readonly RunStatus[] = ["running", "succeeded", "failed", "cancelled", "interrupted"];
+
+/** An error as recorded: text only, bounded. */
+export interface ErrorRecord {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+  /** The WeftError kind, when it is one. */
+  readonly kind?: string;
+}
+
+/** Where a run was started: a reader decides from it whether a "running" run is still alive. */
+export interface RunOrigin {
+  readonly pid: number;
+  readonly host: string;
+}
+
+/** A run as it starts. */
+export interface RunStartRecord extends RunOrigin {
+  readonly id: string;
+  /** Epoch ms. */
+  readonly start: number;
+  readonly outputs: readonly string[];
+  /** How many function nodes the run will compute. */
+  readonly nodes: number;
+  /** Short previews of the values given, by name. */
+  readonly inputs: Readonly<Record<string, string>>;
+  readonly overrides: Readonly<Record<string, string>>;
+  readonly config: Readonly<Record<string, string>>;
+  /** The drawn graph of the run, as `GraphView` JSON (stored once per distinct graph). */
+  readonly graph: string;
+}
+
+/** A run as it ends. */
+export interface RunEndRecord {
+  readonly id: string;
+  readonly end: number;
+  readonly status: "succeeded" | "failed" | "cancelled";
+  readonly error?: ErrorRecord;
+}
+
+/** One execution of a node: once per run, or once per map/reduce item. */
+export interface NodeRecord {
+  readonly runId: string;
+  readonly node: string;
+  /** The map/reduce items it ran for, such as `"files[3]"` or `"a[0]/b[2]"`; "" outside blocks. */
+  readonly item: string;
+  readonly status: NodeRunStatus;
+  readonly start: number;
+  readonly end?: number;
+  /** Milliseconds. */
+  readonly duration?: number;
+  /** "in-process", "worker", or an executor's name. */
+  readonly executor: string;
+  readonly cache?: { readonly status: "hit" | "miss" | "uncacheable"; readonly reason?: string };
+  readonly error?: ErrorRecord;
+  /** A short preview of the result (never the value itself). */
+  readonly preview?: string;
+  /** The write batch that last changed this record, per run: live views ask for what changed since. */
+  readonly batch?: number;
+}
+
+/** What a flush changes on a run's row: its heartbeat, batch number and counters (as increments). */
+export interface RunProgress {
+  readonly id: string;
+  readonly at: number;
+  readonly batch: number;
+  readonly done: number;
+  readonly failed: number;
+  readonly hits: number;
+}
+
+/** What one flush writes, in one transaction: starts first, then nodes, progress and ends. */
+export interface RunBatch {
+  readonly starts: readonly RunStartRecord[];
+  /** Node records; each carries its run's batch number. */
+  readonly nodes: readonly NodeRecord[];
+  /** One entry per run this batch touches. */
+  readonly progress: readonly RunProgress[];
+  readonly ends: readonly RunEndRecord[];
+}
+
+/** The write side. Never called concurrently; every method is synchronous. */
+export interface RunRecorder {
+  write(batch: RunBatch): void;
+  close(): void;
+}
+
+/** A run in the list. */
+export interface RunSummary extends RunOrigin {
+  readonly id: string;
+  readonly status: RunStatus;
+  readonly start: number;
+  readonly end?: number;
+  readonly outputs: readonly string[];
+  /**
+   * Function nodes planned; nodes with an execution that succeeded, and that
+   * failed (a map/reduce node counts once); executions served by the cache.
+   */
+  readonly nodes: number;
+  readonly done: number;
+  readonly failed: number;
+  readonly hits: number;
+  /** The last write batch of the run. */
+  readonly batch: number;
+}
+
+/** A run with everything recorded about it except its nodes. */
+export interface RunDetail extends RunSummary {
+  readonly inputs: Readonly<Record<string, string>>;
+  readonly overrides: Readonly<Record<string, string>>;
+  readonly config: Readonly<Record<string, string>>;
+  /** `GraphView` JSON. */
+  readonly graph: string;
+  readonly error?: ErrorRecord;
+  readonly heartbeat: number;
+}
+
+/** A page of the runs list, newest first. */
+export interface RunPage {
+  readonly runs: readonly RunSummary[];
+  readonly total: number;
+  readonly offset: number;
+  readonly limit: number;
+}
+
+/** Options of {@link RunHistory.listRuns}. */
+export interface RunQuery {
+  readonly status?: RunStatus;
+  readonly offset?: number;
+  /** Default 50, at most 500. */
+  readonly limit?: number;
+}
+
+/** The read side: everything the web view and the CLI show. */
+export interface RunHistory {
+  listRuns(query?: RunQuery): RunPage;
+  getRun(id: string): RunDetail | undefined;
+  /** A run's node executions in start order; with `since`, only those written after that batch. */
+  nodesOf(runId: string, options?: { readonly since?: number }): NodeRecord[];
+  /** A number that changes whenever anything (any process) wrote: cheap to poll. */
+  version(): number;
+  close(): void;
+}
+
+/** Both sides, as the stores implement them. */
+export interface RunStore extends RunRecorder, RunHistory {}
+
+/** Decides whether the process that started a "running" run is still alive. */
+export type Liveness = (run: RunOrigin & { readonly heartbeat: number }) => boolean;
+
+/** Clamps a run query's paging to its bounds. */
+export function pageOf(query: RunQuery): { offset: number; limit: number } {
+  const limit = Math.min(500, Math.max(1, Math.floor(query.limit ?? 50)));
+  const offset = Math.max(0, Math.floor(query.offset ?? 0));
+  return { offset, limit };
+}

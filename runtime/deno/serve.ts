@@ -1,0 +1,28 @@
+/**
+ * The HTTP server port on Deno: `Deno.serve` (needs --allow-net).
+ *
+ * @module
+ */
+import type { ServeHttp } from "../../lib/ports/http-server.ts";
+
+/**
+ * Serves a fetch handler with `Deno.serve`.
+ *
+ * @example
+ * ```ts
+ * const server = await serveHttp({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 });
+ * ```
+ */
+export const serveHttp: ServeHttp = async ({ fetch, hostname, port }) => {
+  const controller = new AbortController();
+  const server = Deno.serve({ hostname, port, signal: controller.signal, onListen: () => {} }, (request) => fetch(request));
+  const addr = server.addr as Deno.NetAddr;
+  return {
+    hostname,
+    port: addr.port,
+    close: async () => {
+      controller.abort();
+      await server.finished;
+    },
+  };
+};

@@ -1,0 +1,112 @@
+/**
+ * The JSON API under /api: read-only (GET only), 404 JSON for unknown runs,
+ * nodes and paths, 400 JSON for bad query parameters.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { streamSSE } from "hono/streaming";
+import { RUN_STATUSES, type RunHistory, type RunStatus } from "../lib/ports/run-store.ts";
+import { parseView } from "./dag.ts";
+import type { LiveRuns } from "./live-runs.ts";
+
+/** Bad query parameters, answered with 400. */
+export class QueryError extends Error {}
+
+/**
+ * Parses the runs list's query parameters.
+ *
+ * @throws {QueryError} naming the parameter and what it accepts
+ */
+export function runQueryOf(q: (name: string) => string | undefined): { status?: RunStatus; offset?: number; limit?: number } {
+  const out: { status?: RunStatus; offset?: number; limit?: number } = {};
+  const status = q("status");
+  if (status !== undefined && status !== "" && status !== "all") {
+    if (!(RUN_STATUSES as readonly string[]).includes(status)) {
+      throw new QueryError(`Unknown status "${status}": use one of ${RUN_STATUSES.map((s) => `"${s}"`).join(", ")}`);
+    }
+    out.status = status as RunStatus;
+  }
+  for (const key of ["offset", "limit"] as const) {
+    const raw = q(key);
+    if (raw === undefined || raw === "") continue;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < (key === "limit" ? 1 : 0) || n > (key === "limit" ? 500 : 1e9)) {
+      throw new QueryError(`Query parameter "${key}" must be an integer ${key === "limit" ? "from 1 to 500" : "of at least 0"}, got "${raw}"`);
+    }
+    out[key] = n;
+  }
+  return out;
+}
+
+/**
+ * The /api routes over a run history.
+ *
+ * @example
+ * ```ts
+ * app.route("/api", historyApi(history, live));
+ * ```
+ */
+export function historyApi(history: RunHistory, live: LiveRuns): Hono {
+  const api = new Hono();
+  const unknownRun = (id: string) => ({ error: `Unknown run "${id}": list the runs with GET /api/runs` });
+
+  api.get("/runs", (c) => {
+    try {
+      return c.json(history.listRuns(runQueryOf((k) => c.req.query(k))));
+    } catch (e) {
+      if (e instanceof QueryError) return c.json({ error: e.message }, 400);
+      throw e;
+    }
+  });
+
+  api.get("/runs/:id", (c) => {
+    const run = history.getRun(c.req.param("id"));
+    if (run === undefined) return c.json(unknownRun(c.req.param("id")), 404);
+    return c.json({ ...run, graph: parseView(run.graph) });
+  });
+
+  api.get("/runs/:id/nodes", (c) => {
+    const id = c.req.param("id");
+    if (history.getRun(id) === undefined) return c.json(unknownRun(id), 404);
+    return c.json({ runId: id, nodes: history.nodesOf(id) });
+  });
+
+  api.get("/runs/:id/nodes/:node", (c) => {
+    const id = c.req.param("id");
+    const node = c.req.param("node");
+    const run = history.getRun(id);
+    if (run === undefined) return c.json(unknownRun(id), 404);
+    const executions = history.nodesOf(id).filter((n) => n.node === node);
+    if (executions.length === 0 && !parseView(run.graph).nodes.some((n) => n.name === node)) {
+      return c.json({ error: `Unknown node "${node}" in run "${id}": list its nodes with GET /api/runs/${id}/nodes` }, 404);
+    }
+    return c.json({ runId: id, node, executions });
+  });
+
+  api.get("/runs/:id/events", (c) => {
+    const id = c.req.param("id");
+    if (history.getRun(id) === undefined) return c.json(unknownRun(id), 404);
+    const since = Number(c.req.query("since") ?? -1);
+    return streamSSE(c, async (stream) => {
+      await new Promise<void>((resolve) => {
+        // Writes in order, and the stream ends only after the last one (the "end" event) went out.
+        let writes: Promise<unknown> = Promise.resolve();
+        const write = (f: () => Promise<unknown>) => (writes = writes.then(f, f));
+        const ping = setInterval(() => write(() => stream.write(": ping\n\n")), 15_000);
+        const done = () => {
+          clearInterval(ping);
+          void writes.then(() => resolve(), () => resolve());
+        };
+        const stop = live.listen(id, Number.isFinite(since) ? since : -1, (e) => write(() => stream.writeSSE({ event: e.event, data: JSON.stringify(e.data) })), done);
+        stream.onAbort(() => {
+          stop();
+          done();
+        });
+      });
+    });
+  });
+
+  api.notFound((c) => c.json({ error: `Nothing at "${new URL(c.req.url).pathname}": the API has /api/runs, /api/runs/:id, /api/runs/:id/nodes, /api/runs/:id/nodes/:node and /api/runs/:id/events` }, 404));
+  return api;
+}

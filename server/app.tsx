@@ -1,0 +1,149 @@
+/** @jsxImportSource hono/jsx */
+/**
+ * The run-history web app (Hono): server-rendered pages, the JSON API under
+ * /api, live progress over server-sent events, and its own assets. It only
+ * reads: no route changes anything. Runtime-neutral: a runtime adapter serves
+ * `app.fetch` (see start-server.ts).
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { RUN_STATUSES, type RunHistory, type RunStatus } from "../lib/ports/run-store.ts";
+import { historyApi, QueryError, runQueryOf } from "./api.ts";
+import { ASSETS } from "./assets/assets.ts";
+import { dagSvg, parseView } from "./dag.ts";
+import { LiveRuns } from "./live-runs.ts";
+import { ErrorPage } from "./pages/error-page.tsx";
+import { Layout } from "./pages/layout.tsx";
+import { NodePanel } from "./pages/node-panel.tsx";
+import { RunPage } from "./pages/run-page.tsx";
+import { RunsPage } from "./pages/runs-page.tsx";
+import { Timeline } from "./pages/timeline.tsx";
+import { runModel } from "./run-model.ts";
+
+/** Options of {@link createHistoryApp}. */
+export interface HistoryAppOptions {
+  /** The history to show, or why there is none (a missing or damaged database): every page then says so. */
+  readonly history: RunHistory | { readonly error: string };
+  /** Host names requests may address (`Host` header); others get 403, which stops DNS rebinding. Default: any. */
+  readonly allowedHosts?: readonly string[];
+  /** How often live views look for changes, in ms; default 250. */
+  readonly pollMs?: number;
+}
+
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/**
+ * The app, plus `close()` for its live listeners.
+ *
+ * @example
+ * ```ts
+ * const { app } = createHistoryApp({ history });
+ * const res = await app.request("/api/runs?status=failed");
+ * ```
+ */
+export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close(): void } {
+  const app = new Hono();
+  const allowed = options.allowedHosts ? new Set(options.allowedHosts.map((h) => h.toLowerCase())) : undefined;
+  app.use(async (c, next) => {
+    if (c.req.method !== "GET" && c.req.method !== "HEAD") {
+      return c.json({ error: `Method ${c.req.method} is not allowed: the run history is read-only, only GET requests are served` }, 405, { Allow: "GET, HEAD" });
+    }
+    if (allowed) {
+      // The request URL's host comes from the Host header: what a rebinding attacker's page would send.
+      const host = new URL(c.req.url).hostname.toLowerCase();
+      if (!allowed.has(host)) return c.text(`Forbidden: this server answers to ${[...allowed].join(", ")}`, 403);
+    }
+    await next();
+    c.header("Content-Security-Policy", CSP);
+    c.header("X-Content-Type-Options", "nosniff");
+    c.header("Referrer-Policy", "no-referrer");
+  });
+  app.get("/assets/:file", (c) => {
+    const asset = ASSETS.get(c.req.param("file"));
+    if (asset === undefined) return c.text("Not found", 404);
+    return c.body(asset.body, 200, { "Content-Type": asset.type, "Cache-Control": "public, max-age=31536000, immutable" });
+  });
+  const isApi = (path: string) => path === "/api" || path.startsWith("/api/");
+  app.notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    if (isApi(path)) return c.json({ error: `Nothing at "${path}": the API has /api/runs, /api/runs/:id, /api/runs/:id/nodes, /api/runs/:id/nodes/:node and /api/runs/:id/events` }, 404);
+    return c.html(<ErrorPage title="Not found" message={`Nothing at "${path}".`} />, 404);
+  });
+  app.onError((e, c) => {
+    // Words, never a stack trace: the store's errors already say what is wrong and how to fix it.
+    const message = e instanceof Error ? e.message : String(e);
+    if (isApi(new URL(c.req.url).pathname)) return c.json({ error: message }, 500);
+    return c.html(<ErrorPage title="Cannot show the run history" message={message} />, 500);
+  });
+
+  const history = "error" in options.history ? undefined : options.history;
+  if (history === undefined) {
+    const reason = (options.history as { error: string }).error;
+    app.get("/api/*", (c) => c.json({ error: reason }, 503));
+    app.get("*", (c) => c.html(<ErrorPage title="No run history to show" message={reason} />, 503));
+    return { app, close: () => {} };
+  }
+
+  const live = new LiveRuns(history, options.pollMs === undefined ? {} : { pollMs: options.pollMs });
+  app.route("/api", historyApi(history, live));
+
+  app.get("/", (c) => {
+    let query;
+    try {
+      query = runQueryOf((k) => c.req.query(k));
+    } catch (e) {
+      if (e instanceof QueryError) return c.html(<ErrorPage title="Bad request" message={e.message} />, 400);
+      throw e;
+    }
+    const counts = { all: history.listRuns({ limit: 1 }).total } as Record<RunStatus | "all", number>;
+    for (const s of RUN_STATUSES) counts[s] = history.listRuns({ status: s, limit: 1 }).total;
+    return c.html(<RunsPage page={history.listRuns(query)} status={query.status} counts={counts} now={Date.now()} />);
+  });
+
+  const unknownRun = (id: string) => <ErrorPage title="Unknown run" message={`There is no run "${id}" in this history.`} />;
+
+  app.get("/runs/:id", async (c) => {
+    const run = history.getRun(c.req.param("id"));
+    if (run === undefined) return c.html(unknownRun(c.req.param("id")), 404);
+    const nodes = history.nodesOf(run.id);
+    const now = Date.now();
+    const model = runModel(run, nodes, now);
+    const svg = await dagSvg(run.graph, model.rows);
+    return c.html(<RunPage run={run} nodes={nodes} model={model} svg={svg} now={now} />);
+  });
+
+  app.get("/runs/:id/timeline", (c) => {
+    const run = history.getRun(c.req.param("id"));
+    if (run === undefined) return c.html(unknownRun(c.req.param("id")), 404);
+    const nodes = history.nodesOf(run.id);
+    const now = Date.now();
+    return c.html(<Timeline run={run} nodes={nodes} wall={runModel(run, nodes, now).wall} now={now} />);
+  });
+
+  const nodeOf = (id: string, node: string) => {
+    const run = history.getRun(id);
+    if (run === undefined) return undefined;
+    const executions = history.nodesOf(id).filter((n) => n.node === node);
+    const known = executions.length > 0 || parseView(run.graph).nodes.some((n) => n.name === node);
+    return known ? { run, executions } : null;
+  };
+  app.get("/runs/:id/nodes/:node/panel", (c) => {
+    const found = nodeOf(c.req.param("id"), c.req.param("node"));
+    if (!found) return c.html(found === undefined ? unknownRun(c.req.param("id")) : <p class="note">Unknown node.</p>, 404);
+    return c.html(<NodePanel run={found.run} node={c.req.param("node")} executions={found.executions} />);
+  });
+  app.get("/runs/:id/nodes/:node", (c) => {
+    const { id, node } = c.req.param();
+    const found = nodeOf(id, node);
+    if (found === undefined) return c.html(unknownRun(id), 404);
+    if (found === null) return c.html(<ErrorPage title="Unknown node" message={`Run "${id}" has no node "${node}".`} />, 404);
+    return c.html(
+      <Layout title={node}>
+        <p class="crumbs"><a href="/">Runs</a> / <a href={`/runs/${encodeURIComponent(id)}`} class="mono">{id}</a></p>
+        <NodePanel run={found.run} node={node} executions={found.executions} />
+      </Layout>,
+    );
+  });
+  return { app, close: () => live.close() };
+}

@@ -1,0 +1,106 @@
+/**
+ * The web view's one script, served at /assets/app.js: local times, the node
+ * panel on click (DAG or table), and live updates of a run in flight over
+ * server-sent events. Data only ever reaches the page as text (textContent,
+ * classes) or as HTML the server rendered and escaped.
+ *
+ * @module
+ */
+
+/** The script. */
+export const APP_JS = String.raw`"use strict";
+(function () {
+  var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+  function localTimes(root) {
+    root.querySelectorAll("time[datetime]").forEach(function (t) {
+      var d = new Date(t.getAttribute("datetime"));
+      if (isNaN(d.getTime())) return;
+      t.textContent = d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + " " + pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds());
+      t.title = d.toISOString();
+    });
+  }
+  localTimes(document);
+
+  var run = document.getElementById("run");
+  if (!run) {
+    if (document.body.dataset.live === "list") setTimeout(function () { location.reload(); }, 3000);
+    return;
+  }
+  var runId = run.dataset.run;
+  var base = "/runs/" + encodeURIComponent(runId);
+  var side = document.getElementById("side");
+
+  function dagNodes() {
+    var byName = new Map();
+    document.querySelectorAll("#dag g.node").forEach(function (g) {
+      var t = g.querySelector("title");
+      if (t) byName.set(t.textContent, g);
+    });
+    return byName;
+  }
+  var dag = dagNodes();
+
+  function openNode(name, push) {
+    dag.forEach(function (g, n) { g.classList.toggle("selected", n === name); });
+    fetch(base + "/nodes/" + encodeURIComponent(name) + "/panel").then(function (r) {
+      return r.ok ? r.text() : Promise.reject(new Error("HTTP " + r.status));
+    }).then(function (html) {
+      side.innerHTML = html;
+      localTimes(side);
+      if (push) history.replaceState(null, "", "#node=" + encodeURIComponent(name));
+    }).catch(function (e) { side.textContent = "Cannot load the node: " + e.message; });
+  }
+
+  document.addEventListener("click", function (ev) {
+    var link = ev.target.closest && ev.target.closest("a.node-link");
+    if (link) { ev.preventDefault(); openNode(link.dataset.node, true); return; }
+    var g = ev.target.closest && ev.target.closest("#dag g.node");
+    if (g) {
+      var name = g.querySelector("title").textContent;
+      if (g.classList.contains("s-given")) return;
+      openNode(name, true);
+    }
+  });
+  var hash = /^#node=(.*)$/.exec(location.hash);
+  if (hash) openNode(decodeURIComponent(hash[1]), false);
+
+  if (document.body.dataset.live !== "run" || !window.EventSource) return;
+  var states = new Map();
+  var timelinePending = false;
+  function refreshTimeline() {
+    if (timelinePending) return;
+    timelinePending = true;
+    fetch(base + "/timeline").then(function (r) { return r.ok ? r.text() : ""; }).then(function (html) {
+      timelinePending = false;
+      var t = document.getElementById("timeline");
+      if (html && t) t.outerHTML = html;
+    }, function () { timelinePending = false; });
+  }
+  function setStatus(el, status) {
+    el.className = "badge s-" + status;
+    el.dataset.status = status;
+    el.textContent = status;
+  }
+  var source = new EventSource("/api/runs/" + encodeURIComponent(runId) + "/events?since=" + encodeURIComponent(run.dataset.batch || "0"));
+  source.addEventListener("progress", function (ev) {
+    var data = JSON.parse(ev.data);
+    var r = data.run;
+    document.getElementById("progress").textContent = r.done + "/" + r.nodes + " done" + (r.failed ? ", " + r.failed + " failed" : "") + ", " + r.hits + " cache hits";
+    data.nodes.forEach(function (n) {
+      var prev = states.get(n.node);
+      var status = prev === "failed" ? "failed" : n.status;
+      states.set(n.node, status);
+      var g = dag.get(n.node);
+      if (g) g.setAttribute("class", "node wn s-" + status + (n.cache && n.cache.status === "hit" ? " c-hit" : "") + (g.classList.contains("selected") ? " selected" : ""));
+      var row = document.querySelector("#nodes tr[data-node=\"" + CSS.escape(n.node) + "\"] .badge");
+      if (row) setStatus(row, status);
+    });
+    run.dataset.batch = String(data.batch);
+    refreshTimeline();
+  });
+  source.addEventListener("end", function () {
+    source.close();
+    location.reload();
+  });
+})();
+`;

@@ -1,0 +1,72 @@
+/** @jsxImportSource hono/jsx */
+/**
+ * The node panel: one node of a run, with timings, where it ran, the cache's
+ * explanation, its error with the stack, and a preview of its result; for a
+ * map/reduce node, a row per item.
+ *
+ * @module
+ */
+import type { NodeRecord, RunDetail } from "../../lib/ports/run-store.ts";
+import { formatMs } from "../run-model.ts";
+import { Badge, Time } from "./layout.tsx";
+
+/** Item executions listed at most in the panel. */
+const MAX_ITEMS = 200;
+
+/**
+ * The panel of node `node` of `run`, given its executions.
+ *
+ * @example
+ * ```tsx
+ * c.html(<NodePanel run={run} node="cleaned" executions={nodes.filter((n) => n.node === "cleaned")} />);
+ * ```
+ */
+export function NodePanel({ run, node, executions }: { run: RunDetail; node: string; executions: readonly NodeRecord[] }) {
+  const single = executions.length === 1 ? executions[0] : undefined;
+  return (
+    <section class="panel" id="node-panel" data-node={node}>
+      <h2><span class="mono">{node}</span></h2>
+      {executions.length === 0 ? <p class="note">This node has not run (yet) in this run.</p> : null}
+      {single ? <Execution run={run} n={single} /> : null}
+      {executions.length > 1
+        ? (
+          <>
+            <p>{`${executions.length} executions (map/reduce items).`}</p>
+            {executions.slice(0, MAX_ITEMS).map((n) => (
+              <details open={n.status === "failed"}>
+                <summary><span class="mono">{n.item || "(top)"}</span> <Badge status={n.status} /> {formatMs(n.duration)}</summary>
+                <Execution run={run} n={n} />
+              </details>
+            ))}
+            {executions.length > MAX_ITEMS ? <p class="note">{`${executions.length - MAX_ITEMS} more not listed`}</p> : null}
+          </>
+        )
+        : null}
+    </section>
+  );
+}
+
+function Execution({ run, n }: { run: RunDetail; n: NodeRecord }) {
+  return (
+    <div class="execution">
+      <dl>
+        <dt>status</dt><dd><Badge status={n.status} /></dd>
+        <dt>started</dt><dd><Time ms={n.start} />{` (+${formatMs(n.start - run.start)})`}</dd>
+        <dt>duration</dt><dd>{n.duration === undefined ? (n.status === "running" ? "running…" : "–") : formatMs(n.duration)}</dd>
+        <dt>ran</dt><dd>{n.executor}</dd>
+        <dt>cache</dt>
+        <dd>{n.cache === undefined ? "off" : `${n.cache.status}${n.cache.reason ? `: ${n.cache.reason}` : n.cache.status === "hit" ? ": inputs and code unchanged" : ""}`}</dd>
+        {n.item ? <><dt>item</dt><dd class="mono">{n.item}</dd></> : null}
+      </dl>
+      {n.error
+        ? (
+          <div class="error">
+            <p class="error-message">{`${n.error.name}: ${n.error.message}`}</p>
+            {n.error.stack ? <pre class="stack">{n.error.stack}</pre> : null}
+          </div>
+        )
+        : null}
+      {n.preview !== undefined ? <><h3>result</h3><pre class="preview">{n.preview}</pre></> : null}
+    </div>
+  );
+}

@@ -1,0 +1,106 @@
+/** @jsxImportSource hono/jsx */
+/**
+ * The run page: what was asked and given, how long it took and how parallel
+ * it was, the DAG coloured by status and cache hits, the timeline, and the
+ * node table; clicking a node opens its panel. A run in flight updates live.
+ *
+ * @module
+ */
+import { raw } from "hono/html";
+import type { NodeRecord, RunDetail } from "../../lib/ports/run-store.ts";
+import { formatMs, type RunModel } from "../run-model.ts";
+import { Badge, Layout, Time } from "./layout.tsx";
+import { Timeline } from "./timeline.tsx";
+
+/** Props of {@link RunPage}. */
+export interface RunPageProps {
+  readonly run: RunDetail;
+  readonly nodes: readonly NodeRecord[];
+  readonly model: RunModel;
+  /** The DAG as SVG, already escaped by Graphviz and checked (see dag.ts). */
+  readonly svg: string;
+  readonly now: number;
+}
+
+const LEGEND = [
+  ["succeeded", "computed"], ["c-hit", "cache hit"], ["running", "running"], ["failed", "failed"],
+  ["cancelled", "cancelled"], ["interrupted", "interrupted"], ["pending", "not run"], ["given", "input, config, override"],
+] as const;
+
+/**
+ * The run page.
+ *
+ * @example
+ * ```tsx
+ * c.html(<RunPage run={run} nodes={nodes} model={runModel(run, nodes, now)} svg={svg} now={now} />);
+ * ```
+ */
+export function RunPage({ run, nodes, model, svg, now }: RunPageProps) {
+  const href = (node: string) => `/runs/${encodeURIComponent(run.id)}/nodes/${encodeURIComponent(node)}`;
+  return (
+    <Layout title={`Run ${run.id.slice(0, 8)}`} live={run.status === "running" ? "run" : undefined}>
+      <div class="run" id="run" data-run={run.id} data-batch={String(run.batch)} data-status={run.status}>
+        <p class="crumbs"><a href="/">Runs</a> / <span class="mono">{run.id}</span></p>
+        <h1><Badge status={run.status} /> <span>{run.outputs.join(", ") || "(no outputs)"}</span></h1>
+        <dl class="facts">
+          <dt>started</dt><dd><Time ms={run.start} /></dd>
+          <dt>wall time</dt><dd id="wall">{formatMs(model.wall)}</dd>
+          <dt>nodes</dt><dd id="progress">{`${run.done}/${run.nodes} done${run.failed ? `, ${run.failed} failed` : ""}, ${run.hits} cache hits`}</dd>
+          <dt>parallelism</dt>
+          <dd id="parallelism">{`${model.parallelism.toFixed(2)}× (node time ${formatMs(model.busy)} over ${formatMs(model.wall)} wall), at most ${model.peak} at once`}</dd>
+          <dt>process</dt><dd>{`${run.host} pid ${run.pid}`}</dd>
+        </dl>
+        {run.error
+          ? <div class="error"><p class="error-message">{`${run.error.name}: ${run.error.message}`}</p>{run.error.stack ? <pre class="stack">{run.error.stack}</pre> : null}</div>
+          : null}
+        <Values title="inputs" values={run.inputs} />
+        <Values title="overrides" values={run.overrides} />
+        <Values title="config" values={run.config} />
+        <div class="split">
+          <div class="main-col">
+            <section>
+              <h2>DAG</h2>
+              <ul class="legend">{LEGEND.map(([k, text]) => <li><i class={k.startsWith("c-") ? `sw s-succeeded ${k}` : `sw s-${k}`}></i>{text}</li>)}</ul>
+              <div class="dag" id="dag">{svg ? raw(svg) : <p class="note">No graph recorded.</p>}</div>
+            </section>
+            <section>
+              <h2>Timeline</h2>
+              <Timeline run={run} nodes={nodes} wall={model.wall} now={now} />
+            </section>
+            <section>
+              <h2>Nodes</h2>
+              <table class="nodes" id="nodes">
+                <thead><tr><th>node</th><th>status</th><th>start</th><th>duration</th><th>share of wall</th><th>ran</th><th>cache</th></tr></thead>
+                <tbody>
+                  {model.rows.map((r) => (
+                    <tr data-node={r.node}>
+                      <td><a class="mono node-link" href={href(r.node)} data-node={r.node}>{r.node}</a>{r.runs > 1 ? <span class="note">{` ×${r.runs}`}</span> : null}</td>
+                      <td><Badge status={r.status} /></td>
+                      <td class="num">{`+${formatMs(r.start - run.start)}`}</td>
+                      <td class="num">{formatMs(r.runs > 1 ? r.span : r.busy)}</td>
+                      <td class="num">{model.wall > 0 ? `${Math.round(((r.runs > 1 ? r.span : r.busy) / model.wall) * 100)}%` : "–"}</td>
+                      <td class="nowrap">{r.executor}</td>
+                      <td>{r.hits + r.misses === 0 ? "–" : r.misses === 0 ? "hit" : `${r.hits ? `${r.hits} hit, ` : ""}miss${r.reason ? `: ${r.reason}` : ""}`}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          </div>
+          <aside class="side" id="side"><p class="note">Click a node in the DAG or the table to see its details.</p></aside>
+        </div>
+      </div>
+    </Layout>
+  );
+}
+
+function Values({ title, values }: { title: string; values: Readonly<Record<string, string>> }) {
+  const entries = Object.entries(values);
+  if (entries.length === 0) return null;
+  return (
+    <details class="values" open={title === "inputs"}>
+      <summary>{`${title} (${entries.length})`}</summary>
+      <table>{entries.map(([k, v]) => <tr><th class="mono">{k}</th><td><code>{v}</code></td></tr>)}</table>
+    </details>
+  );
+}

@@ -1,0 +1,125 @@
+/**
+ * What the run page shows, computed from a run and its node executions: wall
+ * time, busy time and the parallelism they imply, peak concurrency, one row
+ * per node (executions of a map/reduce node folded together) sorted by time.
+ *
+ * @module
+ */
+import type { NodeRecord, NodeRunStatus, RunDetail } from "../lib/ports/run-store.ts";
+
+/** One node of a run, all its executions folded together. */
+export interface NodeRow {
+  readonly node: string;
+  readonly status: NodeRunStatus;
+  /** Executions (1, or the number of map/reduce items). */
+  readonly runs: number;
+  readonly start: number;
+  /** Sum of the executions' durations (ms). */
+  readonly busy: number;
+  /** From the first start to the last end (ms). */
+  readonly span: number;
+  readonly executor: string;
+  readonly hits: number;
+  readonly misses: number;
+  /** The first miss or uncacheable reason. */
+  readonly reason: string | undefined;
+  readonly failed: NodeRecord | undefined;
+}
+
+/** The figures that answer "did my parallelism help?" and "which node dominates?". */
+export interface RunModel {
+  /** Wall time of the run, or so far (ms). */
+  readonly wall: number;
+  /** Sum of node durations (ms). */
+  readonly busy: number;
+  /** busy / wall: 1 means one node at a time. */
+  readonly parallelism: number;
+  /** Most executions running at one moment. */
+  readonly peak: number;
+  readonly rows: readonly NodeRow[];
+}
+
+const RANK: Readonly<Record<NodeRunStatus, number>> = { failed: 5, interrupted: 4, running: 3, cancelled: 2, succeeded: 1 };
+
+/**
+ * The run page's figures and rows.
+ *
+ * @example
+ * ```ts
+ * const model = runModel(run, history.nodesOf(run.id), Date.now());
+ * model.parallelism; // 2.9 for three 100 ms nodes run side by side
+ * ```
+ */
+export function runModel(run: RunDetail, nodes: readonly NodeRecord[], now: number): RunModel {
+  const end = run.end ?? (run.status === "running" ? now : Math.max(run.start, ...nodes.map((n) => n.end ?? n.start)));
+  const wall = Math.max(0, end - run.start);
+  const byNode = new Map<string, NodeRecord[]>();
+  let busy = 0;
+  const edges: [number, number][] = [];
+  for (const n of nodes) {
+    const list = byNode.get(n.node) ?? [];
+    list.push(n);
+    byNode.set(n.node, list);
+    const stop = n.end ?? end;
+    busy += stop - n.start;
+    edges.push([n.start, 1], [stop, -1]);
+  }
+  // Ends before starts at the same instant: back-to-back nodes do not overlap.
+  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let peak = 0;
+  let live = 0;
+  for (const [, d] of edges) peak = Math.max(peak, (live += d));
+  const rows: NodeRow[] = [];
+  for (const [node, list] of byNode) {
+    let status: NodeRunStatus = "succeeded";
+    let first = Infinity;
+    let last = -Infinity;
+    let nodeBusy = 0;
+    let hits = 0;
+    let misses = 0;
+    let reason: string | undefined;
+    let failed: NodeRecord | undefined;
+    for (const n of list) {
+      if (RANK[n.status] > RANK[status]) status = n.status;
+      first = Math.min(first, n.start);
+      last = Math.max(last, n.end ?? end);
+      nodeBusy += (n.end ?? end) - n.start;
+      if (n.cache?.status === "hit") hits++;
+      else if (n.cache !== undefined) {
+        misses++;
+        reason ??= n.cache.reason;
+      }
+      if (n.status === "failed") failed ??= n;
+    }
+    rows.push({ node, status, runs: list.length, start: first, busy: nodeBusy, span: last - first, executor: list[0]!.executor, hits, misses, reason, failed });
+  }
+  rows.sort((a, b) => a.start - b.start);
+  return { wall, busy, parallelism: wall > 0 ? busy / wall : 0, peak, rows };
+}
+
+/**
+ * A duration for people: "0.4 ms", "12 ms", "1.25 s", "3 min 4 s".
+ *
+ * @example
+ * ```ts
+ * formatMs(1250); // "1.25 s"
+ * ```
+ */
+export function formatMs(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) return "–";
+  if (ms < 1) return `${ms.toFixed(2)} ms`;
+  if (ms < 1000) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;
+  const min = Math.floor(ms / 60_000);
+  return `${min} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+/** An epoch-ms time as ISO 8601 (the client script shows it in local time). */
+export function isoOf(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** The same time, readable without the client script: "2026-11-22 04:41:02 UTC". */
+export function readableTime(ms: number): string {
+  return `${isoOf(ms).slice(0, 19).replace("T", " ")} UTC`;
+}

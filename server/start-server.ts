@@ -1,0 +1,109 @@
+/**
+ * Starts the run-history web view on the current runtime: opens the history
+ * (read side) in the SQLite file, makes the app, serves it on 127.0.0.1:4319
+ * unless told otherwise, and warns when it listens beyond this machine.
+ *
+ * @module
+ */
+import { openSqliteRunStore } from "../cache/sqlite/open-sqlite-run-store.ts";
+import { DEFAULT_CACHE_PATH } from "../cache/open-cache.ts";
+import type { RunHistory } from "../lib/ports/run-store.ts";
+import { livenessFor } from "../lib/tracking/liveness.ts";
+import { loadPlatform, loadServeHttp } from "../runtime/current.ts";
+import { currentProcess, pidIsAlive } from "../runtime/node/processes.ts";
+import { createHistoryApp } from "./app.tsx";
+
+/** The web view's default port. */
+export const DEFAULT_PORT = 4319;
+/** The web view's default host: this machine only. */
+export const DEFAULT_HOST = "127.0.0.1";
+
+/** Options of {@link startHistoryServer}. */
+export interface HistoryServerOptions {
+  /** The database; default `.weft/weft.db`. */
+  readonly path?: string;
+  /** Show this history instead of opening `path`. */
+  readonly history?: RunHistory;
+  /** Default 4319; 0 picks a free port. */
+  readonly port?: number;
+  /** Default 127.0.0.1. Anything else is reachable from other machines, and warned about. */
+  readonly hostname?: string;
+  /** Where the warning goes; default console.warn. */
+  readonly warn?: (message: string) => void;
+  /** How often live views look for changes, in ms; default 250. */
+  readonly pollMs?: number;
+}
+
+/** A running web view. */
+export interface HistoryServer {
+  readonly url: string;
+  readonly port: number;
+  readonly hostname: string;
+  /** Why there is no history to show (missing or damaged file): the pages say it too. */
+  readonly problem: string | undefined;
+  close(): Promise<void>;
+}
+
+/** Whether `hostname` is this machine only. */
+export function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "::1" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
+/**
+ * Starts the web view.
+ *
+ * @throws {Error} when the port is taken: `Cannot start the run history server on 127.0.0.1:4319: the port is in use; pass another port`
+ * @example
+ * ```ts
+ * const server = await startHistoryServer({ path: ".weft/weft.db" });
+ * console.log(`run history at ${server.url}`);
+ * ```
+ */
+export async function startHistoryServer(options: HistoryServerOptions = {}): Promise<HistoryServer> {
+  const hostname = options.hostname ?? DEFAULT_HOST;
+  const port = options.port ?? DEFAULT_PORT;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`Port must be an integer from 0 to 65535, got ${String(port)}`);
+  let history = options.history;
+  let problem: string | undefined;
+  if (history === undefined) {
+    const self = currentProcess();
+    const opened = openSqliteRunStore(options.path ?? DEFAULT_CACHE_PATH, await (await loadPlatform()).cacheDrivers(), {
+      alive: livenessFor(self, pidIsAlive),
+      existing: true,
+    });
+    if (opened.status === "open") history = opened.store;
+    else problem = opened.reason;
+  }
+  if (!isLoopback(hostname)) {
+    (options.warn ?? console.warn)(
+      `Warning: the run history server listens on ${hostname}:${port}, where other machines can reach it; it has no login, so bind it to ${DEFAULT_HOST} (the default) unless you mean to share it`,
+    );
+  }
+  const { app, close } = createHistoryApp({
+    history: history ?? { error: problem! },
+    ...(isLoopback(hostname) ? { allowedHosts: ["127.0.0.1", "localhost", "[::1]", hostname] } : {}),
+    ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+  });
+  const serve = await loadServeHttp();
+  let server;
+  try {
+    server = await serve({ fetch: app.fetch, hostname, port });
+  } catch (e) {
+    close();
+    if (options.history === undefined) history?.close();
+    const inUse = (e as { code?: string }).code === "EADDRINUSE" || /in use|EADDRINUSE/i.test(String((e as Error)?.message));
+    throw new Error(`Cannot start the run history server on ${hostname}:${port}: ${inUse ? "the port is in use; pass another port" : (e as Error)?.message ?? String(e)}`, { cause: e });
+  }
+  const shown = hostname.includes(":") && !hostname.startsWith("[") ? `[${hostname}]` : hostname;
+  return {
+    url: `http://${shown}:${server.port}/`,
+    port: server.port,
+    hostname,
+    problem,
+    close: async () => {
+      close();
+      await server.close();
+      if (options.history === undefined) history?.close();
+    },
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * The run history in a real headless Chromium, against a real server on a
+ * free loopback port and a database written by real runs: the runs list, a
+ * run's DAG and timeline, a node's panel, escaping, and a run in flight
+ * updating live. Saves docs/run-page.png in CI (or with WEFT_SCREENSHOTS=1).
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import type { BrowserContext, Page } from "playwright-core";
+import { startHistoryServer, type HistoryServer } from "../../server/start-server.ts";
+import { tempDir } from "../cache/_helpers.ts";
+import { recordRuns, type RecordedRuns, XSS } from "../server/_history.ts";
+import { launchChromium } from "./_chromium.ts";
+
+const tmp = tempDir("browser");
+let runs: RecordedRuns;
+let server: HistoryServer;
+let browser: Awaited<ReturnType<typeof launchChromium>>;
+let context: BrowserContext;
+const dialogs: string[] = [];
+const screenshot = process.env.CI || process.env.WEFT_SCREENSHOTS ? join(import.meta.dir, "../../docs/run-page.png") : join(tmp.dir, "run-page.png");
+
+async function open(path: string): Promise<Page> {
+  const page = await context.newPage();
+  page.on("dialog", (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await page.goto(new URL(path, server.url).href);
+  return page;
+}
+
+beforeAll(async () => {
+  runs = await recordRuns(tmp.dir);
+  server = await startHistoryServer({ path: runs.path, port: 0, pollMs: 50 });
+  browser = await launchChromium();
+  context = browser.context;
+}, 30_000);
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  tmp.remove();
+});
+
+describe("run history in Chromium", () => {
+  test("the runs list links to a run whose page shows the DAG, the timeline and a node's panel", async () => {
+    const page = await open("/");
+    expect(await page.locator("table.runs tbody tr").count()).toBe(5);
+    await page.click(`a[href="/runs/${runs.cold}"]`);
+    await page.waitForSelector("#dag svg g.node");
+    expect(await page.locator("#dag g.node.s-succeeded").count()).toBe(10);
+    expect(await page.locator(".timeline rect.tl-bar").count()).toBe(12);
+    expect(await page.locator("#parallelism").textContent()).toMatch(/^\d\.\d\d× \(node time .* over .* wall\), at most [3-9] at once$/);
+    await page.locator("#dag g.node", { hasText: "regionTotal" }).click();
+    await page.waitForSelector("#node-panel[data-node=regionTotal]");
+    expect(await page.locator("#node-panel").textContent()).toContain("3 executions (map/reduce items).");
+    await page.locator("#nodes a.node-link", { hasText: "orders" }).click();
+    await page.waitForSelector("#node-panel[data-node=orders]");
+    const panel = await page.locator("#node-panel").textContent();
+    expect(panel).toContain("miss: no cached result for \"orders\" yet");
+    expect(panel).toContain('{ id: 1, region: "eu"');
+    await page.close();
+  });
+
+  test("a run with cache hits shows them apart, and its node panel says why a node missed", async () => {
+    const page = await open(`/runs/${runs.partial}`);
+    await page.waitForSelector("#dag svg g.node");
+    const hit = await page.locator("#dag g.node.c-hit title").allTextContents();
+    // Another day changes the orders, but not the totals: everything from "totals" on is reused.
+    expect(hit.sort()).toEqual(["audit", "customers", "rates", "report", "revenue", "totals"]);
+    await page.locator("#dag g.node", { hasText: "orders" }).click();
+    await page.waitForSelector("#node-panel[data-node=orders]");
+    expect(await page.locator("#node-panel").textContent()).toContain('miss: input "day" changed');
+    await page.screenshot({ path: screenshot, fullPage: true });
+    await page.close();
+  });
+
+  test("the status filter shows only runs of that status", async () => {
+    const page = await open("/");
+    await page.click('nav.filters a[href="/?status=failed"]');
+    await page.waitForURL(/status=failed/);
+    const statuses = await page.locator("table.runs tbody .badge").allTextContents();
+    expect(statuses).toEqual(["failed", "failed"]);
+    await page.close();
+  });
+
+  test("HTML in node names, error messages, previews and input values shows as text", async () => {
+    const page = await open(`/runs/${runs.xss}`);
+    await page.waitForSelector("#dag svg");
+    expect(await page.locator("#nodes a.node-link").allTextContents()).toContain(XSS.node);
+    expect(await page.locator("details.values code").first().textContent()).toBe(JSON.stringify(XSS.input));
+    await page.locator("#nodes a.node-link", { hasText: "boom" }).click();
+    await page.waitForSelector("#node-panel[data-node=boom]");
+    expect(await page.locator("#node-panel .error-message").textContent()).toBe(`Error: ${XSS.error}`);
+    await page.locator("#dag g.node", { hasText: XSS.node }).click();
+    await page.waitForSelector("#node-panel pre.preview");
+    expect(await page.locator("#node-panel pre.preview").textContent()).toBe(JSON.stringify(`${XSS.preview} ${XSS.input.length}`));
+    expect(await page.evaluate(() => [document.scripts.length, document.querySelectorAll("main img, main b").length])).toEqual([1, 0]);
+    expect(dialogs).toEqual([]);
+    await page.close();
+  });
+
+  test("a run in flight updates live: nodes turn green as they finish, then the page shows the final run", async () => {
+    const path = join(tmp.dir, "live", "weft.db");
+    const child = Bun.spawn(["bun", join(import.meta.dir, "../fixtures/history-slow-run.ts"), path, "500", "3"], { stdout: "pipe", stderr: "inherit" });
+    const reader = child.stdout.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain("started");
+    reader.releaseLock();
+    const live = await startHistoryServer({ path, port: 0, pollMs: 50 });
+    try {
+      const { runs: [run] } = await (await fetch(`${live.url}api/runs`)).json();
+      const page = await context.newPage();
+      await page.goto(`${live.url}runs/${run.id}`);
+      expect(await page.locator("h1 .badge").textContent()).toBe("running");
+      await page.waitForSelector("#dag g.node.s-running");
+      // step0 finishes at about 500 ms: its DAG node turns green without a reload.
+      await page.waitForSelector("#dag g.node.s-succeeded", { timeout: 5_000 });
+      expect(await page.locator("h1 .badge").textContent()).toBe("running");
+      // When the run ends the page reloads with the final state.
+      await page.waitForSelector("h1 .badge.s-succeeded", { timeout: 5_000 });
+      expect(await page.locator("#dag g.node.s-succeeded").count()).toBe(5);
+      await page.close();
+    } finally {
+      await live.close();
+      await child.exited;
+    }
+  }, 20_000);
+});

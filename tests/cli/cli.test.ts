@@ -1,0 +1,134 @@
+/** The weft CLI, driven through runCli() with a test host, on real files. */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { openSqliteRunStore } from "../../cache/sqlite/open-sqlite-run-store.ts";
+import { runCli } from "../../cli/main.ts";
+import { bunCacheDrivers } from "../../runtime/bun/mod.ts";
+import { tempDir } from "../cache/_helpers.ts";
+import { testHost, weft } from "./_host.ts";
+
+const tmp = tempDir("cli");
+const flow = join(import.meta.dir, "../fixtures/history-flow.ts");
+beforeAll(() => copyFileSync(flow, join(tmp.dir, "sales.ts")));
+afterAll(tmp.remove);
+
+// The copied module imports "../../mod.ts": run it from its fixture folder, by absolute path.
+const cwd = () => tmp.dir;
+
+describe("weft run", () => {
+  test("prints the outputs as JSON, records the run, and reuses the cache with --cache", async () => {
+    const first = await weft(cwd(), "run", flow, "--outputs", "report,revenue", "--inputs", "day=2026-11-22", "--cache");
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toEqual({ report: "revenue 255.15, top customer grace, audited 255.15", revenue: expect.closeTo(255.15, 6) });
+    expect(first.stderr).toMatch(/^weft: run [0-9a-f-]{36}: 10 nodes$/m);
+    expect(first.stderr).toContain('weft: orders done in');
+    const second = await weft(cwd(), "run", flow, "-o", "report", "-i", "day=2026-11-22", "--cache");
+    expect(second.stderr).toContain("weft: orders done in");
+    expect(second.stderr).toContain("(cache hit)");
+    expect(existsSync(join(tmp.dir, ".weft/weft.db"))).toBe(true);
+  });
+
+  test("reads --inputs-file, and --inputs values as JSON when they parse", async () => {
+    writeFileSync(join(tmp.dir, "inputs.json"), JSON.stringify({ day: "2026-01-01", slowMs: 1 }));
+    const res = await weft(cwd(), "run", flow, "-o", "orders", "--inputs-file", "inputs.json", "-i", "slowMs=2", "--db", "other.db");
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout).orders[0]).toMatchObject({ id: 1, day: "2026-01-01" });
+  });
+
+  test("a failing run exits 1 with the error in words and says the run is recorded", async () => {
+    const res = await weft(cwd(), "run", flow, "-o", "report", "-i", "day=2026-11-22", "-i", "fail=audit refused");
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/weft: Node "audit" failed \(needed by "report"\): audit refused; run [0-9a-f-]{36} is recorded, see it with weft ui --db \.weft\/weft\.db\n$/);
+    expect(res.stderr).not.toContain("    at ");
+  });
+
+  test("Ctrl-C cancels the run, which is recorded as cancelled, and exits 130", async () => {
+    const host = testHost(cwd(), ["run", flow, "-o", "report", "-i", "day=x", "-i", "slowMs=5000", "--db", "cancel.db"]);
+    const running = runCli(host);
+    for (let i = 0; i < 200 && !/: 10 nodes/.test(host.err.join("")); i++) await new Promise((r) => setTimeout(r, 10));
+    host.interrupt();
+    expect(await running).toBe(130);
+    expect(host.err.join("")).toContain("weft: Interrupted (Ctrl-C); run ");
+    const history = openSqliteRunStore(join(tmp.dir, "cancel.db"), bunCacheDrivers, { alive: () => true, existing: true });
+    if (history.status !== "open") throw new Error(history.reason);
+    expect(history.store.listRuns().runs.map((r) => r.status)).toEqual(["cancelled"]);
+    history.store.close();
+  });
+
+  test("explains a missing module and a missing --outputs", async () => {
+    const missing = await weft(cwd(), "run", "nope.ts", "-o", "a");
+    expect([missing.code, missing.stderr]).toEqual([1, `weft: Cannot load the module "nope.ts": there is no such file in ${tmp.dir}; pass the path of a module whose exported functions are the nodes\n`]);
+    const noOutputs = await weft(cwd(), "run", flow);
+    expect(noOutputs.code).toBe(1);
+    expect(noOutputs.stderr).toContain("required option '-o, --outputs <names>' not specified");
+  });
+});
+
+describe("weft cache", () => {
+  test("ls, explain, clear and gc work on the database", async () => {
+    await weft(cwd(), "run", flow, "-o", "report", "-i", "day=2026-11-22", "--cache", "--db", "c.db");
+    const ls = await weft(cwd(), "cache", "ls", "--db", "c.db");
+    expect(ls.stdout).toMatch(/^node\s+entries\s+bytes\s+last used$/m);
+    expect(ls.stdout).toMatch(/^orders\s+1\s+\d+ B\s+\d{4}-/m);
+    await weft(cwd(), "run", flow, "-o", "report", "-i", "day=2026-11-23", "--cache", "--db", "c.db");
+    const explain = await weft(cwd(), "cache", "explain", "orders", "--db", "c.db");
+    expect(explain.stdout).toMatch(/^orders in run [0-9a-f-]{36}: miss: input "day" changed/);
+    expect((await weft(cwd(), "cache", "clear", "orders", "--db", "c.db")).stdout).toBe('Cleared "orders"\n');
+    expect((await weft(cwd(), "cache", "ls", "--db", "c.db")).stdout).not.toMatch(/^orders /m);
+    expect((await weft(cwd(), "cache", "gc", "--max-age", "0ms", "--db", "c.db")).stdout).toMatch(/^Removed \d+ results/);
+    expect((await weft(cwd(), "cache", "gc", "--max-age", "soon", "--db", "c.db")).stderr).toContain('Option "--max-age" must be a duration');
+  });
+
+  test("a missing or damaged database is a clear message, not a stack trace", async () => {
+    const missing = await weft(cwd(), "cache", "ls", "--db", "none.db");
+    expect([missing.code, missing.stderr]).toEqual([1, `weft: There is no cache at "${join(tmp.dir, "none.db")}": run a flow with withCache() or "weft run --cache" first, or pass the database with --db\n`]);
+    expect(existsSync(join(tmp.dir, "none.db"))).toBe(false);
+    writeFileSync(join(tmp.dir, "junk.db"), "junk ".repeat(50));
+    const damaged = await weft(cwd(), "cache", "explain", "x", "--db", "junk.db");
+    expect(damaged.stderr).toStartWith(`weft: Cannot open the cache "${join(tmp.dir, "junk.db")}": the file is not a SQLite database; delete "${join(tmp.dir, "junk.db")}"`);
+  });
+});
+
+describe("weft ui", () => {
+  test("a missing or damaged database exits 1 with the reason", async () => {
+    const missing = await weft(cwd(), "ui", "--db", "none.db", "--port", "0");
+    expect([missing.code, missing.stderr]).toEqual([1, `weft: There is no run history at "${join(tmp.dir, "none.db")}": run a flow with withTracking() or "weft run" first, or pass the database with --db\n`]);
+    const damaged = await weft(cwd(), "ui", "--db", "junk.db", "--port", "0");
+    expect(damaged.stderr).toStartWith(`weft: Cannot open the run history "${join(tmp.dir, "junk.db")}": the file is not a SQLite database`);
+  });
+
+  test("serves the history until interrupted", async () => {
+    const host = testHost(cwd(), ["ui", "--port", "0"]);
+    const serving = runCli(host);
+    let url: string | undefined;
+    for (let i = 0; i < 100 && url === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      url = /run history at (http:\S+)/.exec(host.out.join(""))?.[1];
+    }
+    expect((await (await fetch(`${url}api/runs`)).json()).total).toBeGreaterThan(0);
+    host.interrupt();
+    expect(await serving).toBe(0);
+  });
+});
+
+describe("weft viz", () => {
+  test("draws DOT, Mermaid and SVG without running anything", async () => {
+    const dot = await weft(cwd(), "viz", flow, "-o", "report", "-f", "dot");
+    expect(dot.stdout).toStartWith("digraph weft {");
+    expect((await weft(cwd(), "viz", flow, "-o", "report", "-f", "mermaid")).stdout).toStartWith("flowchart LR");
+    await weft(cwd(), "viz", flow, "-o", "report", "--out", "flow.svg");
+    expect(readFileSync(join(tmp.dir, "flow.svg"), "utf8")).toContain("<svg");
+    expect((await weft(cwd(), "viz", flow, "-o", "report", "-f", "png")).stderr).toBe('weft: Unknown format "png": use "svg", "dot", "mermaid"\n');
+  });
+});
+
+describe("weft --help", () => {
+  test("every command and subcommand has help", async () => {
+    for (const args of [["--help"], ["run", "--help"], ["ui", "--help"], ["cache", "--help"], ["cache", "explain", "--help"], ["cache", "gc", "--help"], ["viz", "--help"]]) {
+      const res = await weft(cwd(), ...args);
+      expect(res.code).toBe(0);
+      expect(res.stdout).toStartWith("Usage: weft");
+    }
+  });
+});

@@ -1,0 +1,90 @@
+/** The RunStore contract: every implementation (memory, SQLite) must pass it. */
+import { describe, expect, test } from "bun:test";
+import type { Liveness, NodeRecord, RunBatch, RunStartRecord, RunStore } from "../../lib/ports/run-store.ts";
+
+/** A run start record with defaults. */
+export function startOf(id: string, start: number, extra: Partial<RunStartRecord> = {}): RunStartRecord {
+  return {
+    id, start, outputs: ["out"], nodes: 2, inputs: { day: '"2026-11-22"' }, overrides: {}, config: {},
+    graph: '{"nodes":[{"name":"a","roles":["function"],"modifiers":[],"namespace":""}],"edges":[]}', pid: 1, host: "h", ...extra,
+  };
+}
+
+const empty: RunBatch = { starts: [], nodes: [], progress: [], ends: [] };
+const batch = (b: Partial<RunBatch>): RunBatch => ({ ...empty, ...b });
+const nodeOf = (runId: string, node: string, batchNo: number, extra: Partial<NodeRecord> = {}): NodeRecord => ({
+  runId, node, item: "", status: "succeeded", start: 10, end: 15, duration: 5, executor: "in-process", batch: batchNo, ...extra,
+});
+
+/** Runs the contract against stores made by `make` (`alive` decides which "running" runs still run). */
+export function runStoreContract(name: string, make: (alive: Liveness) => RunStore): void {
+  describe(`RunStore contract: ${name}`, () => {
+    test("listRuns() lists runs newest first with their counters", () => {
+      const store = make(() => true);
+      store.write(batch({ starts: [startOf("r1", 100), startOf("r2", 200)] }));
+      store.write(batch({ nodes: [nodeOf("r1", "a", 1, { cache: { status: "hit" } })], progress: [{ id: "r1", at: 150, batch: 1, done: 1, failed: 0, hits: 1 }] }));
+      store.write(batch({ ends: [{ id: "r1", end: 160, status: "succeeded" }] }));
+      const page = store.listRuns();
+      expect(page.total).toBe(2);
+      expect(page.runs.map((r) => [r.id, r.status])).toEqual([["r2", "running"], ["r1", "succeeded"]]);
+      expect(page.runs[1]).toMatchObject({ start: 100, end: 160, done: 1, hits: 1, failed: 0, nodes: 2, outputs: ["out"], batch: 1 });
+      store.close();
+    });
+
+    test("listRuns() filters by status and pages", () => {
+      const store = make(() => true);
+      const starts = Array.from({ length: 7 }, (_, i) => startOf(`r${i}`, 1000 + i));
+      store.write(batch({ starts, ends: starts.filter((_, i) => i % 2 === 0).map((s) => ({ id: s.id, end: s.start + 1, status: "failed" as const })) }));
+      const failed = store.listRuns({ status: "failed", limit: 2, offset: 1 });
+      expect(failed.total).toBe(4);
+      expect(failed.runs.map((r) => r.id)).toEqual(["r4", "r2"]);
+      expect(store.listRuns({ status: "running" }).runs.map((r) => r.id)).toEqual(["r5", "r3", "r1"]);
+      expect(store.listRuns({ limit: 10_000 }).limit).toBe(500);
+      store.close();
+    });
+
+    test("getRun() returns details, the error and undefined for an unknown id", () => {
+      const store = make(() => true);
+      store.write(batch({ starts: [startOf("r1", 100, { config: { mode: '"fast"' } })], ends: [{ id: "r1", end: 120, status: "failed", error: { name: "Error", message: "<b>boom</b>", stack: "Error: <b>boom</b>\n at x" } }] }));
+      const run = store.getRun("r1")!;
+      expect(run).toMatchObject({ status: "failed", inputs: { day: '"2026-11-22"' }, config: { mode: '"fast"' }, error: { message: "<b>boom</b>" } });
+      expect(JSON.parse(run.graph).nodes[0].name).toBe("a");
+      expect(store.getRun("nope")).toBeUndefined();
+      store.close();
+    });
+
+    test("nodesOf() returns executions in start order, the latest record of each, and only later batches with since", () => {
+      const store = make(() => true);
+      store.write(batch({ starts: [startOf("r1", 0)] }));
+      store.write(batch({ nodes: [nodeOf("r1", "b", 1, { status: "running", start: 20, end: undefined, duration: undefined }), nodeOf("r1", "a", 1, { start: 5 })] }));
+      store.write(batch({ nodes: [nodeOf("r1", "b", 2, { start: 20, end: 30, error: { name: "Error", message: "x" }, status: "failed" }), nodeOf("r1", "m", 2, { item: "xs[1]", start: 25, preview: "[1, 2]" })] }));
+      expect(store.nodesOf("r1").map((n) => `${n.node}${n.item}:${n.status}`)).toEqual(["a:succeeded", "b:failed", "mxs[1]:succeeded"]);
+      expect(store.nodesOf("r1", { since: 1 }).map((n) => n.node)).toEqual(["b", "m"]);
+      expect(store.nodesOf("r1").find((n) => n.node === "m")).toMatchObject({ item: "xs[1]", preview: "[1, 2]", executor: "in-process" });
+      expect(store.nodesOf("nope")).toEqual([]);
+      store.close();
+    });
+
+    test("a running run whose process is gone reads as interrupted, with its running nodes", () => {
+      const store = make((run) => run.pid !== 666);
+      store.write(batch({ starts: [startOf("dead", 100, { pid: 666 }), startOf("live", 200, { pid: 7 })] }));
+      store.write(batch({ nodes: [nodeOf("dead", "a", 1, { status: "running", end: undefined, duration: undefined })] }));
+      expect(store.getRun("dead")!.status).toBe("interrupted");
+      expect(store.nodesOf("dead")[0]!.status).toBe("interrupted");
+      expect(store.listRuns({ status: "interrupted" }).runs.map((r) => r.id)).toEqual(["dead"]);
+      expect(store.listRuns({ status: "running" }).runs.map((r) => r.id)).toEqual(["live"]);
+      expect(store.listRuns().runs.map((r) => r.status)).toEqual(["running", "interrupted"]);
+      store.close();
+    });
+
+    test("version() changes with every write", () => {
+      const store = make(() => true);
+      const v0 = store.version();
+      store.write(batch({ starts: [startOf("r1", 0)] }));
+      const v1 = store.version();
+      expect(v1).not.toBe(v0);
+      expect(store.version()).toBe(v1);
+      store.close();
+    });
+  });
+}
