@@ -11,6 +11,18 @@ export function burn(rounds: number): number {
   return h >>> 0;
 }
 
+/** The number of `burn` rounds that takes about `ms` milliseconds here (measured, not guessed). */
+export function roundsFor(ms: number): number {
+  let rounds = 1_000_000;
+  for (;;) {
+    const t = performance.now();
+    burn(rounds);
+    const took = performance.now() - t;
+    if (took > 50) return Math.round((rounds * ms) / took);
+    rounds *= 2;
+  }
+}
+
 export const items = parallelizable((count: number, rounds: number) => Array.from({ length: count }, () => rounds));
 export const hashed = node((items: number) => burn(items), { worker: true });
 export const hashes = collect((hashed: number[]) => hashed);

@@ -43,17 +43,7 @@ const redis = await started(["redis-server", "--port", String(port), "--bind", "
 const url = `redis://127.0.0.1:${port}`;
 
 // Calibrate the work so one item takes about 250 ms on this machine.
-let rounds = 1_000_000;
-for (;;) {
-  const t = performance.now();
-  flow.burn(rounds);
-  const ms = performance.now() - t;
-  if (ms > 50) {
-    rounds = Math.round((rounds * 250) / ms);
-    break;
-  }
-  rounds *= 2;
-}
+const rounds = flow.roundsFor(250);
 
 const rows: [number, number][] = [];
 try {

@@ -12,17 +12,7 @@ import * as flow from "./_cpu-flow.ts";
 import { fmt, medianMs } from "./_measure.ts";
 
 // Calibrate the work so one item takes about 250 ms on this machine.
-let rounds = 1_000_000;
-for (;;) {
-  const t = performance.now();
-  flow.burn(rounds);
-  const ms = performance.now() - t;
-  if (ms > 50) {
-    rounds = Math.round((rounds * 250) / ms);
-    break;
-  }
-  rounds *= 2;
-}
+const rounds = flow.roundsFor(250);
 const inputs = { count: 8, rounds };
 
 await using pool = await new Builder().withModules(flow).withWorkers({ size: 2 }).build();
