@@ -34,5 +34,15 @@ export function openCache(
     warn(`Caching is off for this driver: ${opened.reason}`);
     return undefined;
   }
-  return new WeftCache({ metadata: opened.metadata, results: opened.results, hasher: drivers.hasher, warn });
+  const { metadata, results } = opened;
+  return new WeftCache({
+    metadata, results, hasher: drivers.hasher, warn,
+    lookupWithResult: (key) => {
+      const row = metadata.lookupWithResult(key);
+      if (row === undefined) return undefined;
+      // Rows come keyed by column name (drizzle renders no aliases).
+      const stored = { dataVersion: row.data_version as string, lastUsedAt: Number(row.last_used_at) };
+      return { stored, read: row.size === null ? { status: "missing" } : results.fromRow(stored.dataVersion, row) };
+    },
+  });
 }

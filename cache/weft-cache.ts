@@ -7,9 +7,9 @@
  */
 import { systemClock, type Clock } from "../lib/hooks.ts";
 import type { Hasher } from "../lib/ports/hasher.ts";
-import type { KeyParts, MetadataStore } from "../lib/ports/metadata-store.ts";
+import type { KeyParts, MetadataStore, StoredKey } from "../lib/ports/metadata-store.ts";
 import type { CacheExplanation, GcOptions, GcReport, NodeCache, NodeLookup } from "../lib/ports/node-cache.ts";
-import type { ResultStore } from "../lib/ports/result-store.ts";
+import type { ResultRead, ResultStore } from "../lib/ports/result-store.ts";
 import { cacheKey } from "./cache-key.ts";
 import { codeVersion } from "./code-version.ts";
 import { CacheRun } from "./cache-run.ts";
@@ -27,6 +27,11 @@ export interface WeftCacheOptions {
   readonly warn?: (message: string) => void;
   /** See {@link CacheRun}. */
   readonly flushDelayMs?: number;
+  /**
+   * The entry under a key and its result in one step, when the stores can
+   * (SQLite: one query instead of two). `undefined` when the key is unknown.
+   */
+  readonly lookupWithResult?: (key: string) => { readonly stored: StoredKey; readonly read: ResultRead } | undefined;
 }
 
 /**
@@ -61,10 +66,16 @@ export class WeftCache implements NodeCache {
 
   lookup(parts: KeyParts): NodeLookup {
     const key = cacheKey(parts, this.#o.hasher);
-    const stored = this.#o.metadata.lookup(key);
+    let stored: StoredKey | undefined;
+    let read: ResultRead | undefined;
+    if (this.#o.lookupWithResult) {
+      const found = this.#o.lookupWithResult(key);
+      stored = found?.stored;
+      read = found?.read;
+    } else stored = this.#o.metadata.lookup(key);
     if (stored === undefined) return { hit: false, key, reason: explainMiss(this.#o.metadata.latest(parts.node), parts) };
     const { dataVersion, lastUsedAt } = stored;
-    const read = this.#o.results.get(dataVersion);
+    read ??= this.#o.results.get(dataVersion);
     if (read.status === "hit") return { hit: true, key, dataVersion, value: read.value, lastUsedAt };
     if (read.status === "damaged") {
       this.#warn(`Cache miss for "${parts.node}": ${read.reason}`);

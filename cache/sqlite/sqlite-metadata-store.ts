@@ -9,7 +9,7 @@ import { desc, eq, inArray, sql } from "drizzle-orm";
 import type { CacheEntry, MetadataBatch, MetadataStore, RunRecord, StoredKey } from "../../lib/ports/metadata-store.ts";
 import type { SqliteDatabase, SqliteParam, SqliteRow } from "../../lib/ports/sqlite.ts";
 import { compile, type Compiled, excluded, p, Prepared, qb } from "./queries.ts";
-import { cacheEntries as e, cacheRuns as runs } from "./schema.ts";
+import { cacheEntries as e, cacheResults as r, cacheRuns as runs } from "./schema.ts";
 import { cacheError, guarded } from "./sqlite-errors.ts";
 
 /** Keys per multi-row UPDATE: a run of hits touches its entries in a few statements, not one per node. */
@@ -27,6 +27,11 @@ const touch = (n: number) => positional(
 
 const Q = {
   lookup: compile(qb.select({ dv: e.dataVersion, used: e.lastUsedAt }).from(e).where(eq(e.key, p("key")))),
+  // A warm hit in one query: the entry and the result it points to.
+  lookupWithResult: compile(
+    qb.select({ dv: e.dataVersion, used: e.lastUsedAt, size: r.size, inline: r.inline, file: r.file })
+      .from(e).leftJoin(r, eq(r.dataVersion, e.dataVersion)).where(eq(e.key, p("key"))),
+  ),
   get: compile(qb.select().from(e).where(eq(e.key, p("key")))),
   latest: compile(qb.select().from(e).where(eq(e.node, p("node"))).orderBy(desc(e.lastUsedAt)).limit(1)),
   upsert: compile(qb.insert(e).values({
@@ -68,6 +73,18 @@ export class SqliteMetadataStore implements MetadataStore {
     try {
       const row = this.#q.lookup.statement.get(key);
       return row === undefined ? undefined : { dataVersion: row.data_version as string, lastUsedAt: Number(row.last_used_at) };
+    } catch (error) {
+      throw cacheError(this.#path, "read", error);
+    }
+  }
+
+  /**
+   * The entry under `key` with the row of its result (`size` is null when the
+   * result is gone), in one query: what a warm hit costs.
+   */
+  lookupWithResult(key: string): SqliteRow | undefined {
+    try {
+      return this.#q.lookupWithResult.statement.get(key);
     } catch (error) {
       throw cacheError(this.#path, "read", error);
     }

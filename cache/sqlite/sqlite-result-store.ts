@@ -10,7 +10,7 @@
 import { eq, isNotNull } from "drizzle-orm";
 import type { Hasher } from "../../lib/ports/hasher.ts";
 import type { PutReport, ResultRead, ResultStore, StoredResult } from "../../lib/ports/result-store.ts";
-import type { SqliteDatabase } from "../../lib/ports/sqlite.ts";
+import type { SqliteDatabase, SqliteRow } from "../../lib/ports/sqlite.ts";
 import { decodeRawBody, decodeValue, encodeValue, joinParts, RAW_HEADER_SIZE, rawBodyLength } from "../codec.ts";
 import { fingerprint } from "../fingerprint.ts";
 import type { BlobFiles } from "./blob-files.ts";
@@ -62,7 +62,15 @@ export class SqliteResultStore implements ResultStore {
     } catch (error) {
       throw cacheError(this.#o.path, "read", error);
     }
-    if (row === undefined) return { status: "missing" };
+    return row === undefined ? { status: "missing" } : this.fromRow(dataVersion, row);
+  }
+
+  /**
+   * Reads the result a row of the results table describes (`inline`, `file`,
+   * `size`): the decoding half of {@link get}, for callers that fetched the row
+   * together with the entry pointing to it.
+   */
+  fromRow(dataVersion: string, row: SqliteRow): ResultRead {
     const file = row.file as string | null;
     let problem: string;
     try {
