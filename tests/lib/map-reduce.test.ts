@@ -120,7 +120,8 @@ describe("parallelizable() and collect()", () => {
       }, { concurrency: 3 }),
       work: async (items: number) => {
         s.maxInFlight = Math.max(s.maxInFlight, ++s.inFlight);
-        await sleep(1);
+        // Long enough that the next pulls (a few turns of the event loop) land while this item still runs.
+        await sleep(15);
         s.inFlight--;
         s.done++;
         return items;
