@@ -7,7 +7,6 @@
  */
 import { deserializeError, type SerializedError } from "../lib/error-codec.ts";
 import { SerializationError, WorkerError } from "../lib/errors.ts";
-import type { LargeValueStore } from "../lib/ports/large-value-store.ts";
 import type { NodeTask } from "../lib/ports/executor.ts";
 import { nodeSpecsOf } from "../lib/spec.ts";
 import { findCloneProblem } from "../lib/structured.ts";
