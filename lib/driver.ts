@@ -10,7 +10,6 @@ import { UnknownNodeError as UnknownNode } from "./errors.ts";
 import { runPlan } from "./engine.ts";
 import type { Graph, GraphNode } from "./graph.ts";
 import type { Clock, Hook } from "./hooks.ts";
-import type { Tags } from "./node.ts";
 import { CachingRun } from "./node-caching.ts";
 import type { CacheBehavior } from "./node.ts";
 import type { Executor } from "./ports/executor.ts";
@@ -18,7 +17,11 @@ import type { CacheExplanation, GcOptions, GcReport, NodeCache } from "./ports/n
 import type { RunHistory } from "./ports/run-store.ts";
 import { Planner, suggest, type Plan } from "./plan.ts";
 import type { ExecuteResult } from "./types.ts";
-import { documentationOf } from "./introspect/documentation.ts";
+import { checkOutputs, checkValues } from "./check-args.ts";
+import { matchesTags, toVariable, type TagFilter, type Variable } from "./introspect/variables.ts";
+
+export { matchesTags };
+export type { TagFilter, Variable };
 import { describeExecution, type ExecutionDescription } from "./introspect/export-execution.ts";
 import { materialize, type MaterializeOptions, type MaterializeResult } from "./materialize/materialize.ts";
 import type { Materializer } from "./materialize/to.ts";
@@ -40,29 +43,6 @@ export interface ExecuteOptions<N = Record<string, unknown>, I extends Values = 
 /** Errors `executeEffect` can fail with. */
 export type ExecuteError = UnknownNodeError | MissingInputError | InputConflictError | NodeExecutionError;
 
-/** A node (or input, or config value) as introspection reports it. */
-export interface Variable {
-  readonly name: string;
-  readonly kind: "function" | "input" | "config";
-  readonly tags: Tags;
-  /** Defining module, for function nodes. */
-  readonly module: string;
-  /** Required dependencies. */
-  readonly requiredDependencies: readonly string[];
-  /** Optional dependencies (with a default value) and the default's source text. */
-  readonly optionalDependencies: readonly { readonly name: string; readonly default: string | undefined }[];
-  /** The function that computes the node, for function nodes. */
-  readonly originatingFunction: Function | undefined;
-  /** The export that defines the node ("" for inputs and config). */
-  readonly exportName: string;
-  /** From `node(fn, { doc })`, or a `/** *\/` comment opening the function body; "" when there is none. */
-  readonly documentation: string;
-  /** The modifiers that shaped the node, innermost first (`"parameterize"`, `"config.when"`, ...). */
-  readonly modifiers: readonly string[];
-  /** Config keys that decided whether (or how) the node exists. */
-  readonly configKeys: readonly string[];
-}
-
 /** Options of {@link Driver.visualizeExecution} and {@link Driver.displayAllFunctions}. */
 export interface VisualizeOptions {
   /** "dot" (default), "mermaid", or "svg" (rendered from the DOT by Graphviz). */
@@ -70,9 +50,6 @@ export interface VisualizeOptions {
   /** A title drawn above the graph (DOT and SVG). */
   readonly title?: string;
 }
-
-/** Tag filter: exact value, any of a list, or `null` for "has the tag". Several keys are ANDed. */
-export type TagFilter = Readonly<Record<string, string | readonly string[] | null>>;
 
 /** Settings a Builder hands to the Driver. */
 export interface DriverSettings {
@@ -387,55 +364,6 @@ function interruptOn(signal: AbortSignal): Effect.Effect<never> {
   });
 }
 
-function toVariable(n: GraphNode): Variable {
-  return {
-    name: n.name,
-    kind: n.kind,
-    tags: n.tags,
-    module: n.module,
-    requiredDependencies: n.deps.filter((d) => !d.optional).map((d) => d.name),
-    optionalDependencies: n.deps.filter((d) => d.optional).map((d) => ({ name: d.name, default: d.defaultSource })),
-    originatingFunction: n.source,
-    exportName: n.exportName,
-    documentation: n.options.doc ?? (n.source ? documentationOf(n.source) : ""),
-    modifiers: n.modifiers,
-    configKeys: n.configKeys,
-  };
-}
-
 function titleOf(options: VisualizeOptions): { title?: string } {
   return options.title === undefined ? {} : { title: options.title };
-}
-
-/** Hamilton's tag filter: exact value, any of a list, `null` for "has the tag"; keys ANDed. */
-export function matchesTags(tags: Tags, filter: TagFilter): boolean {
-  for (const [key, want] of Object.entries(filter)) {
-    if (!(key in tags)) return false;
-    if (want === null) continue;
-    const have = tags[key]!;
-    const haveList: readonly string[] = typeof have === "string" ? [have] : have;
-    const wantList: readonly string[] = typeof want === "string" ? [want] : want;
-    if (!wantList.some((w) => haveList.includes(w))) return false;
-  }
-  return true;
-}
-
-function checkOutputs(outputs: unknown, method: string): asserts outputs is readonly string[] {
-  if (!Array.isArray(outputs) || outputs.some((o) => typeof o !== "string")) {
-    throw new TypeError(`${method}() expects an array of node names, got ${describeShape(outputs)}`);
-  }
-}
-
-function checkValues(values: unknown, option: string): Values {
-  if (values === undefined) return {};
-  if (typeof values !== "object" || values === null || Array.isArray(values)) {
-    throw new TypeError(`execute() option "${option}" must be an object of name -> value, got ${describeShape(values)}`);
-  }
-  return values as Values;
-}
-
-function describeShape(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "an array";
-  return typeof v === "object" ? "an object" : `${typeof v} ${JSON.stringify(v)}`;
 }
