@@ -76,6 +76,7 @@ export { registerCodec } from "./cache/codec-registry.ts";
 export type { ValueCodec } from "./cache/codec-registry.ts";
 export type { DriverCache } from "./lib/driver.ts";
 export type { CacheExplanation, GcOptions, GcReport, NodeCache } from "./lib/ports/node-cache.ts";
+export type { PoolLimits } from "./lib/resource-pools.ts";
 export type { BuilderDefaults, CacheOptions, IllTypedEdges, ModuleArg, TrackingOptions, WorkersOptions } from "./lib/builder.ts";
 export { MemoryRunStore } from "./cache/memory/memory-run-store.ts";
 export { RUN_STATUSES } from "./lib/ports/run-store.ts";

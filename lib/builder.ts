@@ -8,6 +8,7 @@ import { GraphBuildError } from "./errors.ts";
 import { buildGraph, type Graph, type ModuleSource } from "./graph.ts";
 import type { CacheBehavior } from "./node.ts";
 import { resolveBehaviors, type BuilderCacheBehaviors } from "./node-caching.ts";
+import { checkPoolLimits, poolsByNode, type PoolLimits } from "./resource-pools.ts";
 import type { Executor } from "./ports/executor.ts";
 import type { NodeCache } from "./ports/node-cache.ts";
 import type { Platform, PlatformLoader } from "./ports/platform.ts";
@@ -100,6 +101,7 @@ export class Builder<F = {}, C = {}> {
   #allowOverrides = false;
   #clock: Clock = systemClock;
   #workers: WorkersOptions | undefined;
+  #pools: PoolLimits | undefined;
   #executor: Executor | undefined;
   readonly #defaults: BuilderDefaults | undefined;
 
@@ -149,6 +151,22 @@ export class Builder<F = {}, C = {}> {
       throw new RangeError(`withConcurrency() expects a positive integer, got ${String(limit)}`);
     }
     this.#concurrency = limit;
+    return this;
+  }
+
+  /**
+   * Per-tag resource pools: nodes tagged `{ pool: name }` run at most `limit`
+   * at once across all runs of the driver (an API's rate of concurrent calls,
+   * a database's connections). A node may name several pools.
+   *
+   * @example
+   * ```ts
+   * export const summary = node(async (text: string) => callModel(text), { tags: { pool: "openai" } });
+   * const dr = await new Builder().withModules(flow).withPools({ openai: 2 }).build();
+   * ```
+   */
+  withPools(limits: PoolLimits): this {
+    this.#pools = { ...this.#pools, ...checkPoolLimits(limits) };
     return this;
   }
 
@@ -275,6 +293,7 @@ export class Builder<F = {}, C = {}> {
       hooks: tracking ? [...self.#hooks, tracking.tracker] : [...self.#hooks],
       tracking,
       concurrency: self.#concurrency,
+      pools: self.#pools === undefined ? undefined : poolsByNode(graph, self.#pools),
       clock: self.#clock,
       executor,
       cache,

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Cause, Effect, Exit } from "effect";
+import { Cause, Effect, Exit, type Semaphore } from "effect";
 import type { InputConflictError, MissingInputError, NodeExecutionError, UnknownNodeError } from "./errors.ts";
 import { UnknownNodeError as UnknownNode } from "./errors.ts";
 import { runPlan } from "./engine.ts";
@@ -56,6 +56,8 @@ export interface DriverSettings {
   readonly config: Values;
   readonly hooks: readonly Hook[];
   readonly concurrency: number | undefined;
+  /** Semaphores of the resource pools each node is in, by node id (see `withPools`). */
+  readonly pools?: readonly (readonly Semaphore.Semaphore[] | undefined)[] | undefined;
   readonly clock: Clock;
   /** Where worker nodes run; undefined when the graph has none. */
   readonly executor: Executor | undefined;
@@ -158,9 +160,9 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
   }
 
   #run(plan: Plan, inputs: Values, overrides: Values, signal: AbortSignal | undefined): Effect.Effect<Record<string, unknown>, NodeExecutionError> {
-    const { hooks, clock, concurrency, config, executor, cache } = this.#settings;
+    const { hooks, clock, concurrency, config, executor, cache, pools } = this.#settings;
     const runId = crypto.randomUUID();
-    const base = { runId, hooks, clock, concurrency, config, executor, controller: new AbortController() };
+    const base = { runId, hooks, clock, concurrency, pools, config, executor, controller: new AbortController() };
     const engine = cache === undefined
       ? runPlan(plan, { ...base, caching: undefined })
       : Effect.suspend(() => {

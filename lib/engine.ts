@@ -25,6 +25,8 @@ export interface RunContext extends CallContext {
   readonly hooks: readonly Hook[];
   /** In-process limit on nodes running at once; undefined means unbounded. */
   readonly concurrency: number | undefined;
+  /** Resource-pool semaphores by node id (see lib/resource-pools.ts). */
+  readonly pools?: readonly (readonly Semaphore.Semaphore[] | undefined)[] | undefined;
   /** Fires when the run fails fast or is cancelled; nodes reach it through `abortSignal`. */
   readonly controller: AbortController;
   /** The run's use of the cache, when caching is on. */
@@ -203,8 +205,9 @@ export function runPlan(plan: Plan, ctx: RunContext): Effect.Effect<Record<strin
             ? lastReaderBuffers(task, args, refs, computed)
             : NO_BUFFERS;
           const event = hooks ? beforeNode(hooks, ctx, node, args, itemsOf(frame)) : undefined;
-          if (semaphore !== undefined || node.options.timeout !== undefined || node.options.retry !== undefined) {
-            const effect = fiberNode(node, args, semaphore, ctx, transfer);
+          const pools = ctx.pools?.[node.id];
+          if (semaphore !== undefined || pools !== undefined || node.options.timeout !== undefined || node.options.retry !== undefined) {
+            const effect = fiberNode(node, args, semaphore, ctx, transfer, pools);
             yield* Effect.forkIn(settle(effect, (ok, value) => settled(frame, t, ok, value, event, decision)), scope);
             continue;
           }

@@ -45,6 +45,7 @@ function causeToError(cause: Cause.Cause<unknown>): unknown {
 /** A node as an Effect: each attempt calls the function with a fresh AbortSignal that fires on interruption. */
 export function fiberNode(
   node: GraphNode, args: unknown, semaphore: Semaphore.Semaphore | undefined, ctx: CallContext, transfer: readonly ArrayBuffer[],
+  pools: readonly Semaphore.Semaphore[] = [],
 ): Effect.Effect<unknown, unknown> {
   const worker = node.options.worker === true;
   let effect: Effect.Effect<unknown, unknown> = Effect.callback<unknown, unknown>((resume, signal) => {
@@ -72,6 +73,8 @@ export function fiberNode(
     });
   }
   if (retry !== undefined) effect = Effect.retry(effect, retryOptions(retry));
+  // The run's own limit is taken first, then the pools in name order (see resource-pools.ts): no two nodes wait on each other.
+  for (let i = pools.length - 1; i >= 0; i--) effect = pools[i]!.withPermits(1)(effect);
   if (semaphore !== undefined) effect = semaphore.withPermits(1)(effect);
   return effect;
 }

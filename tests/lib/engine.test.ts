@@ -67,6 +67,30 @@ describe("execute() scheduling", () => {
     expect(t.stats.max).toBe(3);
   });
 
+  test("withPools() bounds the nodes tagged with a pool, across concurrent runs, and leaves other nodes alone", async () => {
+    const api = inFlight();
+    const free = inFlight();
+    const mod: Record<string, (...args: number[]) => unknown> = {};
+    for (let i = 0; i < 6; i++) mod[`call${i}`] = node(() => api.around(async () => (await sleep(5), 1)), { deps: [], tags: { pool: "api" } });
+    for (let i = 0; i < 4; i++) mod[`local${i}`] = node(() => free.around(async () => (await sleep(5), 1)), { deps: [] });
+    mod.sum = node((...xs: number[]) => xs.reduce((a, b) => a + b, 0), { deps: Object.keys(mod) });
+    const dr = await new Builder().withModules(mod).withPools({ api: 2 }).build();
+    const runs = await Promise.all([dr.execute(["sum"]), dr.execute(["sum"])]);
+    expect(runs).toEqual([{ sum: 10 }, { sum: 10 }]);
+    expect(api.stats.max).toBe(2);
+    expect(free.stats.max).toBe(8);
+  });
+
+  test("withPools() rejects a node tagged with a pool it does not define, and bad limits", async () => {
+    const mod = { a: node(() => 1, { tags: { pool: "opneai" } }) };
+    const error = await new Builder().withModules(mod).withPools({ openai: 1 }).build().catch((e) => e);
+    expect(error.message).toBe('Cannot build the graph: node "a" is tagged pool "opneai", which withPools() does not define (defined: "openai"); add it to withPools() or fix the tag');
+    expect(() => new Builder().withPools({ x: 0 })).toThrow(RangeError);
+    expect(() => new Builder().withPools([] as unknown as Record<string, number>)).toThrow(TypeError);
+    // Without withPools(), a pool tag is plain metadata.
+    expect(await (await new Builder().withModules(mod).build()).execute(["a"])).toEqual({ a: 1 });
+  });
+
   test("starts a node as soon as its own dependencies are done", async () => {
     let openSlow!: () => void;
     const slowGate = new Promise<void>((r) => (openSlow = r));
