@@ -17,6 +17,7 @@
  *
  * @module
  */
+import { nodeCodeVersioner } from "./cache/node-code-version.ts";
 import { openCache } from "./cache/open-cache.ts";
 import { openRunStore } from "./cache/open-run-store.ts";
 import { BullmqExecutor } from "./executors/bullmq-executor.ts";
@@ -52,6 +53,9 @@ export class Builder<F = {}, C = {}> extends CoreBuilder<F, C> {
   }
 }
 
+/** The cache's code versions, for jobs (the runtime's hasher is loaded on first use). */
+const codeVersions = nodeCodeVersioner(async () => (await (await loadPlatform()).cacheDrivers()).hasher);
+
 /**
  * Runs worker nodes (and so the per-item work of map/reduce) as jobs on a
  * BullMQ queue over Redis, where `weft worker` processes on any machine take
@@ -67,7 +71,7 @@ export class Builder<F = {}, C = {}> extends CoreBuilder<F, C> {
  * ```
  */
 export function bullmqExecutor(options: BullmqExecutorOptions): BullmqExecutor {
-  return new BullmqExecutor(options, { openDirectory: loadDirectoryStore, runtime: runtimeName() });
+  return new BullmqExecutor(options, { codeVersion: codeVersions, openDirectory: loadDirectoryStore, runtime: runtimeName() });
 }
 
 export { BullmqExecutor } from "./executors/bullmq-executor.ts";

@@ -8,6 +8,7 @@
  * @module
  */
 import { Command, InvalidArgumentError } from "commander";
+import { nodeCodeVersioner } from "../cache/node-code-version.ts";
 import { startBullmqWorker } from "../executors/bullmq-worker.ts";
 import { WorkerPoolExecutor } from "../executors/worker-pool.ts";
 import type { ProcessHost } from "../lib/ports/process-host.ts";
@@ -56,6 +57,7 @@ async function runWorker(host: ProcessHost, flags: WorkerFlags): Promise<void> {
   let worker;
   try {
     worker = await startBullmqWorker({
+      codeVersion: nodeCodeVersioner(async () => (await platform.cacheDrivers()).hasher),
       redis: flags.redis,
       modules: flags.modules.map((m) => host.moduleUrl(m)),
       local,

@@ -57,7 +57,7 @@ export class BullmqExecutor implements Executor {
   #started: Promise<Started> | undefined;
   #disposed = false;
 
-  constructor(options: BullmqExecutorOptions, defaults: BullmqExecutorDefaults = {}) {
+  constructor(options: BullmqExecutorOptions, defaults: BullmqExecutorDefaults) {
     this.#options = resolveOptions(options);
     this.#defaults = defaults;
     this.capacity = this.#options.capacity;
@@ -171,7 +171,7 @@ export class BullmqExecutor implements Executor {
     link.onLost((reason) => this.#failAll((node) => new WorkerError(node, `Lost the connection to Redis at "${link.url}" while node "${node}" was queued or running: ${reason}; re-run once Redis is reachable again`)));
     await events.waitUntilReady();
     const { timeout, inlineLimit } = this.#options;
-    const encoder = new JobEncoder(this.#id, { store, inlineLimit }, {
+    const encoder = new JobEncoder(this.#id, { store, inlineLimit }, this.#defaults.codeVersion, {
       ...(timeout === undefined ? {} : { timeout }),
       ...(this.#defaults.runtime === undefined ? {} : { runtime: this.#defaults.runtime }),
     });

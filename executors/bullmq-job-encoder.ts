@@ -7,11 +7,11 @@
  */
 import { deserializeError, type SerializedError } from "../lib/error-codec.ts";
 import { SerializationError, WorkerError } from "../lib/errors.ts";
+import type { CodeVersioner } from "../lib/ports/code-versioner.ts";
 import type { NodeTask } from "../lib/ports/executor.ts";
 import { nodeSpecsOf } from "../lib/spec.ts";
 import { findCloneProblem } from "../lib/structured.ts";
 import { encodeArgs, PROTOCOL, type JobData, type JobResult } from "./bullmq-protocol.ts";
-import { codeVersion } from "./code-version.ts";
 import { fromWire, toWire, type Wire, type WireOptions } from "./value-codec.ts";
 
 /** Encodes the tasks of one driver. */
@@ -23,7 +23,10 @@ export class JobEncoder {
   readonly #configs = new WeakMap<object, Promise<Wire>>();
   readonly #versions = new WeakMap<object, Map<string, Promise<string>>>();
 
-  constructor(driver: string, wire: WireOptions, options: { timeout?: number; runtime?: string }) {
+  readonly #codeVersion: CodeVersioner;
+
+  constructor(driver: string, wire: WireOptions, codeVersion: CodeVersioner, options: { timeout?: number; runtime?: string }) {
+    this.#codeVersion = codeVersion;
     this.#driver = driver;
     this.#wire = wire;
     this.#timeout = options.timeout;
@@ -49,7 +52,7 @@ export class JobEncoder {
       encodeArgs(style, task.args, this.#wire).catch((e) => {
         throw new SerializationError(locator.nodeName, "", `the inputs cannot be encoded for a remote worker: ${(e as Error).message}`, { cause: e });
       }),
-      this.#codeVersion(task),
+      this.#codeVersionOf(task),
       config,
     ]);
     const node = { moduleUrl: locator.moduleUrl, exportName: locator.exportName, nodeName: locator.nodeName };
@@ -72,7 +75,7 @@ export class JobEncoder {
    * The node's code version, from the spec its module defines: the same
    * computation a worker makes on its copy of the module.
    */
-  #codeVersion(task: NodeTask): Promise<string> {
+  #codeVersionOf(task: NodeTask): Promise<string> {
     const { moduleUrl, exportName, nodeName, config } = task.locator;
     let versions = this.#versions.get(config);
     if (versions === undefined) this.#versions.set(config, (versions = new Map()));
@@ -82,7 +85,7 @@ export class JobEncoder {
       version = (import(moduleUrl) as Promise<Record<string, unknown>>).then((exports) => {
         const spec = nodeSpecsOf(exportName, exports[exportName], { module: "", config }).find((s) => s.name === nodeName);
         // A task for a function that its module does not export as a node: version the function itself.
-        return codeVersion(spec ?? { source: task.fn, options: {} });
+        return this.#codeVersion(spec ?? { source: task.fn, options: {} }, exports);
       });
       versions.set(key, version);
     }

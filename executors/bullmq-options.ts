@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { CodeVersioner } from "../lib/ports/code-versioner.ts";
 import type { LargeValueStore } from "../lib/ports/large-value-store.ts";
 import { DEFAULT_QUEUE } from "./bullmq-protocol.ts";
 
@@ -38,6 +39,8 @@ export interface BullmqExecutorOptions {
 
 /** What the composition root plugs in. */
 export interface BullmqExecutorDefaults {
+  /** The node code versions jobs carry; `weft worker` must use the same (the composition root gives the cache's). */
+  readonly codeVersion: CodeVersioner;
   /** Opens a store on a shared directory (runtime-specific file access). */
   readonly openDirectory?: (directory: string) => Promise<LargeValueStore>;
   /** The runtime the driver runs on, sent with each job (see `JobData.runtime`). */

@@ -10,6 +10,7 @@
  */
 import type { Job, Worker } from "bullmq";
 import type { Executor } from "../lib/ports/executor.ts";
+import type { CodeVersioner } from "../lib/ports/code-versioner.ts";
 import type { LargeValueStore } from "../lib/ports/large-value-store.ts";
 import { runJob, type JobContext } from "./bullmq-job-runner.ts";
 import { cancelChannel, DEFAULT_QUEUE, type JobData, type JobResult } from "./bullmq-protocol.ts";
@@ -25,6 +26,8 @@ export interface BullmqWorkerOptions {
   readonly modules: readonly string[];
   /** Where nodes run in this process; disposed by `close()`. Its capacity is the number of jobs run at once. */
   readonly local: Executor;
+  /** Code versions to compare with the driver's: the same CodeVersioner the driver's executor uses. */
+  readonly codeVersion: CodeVersioner;
   /** Queue name; default `"weft"`. */
   readonly queue?: string;
   /** The store drivers put large values in (their `sharedDirectory`). */
@@ -70,7 +73,7 @@ export interface BullmqWorkerHandle {
 export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<BullmqWorkerHandle> {
   const queue = options.queue ?? DEFAULT_QUEUE;
   const log = options.log ?? ((line: string) => console.error(line));
-  const modules = await LocalModules.load(options.modules);
+  const modules = await LocalModules.load(options.modules, options.codeVersion);
   await encodeValue(null); // loads the codec now, not during the first job
   await options.local.init(modules.urls);
   const { Worker } = await import("bullmq");

@@ -10,7 +10,7 @@
 import { WorkerError } from "../lib/errors.ts";
 import { nodeSpecsOf, type NodeSpec } from "../lib/spec.ts";
 import type { JobData } from "./bullmq-protocol.ts";
-import { codeVersion } from "./code-version.ts";
+import type { CodeVersioner } from "../lib/ports/code-versioner.ts";
 
 /** A job's node on this machine. */
 export interface LocalNode {
@@ -27,8 +27,11 @@ export class LocalModules {
   readonly #exports = new Map<string, Record<string, unknown>>();
   readonly #nodes = new Map<string, Promise<LocalNode>>();
 
-  private constructor(urls: readonly string[]) {
+  readonly #codeVersion: CodeVersioner;
+
+  private constructor(urls: readonly string[], codeVersion: CodeVersioner) {
     this.urls = urls;
+    this.#codeVersion = codeVersion;
   }
 
   /**
@@ -36,9 +39,9 @@ export class LocalModules {
    *
    * @throws {Error} naming the module that cannot be imported
    */
-  static async load(urls: readonly string[]): Promise<LocalModules> {
+  static async load(urls: readonly string[], codeVersion: CodeVersioner): Promise<LocalModules> {
     if (urls.length === 0) throw new TypeError("A worker needs at least one module: pass --modules ./flow.ts");
-    const modules = new LocalModules(urls);
+    const modules = new LocalModules(urls, codeVersion);
     for (const url of urls) {
       try {
         modules.#exports.set(url, (await import(url)) as Record<string, unknown>);
@@ -81,6 +84,6 @@ export class LocalModules {
       throw new WorkerError(nodeName, `This worker has several modules that define node "${nodeName}" (${matches.map((m) => `"${m.moduleUrl}"`).join(", ")}); start it with the driver's module only`);
     }
     const [match] = matches as [{ moduleUrl: string; spec: NodeSpec }];
-    return { ...match, version: await codeVersion(match.spec) };
+    return { ...match, version: await this.#codeVersion(match.spec, this.#exports.get(match.moduleUrl)) };
   }
 }

@@ -9,6 +9,8 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Builder, BullmqExecutor, bullmqExecutor, collect, isWeftError, parallelizable } from "../../mod.ts";
+import { nodeCodeVersioner } from "../../cache/node-code-version.ts";
+import { bunHasher } from "../../runtime/bun/hasher.ts";
 import * as remote from "../fixtures/remote.ts";
 import { executorContract, taskFor } from "./executor-contract.ts";
 import { fixture, RedisServer, startWorker, type WorkerProcess } from "./_processes.ts";
@@ -91,7 +93,7 @@ describe("bullmqExecutor()", () => {
   test("a worker on another runtime than the driver says so instead of reporting other code", async () => {
     await changedWorker();
     // What bullmqExecutor() on Node would send: Node and Bun read function sources differently.
-    const executor = new BullmqExecutor({ connection, queue: "changed" }, { runtime: "node" });
+    const executor = new BullmqExecutor({ connection, queue: "changed" }, { codeVersion: nodeCodeVersioner(async () => bunHasher), runtime: "node" });
     await using dr = await new Builder().withModules((await import("../fixtures/workers.ts"))).withExecutor(executor).build();
     const error = await dr.execute(["asyncSum"], { inputs: { a: 1, b: 1 } }).catch((e) => e);
     expect(error.cause.message).toMatch(/^Worker "[^"]+" cannot check node "asyncSum" against the driver's code: the driver runs on node and this worker on bun, which read function sources differently; run the driver on bun, or give the node a manual version with node\(fn, \{ version \}\)$/);

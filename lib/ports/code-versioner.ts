@@ -1,0 +1,17 @@
+/**
+ * The CodeVersioner port: a node's code version as a string that two
+ * processes compare to tell whether they run the same code (the BullMQ
+ * executor and `weft worker`). The composition root plugs in the cache's
+ * code versions (cache/node-code-version.ts), so the cache and the
+ * distributed executor agree on what "the same code" means.
+ *
+ * @module
+ */
+import type { NodeSpec } from "../spec.ts";
+
+/**
+ * `manual:<version>` when the node sets `node(fn, { version })`, otherwise a
+ * hash of its code (`sha256:<hex>`); `moduleExports` lets same-module helpers
+ * count.
+ */
+export type CodeVersioner = (spec: Pick<NodeSpec, "source" | "options">, moduleExports?: object) => Promise<string>;
