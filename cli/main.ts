@@ -12,7 +12,6 @@ import { runCommand } from "./commands/run.ts";
 import { uiCommand } from "./commands/ui.ts";
 import { vizCommand } from "./commands/viz.ts";
 import { workerCommand } from "./worker-command.ts";
-import { processHost as workerHost } from "../runtime/bun/process-host.ts";
 
 /**
  * The program with every subcommand.
@@ -29,8 +28,7 @@ export function createProgram(host: CliHost): Command {
     .exitOverride()
     .showHelpAfterError("(add --help for usage)");
   // One line per subcommand file; add new commands here.
-  // `weft worker` has its own host (process id, host name, shutdown signals): it runs until stopped.
-  for (const command of [runCommand(host), uiCommand(host), cacheCommand(host), vizCommand(host), workerCommand(workerHost)]) {
+  for (const command of [runCommand(host), uiCommand(host), cacheCommand(host), vizCommand(host), workerCommand(host)]) {
     program.addCommand(command);
   }
   return program;

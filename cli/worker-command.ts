@@ -11,7 +11,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { nodeCodeVersioner } from "../cache/node-code-version.ts";
 import { startBullmqWorker } from "../executors/bullmq-worker.ts";
 import { WorkerPoolExecutor } from "../executors/worker-pool.ts";
-import type { ProcessHost } from "../lib/ports/process-host.ts";
+import type { CliHost } from "../runtime/node/cli-host.ts";
 import { loadDirectoryStore, loadPlatform, runtimeName } from "../runtime/current.ts";
 
 interface WorkerFlags {
@@ -34,7 +34,7 @@ interface WorkerFlags {
  * weft worker --modules ./flow.ts --redis redis://10.0.0.5:6379 --concurrency 4 --store /mnt/weft
  * ```
  */
-export function workerCommand(host: ProcessHost): Command {
+export function workerCommand(host: CliHost): Command {
   return new Command("worker")
     .description("run jobs of bullmqExecutor(): worker nodes and map/reduce items of drivers sharing the queue")
     .requiredOption("--modules <paths...>", "modules that define the nodes, the same code as the driver's")
@@ -49,7 +49,7 @@ export function workerCommand(host: ProcessHost): Command {
     .action((flags: WorkerFlags) => runWorker(host, flags));
 }
 
-async function runWorker(host: ProcessHost, flags: WorkerFlags): Promise<void> {
+async function runWorker(host: CliHost, flags: WorkerFlags): Promise<void> {
   const platform = await loadPlatform();
   const concurrency = flags.concurrency ?? platform.cpuCount();
   const local = new WorkerPoolExecutor(platform.workers, { size: concurrency });
@@ -68,7 +68,7 @@ async function runWorker(host: ProcessHost, flags: WorkerFlags): Promise<void> {
       stalledInterval: flags.stalledInterval,
       maxStalledCount: flags.maxStalled,
       connectTimeout: flags.connectTimeout,
-      ...(flags.store === undefined ? {} : { store: await loadDirectoryStore(host.absolutePath(flags.store)) }),
+      ...(flags.store === undefined ? {} : { store: await loadDirectoryStore(host.resolvePath(flags.store)) }),
     });
   } catch (e) {
     await local.dispose();

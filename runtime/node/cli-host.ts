@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { hostname } from "node:os";
 import { resolve } from "node:path";
 import process from "node:process";
 import { pathToFileURL } from "node:url";
@@ -22,6 +23,11 @@ export interface CliHost {
   readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean; readonly columns?: number };
   /** Calls `fn` on Ctrl-C or a termination signal; returns the removal. */
   onInterrupt(fn: () => void): () => void;
+  /** Process id and machine name, for names in messages (`weft worker`). */
+  readonly pid: number;
+  readonly hostname: string;
+  /** For long-running commands: calls `listener` once on SIGINT or SIGTERM; a second signal ends the process at once. */
+  onShutdown(listener: (signal: string) => void): void;
   exit(code: number): never;
 }
 
@@ -48,6 +54,18 @@ export function processHost(): CliHost {
         process.off("SIGINT", fn);
         process.off("SIGTERM", fn);
       };
+    },
+    pid: process.pid,
+    hostname: hostname(),
+    onShutdown(listener) {
+      let stopping = false;
+      const onSignal = (signal: string) => {
+        if (stopping) process.exit(130);
+        stopping = true;
+        listener(signal);
+      };
+      process.on("SIGINT", onSignal);
+      process.on("SIGTERM", onSignal);
     },
     exit: (code) => process.exit(code),
   };

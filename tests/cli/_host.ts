@@ -28,6 +28,9 @@ export function testHost(cwd: string, args: readonly string[]): CliHost & { out:
       return () => handlers.delete(fn);
     },
     interrupt: () => [...handlers].forEach((h) => h()),
+    pid: 1,
+    hostname: "test-host",
+    onShutdown: (listener) => void handlers.add(() => listener("SIGINT")),
     exit: (code) => {
       throw new Error(`exit ${code}`);
     },
