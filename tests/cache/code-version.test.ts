@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { codeVersion } from "../../cache/code-version.ts";
 import { node, nodeMeta } from "../../lib/node.ts";
-import { bunHasher } from "../../runtime/bun/hasher.ts";
+import { bunHasher } from "../../runtime/bun/mod.ts";
 
 /** Builds a function from source, as a module would define it. */
 const fnOf = (source: string): Function => new Function(`return (${source})`)();

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { fingerprint } from "../../cache/fingerprint.ts";
 import { registerCodec } from "../../cache/codec-registry.ts";
-import { bunHasher } from "../../runtime/bun/hasher.ts";
+import { bunHasher } from "../../runtime/bun/mod.ts";
 
 const dv = (v: unknown): string => {
   const fp = fingerprint(v, bunHasher);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { nodeCodeVersioner } from "../../cache/node-code-version.ts";
-import { bunHasher } from "../../runtime/bun/hasher.ts";
+import { bunHasher } from "../../runtime/bun/mod.ts";
 
 const versionOf = nodeCodeVersioner(async () => bunHasher);
 const version = (fn: Function, v?: string, module?: object) => versionOf({ source: fn, options: v === undefined ? {} : { version: v } }, module);

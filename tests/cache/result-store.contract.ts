@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import type { ResultStore } from "../../lib/ports/result-store.ts";
 import { fingerprint } from "../../cache/fingerprint.ts";
-import { bunHasher } from "../../runtime/bun/hasher.ts";
+import { bunHasher } from "../../runtime/bun/mod.ts";
 
 const item = (value: unknown) => {
   const fp = fingerprint(value, bunHasher);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { MemoryMetadataStore } from "../../cache/memory/memory-metadata-store.ts";
 import { MemoryResultStore } from "../../cache/memory/memory-result-store.ts";
 import { WeftCache } from "../../cache/weft-cache.ts";
-import { bunHasher } from "../../runtime/bun/hasher.ts";
+import { bunHasher } from "../../runtime/bun/mod.ts";
 import { partsOf, runNode, sqliteCache, tempDir } from "./_helpers.ts";
 
 const tmp = tempDir("facade");

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Builder, BullmqExecutor, bullmqExecutor, collect, isWeftError, parallelizable } from "../../mod.ts";
 import { nodeCodeVersioner } from "../../cache/node-code-version.ts";
-import { bunHasher } from "../../runtime/bun/hasher.ts";
+import { bunHasher } from "../../runtime/bun/mod.ts";
 import * as remote from "../fixtures/remote.ts";
 import { executorContract, taskFor } from "./executor-contract.ts";
 import { fixture, RedisServer, startWorker, type WorkerProcess } from "./_processes.ts";

@@ -1,11 +1,12 @@
 /**
- * The FileSystem port on Node, over `node:fs`.
+ * The FileSystem port over `node:fs`, which Bun and Node implement natively:
+ * the cache's file access on both (Deno has runtime/deno/file-system.ts).
  *
  * @module
  */
 /// <reference types="node" />
 import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
-import type { FileSystem } from "../../lib/ports/file-system.ts";
+import type { FileSystem } from "../lib/ports/file-system.ts";
 
 const missing = (e: unknown) => (e as { code?: string }).code === "ENOENT";
 
