@@ -75,8 +75,9 @@ export function executorContract(label: string, make: () => Executor, options: C
         return;
       }
       const counter = new Int32Array(new SharedArrayBuffer(8));
-      await Promise.all(Array.from({ length: 6 }, () => executor.submit(taskFor("probe", [counter, 20]))));
-      expect(Atomics.load(counter, 1)).toBe(Math.min(executor.capacity, 6));
+      const limit = Math.min(executor.capacity, 6);
+      await Promise.all(Array.from({ length: 6 }, () => executor.submit(taskFor("probe", [counter, limit]))));
+      expect(Atomics.load(counter, 1)).toBe(limit);
       expect(Atomics.load(counter, 0)).toBe(0);
     });
 

@@ -40,7 +40,7 @@ describe("worker nodes", () => {
   test("run concurrently up to the pool size", async () => {
     const counter = new Int32Array(new SharedArrayBuffer(8));
     await using dr = await new Builder().withModules(workers).withWorkers({ size: 2 }).build();
-    await Promise.all([1, 2, 3, 4].map(() => dr.execute(["probe"], { inputs: { counter, ms: 30 } })));
+    await Promise.all([1, 2, 3, 4].map(() => dr.execute(["probe"], { inputs: { counter, target: 2 } })));
     expect(Atomics.load(counter, 1)).toBe(2);
   });
 
