@@ -3,7 +3,9 @@
  * nodes (each reads the two before it): cold-run overhead per node (a new
  * cache file every run: fingerprint, key, lookup, batched store) and warm-run
  * cost per node (every node a hit), each against the same DAG uncached, in
- * one process. SQLite on disk, and memory stores.
+ * one process. SQLite on disk, and memory stores. The yardstick is a bun:sqlite
+ * point read inside a read transaction in the same process: the warm cost per
+ * node is also given as a multiple of it.
  *
  *   npx bun bench/cache-driver.ts
  */
@@ -12,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Builder } from "../mod.ts";
 import { fmt, medianMs } from "./_measure.ts";
+import { sqlitePointReadUs } from "./_sqlite-yardstick.ts";
 
 const N = 200;
 const mod: Record<string, (...xs: number[]) => number> = { n0: () => 1, n1: (n0: number) => n0 + 1 };
@@ -50,10 +53,13 @@ try {
     ["SQLite (.weft/weft.db)", await cold(false), await warm(false)],
     ["memory", await cold(true), await warm(true)],
   ];
-  console.log(`| cache store | uncached run ms | cold run ms | cold overhead µs/node | warm run ms | warm cost µs/node |`);
-  console.log("|---|---|---|---|---|---|");
+  const readUs = sqlitePointReadUs(N);
+  console.log(`bun:sqlite point read in a read transaction: ${fmt(readUs, 2)} µs`);
+  console.log(`| cache store | uncached run ms | cold run ms | cold overhead µs/node | warm run ms | warm cost µs/node | warm / point read |`);
+  console.log("|---|---|---|---|---|---|---|");
   for (const [name, c, w] of rows) {
-    console.log(`| ${name} | ${fmt(uncachedMs, 3)} | ${fmt(c, 2)} | ${fmt(((c - uncachedMs) * 1000) / N, 1)} | ${fmt(w, 2)} | ${fmt(((w - uncachedMs) * 1000) / N, 1)} |`);
+    const warmUs = ((w - uncachedMs) * 1000) / N;
+    console.log(`| ${name} | ${fmt(uncachedMs, 3)} | ${fmt(c, 2)} | ${fmt(((c - uncachedMs) * 1000) / N, 1)} | ${fmt(w, 2)} | ${fmt(warmUs, 1)} | ${fmt(warmUs / readUs, 1)}x |`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
