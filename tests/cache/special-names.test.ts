@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { explainMiss } from "../../cache/explain-miss.ts";
-import { Builder, node, parameterize, type CacheOptions } from "../../mod.ts";
+import { Builder, node, parameterize, type CacheOptions, type Driver } from "../../mod.ts";
 import { tempDir } from "./_helpers.ts";
 
 const NAMES = ["constructor", "toString", "__proto__", "valueOf", "hasOwnProperty"] as const;
@@ -64,7 +64,7 @@ describe.each(stores)("withCache() (%s)", (_, options) => {
 
     test(`a node named "${name}" hits on a re-run and misses on a changed input`, async () => {
       const { mod, calls } = named(name);
-      await using dr = await new Builder().withModules(mod).withCache(options()).build();
+      await using dr = (await new Builder().withModules(mod).withCache(options()).build()) as unknown as Driver;
       await dr.execute([name], { inputs: { x: 1 } });
       const again = await dr.execute([name], { inputs: { x: 1 } });
       const changed = await dr.execute([name], { inputs: { x: 2 } });
@@ -74,7 +74,7 @@ describe.each(stores)("withCache() (%s)", (_, options) => {
 
     test(`dataVersions() has an own entry for the node "${name}"`, async () => {
       const { mod } = named(name);
-      await using dr = await new Builder().withModules(mod).withCache(options()).build();
+      await using dr = (await new Builder().withModules(mod).withCache(options()).build()) as unknown as Driver;
       await dr.execute([name], { inputs: { x: 1 } });
       const versions = dr.cache!.dataVersions();
       expect(Object.hasOwn(versions, name) && typeof versions[name]).toBe("string");

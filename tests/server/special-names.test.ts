@@ -25,7 +25,7 @@ beforeAll(async () => {
     made: parameterize(Object.fromEntries([["__proto__", {}]]) as Record<string, never>, (constructor: string) => `${constructor}?`),
   };
   {
-    await using dr = await new Builder().withModules(flow as Record<string, never>).withCache({ path }).withTracking()
+    await using dr = await new Builder().withModules(flow as unknown as Record<string, never>).withCache({ path }).withTracking()
       .withHooks({ beforeGraph: (e) => void (runId = e.runId) }).build();
     await dr.execute(["__proto__" as never], { inputs: { toString: "hi" } });
   }

@@ -61,8 +61,8 @@ describe.each(stores)("withTracking() (%s)", (_, store) => {
     const { history, runId, close } = await recordOnce(store());
     const run = history.getRun(runId)!;
     close();
-    expect([Object.keys(run.overrides), run.overrides.valueOf]).toEqual([["valueOf"], "1"]);
-    expect([Object.keys(run.config), run.config.hasOwnProperty]).toEqual([["hasOwnProperty"], '"?"']);
+    expect(Object.entries(run.overrides)).toEqual([["valueOf", "1"]]);
+    expect(Object.entries(run.config)).toEqual([["hasOwnProperty", '"?"']]);
   });
 
   test("records a run whose requested output is __proto__", async () => {
