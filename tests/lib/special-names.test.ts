@@ -9,6 +9,7 @@ import {
   Builder,
   collect,
   config,
+  csvFormat,
   extractFields,
   MissingInputError,
   node,
@@ -230,5 +231,12 @@ describe("parameters with special names", () => {
   test("execute() gives a destructured node bound by parameterize() its default for an unbound constructor", async () => {
     const dr = await build({ tmpl: parameterize({ made: { k: value(2) } }, ({ k, constructor = 10 }: { k: number; constructor?: number }) => k * constructor) });
     expect(await dr.execute(["made"])).toEqual({ made: 20 });
+  });
+});
+
+describe("csvFormat", () => {
+  test("leaves a column named constructor empty in a row without it", () => {
+    const { text } = csvFormat.encode([{ constructor: 1, toString: 2 }, { other: 3 }]);
+    expect(text).toBe("constructor,toString,other\r\n1,2,\r\n,,3\r\n");
   });
 });
