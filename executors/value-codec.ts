@@ -11,6 +11,7 @@
  * @module
  */
 import type { Packr } from "msgpackr";
+import { mayHoldProtoKey, protoKeyPath } from "../lib/own-property.ts";
 import type { LargeValueStore } from "../lib/ports/large-value-store.ts";
 
 /** A value on the wire: inline bytes (base64) or the reference of bytes in a store. */
@@ -42,46 +43,13 @@ function codec(): Promise<Packr> {
 export async function encodeValue(value: unknown): Promise<Uint8Array> {
   const bytes = (await codec()).pack(value);
   // The walk runs only when the bytes hold the text at all, so the common case costs one scan.
-  if (containsProtoText(bytes)) {
+  if (mayHoldProtoKey(bytes)) {
     const path = protoKeyPath(value);
     if (path !== undefined) {
       throw new TypeError(`the key "__proto__" at ${path === "" ? "the top of the value" : path} cannot travel to a remote worker (msgpack reads it back as "__proto_"); rename the key`);
     }
   }
   return bytes;
-}
-
-const PROTO = new TextEncoder().encode("__proto__");
-
-function containsProtoText(bytes: Uint8Array): boolean {
-  const last = bytes.length - PROTO.length;
-  outer: for (let i = bytes.indexOf(0x5f); i !== -1 && i <= last; i = bytes.indexOf(0x5f, i + 1)) {
-    for (let j = 1; j < PROTO.length; j++) if (bytes[i + j] !== PROTO[j]) continue outer;
-    return true;
-  }
-  return false;
-}
-
-/** The path of the first object inside `value` with an own `__proto__` key, if any. */
-function protoKeyPath(value: unknown): string | undefined {
-  const seen = new Set<object>();
-  const stack: [unknown, string][] = [[value, ""]];
-  while (stack.length > 0) {
-    const [v, path] = stack.pop()!;
-    if (typeof v !== "object" || v === null || seen.has(v) || ArrayBuffer.isView(v)) continue;
-    seen.add(v);
-    if (v instanceof Map) {
-      for (const [k, item] of v) stack.push([k, `${path}<map key>`], [item, `${path}.get(${typeof k === "string" ? JSON.stringify(k) : "…"})`]);
-    } else if (v instanceof Set) {
-      for (const item of v) stack.push([item, `${path}<set item>`]);
-    } else if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) if (typeof v[i] === "object") stack.push([v[i], `${path}[${i}]`]);
-    } else {
-      if (Object.hasOwn(v, "__proto__")) return path;
-      for (const k of Object.keys(v)) stack.push([(v as Record<string, unknown>)[k], `${path}.${k}`]);
-    }
-  }
-  return undefined;
 }
 
 /** Decodes bytes made by {@link encodeValue}. */

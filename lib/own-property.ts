@@ -52,3 +52,44 @@ export function hasField(value: object, key: string): boolean {
   }
   return false;
 }
+
+const PROTO = new TextEncoder().encode("__proto__");
+
+/**
+ * False when `bytes` (an encoding of a value) cannot hold the key `__proto__`
+ * because they do not contain its text: a cheap test before {@link protoKeyPath}.
+ */
+export function mayHoldProtoKey(bytes: Uint8Array): boolean {
+  const last = bytes.length - PROTO.length;
+  outer: for (let i = bytes.indexOf(0x5f); i !== -1 && i <= last; i = bytes.indexOf(0x5f, i + 1)) {
+    for (let j = 1; j < PROTO.length; j++) if (bytes[i + j] !== PROTO[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * The path of the first object inside `value` with an own `__proto__` key
+ * (`.rows[1]`, "" for `value` itself), or undefined. msgpackr reads such a key
+ * back as `__proto_`, so encoders refuse these values rather than change them.
+ */
+export function protoKeyPath(value: unknown): string | undefined {
+  const seen = new Set<object>();
+  const stack: [unknown, string][] = [[value, ""]];
+  while (stack.length > 0) {
+    const [v, path] = stack.pop()!;
+    if (typeof v !== "object" || v === null || seen.has(v) || ArrayBuffer.isView(v)) continue;
+    seen.add(v);
+    if (v instanceof Map) {
+      for (const [k, item] of v) stack.push([k, `${path}<map key>`], [item, `${path}.get(${typeof k === "string" ? JSON.stringify(k) : "…"})`]);
+    } else if (v instanceof Set) {
+      for (const item of v) stack.push([item, `${path}<set item>`]);
+    } else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) if (typeof v[i] === "object") stack.push([v[i], `${path}[${i}]`]);
+    } else {
+      if (Object.hasOwn(v, "__proto__")) return path;
+      for (const k of Object.keys(v)) stack.push([(v as Record<string, unknown>)[k], `${path}.${k}`]);
+    }
+  }
+  return undefined;
+}

@@ -97,6 +97,34 @@ describe.each(NAMES)("withCache() over runs (SQLite): %s", (name) => {
   });
 });
 
+describe("withCache() and results with special keys (SQLite)", () => {
+  test("a result with own keys constructor and toString hits and comes back equal", async () => {
+    const path = join(tmp.dir, `c${++files}`, "weft.db");
+    const calls: number[] = [];
+    const mod = { v: (n: number) => (calls.push(n), { constructor: n, toString: "s" }) };
+    const values: unknown[] = [];
+    for (let i = 0; i < 2; i++) {
+      await using dr = await new Builder().withModules(mod).withCache({ path }).build();
+      values.push((await dr.execute(["v"], { inputs: { n: 1 } })).v);
+    }
+    expect(calls).toEqual([1]);
+    expect(values.map((v) => Object.entries(v as object))).toEqual([[["constructor", 1], ["toString", "s"]], [["constructor", 1], ["toString", "s"]]]);
+  });
+
+  test("a result with an own key __proto__ is not cached, and every run returns it unchanged", async () => {
+    const path = join(tmp.dir, `c${++files}`, "weft.db");
+    const warnings: string[] = [];
+    const mod = { v: (n: number) => rec("__proto__", n) };
+    const keys: string[][] = [];
+    for (let i = 0; i < 2; i++) {
+      await using dr = await new Builder().withModules(mod).withCache({ path }).withWarnings((w) => void warnings.push(w.message)).build();
+      keys.push(Object.keys((await dr.execute(["v"], { inputs: { n: 1 } })).v));
+    }
+    expect(keys).toEqual([["__proto__"], ["__proto__"]]);
+    expect(warnings[0]).toContain('the key "__proto__" at the top of the value cannot be stored');
+  });
+});
+
 describe("explainMiss()", () => {
   test("says an input named constructor is new when only the current key has it", () => {
     const before = { node: "out", codeVersion: "c", inputs: {}, config: {} };
