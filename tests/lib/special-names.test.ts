@@ -10,6 +10,10 @@ import {
   collect,
   config,
   csvFormat,
+  does,
+  inject,
+  pipe,
+  step,
   extractFields,
   MissingInputError,
   node,
@@ -231,6 +235,24 @@ describe("parameters with special names", () => {
   test("execute() gives a destructured node bound by parameterize() its default for an unbound constructor", async () => {
     const dr = await build({ tmpl: parameterize({ made: { k: value(2) } }, ({ k, constructor = 10 }: { k: number; constructor?: number }) => k * constructor) });
     expect(await dr.execute(["made"])).toEqual({ made: 20 });
+  });
+});
+
+describe("modifiers with special parameter names", () => {
+  test("does() hands a parameter named constructor to the implementation under its own name", async () => {
+    const dr = await build({ joined: does((args: Record<string, number>) => Object.entries(args), (constructor: number, toString: number) => 0) });
+    expect(await dr.execute(["joined"], { inputs: { constructor: 1, toString: 2 } })).toEqual({ joined: [["constructor", 1], ["toString", 2]] });
+  });
+
+  test("pipe() step() leaves a parameter named valueOf unbound as a dependency", async () => {
+    const add = step((v: number, valueOf: number) => v + valueOf);
+    const dr = await build({ total: pipe({ output: [add] }, (x: number) => x) });
+    expect(await dr.execute(["total"], { inputs: { x: 1, valueOf: 10 } })).toEqual({ total: 11 });
+  });
+
+  test("inject() leaves a parameter named hasOwnProperty unbound as a dependency", async () => {
+    const dr = await build({ made: inject({ k: value(2) }, (k: number, hasOwnProperty: number) => k * hasOwnProperty) });
+    expect(await dr.execute(["made"], { inputs: { hasOwnProperty: 4 } })).toEqual({ made: 8 });
   });
 });
 
