@@ -17,7 +17,8 @@ import { describeValue } from "./bindings.ts";
  * Defines the node `signature` declares (its name, parameters, defaults and
  * options), computed by `impl` called with `{ param: value, ... }`. `rename`
  * maps a parameter name to the key `impl` expects. The body of `signature` is
- * never called.
+ * never called. The object has no prototype, so a parameter may be named
+ * `constructor` or `toString` like any other (use `Object.hasOwn`, not its methods).
  *
  * @example
  * ```ts
