@@ -15,6 +15,7 @@
  * @module
  */
 import { Packr } from "msgpackr";
+import { mayHoldProtoKey, protoKeyPath } from "../lib/own-property.ts";
 import { binaryKind, kindName, viewOf } from "./_typed-arrays.ts";
 
 /** A value's encoding, in parts so a large payload is never copied into one buffer. */
@@ -57,6 +58,9 @@ export function encodeValue(value: unknown): EncodedValue {
     return { parts: [header, view], size: RAW_HEADER_SIZE + view.byteLength };
   }
   const body = packr.pack(value) as Uint8Array;
+  // msgpackr reads an own key "__proto__" back as "__proto_": refuse the value rather than store a changed one.
+  const at = mayHoldProtoKey(body) ? protoKeyPath(value) : undefined;
+  if (at !== undefined) throw new Error(`the key "__proto__" at ${at === "" ? "the top of the value" : at} cannot be stored (MessagePack reads it back as "__proto_")`);
   return { parts: [Uint8Array.of(MSGPACK), body], size: 1 + body.byteLength };
 }
 

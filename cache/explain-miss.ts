@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { ownValue } from "../lib/own-property.ts";
 import type { KeyParts } from "../lib/ports/metadata-store.ts";
 
 /** Characters of a data version shown in explanations. */
@@ -46,13 +47,17 @@ function compare(
 ): void {
   const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
   for (const name of names) {
-    const a = before[name];
-    const b = after[name];
+    const a = ownValue(before, name) as string | undefined;
+    const b = ownValue(after, name) as string | undefined;
     if (a === b) continue;
     if (a === undefined) out.push(`${what} "${name}" is new`);
     else if (b === undefined) out.push(`${what} "${name}" is no longer used`);
-    else out.push(`${what} "${name}" changed from ${show(a, beforePreviews?.[name])} to ${show(b, afterPreviews?.[name])}`);
+    else out.push(`${what} "${name}" changed from ${show(a, previewOf(beforePreviews, name))} to ${show(b, previewOf(afterPreviews, name))}`);
   }
+}
+
+function previewOf(previews: Readonly<Record<string, string>> | undefined, name: string): string | undefined {
+  return previews === undefined ? undefined : ownValue(previews, name) as string | undefined;
 }
 
 function show(dataVersion: string, preview: string | undefined): string {

@@ -7,6 +7,7 @@
  */
 import { systemClock, type Clock } from "../lib/hooks.ts";
 import type { Hasher } from "../lib/ports/hasher.ts";
+import { setOwn } from "../lib/own-property.ts";
 import type { KeyParts, MetadataStore, StoredKey } from "../lib/ports/metadata-store.ts";
 import type { CacheExplanation, GcOptions, GcReport, NodeCache, NodeLookup } from "../lib/ports/node-cache.ts";
 import type { ResultRead, ResultStore } from "../lib/ports/result-store.ts";
@@ -108,7 +109,7 @@ export class WeftCache implements NodeCache {
     const id = runId ?? this.#o.metadata.lastRunId();
     const out: Record<string, string> = {};
     if (id === undefined) return out;
-    for (const r of this.#o.metadata.runRecords(id)) if (r.dataVersion !== undefined) out[r.node] = r.dataVersion;
+    for (const r of this.#o.metadata.runRecords(id)) if (r.dataVersion !== undefined) setOwn(out, r.node, r.dataVersion);
     return out;
   }
 

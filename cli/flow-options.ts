@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { setOwn } from "../lib/own-property.ts";
 import { nodeTextFiles } from "../runtime/node/text-files.ts";
 import type { CliHost } from "../runtime/node/cli-host.ts";
 import { CliError } from "./cli-error.ts";
@@ -53,7 +54,8 @@ export async function parseInputs(pairs: readonly string[], file: string | undef
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
       throw new CliError(`The inputs file "${file}" must hold a JSON object of name -> value`);
     }
-    Object.assign(inputs, parsed);
+    // Own keys, one by one: Object.assign would set the prototype for a "__proto__" input.
+    for (const [name, value] of Object.entries(parsed)) setOwn(inputs, name, value);
   }
   for (const pair of pairs) {
     const eq = pair.indexOf("=");
@@ -65,7 +67,7 @@ export async function parseInputs(pairs: readonly string[], file: string | undef
     } catch {
       // Not JSON: the string itself.
     }
-    inputs[pair.slice(0, eq)] = value;
+    setOwn(inputs, pair.slice(0, eq), value);
   }
   return inputs;
 }

@@ -48,12 +48,15 @@ export class JobEncoder {
     }
     let config = this.#configs.get(locator.config);
     if (config === undefined) this.#configs.set(locator.config, (config = toWire(locator.config, this.#wire)));
+    const encodedConfig = config.catch((e) => {
+      throw new SerializationError(locator.nodeName, "", `the config cannot be encoded for a remote worker: ${(e as Error).message}`, { cause: e });
+    });
     const [args, code, configWire] = await Promise.all([
       encodeArgs(style, task.args, this.#wire).catch((e) => {
         throw new SerializationError(locator.nodeName, "", `the inputs cannot be encoded for a remote worker: ${(e as Error).message}`, { cause: e });
       }),
       this.#codeVersionOf(task),
-      config,
+      encodedConfig,
     ]);
     const node = { moduleUrl: locator.moduleUrl, exportName: locator.exportName, nodeName: locator.nodeName };
     return {

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { bareRecord } from "../lib/own-property.ts";
 import type { LargeValueStore } from "../lib/ports/large-value-store.ts";
 import { fromWire, toWire, type Wire, type WireOptions } from "./value-codec.ts";
 
@@ -60,5 +61,8 @@ export async function encodeArgs(style: JobData["style"], args: unknown, options
 export async function decodeArgs(data: JobData, store: LargeValueStore | undefined, missingStore: () => Error): Promise<unknown> {
   if (Array.isArray(data.args)) return Promise.all((data.args as readonly Wire[]).map((w) => fromWire(w, store, missingStore)));
   const entries = await Promise.all(Object.entries(data.args as Record<string, Wire>).map(async ([k, w]) => [k, await fromWire(w, store, missingStore)] as const));
-  return Object.fromEntries(entries);
+  // No prototype, as buildArgs makes them: a destructured default must not see Object.prototype.
+  const out = bareRecord();
+  for (const [k, v] of entries) out[k] = v;
+  return out;
 }

@@ -7,6 +7,7 @@
  */
 import { Effect } from "effect";
 import pLimit from "p-limit";
+import { bareRecord } from "../lib/own-property.ts";
 import type { Executor, NodeTask } from "../lib/ports/executor.ts";
 
 /** Options of {@link InProcessExecutor}. */
@@ -43,7 +44,8 @@ export class InProcessExecutor implements Executor {
     return this.#limit(async () => {
       if (task.signal.aborted) throw task.signal.reason;
       const fn = task.fn as (...args: unknown[]) => unknown;
-      const result = task.style === "object" ? fn(task.args) : fn(...(task.args as unknown[]));
+      // Arguments decoded from a job come with a prototype: a destructured default must not see Object.prototype.
+      const result = task.style === "object" ? fn(bare(task.args)) : fn(...(task.args as unknown[]));
       return Effect.isEffect(result) ? Effect.runPromise(result as Effect.Effect<unknown, unknown>) : result;
     });
   }
@@ -52,4 +54,8 @@ export class InProcessExecutor implements Executor {
     this.#disposed = true;
     this.#limit.clearQueue();
   }
+}
+
+function bare(args: unknown): unknown {
+  return Object.getPrototypeOf(args) === null ? args : Object.assign(bareRecord(), args);
 }

@@ -11,6 +11,7 @@
  * @module
  */
 import type { Packr } from "msgpackr";
+import { mayHoldProtoKey, protoKeyPath } from "../lib/own-property.ts";
 import type { LargeValueStore } from "../lib/ports/large-value-store.ts";
 
 /** A value on the wire: inline bytes (base64) or the reference of bytes in a store. */
@@ -33,9 +34,22 @@ function codec(): Promise<Packr> {
   return packr;
 }
 
-/** Encodes `value` to bytes. Functions and symbols must be ruled out before (they would be dropped). */
+/**
+ * Encodes `value` to bytes. Functions and symbols must be ruled out before (they would be dropped).
+ *
+ * @throws {TypeError} for an object with an own key `__proto__`, which msgpackr would decode as
+ *   `__proto_` (its guard against prototype pollution): refused rather than delivered changed
+ */
 export async function encodeValue(value: unknown): Promise<Uint8Array> {
-  return (await codec()).pack(value);
+  const bytes = (await codec()).pack(value);
+  // The walk runs only when the bytes hold the text at all, so the common case costs one scan.
+  if (mayHoldProtoKey(bytes)) {
+    const path = protoKeyPath(value);
+    if (path !== undefined) {
+      throw new TypeError(`the key "__proto__" at ${path === "" ? "the top of the value" : path} cannot travel to a remote worker (msgpack reads it back as "__proto_"); rename the key`);
+    }
+  }
+  return bytes;
 }
 
 /** Decodes bytes made by {@link encodeValue}. */

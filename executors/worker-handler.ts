@@ -7,6 +7,7 @@
  */
 import { Effect } from "effect";
 import { serializeError } from "../lib/error-codec.ts";
+import { bareRecord } from "../lib/own-property.ts";
 import { SerializationError, WorkerError } from "../lib/errors.ts";
 import { nodeSpecsOf } from "../lib/spec.ts";
 import { findCloneProblem, transferableBuffers } from "../lib/structured.ts";
@@ -35,7 +36,10 @@ export function createWorkerHandler(post: Post): (message: ToWorker) => Promise<
       post({ type: "loaded", moduleUrl: message.moduleUrl }, []);
       return;
     }
-    const { id, locator, style, args } = message;
+    const { id, locator, style } = message;
+    // Structured clone gives the arguments object a prototype again: take it off, as buildArgs does,
+    // so that an optional `{ constructor = 1 }` left to its default does not receive `Object`.
+    const args = style === "object" ? Object.assign(bareRecord(), message.args) : message.args;
     const controller = new AbortController();
     running.set(id, controller);
     try {

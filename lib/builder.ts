@@ -8,6 +8,7 @@ import { GraphBuildError } from "./errors.ts";
 import { buildGraph, type Graph, type ModuleSource } from "./graph.ts";
 import type { CacheBehavior } from "./node.ts";
 import { resolveBehaviors, type BuilderCacheBehaviors } from "./node-caching.ts";
+import { setOwn } from "./own-property.ts";
 import { checkPoolLimits, poolsByNode, type PoolLimits } from "./resource-pools.ts";
 import type { Executor } from "./ports/executor.ts";
 import type { NodeCache } from "./ports/node-cache.ts";
@@ -132,7 +133,7 @@ export class Builder<F = {}, C = {}> {
     if (typeof config !== "object" || config === null || Array.isArray(config)) {
       throw new TypeError("withConfig() expects an object of name -> value");
     }
-    Object.assign(this.#config, config);
+    for (const key of Object.keys(config)) setOwn(this.#config, key, config[key]); // Object.assign would set a prototype for "__proto__"
     return this as unknown as Builder<F, Omit<C, keyof C2> & C2>;
   }
 

@@ -17,6 +17,7 @@ import type { Hook, NodeStartEvent } from "./hooks.ts";
 import {
   afterNode, beforeNode, buildArgs, call, fiberNode, lastReaderBuffers, NO_BUFFERS, settle, submit, type CallContext,
 } from "./node-call.ts";
+import { setOwn } from "./own-property.ts";
 import { recordName, type CacheDecision, type CacheOutcome, type CachingRun } from "./node-caching.ts";
 import type { Plan } from "./plan.ts";
 
@@ -252,7 +253,7 @@ export function runPlan(plan: Plan, ctx: RunContext): Effect.Effect<Record<strin
       const results: Record<string, unknown> = {};
       for (const name of plan.outputs) {
         const node = graph.byName.get(name);
-        results[name] = node ? plan.values[node.id] : plan.extra.get(name);
+        setOwn(results, name, node ? plan.values[node.id] : plan.extra.get(name));
       }
       return results;
     }),

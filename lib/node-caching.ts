@@ -13,6 +13,7 @@ import { CacheError } from "./errors.ts";
 import type { NodeTask } from "./frame-plan.ts";
 import type { Graph, GraphNode } from "./graph.ts";
 import type { CacheBehavior } from "./node.ts";
+import { ownValue, setOwn } from "./own-property.ts";
 import type { KeyParts } from "./ports/metadata-store.ts";
 import { DEFAULT_INPUT, type NodeCache, type NodeCacheRun, type NodeLookup } from "./ports/node-cache.ts";
 
@@ -96,15 +97,15 @@ export class CachingRun {
       const name = node.deps[j]!.name;
       const slot = argSlots[j]!;
       if (slot === -1) {
-        inputs[name] = DEFAULT_INPUT;
+        setOwn(inputs, name, DEFAULT_INPUT);
         continue;
       }
       const v = this.versionOf(frame, slot);
       if (v === IGNORED) continue;
       if (v === UNCACHEABLE) return this.#uncacheable(record, `input "${name}" has no data version`, false);
-      inputs[name] = v;
+      setOwn(inputs, name, v);
       const preview = this.#previews.get(v);
-      if (preview !== undefined) (previews ??= {})[name] = preview;
+      if (preview !== undefined) setOwn((previews ??= {}), name, preview);
     }
     const parts: KeyParts = {
       node: record,
@@ -157,11 +158,11 @@ export class CachingRun {
     for (const key of node.configKeys) {
       let v = this.#configVersions.get(key);
       if (v === undefined) {
-        const fp = this.cache.fingerprint(this.config[key]);
+        const fp = this.cache.fingerprint(ownValue(this.config, key));
         v = fp.ok ? fp.dataVersion : UNCACHEABLE;
         this.#configVersions.set(key, v);
       }
-      out[key] = v;
+      setOwn(out, key, v);
     }
     return out;
   }

@@ -13,6 +13,7 @@ import type { ItemRef } from "./errors.ts";
 import type { CacheOutcome } from "./node-caching.ts";
 import type { Clock, Hook, NodeEndEvent, NodeStartEvent } from "./hooks.ts";
 import type { RetryPolicy } from "./node.ts";
+import { bareRecord, setOwn } from "./own-property.ts";
 import { SIGNAL_PARAM } from "./params.ts";
 import type { Executor } from "./ports/executor.ts";
 import { transferableBuffers } from "./structured.ts";
@@ -105,7 +106,8 @@ export function buildArgs(task: NodeTask, values: readonly unknown[], signal: Ab
     if (node.signalIndex >= 0 && signal !== undefined) args[node.signalIndex] = signal;
     return args;
   }
-  const args: Record<string, unknown> = {};
+  // No prototype: an optional `{ constructor = 1 }` left to its default must not receive `Object`.
+  const args = bareRecord();
   const deps = node.deps;
   for (let j = 0; j < argSlots.length; j++) {
     const s = argSlots[j]!;
@@ -185,11 +187,11 @@ export function afterNode(
 function namedInputs(node: GraphNode, args: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (node.style === "object") {
-    for (const [k, v] of Object.entries(args as Record<string, unknown>)) if (k !== SIGNAL_PARAM) out[k] = v;
+    for (const [k, v] of Object.entries(args as Record<string, unknown>)) if (k !== SIGNAL_PARAM) setOwn(out, k, v);
   } else {
     node.deps.forEach((d, j) => {
       const v = (args as unknown[])[j];
-      if (v !== undefined) out[d.name] = v;
+      if (v !== undefined) setOwn(out, d.name, v);
     });
   }
   return out;

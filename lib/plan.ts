@@ -109,7 +109,7 @@ function makeTemplate(graph: Graph, request: PlanRequest): PlanTemplate {
     if (node?.kind === "config") {
       throw new InputConflictError(key, `Cannot execute: "${key}" is given both in config and in inputs; pass it in one place only`);
     }
-    if (node?.kind === "function" && !(key in overrides)) {
+    if (node?.kind === "function" && !Object.hasOwn(overrides, key)) {
       throw new InputConflictError(key, `Cannot execute: input "${key}" names a node computed by a function; pass it in overrides to replace that node`);
     }
   }
@@ -123,8 +123,8 @@ function makeTemplate(graph: Graph, request: PlanRequest): PlanTemplate {
         inPlan[node.id] = 1;
         stack.push(node.id);
       }
-    } else if (name in overrides) extra.push([name, 0]);
-    else if (name in inputs) extra.push([name, 2]);
+    } else if (Object.hasOwn(overrides, name)) extra.push([name, 0]);
+    else if (Object.hasOwn(inputs, name)) extra.push([name, 2]);
     else throw new UnknownNodeError(name, suggest(name, graph));
   }
 
@@ -142,13 +142,13 @@ function makeTemplate(graph: Graph, request: PlanRequest): PlanTemplate {
   };
   for (const name of outputs) {
     const node = graph.byName.get(name);
-    if (node?.kind === "input" && !(name in inputs) && !(name in overrides)) addMissing(node.id, undefined);
+    if (node?.kind === "input" && !Object.hasOwn(inputs, name) && !Object.hasOwn(overrides, name)) addMissing(node.id, undefined);
   }
 
   while (stack.length > 0) {
     const id = stack.pop()!;
     const node = nodes[id]!;
-    if (node.name in overrides) {
+    if (Object.hasOwn(overrides, node.name)) {
       leaves.push(id);
       leafSources.push(0);
       provided[id] = 1;
@@ -160,7 +160,7 @@ function makeTemplate(graph: Graph, request: PlanRequest): PlanTemplate {
       continue;
     }
     if (node.kind === "input") {
-      if (node.name in inputs) {
+      if (Object.hasOwn(inputs, node.name)) {
         leaves.push(id);
         leafSources.push(2);
       }
@@ -171,7 +171,7 @@ function makeTemplate(graph: Graph, request: PlanRequest): PlanTemplate {
     for (let j = 0; j < depIds.length; j++) {
       const d = depIds[j]!;
       const dep = nodes[d]!;
-      if (dep.kind === "input" && !(dep.name in inputs) && !(dep.name in overrides)) {
+      if (dep.kind === "input" && !Object.hasOwn(inputs, dep.name) && !Object.hasOwn(overrides, dep.name)) {
         // An optional parameter with no value falls back to its default.
         if (!deps[j]!.optional) addMissing(d, node.name, deps[j]!.via);
         continue;

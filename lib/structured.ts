@@ -89,8 +89,8 @@ export function transferableBuffers(value: unknown): ArrayBuffer[] {
     } else if (Array.isArray(v)) {
       // Arrays of primitives are common and large: skip them cheaply.
       for (let i = 0; i < v.length; i++) if (typeof v[i] === "object") stack.push(v[i]);
-    } else if (Object.getPrototypeOf(v) === Object.prototype) {
-      for (const k in v) stack.push((v as Record<string, unknown>)[k]);
+    } else if (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null) {
+      for (const k of Object.keys(v)) stack.push((v as Record<string, unknown>)[k]);
     }
   }
   return [...out];

@@ -54,7 +54,7 @@ export function toVariable(n: GraphNode): Variable {
 /** Hamilton's tag filter: exact value, any of a list, `null` for "has the tag"; keys ANDed. */
 export function matchesTags(tags: Tags, filter: TagFilter): boolean {
   for (const [key, want] of Object.entries(filter)) {
-    if (!(key in tags)) return false;
+    if (!Object.hasOwn(tags, key)) return false;
     if (want === null) continue;
     const have = tags[key]!;
     const haveList: readonly string[] = typeof have === "string" ? [have] : have;

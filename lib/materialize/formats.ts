@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { hasField } from "../own-property.ts";
 import { describeValue } from "../modifiers/bindings.ts";
 
 /** An encoded value and its row count. */
@@ -57,7 +58,7 @@ export const csv: Format = {
     const lines = [columns.map(cell).join(",")];
     for (const row of rows) {
       if (Array.isArray(row)) lines.push(row.map(cell).join(","));
-      else if (typeof row === "object" && row !== null) lines.push(columns.map((c) => cell((row as Record<string, unknown>)[c])).join(","));
+      else if (typeof row === "object" && row !== null) lines.push(columns.map((c) => cell(hasField(row, c) ? (row as Record<string, unknown>)[c] : undefined)).join(","));
       else throw new TypeError(`Cannot write CSV: rows must be objects or arrays, got ${describeValue(row)}`);
     }
     return { text: `${lines.join("\r\n")}\r\n`, rows: rows.length };

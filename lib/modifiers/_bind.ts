@@ -8,6 +8,7 @@
  * @module
  */
 import { GraphBuildError } from "../errors.ts";
+import { bareRecord, setOwn } from "../own-property.ts";
 import type { ParamDep } from "../params.ts";
 import type { NodeSpec } from "../spec.ts";
 import { bindingKind, type Binding, type Bindings, type SourceBinding, type ValueBinding } from "./bindings.ts";
@@ -51,12 +52,12 @@ export function bindSpec(spec: NodeSpec, name: string, bindingFor: (param: Param
     const values = p.items.map((s) => ("dep" in s ? args[s.dep] : s.value));
     if (p.keys === undefined) return values;
     const out: Record<string, unknown> = {};
-    p.keys.forEach((k, i) => (out[k] = values[i]));
+    p.keys.forEach((k, i) => setOwn(out, k, values[i]));
     return out;
   };
   const fn = spec.style === "object"
     ? (...args: unknown[]) => {
-      const arg: Record<string, unknown> = {};
+      const arg = bareRecord(); // as in buildArgs: a default left unbound must not see Object.prototype
       for (let i = 0; i < plans.length; i++) {
         const v = resolve(plans[i]!, args);
         if (v !== undefined) arg[params[i]!.name] = v;

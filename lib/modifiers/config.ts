@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { ownValue } from "../own-property.ts";
 import type { NodeFn } from "../types.ts";
 import { defineModifier, innerSpecs, mark, requireFunction } from "./_modifier.ts";
 import { describeValue } from "./bindings.ts";
@@ -24,7 +25,7 @@ export interface Condition {
 /** True when `config` satisfies `condition` (every key must hold). */
 export function conditionHolds(condition: Condition, config: Readonly<Record<string, unknown>>): boolean {
   for (const [key, want] of Object.entries(condition.pairs)) {
-    const have = config[key];
+    const have = ownValue(config, key);
     const ok = condition.kind === "when" ? have === want
       : condition.kind === "whenNot" ? have !== want
       : condition.kind === "whenIn" ? (want as readonly unknown[]).includes(have)

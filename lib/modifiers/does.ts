@@ -7,6 +7,7 @@
  * @module
  */
 import { GraphBuildError } from "../errors.ts";
+import { bareRecord, ownValue } from "../own-property.ts";
 import { readParams, SIGNAL_PARAM } from "../params.ts";
 import type { NodeFn } from "../types.ts";
 import { defineModifier, innerSpecs, mark, primarySpec, requireFunction } from "./_modifier.ts";
@@ -16,7 +17,8 @@ import { describeValue } from "./bindings.ts";
  * Defines the node `signature` declares (its name, parameters, defaults and
  * options), computed by `impl` called with `{ param: value, ... }`. `rename`
  * maps a parameter name to the key `impl` expects. The body of `signature` is
- * never called.
+ * never called. The object has no prototype, so a parameter may be named
+ * `constructor` or `toString` like any other (use `Object.hasOwn`, not its methods).
  *
  * @example
  * ```ts
@@ -35,12 +37,12 @@ export function does<I extends (args: any) => unknown, S extends NodeFn>(
   if (typeof rename !== "object" || rename === null || Object.values(rename).some((v) => typeof v !== "string" || v === "")) {
     throw new TypeError(`does() expects its third argument to map parameter names to the names the implementation expects, got ${describeValue(rename)}`);
   }
-  const keyOf = (param: string) => rename[param] ?? param;
+  const keyOf = (param: string) => (ownValue(rename, param) as string | undefined) ?? param;
   // Calling the result directly behaves like the node: impl gets the arguments by name.
   const call = (...args: unknown[]) => {
     const { style, deps } = readParams(signature);
     if (style === "object") return impl(renamed(args[0] as Record<string, unknown>, keyOf));
-    const arg: Record<string, unknown> = {};
+    const arg = bareRecord();
     deps.forEach((d, i) => args[i] !== undefined && (arg[keyOf(d.name)] = args[i]));
     return impl(arg);
   };
@@ -58,7 +60,7 @@ export function does<I extends (args: any) => unknown, S extends NodeFn>(
     const fn = spec.style === "object"
       ? (arg: Record<string, unknown>) => impl(renamed(arg, keyOf))
       : (...args: unknown[]) => {
-        const arg: Record<string, unknown> = {};
+        const arg = bareRecord();
         for (let i = 0; i < deps.length; i++) if (args[i] !== undefined) arg[keyOf(deps[i]!.name)] = args[i];
         if (signalAt >= 0) arg[SIGNAL_PARAM] = args[signalAt];
         return impl(arg);
@@ -68,7 +70,7 @@ export function does<I extends (args: any) => unknown, S extends NodeFn>(
 }
 
 function renamed(arg: Record<string, unknown>, keyOf: (k: string) => string): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out = bareRecord();
   for (const [k, v] of Object.entries(arg)) out[keyOf(k)] = v;
   return out;
 }

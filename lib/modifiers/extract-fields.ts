@@ -6,6 +6,7 @@
  * @module
  */
 import type { NodeSpec } from "../spec.ts";
+import { hasField } from "../own-property.ts";
 import type { DefinesNodes, NodeFn, NodeValue } from "../types.ts";
 import { afterResult } from "./_result.ts";
 import { defineModifier, innerSpecs, mark, primarySpec, requireFunction } from "./_modifier.ts";
@@ -63,12 +64,12 @@ export function extractFields<const K extends readonly string[], F extends NodeF
       }
       if (!hasFill) {
         for (const f of fields) {
-          if (!(f in v)) throw new TypeError(`extractFields() on "${primary.name}": field "${f}" is missing from the returned object; return it, or pass { fill } to extractFields()`);
+          if (!hasField(v, f)) throw new TypeError(`extractFields() on "${primary.name}": field "${f}" is missing from the returned object; return it, or pass { fill } to extractFields()`);
         }
       }
       return v;
     };
-    const get = (f: string) => (v: Record<string, unknown>) => (f in v ? v[f] : options.fill);
+    const get = (f: string) => (v: Record<string, unknown>) => (hasField(v, f) ? v[f] : options.fill);
     return withFieldNodes(specs, primary, afterResult(primary.fn, check), fields, get, "extractFields");
   }) as WithFields<F, K[number]>;
 }

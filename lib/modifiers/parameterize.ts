@@ -7,11 +7,12 @@
  * @module
  */
 import { GraphBuildError } from "../errors.ts";
+import { ownValue } from "../own-property.ts";
 import { nodeNameOf, type ExpandContext, type NodeSpec } from "../spec.ts";
 import type { DefinesNodes, NodeFn } from "../types.ts";
 import { bindSpec, checkParamsExist } from "./_bind.ts";
 import { defineModifier, innerSpecs, mark, requireFunction } from "./_modifier.ts";
-import { checkBindings, describeValue, type Bindings } from "./bindings.ts";
+import { checkBindings, describeValue, type Binding, type Bindings } from "./bindings.ts";
 
 /** What `parameterize` returns: the template, typed with the nodes it defines. */
 export type Parameterized<F extends NodeFn, Names extends string> = F & DefinesNodes<{ [K in Names]: () => ReturnType<F> }>;
@@ -46,7 +47,7 @@ export function parameterize<const E extends Readonly<Record<string, Bindings>>,
     if (template === undefined) return [];
     return Object.entries(entries).map(([name, bindings]) => {
       checkParamsExist(template, bindings, "parameterize()", name);
-      return mark(bindSpec(template, name, (d) => bindings[d.name], "parameterize()"), "parameterize");
+      return mark(bindSpec(template, name, (d) => ownValue(bindings, d.name) as Binding | undefined, "parameterize()"), "parameterize");
     });
   });
 }
@@ -68,7 +69,7 @@ export function inject<F extends NodeFn>(bindings: Bindings, fn: F): F {
     const template = templateOf(ctx, innerSpecs(ctx, fn), "inject()");
     if (template === undefined) return [];
     checkParamsExist(template, bindings, "inject()", template.name);
-    return [mark(bindSpec(template, template.name, (d) => bindings[d.name], "inject()"), "inject")];
+    return [mark(bindSpec(template, template.name, (d) => ownValue(bindings, d.name) as Binding | undefined, "inject()"), "inject")];
   });
 }
 

@@ -8,11 +8,12 @@
  */
 import { GraphBuildError } from "../errors.ts";
 import { ParamReadError, readParams, type ParamSpec } from "../params.ts";
+import { ownValue } from "../own-property.ts";
 import type { ExpandContext, NodeSpec } from "../spec.ts";
 import type { DefinesNodes, NodeFn } from "../types.ts";
 import { bindSpec } from "./_bind.ts";
 import { defineModifier, innerSpecs, mark, primarySpec, requireFunction } from "./_modifier.ts";
-import { checkBindings, describeValue, source, type Bindings } from "./bindings.ts";
+import { checkBindings, describeValue, source, type Binding, type Bindings } from "./bindings.ts";
 import { conditionHolds, makeCondition, type Condition } from "./config.ts";
 
 /** One transform of a {@link pipe}; made by {@link step}. Immutable: each method returns a new step. */
@@ -190,7 +191,7 @@ function stepSpec(ctx: ExpandContext, primary: NodeSpec, s: Step, name: string, 
     options: primary.options.tags ? { tags: primary.options.tags } : {},
     ...(primary.namespace !== undefined ? { namespace: primary.namespace } : {}),
   };
-  const bound = bindSpec(base, name, (d) => (d.name === first ? source(prev) : s.bindings[d.name]), "step()");
+  const bound = bindSpec(base, name, (d) => (d.name === first ? source(prev) : ownValue(s.bindings, d.name) as Binding | undefined), "step()");
   return mark(bound, "step", s.condition ? Object.keys(s.condition.pairs) : undefined);
 }
 

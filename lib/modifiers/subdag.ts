@@ -66,7 +66,7 @@ export function subdag<F extends NodeFn, const NS extends string = string>(
     for (const m of modules) {
       for (const exportName of Object.keys(m.exports)) {
         for (const spec of rawSpecsOf(exportName, m.exports[exportName], { ...ctx, module: m.name, config })) {
-          if (spec.name in subConfig) continue; // config shadows a function, as in the outer graph
+          if (Object.hasOwn(subConfig, spec.name)) continue; // config shadows a function, as in the outer graph
           const previous = inner.get(spec.name);
           if (previous) {
             throw new GraphBuildError(`Cannot build the graph: subdag() on "${ctx.exportName}" gets node "${spec.name}" twice from its modules (exports "${previous.exportName}" and "${spec.exportName}"); rename one`, { node: `${ns}.${spec.name}` });
@@ -78,8 +78,8 @@ export function subdag<F extends NodeFn, const NS extends string = string>(
     const used = new Set<string>();
     const resolve = (name: string): Binding | undefined => {
       if (inner.has(name)) return source(`${ns}.${name}`);
-      if (name in inputs) return used.add(name), inputs[name];
-      if (name in subConfig) return value(subConfig[name]);
+      if (Object.hasOwn(inputs, name)) return used.add(name), inputs[name];
+      if (Object.hasOwn(subConfig, name)) return value(subConfig[name]);
       return undefined;
     };
     const out: NodeSpec[] = [];

@@ -99,7 +99,8 @@ function writeObject(out: Writer, v: object, depth: number): void {
     out.push(`Set(${v.size}) `);
     return items(out, v.size, () => list.next().value, depth, "{", "}");
   }
-  const name = v.constructor?.name;
+  // The class, not a field: a value may have its own `constructor` key.
+  const name = (Object.getPrototypeOf(v) as { constructor?: { name?: unknown } } | null)?.constructor?.name as string | undefined;
   const prefix = name && name !== "Object" ? `${name} ` : "";
   if (depth >= DEPTH) return out.push(`[${name || "Object"}]`);
   out.push(prefix);

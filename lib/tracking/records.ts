@@ -6,6 +6,7 @@
  */
 import type { ItemRef } from "../errors.ts";
 import type { ErrorRecord } from "../ports/run-store.ts";
+import { setOwn } from "../own-property.ts";
 import { previewOf } from "./preview.ts";
 
 /** Longest message and stack kept, in characters. */
@@ -53,13 +54,13 @@ export function itemPath(items: readonly ItemRef[]): string {
 export function previewValues(values: Readonly<Record<string, unknown>>, max: number): Record<string, string> {
   const out: Record<string, string> = {};
   let n = 0;
-  for (const key in values) {
+  for (const key of Object.keys(values)) {
     // A run with thousands of inputs keeps a summary, not all of them.
     if (++n > 100) {
       out["…"] = `${Object.keys(values).length - 100} more`;
       break;
     }
-    out[key] = previewOf(values[key], max);
+    setOwn(out, key, previewOf(values[key], max));
   }
   return out;
 }
