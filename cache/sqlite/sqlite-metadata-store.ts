@@ -10,7 +10,8 @@ import type { CacheEntry, MetadataBatch, MetadataStore, RunRecord, StoredKey } f
 import type { SqliteDatabase, SqliteParam, SqliteRow } from "../../lib/ports/sqlite.ts";
 import { compile, type Compiled, excluded, p, Prepared, qb } from "./queries.ts";
 import { cacheEntries as e, cacheResults as r, cacheRuns as runs } from "./schema.ts";
-import { cacheError, guarded } from "./sqlite-errors.ts";
+import { CacheError } from "../../lib/errors.ts";
+import { cacheError, guarded, resetAdvice } from "./sqlite-errors.ts";
 
 /** Keys per multi-row UPDATE: a run of hits touches its entries in a few statements, not one per node. */
 const CHUNK = 64;
@@ -26,11 +27,14 @@ const touch = (n: number) => positional(
 );
 
 const Q = {
-  lookup: compile(qb.select({ dv: e.dataVersion, used: e.lastUsedAt }).from(e).where(eq(e.key, p("key")))),
-  // A warm hit in one query: the entry and the result it points to.
+  lookup: compile(qb.select({ key: e.key, dv: e.dataVersion, used: e.lastUsedAt }).from(e).where(eq(e.key, p("key")))),
+  // A warm hit in one query: the entry and the result it points to (with the result's own data version, as
+  // `result_version`: rows are keyed by column name).
   lookupWithResult: compile(
-    qb.select({ dv: e.dataVersion, used: e.lastUsedAt, size: r.size, inline: r.inline, file: r.file })
-      .from(e).leftJoin(r, eq(r.dataVersion, e.dataVersion)).where(eq(e.key, p("key"))),
+    qb.select({
+      key: e.key, dv: e.dataVersion, used: e.lastUsedAt, rdv: sql<string>`${r.dataVersion}`.as("result_version"),
+      size: r.size, inline: r.inline, file: r.file,
+    }).from(e).leftJoin(r, eq(r.dataVersion, e.dataVersion)).where(eq(e.key, p("key"))),
   ),
   get: compile(qb.select().from(e).where(eq(e.key, p("key")))),
   latest: compile(qb.select().from(e).where(eq(e.node, p("node"))).orderBy(desc(e.lastUsedAt)).limit(1)),
@@ -69,24 +73,50 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   lookup(key: string): StoredKey | undefined {
-    // The hot path of every warm node: positional binding, no closure.
-    try {
-      const row = this.#q.lookup.statement.get(key);
-      return row === undefined ? undefined : { dataVersion: row.data_version as string, lastUsedAt: Number(row.last_used_at) };
-    } catch (error) {
-      throw cacheError(this.#path, "read", error);
-    }
+    const row = this.#checked(key, this.#q.lookup, false);
+    return row === undefined ? undefined : { dataVersion: row.data_version as string, lastUsedAt: Number(row.last_used_at) };
   }
 
   /**
    * The entry under `key` with the row of its result (`size` is null when the
-   * result is gone), in one query: what a warm hit costs.
+   * result is gone), in one query: what a warm hit costs. The row is the one
+   * asked for: its key and its result's data version are checked (an index
+   * damaged on disk can point to another row, whose value would pass its own
+   * fingerprint check), and a damaged index is rebuilt.
+   *
+   * @throws {CacheError} when the database is damaged beyond a rebuilt index
    */
   lookupWithResult(key: string): SqliteRow | undefined {
-    try {
-      return this.#q.lookupWithResult.statement.get(key);
-    } catch (error) {
-      throw cacheError(this.#path, "read", error);
+    return this.#checked(key, this.#q.lookupWithResult, true);
+  }
+
+  /** Runs a lookup by key and checks the row it returns; rebuilds the indexes once when it is not the one asked for. */
+  #checked(key: string, query: Prepared, withResult: boolean): SqliteRow | undefined {
+    for (let attempt = 0; ; attempt++) {
+      let row: SqliteRow | undefined;
+      // The hot path of every warm node: positional binding, no closure.
+      try {
+        row = query.statement.get(key);
+      } catch (error) {
+        throw cacheError(this.#path, "read", error);
+      }
+      if (row === undefined) return undefined;
+      const dv = row.data_version;
+      let problem: string | undefined;
+      if (row.cache_key !== key) problem = `the entry found under the key ${key.slice(0, 12)} is another one`;
+      // A data version of the wrong type (a damaged record header) in the right row: a miss, and the run's
+      // new entry replaces the row. A damaged string names no stored result: the join finds none.
+      else if (typeof dv !== "string") return undefined;
+      else if (withResult && row.result_version !== null && row.result_version !== dv) problem = `the result found for ${dv.slice(0, 12)} is another one`;
+      else return row;
+      if (attempt > 0) throw damaged(this.#path, `${problem}, also after its indexes were rebuilt`);
+      // SQLite keeps no checksums: a flipped bit in an index sends a lookup to another row, whose value would
+      // pass its own fingerprint check. Rebuilding the indexes from the tables repairs that.
+      try {
+        this.#db.exec("REINDEX");
+      } catch (e) {
+        throw damaged(this.#path, `${problem}, and its indexes cannot be rebuilt: ${e instanceof Error ? e.message : String(e)}`);
+      }
     }
   }
 
@@ -125,7 +155,10 @@ export class SqliteMetadataStore implements MetadataStore {
   runRecords(runId: string): RunRecord[] {
     const byNode = new Map<string, RunRecord>();
     for (const row of guarded(this.#path, "read", () => this.#q.runRecords.all({ run: runId }))) {
-      for (const r of JSON.parse(row.records as string) as Omit<RunRecord, "runId">[]) byNode.set(r.node, { runId, ...r });
+      const records = parseJson(row.records);
+      // A row damaged on disk tells nothing: skipped, as if its batch had not been written.
+      if (!Array.isArray(records)) continue;
+      for (const r of records as Omit<RunRecord, "runId">[]) if (typeof r?.node === "string") byNode.set(r.node, { runId, ...r });
     }
     return [...byNode.values()];
   }
@@ -176,19 +209,43 @@ function chunked<T>(items: readonly T[], many: Prepared, one: Prepared, head: Sq
   for (; at < items.length; at++) one.statement.run(...head, ...flat(items[at]!));
 }
 
-function toEntry(row: SqliteRow): CacheEntry {
+/** The CacheError for a database that is damaged, with how to reset it. */
+function damaged(path: string, detail: string): CacheError {
+  return new CacheError(`Cannot read the cache "${path}": the file is damaged (${detail}); ${resetAdvice(path)}`);
+}
+
+/** JSON from a column, or `undefined` when the column does not hold JSON (damaged on disk). */
+function parseJson(text: unknown): unknown {
+  if (typeof text !== "string") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const isRecord = (x: unknown): x is Record<string, string> => typeof x === "object" && x !== null && !Array.isArray(x);
+
+/** The entry a row holds, or `undefined` for a row damaged on disk (it explains nothing; its key's next run replaces it). */
+function toEntry(row: SqliteRow): CacheEntry | undefined {
+  const inputs = parseJson(row.inputs);
+  const config = parseJson(row.config);
+  const previews = row.previews === null ? undefined : parseJson(row.previews);
+  if (!isRecord(inputs) || !isRecord(config) || (row.previews !== null && !isRecord(previews))) return undefined;
+  if (typeof row.cache_key !== "string" || typeof row.node !== "string" || typeof row.code_version !== "string") return undefined;
+  if (typeof row.data_version !== "string" || typeof row.run_id !== "string") return undefined;
   const entry: { -readonly [K in keyof CacheEntry]: CacheEntry[K] } = {
-    key: row.cache_key as string,
-    node: row.node as string,
-    codeVersion: row.code_version as string,
-    inputs: JSON.parse(row.inputs as string),
-    config: JSON.parse(row.config as string),
-    dataVersion: row.data_version as string,
-    runId: row.run_id as string,
+    key: row.cache_key,
+    node: row.node,
+    codeVersion: row.code_version,
+    inputs,
+    config,
+    dataVersion: row.data_version,
+    runId: row.run_id,
     createdAt: Number(row.created_at),
     lastUsedAt: Number(row.last_used_at),
   };
-  if (row.version !== null) entry.version = row.version as string;
-  if (row.previews !== null) entry.previews = JSON.parse(row.previews as string);
+  if (typeof row.version === "string") entry.version = row.version;
+  if (isRecord(previews)) entry.previews = previews;
   return entry;
 }
