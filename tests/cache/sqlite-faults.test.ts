@@ -2,9 +2,12 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { openCache } from "../../cache/open-cache.ts";
 import { openSqliteCache } from "../../cache/sqlite/open-sqlite-cache.ts";
+import type { WeftCache } from "../../cache/weft-cache.ts";
 import { CacheError } from "../../lib/errors.ts";
 import { bunCacheDrivers } from "../../runtime/bun/mod.ts";
+import { openBunSqlite } from "../../runtime/bun/sqlite.ts";
 import { partsOf, runNode, sqliteCache, tempDir } from "./_helpers.ts";
 
 const tmp = tempDir("faults");
@@ -52,6 +55,68 @@ describe("damaged blob files", () => {
     writeFileSync(blobFile(dir), new Uint8Array([1, 0xc1, 0xc1, 0xc1]));
     expect(runNode(cache, "r2", partsOf("rows", 1), value).hit).toBe(false);
     expect(warnings[0]).toContain("cannot be used: its blob file");
+    cache.close();
+  });
+});
+
+describe("damaged inline results", () => {
+  /** Rewrites the stored bytes of every inline result with `damage`, through a second connection. */
+  function damageInline(path: string, damage: (bytes: Uint8Array) => Uint8Array | string | null): void {
+    const db = openBunSqlite(path);
+    const rows = db.prepare("SELECT data_version AS dv, inline FROM cache_results WHERE inline IS NOT NULL").all();
+    for (const row of rows) db.prepare("UPDATE cache_results SET inline = ? WHERE data_version = ?").run(damage(row.inline as Uint8Array) as Uint8Array, row.dv as string);
+    db.close();
+  }
+
+  /** Both read paths: the one-query lookup openCache() wires in, and entry then result. */
+  const caches = {
+    "openCache()": (path: string) => {
+      const warnings: string[] = [];
+      mkdirSync(join(path, ".."), { recursive: true });
+      return { cache: openCache({ path }, bunCacheDrivers, (m) => void warnings.push(m)) as WeftCache, warnings };
+    },
+    "two queries": (path: string) => sqliteCache(path),
+  };
+
+  for (const [how, open] of Object.entries(caches)) for (const [name, damage] of [
+    ["with one bit flipped", (b: Uint8Array) => {
+      const copy = b.slice();
+      copy[copy.length - 2]! ^= 0x01;
+      return copy;
+    }],
+    ["truncated", (b: Uint8Array) => b.slice(0, b.length - 3)],
+    ["replaced by text", () => "not bytes"],
+    ["gone (NULL)", () => null],
+  ] as const) {
+    test(`an inline result ${name} is a miss with one warning naming the node, then stored again (${how})`, () => {
+      const path = join(tmp.dir, `inline-${how}-${name}`.replace(/\W+/g, "-"), "weft.db");
+      const value = () => ({ name: "Ada", scores: [1, 2, 3], joined: new Date(5) });
+      const { cache, warnings } = open(path);
+      runNode(cache, "r1", partsOf("person", 1), value);
+      damageInline(path, damage);
+      expect(runNode(cache, "r2", partsOf("person", 1), value)).toEqual({ value: value(), hit: false });
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/^Cache miss for "person": The cached result [0-9a-f]{12} cannot be used: its stored bytes (do not hold the value they were stored with|cannot be decoded \(.+\)|are missing); it will be recomputed$/);
+      expect(runNode(cache, "r3", partsOf("person", 1), () => 0)).toEqual({ value: value(), hit: true });
+      cache.close();
+    });
+  }
+
+  test("a result row whose data_version column was altered is not returned for another data version", () => {
+    const path = join(tmp.dir, "inline-swapped", "weft.db");
+    const { cache, warnings } = sqliteCache(path);
+    runNode(cache, "r1", partsOf("a", 1), () => "value of a");
+    runNode(cache, "r1", partsOf("b", 1), () => "value of b");
+    // The two results swap their data versions: each entry now finds the other node's bytes.
+    const db = openBunSqlite(path);
+    const [x, y] = db.prepare("SELECT data_version AS dv FROM cache_results ORDER BY data_version").all().map((r) => r.dv as string);
+    db.exec(`UPDATE cache_results SET data_version = 'tmp' WHERE data_version = '${x}'`);
+    db.exec(`UPDATE cache_results SET data_version = '${x}' WHERE data_version = '${y}'`);
+    db.exec(`UPDATE cache_results SET data_version = '${y}' WHERE data_version = 'tmp'`);
+    db.close();
+    expect(runNode(cache, "r2", partsOf("a", 1), () => "value of a")).toEqual({ value: "value of a", hit: false });
+    expect(runNode(cache, "r2", partsOf("b", 1), () => "value of b")).toEqual({ value: "value of b", hit: false });
+    expect(warnings.map((w) => w.slice(0, w.indexOf(":")))).toEqual(['Cache miss for "a"', 'Cache miss for "b"']);
     cache.close();
   });
 });
