@@ -11,6 +11,7 @@ import type { SqliteDatabase, SqliteParam, SqliteRow } from "../../lib/ports/sql
 import { compile, type Compiled, excluded, p, Prepared, qb } from "./queries.ts";
 import { cacheEntries as e, cacheResults as r, cacheRuns as runs } from "./schema.ts";
 import { CacheError } from "../../lib/errors.ts";
+import { freeingWrite } from "./freeing-write.ts";
 import { cacheError, guarded, resetAdvice } from "./sqlite-errors.ts";
 
 /** Keys per multi-row UPDATE: a run of hits touches its entries in a few statements, not one per node. */
@@ -62,12 +63,17 @@ export class SqliteMetadataStore implements MetadataStore {
   readonly #path: string;
   readonly #q: { [K in keyof typeof Q]: Prepared };
   readonly #release: (() => void) | undefined;
+  readonly #exclusive: boolean;
 
-  /** `path` is the database file, for messages; `release` is called on close. */
-  constructor(db: SqliteDatabase, path: string, release?: () => void) {
+  /**
+   * `path` is the database file, for messages; `release` is called on close;
+   * `exclusive` when the connection holds the database alone (see {@link freeingWrite}).
+   */
+  constructor(db: SqliteDatabase, path: string, release?: () => void, options: { readonly exclusive?: boolean } = {}) {
     this.#db = db;
     this.#path = path;
     this.#release = release;
+    this.#exclusive = options.exclusive ?? false;
     this.#q = guarded(path, "open", () =>
       Object.fromEntries(Object.entries(Q).map(([k, c]) => [k, new Prepared(db, c)])) as { [K in keyof typeof Q]: Prepared });
   }
@@ -168,7 +174,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   clear(nodes?: readonly string[]): number {
-    return guarded(this.#path, "write", () => this.#db.transaction(() => {
+    return freeingWrite({ db: this.#db, path: this.#path, exclusive: this.#exclusive }, () => this.#db.transaction(() => {
       if (nodes === undefined) return this.#q.clearAll.run();
       let removed = 0;
       for (const node of nodes) removed += this.#q.clearNode.run({ node });
@@ -182,11 +188,32 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   forget(dataVersions: readonly string[]): number {
-    return guarded(this.#path, "write", () => this.#db.transaction(() => {
+    return freeingWrite({ db: this.#db, path: this.#path, exclusive: this.#exclusive }, () => this.#db.transaction(() => {
       let removed = 0;
       for (const dv of dataVersions) removed += this.#q.forget.run({ dv });
       return removed;
     }));
+  }
+
+  /**
+   * Gives the space of deleted rows back to the file system when a quarter or
+   * more of the file is free pages (after gc or clear): SQLite otherwise keeps
+   * them for later writes. Best effort: a VACUUM needs room for a copy of what
+   * is left, which a full disk may not have.
+   *
+   * @returns whether the file was compacted
+   */
+  compact(): boolean {
+    try {
+      const free = Number(this.#db.prepare("PRAGMA freelist_count").get()?.freelist_count ?? 0);
+      const pages = Number(this.#db.prepare("PRAGMA page_count").get()?.page_count ?? 0);
+      if (free === 0 || free * 4 < pages) return false;
+      this.#db.exec("VACUUM");
+      return true;
+    } catch {
+      // The free pages stay and are reused by later writes.
+      return false;
+    }
   }
 
   close(): void {

@@ -19,6 +19,7 @@ import { fingerprint } from "../fingerprint.ts";
 import type { BlobFiles } from "./blob-files.ts";
 import { compile, p, Prepared, qb } from "./queries.ts";
 import { cacheResults as r } from "./schema.ts";
+import { freeingWrite } from "./freeing-write.ts";
 import { cacheError, guarded } from "./sqlite-errors.ts";
 
 /** Results up to this many encoded bytes live in SQLite; larger ones in files (SQLite's own measurements put the break-even near 100 KB). */
@@ -42,6 +43,8 @@ export interface SqliteResultStoreOptions {
   readonly inlineLimit?: number;
   /** Called when the connection is no longer needed by this store. */
   readonly release?: () => void;
+  /** Whether the connection holds the database alone (see {@link freeingWrite}). */
+  readonly exclusive?: boolean;
 }
 
 /** Results by data version in SQLite and blob files. */
@@ -136,16 +139,19 @@ export class SqliteResultStore implements ResultStore {
         stored.push(dataVersion);
         continue;
       }
+      let encoded;
       try {
-        const encoded = encodeValue(value);
-        // Files are written before the transaction: the write lock is never held during large writes.
-        rows.push(encoded.size <= this.#limit
-          ? { dv: dataVersion, size: encoded.size, inline: joinParts(encoded), file: null }
-          : { dv: dataVersion, size: encoded.size, inline: null, file: this.#o.blobs.write(dataVersion, encoded.parts) });
-        stored.push(dataVersion);
+        encoded = encodeValue(value);
       } catch (error) {
         failed.push({ dataVersion, error });
+        continue;
       }
+      // Files are written before the transaction: the write lock is never held during large writes. A file
+      // that cannot be written (a full disk) fails the whole batch, as the transaction would: one warning.
+      rows.push(encoded.size <= this.#limit
+        ? { dv: dataVersion, size: encoded.size, inline: joinParts(encoded), file: null }
+        : { dv: dataVersion, size: encoded.size, inline: null, file: guarded(this.#o.path, "write", () => this.#o.blobs.write(dataVersion, encoded.parts)) });
+      stored.push(dataVersion);
     }
     if (rows.length > 0) {
       const at = Date.now();
@@ -158,14 +164,19 @@ export class SqliteResultStore implements ResultStore {
 
   delete(dataVersions: readonly string[]): void {
     const files: string[] = [];
-    guarded(this.#o.path, "write", () => this.#o.db.transaction(() => {
+    const remove = () => this.#o.db.transaction(() => {
+      files.length = 0;
       for (const dv of dataVersions) {
         const row = this.#q.get.get({ dv });
         // Only the file this data version owns: a damaged row's path is never followed.
         if (typeof row?.file === "string") files.push(this.#o.blobs.relativePath(dv));
         this.#q.delete.run({ dv });
       }
-    }));
+    });
+    // On a full disk, the files go first to make room (a reader in between finds a file missing: a miss).
+    freeingWrite({ db: this.#o.db, path: this.#o.path, exclusive: this.#o.exclusive ?? false }, remove, () => {
+      for (const dv of dataVersions) this.#o.blobs.remove(this.#o.blobs.relativePath(dv));
+    });
     // Files go after the rows are gone, so no committed row ever points to a missing file on purpose.
     for (const f of files) this.#o.blobs.remove(f);
   }
