@@ -117,6 +117,8 @@ export class WeftCache implements NodeCache {
   }
 
   clear(nodes?: readonly string[]): void {
+    // Every result goes anyway: results first, so on a full disk their files make room for the entries' delete.
+    if (nodes === undefined) this.#o.results.delete(this.#o.results.list().map((r) => r.dataVersion));
     this.#o.metadata.clear(nodes);
     // Results no entry points to any more go at once; stray files only after the grace period.
     collectGarbage(this.#o, { graceMs: 0, fileGraceMs: DEFAULT_GRACE_MS }, this.#clock.now());

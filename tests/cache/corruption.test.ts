@@ -105,7 +105,7 @@ describe("a cache damaged at random", () => {
         // Only a clear CacheError that names the file and says how to start over.
         expect(e, where).toBeInstanceOf(CacheError);
         expect((e as Error).message, where).toStartWith(`Cannot open the cache "${join(dir, "weft.db")}": the file `);
-        expect((e as Error).message, where).toEndWith(`run "weft cache clear" to start an empty cache`);
+        expect((e as Error).message, where).toEndWith(`run "weft cache clear --db ${join(dir, "weft.db")}" to start an empty cache`);
         outcomes.openErrors++;
         continue;
       }

@@ -127,7 +127,7 @@ describe("damaged database files", () => {
     mkdirSync(join(tmp.dir, "text"));
     writeFileSync(path, "this is a text file, not a cache\n".repeat(10));
     expect(() => openSqliteCache(path, bunCacheDrivers)).toThrow(new CacheError(
-      `Cannot open the cache "${path}": the file is not a SQLite database; delete "${path}" (with its -wal and -shm files) or run "weft cache clear" to start an empty cache`,
+      `Cannot open the cache "${path}": the file is not a SQLite database; delete "${path}" (with its -wal and -shm files) or run "weft cache clear --db ${path}" to start an empty cache`,
     ));
   });
 
@@ -146,7 +146,7 @@ describe("damaged database files", () => {
     }
     expect(error).toBeInstanceOf(CacheError);
     expect((error as Error).message).toStartWith(`Cannot open the cache "${path}": the file is damaged (`);
-    expect((error as Error).message).toEndWith(`delete "${path}" (with its -wal and -shm files) or run "weft cache clear" to start an empty cache`);
+    expect((error as Error).message).toEndWith(`delete "${path}" (with its -wal and -shm files) or run "weft cache clear --db ${path}" to start an empty cache`);
   });
 });
 
