@@ -79,6 +79,12 @@ export class WeftCache implements NodeCache {
     if (read.status === "hit") return { hit: true, key, dataVersion, value: read.value, lastUsedAt };
     if (read.status === "damaged") {
       this.#warn(`Cache miss for "${parts.node}": ${read.reason}`);
+      // The store dropped the result; its entries go too, so nothing points to it until the run stores it again.
+      try {
+        this.#o.metadata.forget([dataVersion]);
+      } catch {
+        // A cache that cannot be written: the entry reads as a miss ("gone") until then.
+      }
       return { hit: false, key, reason: "its cached result was damaged" };
     }
     return { hit: false, key, reason: "its cached result is gone (removed by garbage collection or by another process)" };

@@ -102,6 +102,23 @@ describe("damaged inline results", () => {
     });
   }
 
+  test("a damaged result is dropped with its entries at the lookup that finds it", () => {
+    const path = join(tmp.dir, "inline-dropped", "weft.db");
+    const { cache, warnings } = sqliteCache(path);
+    runNode(cache, "r1", partsOf("a", 1), () => [1, 2, 3]);
+    runNode(cache, "r1", partsOf("b", 1), () => [1, 2, 3]);
+    damageInline(path, (b) => b.slice(0, b.length - 1));
+    expect(cache.lookup(partsOf("a", 1))).toMatchObject({ hit: false, reason: "its cached result was damaged" });
+    // "b" pointed to the same result: its entry went too, and nothing was stored again yet.
+    expect(cache.lookup(partsOf("b", 1))).toMatchObject({ hit: false });
+    const db = openBunSqlite(path);
+    expect(db.prepare("SELECT count(*) AS n FROM cache_entries").get()).toEqual({ n: 0 });
+    expect(db.prepare("SELECT count(*) AS n FROM cache_results").get()).toEqual({ n: 0 });
+    db.close();
+    expect(warnings).toHaveLength(1);
+    cache.close();
+  });
+
   test("a result row whose data_version column was altered is not returned for another data version", () => {
     const path = join(tmp.dir, "inline-swapped", "weft.db");
     const { cache, warnings } = sqliteCache(path);
