@@ -14,6 +14,7 @@ import { resetSqliteCache } from "../../cache/sqlite/reset-sqlite-cache.ts";
 import { classifySqliteError, resetAdvice } from "../../cache/sqlite/sqlite-errors.ts";
 import { WeftCache } from "../../cache/weft-cache.ts";
 import type { CacheDrivers } from "../../lib/ports/cache-drivers.ts";
+import { CacheError } from "../../lib/errors.ts";
 import type { NodeCache } from "../../lib/ports/node-cache.ts";
 import type { CliHost } from "../../runtime/node/cli-host.ts";
 import { loadPlatform } from "../../runtime/current.ts";
@@ -49,27 +50,36 @@ async function withCache<T>(path: string, fn: (cache: NodeCache) => T): Promise<
 /**
  * Runs `fn` (gc or clear) on the cache at `path`, then compacts the file and
  * closes it (which truncates the WAL). On a full disk the cache is opened
- * alone, so it opens without a shared WAL index and deletes can make room.
+ * again alone: it then opens without a shared WAL index, and deletes can make
+ * room for themselves.
+ *
+ * @throws {CacheError} when the disk is full beyond what deletes can make room for, or the file is damaged
  */
 function maintain<T>(path: string, drivers: CacheDrivers, fn: (cache: WeftCache) => T): T {
-  for (const exclusive of [false, true]) {
-    const opened = openSqliteCache(path, drivers, { exclusive });
-    if (opened.status === "unavailable") {
-      if (opened.cause === "full" && !exclusive) continue;
-      throw new CliError(`Cannot change the cache "${path}": ${opened.reason}`);
-    }
-    const cache = new WeftCache({ metadata: opened.metadata, results: opened.results, hasher: drivers.hasher, warn: () => {} });
-    try {
-      const result = fn(cache);
-      opened.metadata.compact();
-      return result;
-    } catch (e) {
-      if (exclusive || classifySqliteError((e as Error)?.cause ?? e) !== "full") throw e;
-    } finally {
-      cache.close();
-    }
+  let result = maintainOnce(path, drivers, fn, false);
+  if ("full" in result) result = maintainOnce(path, drivers, fn, true);
+  if ("full" in result) throw result.full;
+  return result.value;
+}
+
+function maintainOnce<T>(path: string, drivers: CacheDrivers, fn: (cache: WeftCache) => T, exclusive: boolean): { value: T } | { full: CacheError } {
+  const opened = openSqliteCache(path, drivers, { exclusive });
+  if (opened.status === "unavailable") {
+    const message = `Cannot change the cache "${path}": ${opened.reason}`;
+    if (opened.cause === "full") return { full: new CacheError(message) };
+    throw new CliError(message);
   }
-  throw new Error("unreachable");
+  const cache = new WeftCache({ metadata: opened.metadata, results: opened.results, hasher: drivers.hasher, warn: () => {} });
+  try {
+    const value = fn(cache);
+    opened.metadata.compact();
+    return { value };
+  } catch (e) {
+    if (e instanceof CacheError && classifySqliteError(e.cause ?? e) === "full") return { full: e };
+    throw e;
+  } finally {
+    cache.close();
+  }
 }
 
 /**
