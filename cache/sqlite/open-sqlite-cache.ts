@@ -101,7 +101,7 @@ export function openSqliteCache(path: string, drivers: CacheDrivers, options: Sq
   const blobs = new BlobFiles(fs, `${dir}/blobs`);
   const exclusive = options.exclusive ?? false;
   const results = new SqliteResultStore({ db, path, blobs, hasher: drivers.hasher, release, exclusive, ...(options.inlineLimit === undefined ? {} : { inlineLimit: options.inlineLimit }) });
-  return { status: "open", path, metadata: new SqliteMetadataStore(db, path, release, { exclusive }), results };
+  return { status: "open", path, metadata: new SqliteMetadataStore(db, path, { hasher: drivers.hasher, release, exclusive }), results };
 }
 
 /**

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { eq, isNotNull } from "drizzle-orm";
+import { eq, isNotNull, sql } from "drizzle-orm";
 import type { Hasher } from "../../lib/ports/hasher.ts";
 import type { PutReport, ResultRead, ResultStore, StoredResult } from "../../lib/ports/result-store.ts";
 import type { SqliteDatabase, SqliteRow } from "../../lib/ports/sqlite.ts";
@@ -26,7 +26,10 @@ import { cacheError, guarded } from "./sqlite-errors.ts";
 export const DEFAULT_INLINE_LIMIT = 64 * 1024;
 
 const Q = {
-  get: compile(qb.select({ size: r.size, inline: r.inline, file: r.file }).from(r).where(eq(r.dataVersion, p("dv")))),
+  get: compile(qb.select({ resultRowid: sql<number>`"cache_results"."rowid"`.as("result_rowid"), size: r.size, inline: r.inline, file: r.file })
+    .from(r).where(eq(r.dataVersion, p("dv")))),
+  // By row id, from the table itself: what a row holds, whatever the index on data_version says.
+  versionAt: compile(qb.select({ dv: r.dataVersion }).from(r).where(sql`"cache_results"."rowid" = ${p("rowid")}`)),
   insert: compile(qb.insert(r).values({ dataVersion: p("dv"), size: p("size"), inline: p("inline"), file: p("file"), createdAt: p("at") }).onConflictDoNothing()),
   delete: compile(qb.delete(r).where(eq(r.dataVersion, p("dv")))),
   list: compile(qb.select({ dv: r.dataVersion, size: r.size, at: r.createdAt }).from(r)),
@@ -95,13 +98,25 @@ export class SqliteResultStore implements ResultStore {
     } catch (e) {
       problem = `${where} cannot be decoded (${e instanceof Error ? e.message : String(e)})`;
     }
-    // Forget the damaged result, so the next run stores a good one.
+    this.#forget(dataVersion, row.result_rowid);
+    return { status: "damaged", reason: `The cached result ${dataVersion.slice(0, 12)} cannot be used: ${problem}; it will be recomputed` };
+  }
+
+  /**
+   * Forgets a damaged result, so the next run stores a good one. When the row
+   * read is another result's (a damaged index on data_version sent the read
+   * there), the indexes are rebuilt first: a delete through the damaged index
+   * would remove the other row and leave the index entry, and the result could
+   * never be stored again.
+   */
+  #forget(dataVersion: string, rowid: unknown): void {
     try {
+      const own = typeof rowid === "number" || typeof rowid === "bigint" ? this.#q.versionAt.get({ rowid })?.data_version : undefined;
+      if (own !== undefined && own !== dataVersion) this.#o.db.exec("REINDEX");
       this.delete([dataVersion]);
     } catch {
       // A cache that cannot be written (a full disk) keeps it: every read checks it again, the run goes on.
     }
-    return { status: "damaged", reason: `The cached result ${dataVersion.slice(0, 12)} cannot be used: ${problem}; it will be recomputed` };
   }
 
   /** The value of an inline result, or why there is none (a damaged row can hold any type). */

@@ -138,6 +138,80 @@ describe("damaged inline results", () => {
   });
 });
 
+describe("a damaged index", () => {
+  test("a key index that points to another entry's row is rebuilt, never answered with that entry's value", () => {
+    const path = join(tmp.dir, "index-swapped", "weft.db");
+    const first = sqliteCache(path);
+    for (const node of ["first", "a", "b"]) runNode(first.cache, "r1", partsOf(node, 1), () => `value of ${node}`);
+    first.cache.close();
+    // Swap the row ids of "a" and "b" (2 and 3) in the primary-key index, as a flipped bit could: each
+    // record is [header 04 81 0d 01][64-character key][1-byte row id] (row id 1 has no byte: serial type 9).
+    const db = openBunSqlite(path);
+    const rows = db.prepare("SELECT rowid AS id, cache_key AS key FROM cache_entries WHERE rowid > 1 ORDER BY rowid").all() as { id: number; key: string }[];
+    db.close();
+    const bytes = readFileSync(path);
+    const at = (key: string) => {
+      const record = Buffer.concat([Buffer.from([0x04, 0x81, 0x0d, 0x01]), Buffer.from(key)]);
+      const i = bytes.indexOf(record);
+      expect(i).toBeGreaterThan(0);
+      return i + record.length;
+    };
+    const [a, b] = [at(rows[0]!.key), at(rows[1]!.key)];
+    expect([bytes[a], bytes[b]]).toEqual([rows[0]!.id, rows[1]!.id]);
+    [bytes[a], bytes[b]] = [bytes[b]!, bytes[a]!];
+    writeFileSync(path, bytes);
+
+    for (const make of [() => sqliteCache(path), () => {
+      const warnings: string[] = [];
+      return { cache: openCache({ path }, bunCacheDrivers, (m) => void warnings.push(m)) as WeftCache, warnings };
+    }]) {
+      const { cache, warnings } = make();
+      expect(runNode(cache, "r2", partsOf("a", 1), () => "value of a")).toEqual({ value: "value of a", hit: true });
+      expect(runNode(cache, "r2", partsOf("b", 1), () => "value of b")).toEqual({ value: "value of b", hit: true });
+      expect(warnings).toEqual([]);
+      cache.close();
+    }
+  });
+
+  test("a result index that points to another result's row is a miss with a warning, then rebuilt and stored again", () => {
+    const path = join(tmp.dir, "result-index-swapped", "weft.db");
+    // Two results without entries first: the row ids of the results of "a" and "b" (4, 5) then differ from
+    // those of their entries (2, 3), whose data_version index has records of the same shape.
+    const opened = openSqliteCache(path, bunCacheDrivers);
+    if (opened.status !== "open") throw new Error(opened.reason);
+    opened.results.putMany(["extra 1", "extra 2"].map((v) => ({ dataVersion: partsOf("x", v).inputs.x!, value: v })));
+    opened.metadata.close();
+    opened.results.close();
+    const first = sqliteCache(path);
+    for (const node of ["first", "a", "b"]) runNode(first.cache, "r1", partsOf(node, 1), () => `value of ${node}`);
+    first.cache.close();
+    const db = openBunSqlite(path);
+    const rows = db.prepare("SELECT rowid AS id, data_version AS dv FROM cache_results WHERE rowid > 3 ORDER BY rowid").all() as { id: number; dv: string }[];
+    db.close();
+    expect(rows.map((r) => r.id)).toEqual([4, 5]);
+    const bytes = readFileSync(path);
+    const at = (dv: string, id: number) => {
+      const record = Buffer.concat([Buffer.from([0x04, 0x81, 0x0d, 0x01]), Buffer.from(dv)]);
+      for (let i = bytes.indexOf(record); i >= 0; i = bytes.indexOf(record, i + 1)) if (bytes[i + record.length] === id) return i + record.length;
+      throw new Error(`no index record for ${dv}`);
+    };
+    const [a, b] = [at(rows[0]!.dv, 4), at(rows[1]!.dv, 5)];
+    [bytes[a], bytes[b]] = [bytes[b]!, bytes[a]!];
+    writeFileSync(path, bytes);
+
+    const { cache, warnings } = sqliteCache(path);
+    expect(runNode(cache, "r2", partsOf("a", 1), () => "value of a")).toEqual({ value: "value of a", hit: false });
+    // The rebuilt index repaired "b" too.
+    expect(runNode(cache, "r2", partsOf("b", 1), () => "value of b")).toEqual({ value: "value of b", hit: true });
+    expect(warnings.map((w) => w.slice(0, w.indexOf(":")))).toEqual(['Cache miss for "a"']);
+    // Not a dead cache: both are stored again and hit.
+    expect(runNode(cache, "r3", partsOf("a", 1), () => 0)).toEqual({ value: "value of a", hit: true });
+    expect(runNode(cache, "r3", partsOf("b", 1), () => 0)).toEqual({ value: "value of b", hit: true });
+    expect(warnings).toHaveLength(1);
+    cache.close();
+  });
+});
+
 describe("damaged database files", () => {
   test("openSqliteCache() rejects a file that is not SQLite, naming it and how to reset it", () => {
     const path = join(tmp.dir, "text", "weft.db");
