@@ -34,7 +34,6 @@ export type OpenedSqliteCache =
   | { readonly status: "unavailable"; readonly path: string; readonly reason: string; readonly cause: "read-only" | "full" };
 
 const SQLITE_MAGIC = "SQLite format 3\0";
-const BUSY = /SQLITE_BUSY|SQLITE_LOCKED|database is locked|database table is locked/i;
 
 /**
  * Opens (creating when missing) the cache database at `path`.
@@ -81,8 +80,6 @@ export function openSqliteCache(path: string, drivers: CacheDrivers, options: Sq
     const kind = classifySqliteError(e);
     if (kind === "unavailable") return unavailable(`the cache "${path}" cannot be written (${detail})`);
     if (kind === "full") return unavailable(`the disk holding the cache "${path}" is full (${detail})`, "full");
-    // Anything else but a lock held elsewhere is this file's own problem (a damaged schema, say): say how to start over.
-    if (kind === "other" && !BUSY.test(detail)) throw new CacheError(`Cannot open the cache "${path}": ${detail}; ${resetAdvice(path)}`, { cause: e });
     throw cacheError(path, "open", e);
   }
   let refs = 2;
@@ -101,7 +98,7 @@ export function openSqliteCache(path: string, drivers: CacheDrivers, options: Sq
   const blobs = new BlobFiles(fs, `${dir}/blobs`);
   const exclusive = options.exclusive ?? false;
   const results = new SqliteResultStore({ db, path, blobs, hasher: drivers.hasher, release, exclusive, ...(options.inlineLimit === undefined ? {} : { inlineLimit: options.inlineLimit }) });
-  return { status: "open", path, metadata: new SqliteMetadataStore(db, path, { hasher: drivers.hasher, release, exclusive }), results };
+  return { status: "open", path, metadata: new SqliteMetadataStore(db, path, { release, exclusive }), results };
 }
 
 /**

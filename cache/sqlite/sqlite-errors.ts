@@ -14,6 +14,7 @@ export type SqliteFailure = "damaged" | "full" | "unavailable" | "other";
 const DAMAGED = /SQLITE_(CORRUPT|NOTADB)|malformed|not a database|file is encrypted/i;
 // SQLite reports a full disk as SQLITE_FULL, or as an I/O error when growing the WAL index (-shm) fails.
 const FULL = /SQLITE_FULL|SQLITE_IOERR_(SHMSIZE|SHMMAP|WRITE|TRUNCATE|FSTAT)|disk is full|ENOSPC|no space left/i;
+const BUSY = /SQLITE_BUSY|SQLITE_LOCKED|database is locked|database table is locked/i;
 const UNAVAILABLE = /SQLITE_(READONLY|CANTOPEN|PERM|AUTH)|readonly|read-only|unable to open|permission denied|EACCES|EROFS|EPERM|directory does not exist/i;
 
 /** Sorts an error thrown by a SQLite driver (by its `code`, else SQLite's message, which every driver passes on). */
@@ -55,6 +56,10 @@ export function cacheError(path: string, action: string, error: unknown): CacheE
     return new CacheError(`Cannot ${action} the cache "${path}": the file is damaged (${detail}); ${resetAdvice(path)}`, { cause: error });
   }
   if (kind === "full") return new CacheError(`Cannot ${action} the cache "${path}": the disk is full (${detail})`, { cause: error });
+  // At open, anything else but a lock held elsewhere is the file's own problem (a damaged schema, say).
+  if (action === "open" && kind === "other" && !BUSY.test(detail)) {
+    return new CacheError(`Cannot open the cache "${path}": the file is damaged or not a weft cache (${detail}); ${resetAdvice(path)}`, { cause: error });
+  }
   return new CacheError(`Cannot ${action} the cache "${path}": ${detail}`, { cause: error });
 }
 

@@ -7,9 +7,7 @@
  */
 import { desc, eq, inArray, sql } from "drizzle-orm";
 import type { CacheEntry, MetadataBatch, MetadataStore, RunRecord, StoredKey } from "../../lib/ports/metadata-store.ts";
-import type { Hasher } from "../../lib/ports/hasher.ts";
 import type { SqliteDatabase, SqliteParam, SqliteRow } from "../../lib/ports/sqlite.ts";
-import { cacheKey } from "../cache-key.ts";
 import { compile, type Compiled, excluded, p, Prepared, qb } from "./queries.ts";
 import { cacheEntries as e, cacheResults as r, cacheRuns as runs } from "./schema.ts";
 import { CacheError } from "../../lib/errors.ts";
@@ -29,21 +27,22 @@ const touch = (n: number) => positional(
   ["at", ...range(n).map((i) => `key${i}`)],
 );
 
-/** Rows are keyed by column name (drizzle renders no aliases): the row ids get names of their own. */
-const entryRowid = sql<number>`"cache_entries"."rowid"`.as("entry_rowid");
-const resultRowid = sql<number | null>`"cache_results"."rowid"`.as("result_rowid");
-/** An entry's key parts, which a lookup checks against the key it asked for. */
-const parts = { node: e.node, code: e.codeVersion, version: e.version, inputs: e.inputs, config: e.config };
+/**
+ * The entry under a key, found through the key index but read from the table
+ * by row id. Its key column then comes from the row itself: through the index
+ * alone SQLite reads it from the index, which a flipped bit can make point to
+ * another entry's row. (Measured faster, too: 3 µs against 15 for the plain
+ * lookup on the CI machine kind.)
+ */
+const byKey = sql`"cache_entries"."rowid" = (SELECT "rowid" FROM "cache_entries" WHERE "cache_key" = ${p("key")})`;
 
 const Q = {
-  lookup: compile(qb.select({ rowid: entryRowid, ...parts, dv: e.dataVersion, used: e.lastUsedAt }).from(e).where(eq(e.key, p("key")))),
+  lookup: compile(qb.select({ key: e.key, dv: e.dataVersion, used: e.lastUsedAt }).from(e).where(byKey)),
   // A warm hit in one query: the entry and the result it points to.
   lookupWithResult: compile(
-    qb.select({
-      rowid: entryRowid, ...parts, dv: e.dataVersion, used: e.lastUsedAt, resultRowid, size: r.size, inline: r.inline, file: r.file,
-    }).from(e).leftJoin(r, eq(r.dataVersion, e.dataVersion)).where(eq(e.key, p("key"))),
+    qb.select({ key: e.key, dv: e.dataVersion, used: e.lastUsedAt, size: r.size, inline: r.inline, file: r.file })
+      .from(e).leftJoin(r, eq(r.dataVersion, e.dataVersion)).where(byKey),
   ),
-  dropRow: compile(qb.delete(e).where(sql`"cache_entries"."rowid" = ${p("rowid")}`)),
   get: compile(qb.select().from(e).where(eq(e.key, p("key")))),
   latest: compile(qb.select().from(e).where(eq(e.node, p("node"))).orderBy(desc(e.lastUsedAt)).limit(1)),
   upsert: compile(qb.insert(e).values({
@@ -71,18 +70,15 @@ export class SqliteMetadataStore implements MetadataStore {
   readonly #q: { [K in keyof typeof Q]: Prepared };
   readonly #release: (() => void) | undefined;
   readonly #exclusive: boolean;
-  readonly #hasher: Hasher;
 
   /**
    * `path` is the database file, for messages; `release` is called on close;
-   * `hasher` checks what lookups find (see `#checked`); `exclusive` when the
-   * connection holds the database alone (see {@link freeingWrite}).
+   * `exclusive` when the connection holds the database alone (see {@link freeingWrite}).
    */
-  constructor(db: SqliteDatabase, path: string, options: { readonly hasher: Hasher; readonly release?: () => void; readonly exclusive?: boolean }) {
+  constructor(db: SqliteDatabase, path: string, options: { readonly release?: () => void; readonly exclusive?: boolean } = {}) {
     this.#db = db;
     this.#path = path;
     this.#release = options.release;
-    this.#hasher = options.hasher;
     this.#exclusive = options.exclusive ?? false;
     this.#q = guarded(path, "open", () =>
       Object.fromEntries(Object.entries(Q).map(([k, c]) => [k, new Prepared(db, c)])) as { [K in keyof typeof Q]: Prepared });
@@ -102,16 +98,14 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   /**
-   * Runs a lookup by key and checks that the row is the entry asked for: its
-   * parts must hash to the key. SQLite keeps no checksums, and a flipped bit
-   * in an index sends a lookup to another entry's row, whose value passes its
-   * own fingerprint check; the key column cannot tell, SQLite reads it from
-   * that same index. A row that is not the one asked for rebuilds the indexes
-   * from the tables (before any write could follow the damaged index) and the
-   * lookup runs again; a row still wrong is itself damaged and is dropped: a
-   * miss, and the run stores a good entry.
+   * Runs a lookup by key and checks that the row is the entry asked for (its
+   * own key column, read from the table). SQLite keeps no checksums: a
+   * flipped bit in the key index sends a lookup to another entry's row, whose
+   * value passes its own fingerprint check. Then the indexes are rebuilt from
+   * the tables, before any write could follow the damaged index, and the
+   * lookup runs again.
    *
-   * @throws {CacheError} when the indexes cannot be rebuilt
+   * @throws {CacheError} when the indexes cannot be rebuilt, or are still wrong after
    */
   #checked(key: string, query: Prepared): SqliteRow | undefined {
     for (let attempt = 0; ; attempt++) {
@@ -122,19 +116,17 @@ export class SqliteMetadataStore implements MetadataStore {
       } catch (error) {
         throw cacheError(this.#path, "read", error);
       }
-      if (row === undefined || (typeof row.data_version === "string" && keyOfRow(row, this.#hasher) === key)) return row;
-      if (attempt > 0) {
-        try {
-          this.#q.dropRow.run({ rowid: row.entry_rowid as number });
-        } catch {
-          // Not writable now: it stays a miss, checked again next time.
-        }
-        return undefined;
+      if (row === undefined) return undefined;
+      if (row.cache_key === key) {
+        // A data version of the wrong type (a damaged record header): a miss, and the run's new entry replaces it.
+        return typeof row.data_version === "string" ? row : undefined;
       }
+      const problem = `the entry found under the key ${key.slice(0, 12)} is another one`;
+      if (attempt > 0) throw damaged(this.#path, `${problem}, also after its indexes were rebuilt`);
       try {
         this.#db.exec("REINDEX");
       } catch (e) {
-        throw damaged(this.#path, `the entry found under the key ${key.slice(0, 12)} is another one, and the indexes cannot be rebuilt: ${e instanceof Error ? e.message : String(e)}`);
+        throw damaged(this.#path, `${problem}, and its indexes cannot be rebuilt: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
   }
@@ -247,16 +239,6 @@ function chunked<T>(items: readonly T[], many: Prepared, one: Prepared, head: Sq
     many.statement.run(...args);
   }
   for (; at < items.length; at++) one.statement.run(...head, ...flat(items[at]!));
-}
-
-/** The cache key a row's own parts make, or `undefined` when they cannot make one (damaged on disk). */
-function keyOfRow(row: SqliteRow, hasher: Hasher): string | undefined {
-  const inputs = parseJson(row.inputs);
-  const config = parseJson(row.config);
-  const { node, code_version: code, version } = row;
-  if (typeof node !== "string" || typeof code !== "string" || !isRecord(inputs) || !isRecord(config)) return undefined;
-  if (version !== null && typeof version !== "string") return undefined;
-  return cacheKey({ node, codeVersion: code, ...(version === null ? {} : { version }), inputs, config }, hasher);
 }
 
 /** The CacheError for a database that is damaged, with how to reset it. */

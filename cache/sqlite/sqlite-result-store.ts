@@ -26,10 +26,10 @@ import { cacheError, guarded } from "./sqlite-errors.ts";
 export const DEFAULT_INLINE_LIMIT = 64 * 1024;
 
 const Q = {
-  get: compile(qb.select({ resultRowid: sql<number>`"cache_results"."rowid"`.as("result_rowid"), size: r.size, inline: r.inline, file: r.file })
-    .from(r).where(eq(r.dataVersion, p("dv")))),
-  // By row id, from the table itself: what a row holds, whatever the index on data_version says.
-  versionAt: compile(qb.select({ dv: r.dataVersion }).from(r).where(sql`"cache_results"."rowid" = ${p("rowid")}`)),
+  get: compile(qb.select({ size: r.size, inline: r.inline, file: r.file }).from(r).where(eq(r.dataVersion, p("dv")))),
+  // The data version of the row the index sends `dv` to, read from the table: the two differ only when the index is damaged.
+  versionAtIndex: compile(qb.select({ dv: r.dataVersion }).from(r)
+    .where(sql`"cache_results"."rowid" = (SELECT "rowid" FROM "cache_results" WHERE "data_version" = ${p("dv")})`)),
   insert: compile(qb.insert(r).values({ dataVersion: p("dv"), size: p("size"), inline: p("inline"), file: p("file"), createdAt: p("at") }).onConflictDoNothing()),
   delete: compile(qb.delete(r).where(eq(r.dataVersion, p("dv")))),
   list: compile(qb.select({ dv: r.dataVersion, size: r.size, at: r.createdAt }).from(r)),
@@ -98,7 +98,7 @@ export class SqliteResultStore implements ResultStore {
     } catch (e) {
       problem = `${where} cannot be decoded (${e instanceof Error ? e.message : String(e)})`;
     }
-    this.#forget(dataVersion, row.result_rowid);
+    this.#forget(dataVersion);
     return { status: "damaged", reason: `The cached result ${dataVersion.slice(0, 12)} cannot be used: ${problem}; it will be recomputed` };
   }
 
@@ -109,10 +109,10 @@ export class SqliteResultStore implements ResultStore {
    * would remove the other row and leave the index entry, and the result could
    * never be stored again.
    */
-  #forget(dataVersion: string, rowid: unknown): void {
+  #forget(dataVersion: string): void {
     try {
-      const own = typeof rowid === "number" || typeof rowid === "bigint" ? this.#q.versionAt.get({ rowid })?.data_version : undefined;
-      if (own !== undefined && own !== dataVersion) this.#o.db.exec("REINDEX");
+      const own = this.#q.versionAtIndex.get({ dv: dataVersion });
+      if (own !== undefined && own.data_version !== dataVersion) this.#o.db.exec("REINDEX");
       this.delete([dataVersion]);
     } catch {
       // A cache that cannot be written (a full disk) keeps it: every read checks it again, the run goes on.

@@ -1,23 +1,13 @@
 /**
  * The MetadataStore contract: every implementation runs these tests (see stores.test.ts).
- * An entry's key is the cache key of its parts, as WeftCache writes it: a
- * store may check that (SQLite does, see sqlite-metadata-store.ts).
  */
 import { afterEach, describe, expect, test } from "bun:test";
-import { cacheKey } from "../../cache/cache-key.ts";
 import type { CacheEntry, MetadataStore } from "../../lib/ports/metadata-store.ts";
-import { bunHasher } from "../../runtime/bun/mod.ts";
 
-const keys = new Map<string, string>();
-/** The key of the entry made as `name` (or a key no entry has). */
-const K = (name: string) => keys.get(name) ?? `no entry ${name}`;
-/** An entry made as `name`: its data version and inputs follow from the name, its key from its parts. */
-const entry = (name: string, node: string, over: Partial<Omit<CacheEntry, "key">> = {}): CacheEntry => {
-  const base = { node, codeVersion: "code", inputs: { a: `dv-a-${name}` }, config: {}, dataVersion: `dv-${name}`, runId: "r1", createdAt: 100, lastUsedAt: 100, ...over };
-  const key = cacheKey(base, bunHasher);
-  keys.set(name, key);
-  return { key, ...base };
-};
+const entry = (key: string, node: string, over: Partial<CacheEntry> = {}): CacheEntry => ({
+  key, node, codeVersion: "code", inputs: { a: `dv-a-${key}` }, config: {}, dataVersion: `dv-${key}`, runId: "r1",
+  createdAt: 100, lastUsedAt: 100, ...over,
+});
 
 /** Runs the contract against stores made by `make`; `dispose` releases one. */
 export function metadataStoreContract(name: string, make: () => MetadataStore, dispose: (s: MetadataStore) => void = (s) => s.close()): void {
@@ -30,24 +20,24 @@ export function metadataStoreContract(name: string, make: () => MetadataStore, d
       open();
       const e = entry("k1", "cleaned", { version: "2", previews: { path: '"a.csv"' }, config: { region: "dv-eu" } });
       store.write({ entries: [e], used: [], runs: [], at: 100 });
-      expect(store.lookup(K("k1"))).toEqual({ dataVersion: "dv-k1", lastUsedAt: 100 });
-      expect(store.lookup(K("k2"))).toBeUndefined();
-      expect(store.get(K("k1"))).toEqual(e);
+      expect(store.lookup("k1")).toEqual({ dataVersion: "dv-k1", lastUsedAt: 100 });
+      expect(store.lookup("k2")).toBeUndefined();
+      expect(store.get("k1")).toEqual(e);
     });
 
     test("write() replaces an entry with the same key but keeps its creation time", () => {
       open();
       store.write({ entries: [entry("k1", "n")], used: [], runs: [], at: 100 });
       store.write({ entries: [entry("k1", "n", { dataVersion: "dv-new", runId: "r2", createdAt: 200, lastUsedAt: 200 })], used: [], runs: [], at: 200 });
-      expect(store.get(K("k1"))).toMatchObject({ dataVersion: "dv-new", runId: "r2", createdAt: 100, lastUsedAt: 200 });
+      expect(store.get("k1")).toMatchObject({ dataVersion: "dv-new", runId: "r2", createdAt: 100, lastUsedAt: 200 });
     });
 
     test("latest() is the most recently used entry of a node; used keys are touched", () => {
       open();
       store.write({ entries: [entry("old", "n", { lastUsedAt: 100 }), entry("new", "n", { lastUsedAt: 200 }), entry("x", "other", { lastUsedAt: 300 })], used: [], runs: [], at: 300 });
-      expect(store.latest("n")?.key).toBe(K("new"));
-      store.write({ entries: [], used: [K("old")], runs: [], at: 400 });
-      expect(store.latest("n")).toMatchObject({ key: K("old"), lastUsedAt: 400 });
+      expect(store.latest("n")?.key).toBe("new");
+      store.write({ entries: [], used: ["old"], runs: [], at: 400 });
+      expect(store.latest("n")).toMatchObject({ key: "old", lastUsedAt: 400 });
       expect(store.latest("missing")).toBeUndefined();
     });
 
@@ -73,9 +63,9 @@ export function metadataStoreContract(name: string, make: () => MetadataStore, d
       open();
       store.write({ entries: [entry("k1", "a"), entry("k2", "a"), entry("k3", "b")], used: [], runs: [], at: 1 });
       expect(store.clear(["a"])).toBe(2);
-      expect([store.lookup(K("k1")), store.lookup(K("k3"))?.dataVersion]).toEqual([undefined, "dv-k3"]);
+      expect([store.lookup("k1"), store.lookup("k3")?.dataVersion]).toEqual([undefined, "dv-k3"]);
       expect(store.clear()).toBe(1);
-      expect(store.lookup(K("k3"))).toBeUndefined();
+      expect(store.lookup("k3")).toBeUndefined();
     });
 
     test("usage() and forget() work by data version", () => {
