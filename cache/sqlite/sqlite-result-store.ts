@@ -5,8 +5,8 @@
  * decoded and comparing it with the data version asked for: a flipped bit in
  * the database, a file deleted, truncated or altered behind the cache's back,
  * a damaged `data_version` column or a decoder bug is a miss with a reason,
- * never a wrong value. (Measured: the check costs about as much as the decode
- * on a warm hit; see bench/cache-verify.ts.)
+ * never a wrong value. (Measured with bench/cache-verify.ts: 2 to 4 µs a hit
+ * for a small value, about the SHA-256 of the bytes for a large one.)
  *
  * @module
  */
