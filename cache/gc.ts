@@ -49,8 +49,10 @@ export function collectGarbage(
     }
   }
   const list = [...doomed];
-  const entries = metadata.forget(list);
+  // Results before their entries: on a full disk, removing results frees their files, which makes the room the
+  // entries' delete needs. An entry left without its result in between reads as a miss.
   results.delete(list);
+  const entries = metadata.forget(list);
   const files = results.sweep(options.fileGraceMs ?? grace);
   return { results: list.length, entries, bytes: list.reduce((sum, dv) => sum + (sizes.get(dv) ?? 0), 0), files };
 }

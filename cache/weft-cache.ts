@@ -80,6 +80,12 @@ export class WeftCache implements NodeCache {
     if (read.status === "hit") return { hit: true, key, dataVersion, value: read.value, lastUsedAt };
     if (read.status === "damaged") {
       this.#warn(`Cache miss for "${parts.node}": ${read.reason}`);
+      // The store dropped the result; its entries go too, so nothing points to it until the run stores it again.
+      try {
+        this.#o.metadata.forget([dataVersion]);
+      } catch {
+        // A cache that cannot be written: the entry reads as a miss ("gone") until then.
+      }
       return { hit: false, key, reason: "its cached result was damaged" };
     }
     return { hit: false, key, reason: "its cached result is gone (removed by garbage collection or by another process)" };
@@ -118,6 +124,8 @@ export class WeftCache implements NodeCache {
   }
 
   clear(nodes?: readonly string[]): void {
+    // Every result goes anyway: results first, so on a full disk their files make room for the entries' delete.
+    if (nodes === undefined) this.#o.results.delete(this.#o.results.list().map((r) => r.dataVersion));
     this.#o.metadata.clear(nodes);
     // Results no entry points to any more go at once; stray files only after the grace period.
     collectGarbage(this.#o, { graceMs: 0, fileGraceMs: DEFAULT_GRACE_MS }, this.#clock.now());

@@ -20,12 +20,18 @@ export interface SqliteCacheOptions {
   readonly inlineLimit?: number;
   /** How long a writer waits for another process's write lock, in ms (default 30 s). */
   readonly busyTimeoutMs?: number;
+  /**
+   * Hold the database alone while open (`locking_mode = EXCLUSIVE`), for gc and
+   * clear: the WAL index then lives in memory, so the file opens on a full
+   * disk, and deletes can make room for themselves (see freeing-write.ts).
+   */
+  readonly exclusive?: boolean;
 }
 
 /** An open cache, or why it could not be opened for writing (the run then goes on uncached). */
 export type OpenedSqliteCache =
   | { readonly status: "open"; readonly path: string; readonly metadata: SqliteMetadataStore; readonly results: SqliteResultStore }
-  | { readonly status: "unavailable"; readonly path: string; readonly reason: string };
+  | { readonly status: "unavailable"; readonly path: string; readonly reason: string; readonly cause: "read-only" | "full" };
 
 const SQLITE_MAGIC = "SQLite format 3\0";
 
@@ -43,9 +49,10 @@ const SQLITE_MAGIC = "SQLite format 3\0";
 export function openSqliteCache(path: string, drivers: CacheDrivers, options: SqliteCacheOptions = {}): OpenedSqliteCache {
   const { fs } = drivers;
   const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) || "/" : ".";
-  const unavailable = (reason: string): OpenedSqliteCache => ({ status: "unavailable", path, reason });
-  const writable = probeWritable(drivers, dir);
-  if (writable !== undefined) return unavailable(writable);
+  const unavailable = (reason: string, cause: "read-only" | "full" = "read-only"): OpenedSqliteCache => ({ status: "unavailable", path, reason, cause });
+  // An exclusive open is for gc and clear, which must work on a full disk, where the probe fails.
+  const writable = options.exclusive ? undefined : probeWritable(drivers, dir);
+  if (writable !== undefined) return unavailable(writable.text, writable.full ? "full" : "read-only");
 
   const damage = headerDamage(drivers, path);
   if (damage !== undefined) throw new CacheError(`Cannot open the cache "${path}": ${damage}; ${resetAdvice(path)}`);
@@ -54,6 +61,8 @@ export function openSqliteCache(path: string, drivers: CacheDrivers, options: Sq
     db = drivers.openSqlite(path);
     // The busy timeout first: the statements below may wait for another process.
     db.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 30_000}`);
+    // Before the first access: SQLite then never makes the shared-memory WAL index (-shm).
+    if (options.exclusive) db.exec("PRAGMA locking_mode = EXCLUSIVE");
     db.exec("PRAGMA journal_mode = WAL");
     // NORMAL is durable against a killed process in WAL mode; only a power cut can lose the last commits.
     db.exec("PRAGMA synchronous = NORMAL");
@@ -67,7 +76,10 @@ export function openSqliteCache(path: string, drivers: CacheDrivers, options: Sq
     } catch {
       // The connection is unusable anyway.
     }
-    if (classifySqliteError(e) === "unavailable") return unavailable(`the cache "${path}" cannot be written (${e instanceof Error ? e.message : String(e)})`);
+    const detail = e instanceof Error ? e.message : String(e);
+    const kind = classifySqliteError(e);
+    if (kind === "unavailable") return unavailable(`the cache "${path}" cannot be written (${detail})`);
+    if (kind === "full") return unavailable(`the disk holding the cache "${path}" is full (${detail})`, "full");
     throw cacheError(path, "open", e);
   }
   let refs = 2;
@@ -84,8 +96,9 @@ export function openSqliteCache(path: string, drivers: CacheDrivers, options: Sq
     db!.close();
   };
   const blobs = new BlobFiles(fs, `${dir}/blobs`);
-  const results = new SqliteResultStore({ db, path, blobs, hasher: drivers.hasher, release, ...(options.inlineLimit === undefined ? {} : { inlineLimit: options.inlineLimit }) });
-  return { status: "open", path, metadata: new SqliteMetadataStore(db, path, release), results };
+  const exclusive = options.exclusive ?? false;
+  const results = new SqliteResultStore({ db, path, blobs, hasher: drivers.hasher, release, exclusive, ...(options.inlineLimit === undefined ? {} : { inlineLimit: options.inlineLimit }) });
+  return { status: "open", path, metadata: new SqliteMetadataStore(db, path, { release, exclusive }), results };
 }
 
 /**
@@ -109,16 +122,27 @@ export function headerDamage({ fs }: CacheDrivers, path: string): string | undef
   return undefined;
 }
 
-/** Why the cache directory cannot be used, or `undefined` when it can. */
-export function probeWritable({ fs }: CacheDrivers, dir: string): string | undefined {
+const PROBE_BYTES = new Uint8Array(4096);
+const FULL_DISK = /ENOSPC|no space left/i;
+
+/** Why the cache directory cannot be used (and whether because its disk is full), or `undefined` when it can. */
+export function probeWritable({ fs }: CacheDrivers, dir: string): { readonly text: string; readonly full: boolean } | undefined {
   // Permission bits do not tell (root ignores them, immutable or read-only mounts do not show): try it.
   const probe = `${dir}/.weft-probe-${crypto.randomUUID()}`;
   try {
     fs.mkdir(dir);
-    fs.writeFile(probe, []);
+    // A page's worth of bytes, not an empty file: an empty file can still be made on a full disk.
+    fs.writeFile(probe, [PROBE_BYTES]);
     fs.remove(probe);
     return undefined;
   } catch (e) {
-    return `the cache directory "${dir}" is not writable (${e instanceof Error ? e.message : String(e)})`;
+    const detail = e instanceof Error ? e.message : String(e);
+    try {
+      fs.remove(probe);
+    } catch {
+      // Nothing was made.
+    }
+    if (FULL_DISK.test(`${(e as { code?: unknown })?.code ?? ""} ${detail}`)) return { text: `the disk holding the cache directory "${dir}" is full (${detail})`, full: true };
+    return { text: `the cache directory "${dir}" is not writable (${detail})`, full: false };
   }
 }

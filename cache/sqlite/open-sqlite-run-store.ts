@@ -45,7 +45,7 @@ export function openSqliteRunStore(path: string, drivers: CacheDrivers, options:
   } else {
     const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) || "/" : ".";
     const writable = probeWritable(drivers, dir);
-    if (writable !== undefined) return fail("unavailable", `Cannot record runs in "${path}": ${writable.replace(/^the cache directory/, "the directory")}`);
+    if (writable !== undefined) return fail("unavailable", `Cannot record runs in "${path}": ${writable.text.replace(/^the cache directory/, "the directory")}`);
   }
   const damage = headerDamage(drivers, path);
   if (damage !== undefined) return fail("damaged", `Cannot open the run history "${path}": ${damage}; ${resetAdvice(path)}`);

@@ -1,6 +1,7 @@
 /**
  * `weft cache ls | explain <node> | gc | clear`: the cache in the database,
- * for people.
+ * for people. gc and clear work on a full disk and give the space back; clear
+ * of every node also resets a file that cannot be cleared in place.
  *
  * @module
  */
@@ -8,9 +9,12 @@ import type { Command } from "commander";
 import { openCache } from "../../cache/open-cache.ts";
 import { summarizeCache } from "../../cache/sqlite/cache-summary.ts";
 import { migrate } from "../../cache/sqlite/migrate.ts";
-import { headerDamage } from "../../cache/sqlite/open-sqlite-cache.ts";
-import { resetAdvice } from "../../cache/sqlite/sqlite-errors.ts";
+import { headerDamage, openSqliteCache } from "../../cache/sqlite/open-sqlite-cache.ts";
+import { resetSqliteCache } from "../../cache/sqlite/reset-sqlite-cache.ts";
+import { classifySqliteError, resetAdvice } from "../../cache/sqlite/sqlite-errors.ts";
+import { WeftCache } from "../../cache/weft-cache.ts";
 import type { CacheDrivers } from "../../lib/ports/cache-drivers.ts";
+import { CacheError } from "../../lib/errors.ts";
 import type { NodeCache } from "../../lib/ports/node-cache.ts";
 import type { CliHost } from "../../runtime/node/cli-host.ts";
 import { loadPlatform } from "../../runtime/current.ts";
@@ -40,6 +44,76 @@ async function withCache<T>(path: string, fn: (cache: NodeCache) => T): Promise<
     throw e instanceof CliError ? e : new CliError(e instanceof Error ? e.message : String(e), { cause: e });
   } finally {
     cache?.close();
+  }
+}
+
+/**
+ * Runs `fn` (gc or clear) on the cache at `path`, then compacts the file and
+ * closes it (which truncates the WAL). On a full disk the cache is opened
+ * again alone: it then opens without a shared WAL index, and deletes can make
+ * room for themselves.
+ *
+ * @throws {CacheError} when the disk is full beyond what deletes can make room for, or the file is damaged
+ */
+function maintain<T>(path: string, drivers: CacheDrivers, fn: (cache: WeftCache) => T): T {
+  let result = maintainOnce(path, drivers, fn, false);
+  if ("full" in result) result = maintainOnce(path, drivers, fn, true);
+  if ("full" in result) throw result.full;
+  return result.value;
+}
+
+function maintainOnce<T>(path: string, drivers: CacheDrivers, fn: (cache: WeftCache) => T, exclusive: boolean): { value: T } | { full: CacheError } {
+  const opened = openSqliteCache(path, drivers, { exclusive });
+  if (opened.status === "unavailable") {
+    const message = `Cannot change the cache "${path}": ${opened.reason}`;
+    if (opened.cause === "full") return { full: new CacheError(message) };
+    throw new CliError(message);
+  }
+  const cache = new WeftCache({ metadata: opened.metadata, results: opened.results, hasher: drivers.hasher, warn: () => {} });
+  try {
+    const value = fn(cache);
+    opened.metadata.compact();
+    return { value };
+  } catch (e) {
+    if (e instanceof CacheError && classifySqliteError(e.cause ?? e) === "full") return { full: e };
+    throw e;
+  } finally {
+    cache.close();
+  }
+}
+
+/**
+ * Clears every node. A file that cannot be cleared in place (not SQLite,
+ * damaged, or a disk too full to record even a delete) is started anew:
+ * what the reset advice in every damaged-file message promises.
+ */
+function clearAll(path: string, drivers: CacheDrivers): string {
+  let why = headerDamage(drivers, path);
+  if (why === undefined) {
+    try {
+      maintain(path, drivers, (c) => c.clear());
+      return "Cleared the cache";
+    } catch (e) {
+      const detail = e instanceof Error ? e.message : String(e);
+      // A lock another process holds, or a file this process may not write: starting anew would not help.
+      if (e instanceof CliError || /database is locked|SQLITE_BUSY/i.test(detail)) throw e instanceof CliError ? e : new CliError(detail, { cause: e });
+      why = detail.replace(/^Cannot \w+ the cache "[^"]*": /, "").replace(/; delete ".*$/, "");
+    }
+  }
+  try {
+    resetSqliteCache(path, drivers);
+  } catch (e) {
+    throw new CliError(e instanceof Error ? e.message : String(e), { cause: e });
+  }
+  return `Cleared the cache: "${path}" could not be cleared in place (${why}), so it was started anew, without its run history`;
+}
+
+/** Runs `fn`, reporting any failure as a CliError with its message. */
+function guardedCli<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw e instanceof CliError ? e : new CliError(e instanceof Error ? e.message : String(e), { cause: e });
   }
 }
 
@@ -97,14 +171,23 @@ export function cacheCommand(host: CliHost): Command {
         if (!m) throw new CliError(`Option "--max-age" must be a duration such as 30s, 10m, 12h or 7d, got "${opts.maxAge}"`);
         options.maxAgeMs = Number(m[1]) * UNIT[m[2]!]!;
       }
-      const report = await withCache(host.resolvePath(opts.db), (c) => c.gc(options));
+      const path = host.resolvePath(opts.db);
+      const drivers = await existingDb(path);
+      const report = guardedCli(() => maintain(path, drivers, (c) => c.gc(options)));
       out(`Removed ${report.results} results (${bytes(report.bytes)}), ${report.entries} entries, ${report.files} files${options.maxAgeMs ? ` unused for ${formatMs(options.maxAgeMs)}` : ""}`);
     }));
   cmd.addCommand(weftCommand(host, "clear").description("Forget the cached results of the named nodes, or of every node")
     .argument("[nodes...]", "node names (all when none)").option(...DB_OPTION)
     .action(async (nodes: string[], opts: { db: string }) => {
-      await withCache(host.resolvePath(opts.db), (c) => c.clear(nodes.length > 0 ? nodes : undefined));
-      out(nodes.length > 0 ? `Cleared ${nodes.map((n) => `"${n}"`).join(", ")}` : "Cleared the cache");
+      const path = host.resolvePath(opts.db);
+      if (nodes.length === 0) {
+        const drivers = await (await loadPlatform()).cacheDrivers();
+        if (drivers.fs.stat(path) === undefined) await existingDb(path);
+        return out(clearAll(path, drivers));
+      }
+      const drivers = await existingDb(path);
+      guardedCli(() => maintain(path, drivers, (c) => c.clear(nodes)));
+      out(`Cleared ${nodes.map((n) => `"${n}"`).join(", ")}`);
     }));
   return cmd;
 }

@@ -1,5 +1,10 @@
 /**
  * The ResultStore contract: every implementation runs these tests (see stores.test.ts).
+ *
+ * Damaged data: a store whose bytes can change behind its back (a file on
+ * disk) passes `damage`, and must then answer `damaged` with a reason (never
+ * the wrong value) and drop the result. The memory store keeps its bytes in
+ * the process, where nothing else writes: it has no `damage`.
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import type { ResultStore } from "../../lib/ports/result-store.ts";
@@ -12,8 +17,8 @@ const item = (value: unknown) => {
   return { dataVersion: fp.dataVersion, value };
 };
 
-/** Runs the contract against stores made by `make`. */
-export function resultStoreContract(name: string, make: () => ResultStore): void {
+/** Runs the contract against stores made by `make`; `damage` alters what the last store made holds for a data version. */
+export function resultStoreContract(name: string, make: () => ResultStore, options: { damage?: (dataVersion: string) => void } = {}): void {
   describe(`ResultStore contract: ${name}`, () => {
     let store: ResultStore;
     const open = () => (store = make());
@@ -61,6 +66,22 @@ export function resultStoreContract(name: string, make: () => ResultStore): void
       store.delete([b.dataVersion]);
       expect([store.has(a.dataVersion), store.has(b.dataVersion)]).toEqual([true, false]);
       expect(store.get(b.dataVersion)).toEqual({ status: "missing" });
+    });
+
+    test.skipIf(options.damage === undefined)("get() of a result damaged behind the store's back is damaged with a reason, and the result is dropped", () => {
+      open();
+      const small = item({ rows: [1, 2], name: "small" });
+      const large = item(new Float64Array(10_000).map((_, i) => i / 7));
+      store.putMany([small, large]);
+      for (const it of [small, large]) {
+        options.damage!(it.dataVersion);
+        const read = store.get(it.dataVersion);
+        expect(read.status).toBe("damaged");
+        expect((read as { reason: string }).reason).toStartWith(`The cached result ${it.dataVersion.slice(0, 12)} cannot be used: `);
+        expect(store.has(it.dataVersion)).toBe(false);
+        expect(store.putMany([it]).stored).toEqual([it.dataVersion]);
+        expect(store.get(it.dataVersion)).toEqual({ status: "hit", value: it.value });
+      }
     });
   });
 }

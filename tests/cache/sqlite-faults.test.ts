@@ -2,9 +2,12 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { openCache } from "../../cache/open-cache.ts";
 import { openSqliteCache } from "../../cache/sqlite/open-sqlite-cache.ts";
+import type { WeftCache } from "../../cache/weft-cache.ts";
 import { CacheError } from "../../lib/errors.ts";
 import { bunCacheDrivers } from "../../runtime/bun/mod.ts";
+import { openBunSqlite } from "../../runtime/bun/sqlite.ts";
 import { partsOf, runNode, sqliteCache, tempDir } from "./_helpers.ts";
 
 const tmp = tempDir("faults");
@@ -56,13 +59,166 @@ describe("damaged blob files", () => {
   });
 });
 
+describe("damaged inline results", () => {
+  /** Rewrites the stored bytes of every inline result with `damage`, through a second connection. */
+  function damageInline(path: string, damage: (bytes: Uint8Array) => Uint8Array | string | null): void {
+    const db = openBunSqlite(path);
+    const rows = db.prepare("SELECT data_version AS dv, inline FROM cache_results WHERE inline IS NOT NULL").all();
+    for (const row of rows) db.prepare("UPDATE cache_results SET inline = ? WHERE data_version = ?").run(damage(row.inline as Uint8Array) as Uint8Array, row.dv as string);
+    db.close();
+  }
+
+  /** Both read paths: the one-query lookup openCache() wires in, and entry then result. */
+  const caches = {
+    "openCache()": (path: string) => {
+      const warnings: string[] = [];
+      mkdirSync(join(path, ".."), { recursive: true });
+      return { cache: openCache({ path }, bunCacheDrivers, (m) => void warnings.push(m)) as WeftCache, warnings };
+    },
+    "two queries": (path: string) => sqliteCache(path),
+  };
+
+  for (const [how, open] of Object.entries(caches)) for (const [name, damage] of [
+    ["with one bit flipped", (b: Uint8Array) => {
+      const copy = b.slice();
+      copy[copy.length - 2]! ^= 0x01;
+      return copy;
+    }],
+    ["truncated", (b: Uint8Array) => b.slice(0, b.length - 3)],
+    ["replaced by text", () => "not bytes"],
+    ["gone (NULL)", () => null],
+  ] as const) {
+    test(`an inline result ${name} is a miss with one warning naming the node, then stored again (${how})`, () => {
+      const path = join(tmp.dir, `inline-${how}-${name}`.replace(/\W+/g, "-"), "weft.db");
+      const value = () => ({ name: "Ada", scores: [1, 2, 3], joined: new Date(5) });
+      const { cache, warnings } = open(path);
+      runNode(cache, "r1", partsOf("person", 1), value);
+      damageInline(path, damage);
+      expect(runNode(cache, "r2", partsOf("person", 1), value)).toEqual({ value: value(), hit: false });
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/^Cache miss for "person": The cached result [0-9a-f]{12} cannot be used: its stored bytes (do not hold the value they were stored with|cannot be decoded \(.+\)|are missing); it will be recomputed$/);
+      expect(runNode(cache, "r3", partsOf("person", 1), () => 0)).toEqual({ value: value(), hit: true });
+      cache.close();
+    });
+  }
+
+  test("a damaged result is dropped with its entries at the lookup that finds it", () => {
+    const path = join(tmp.dir, "inline-dropped", "weft.db");
+    const { cache, warnings } = sqliteCache(path);
+    runNode(cache, "r1", partsOf("a", 1), () => [1, 2, 3]);
+    runNode(cache, "r1", partsOf("b", 1), () => [1, 2, 3]);
+    damageInline(path, (b) => b.slice(0, b.length - 1));
+    expect(cache.lookup(partsOf("a", 1))).toMatchObject({ hit: false, reason: "its cached result was damaged" });
+    // "b" pointed to the same result: its entry went too, and nothing was stored again yet.
+    expect(cache.lookup(partsOf("b", 1))).toMatchObject({ hit: false });
+    const db = openBunSqlite(path);
+    expect(db.prepare("SELECT count(*) AS n FROM cache_entries").get()).toEqual({ n: 0 });
+    expect(db.prepare("SELECT count(*) AS n FROM cache_results").get()).toEqual({ n: 0 });
+    db.close();
+    expect(warnings).toHaveLength(1);
+    cache.close();
+  });
+
+  test("a result row whose data_version column was altered is not returned for another data version", () => {
+    const path = join(tmp.dir, "inline-swapped", "weft.db");
+    const { cache, warnings } = sqliteCache(path);
+    runNode(cache, "r1", partsOf("a", 1), () => "value of a");
+    runNode(cache, "r1", partsOf("b", 1), () => "value of b");
+    // The two results swap their data versions: each entry now finds the other node's bytes.
+    const db = openBunSqlite(path);
+    const [x, y] = db.prepare("SELECT data_version AS dv FROM cache_results ORDER BY data_version").all().map((r) => r.dv as string);
+    db.exec(`UPDATE cache_results SET data_version = 'tmp' WHERE data_version = '${x}'`);
+    db.exec(`UPDATE cache_results SET data_version = '${x}' WHERE data_version = '${y}'`);
+    db.exec(`UPDATE cache_results SET data_version = '${y}' WHERE data_version = 'tmp'`);
+    db.close();
+    expect(runNode(cache, "r2", partsOf("a", 1), () => "value of a")).toEqual({ value: "value of a", hit: false });
+    expect(runNode(cache, "r2", partsOf("b", 1), () => "value of b")).toEqual({ value: "value of b", hit: false });
+    expect(warnings.map((w) => w.slice(0, w.indexOf(":")))).toEqual(['Cache miss for "a"', 'Cache miss for "b"']);
+    cache.close();
+  });
+});
+
+describe("a damaged index", () => {
+  test("a key index that points to another entry's row is rebuilt, never answered with that entry's value", () => {
+    const path = join(tmp.dir, "index-swapped", "weft.db");
+    const first = sqliteCache(path);
+    for (const node of ["first", "a", "b"]) runNode(first.cache, "r1", partsOf(node, 1), () => `value of ${node}`);
+    first.cache.close();
+    // Swap the row ids of "a" and "b" (2 and 3) in the primary-key index, as a flipped bit could: each
+    // record is [header 04 81 0d 01][64-character key][1-byte row id] (row id 1 has no byte: serial type 9).
+    const db = openBunSqlite(path);
+    const rows = db.prepare("SELECT rowid AS id, cache_key AS key FROM cache_entries WHERE rowid > 1 ORDER BY rowid").all() as { id: number; key: string }[];
+    db.close();
+    const bytes = readFileSync(path);
+    const at = (key: string) => {
+      const record = Buffer.concat([Buffer.from([0x04, 0x81, 0x0d, 0x01]), Buffer.from(key)]);
+      const i = bytes.indexOf(record);
+      expect(i).toBeGreaterThan(0);
+      return i + record.length;
+    };
+    const [a, b] = [at(rows[0]!.key), at(rows[1]!.key)];
+    expect([bytes[a], bytes[b]]).toEqual([rows[0]!.id, rows[1]!.id]);
+    [bytes[a], bytes[b]] = [bytes[b]!, bytes[a]!];
+    writeFileSync(path, bytes);
+
+    for (const make of [() => sqliteCache(path), () => {
+      const warnings: string[] = [];
+      return { cache: openCache({ path }, bunCacheDrivers, (m) => void warnings.push(m)) as WeftCache, warnings };
+    }]) {
+      const { cache, warnings } = make();
+      expect(runNode(cache, "r2", partsOf("a", 1), () => "value of a")).toEqual({ value: "value of a", hit: true });
+      expect(runNode(cache, "r2", partsOf("b", 1), () => "value of b")).toEqual({ value: "value of b", hit: true });
+      expect(warnings).toEqual([]);
+      cache.close();
+    }
+  });
+
+  test("a result index that points to another result's row is a miss with a warning, then rebuilt and stored again", () => {
+    const path = join(tmp.dir, "result-index-swapped", "weft.db");
+    // Two results without entries first: the row ids of the results of "a" and "b" (4, 5) then differ from
+    // those of their entries (2, 3), whose data_version index has records of the same shape.
+    const opened = openSqliteCache(path, bunCacheDrivers);
+    if (opened.status !== "open") throw new Error(opened.reason);
+    opened.results.putMany(["extra 1", "extra 2"].map((v) => ({ dataVersion: partsOf("x", v).inputs.x!, value: v })));
+    opened.metadata.close();
+    opened.results.close();
+    const first = sqliteCache(path);
+    for (const node of ["first", "a", "b"]) runNode(first.cache, "r1", partsOf(node, 1), () => `value of ${node}`);
+    first.cache.close();
+    const db = openBunSqlite(path);
+    const rows = db.prepare("SELECT rowid AS id, data_version AS dv FROM cache_results WHERE rowid > 3 ORDER BY rowid").all() as { id: number; dv: string }[];
+    db.close();
+    expect(rows.map((r) => r.id)).toEqual([4, 5]);
+    const bytes = readFileSync(path);
+    const at = (dv: string, id: number) => {
+      const record = Buffer.concat([Buffer.from([0x04, 0x81, 0x0d, 0x01]), Buffer.from(dv)]);
+      for (let i = bytes.indexOf(record); i >= 0; i = bytes.indexOf(record, i + 1)) if (bytes[i + record.length] === id) return i + record.length;
+      throw new Error(`no index record for ${dv}`);
+    };
+    const [a, b] = [at(rows[0]!.dv, 4), at(rows[1]!.dv, 5)];
+    [bytes[a], bytes[b]] = [bytes[b]!, bytes[a]!];
+    writeFileSync(path, bytes);
+
+    const { cache, warnings } = sqliteCache(path);
+    expect(runNode(cache, "r2", partsOf("a", 1), () => "value of a")).toEqual({ value: "value of a", hit: false });
+    // The rebuilt index repaired "b" too.
+    expect(runNode(cache, "r2", partsOf("b", 1), () => "value of b")).toEqual({ value: "value of b", hit: true });
+    expect(warnings.map((w) => w.slice(0, w.indexOf(":")))).toEqual(['Cache miss for "a"']);
+    // Not a dead cache: both are stored again and hit.
+    expect(runNode(cache, "r3", partsOf("a", 1), () => 0)).toEqual({ value: "value of a", hit: true });
+    expect(runNode(cache, "r3", partsOf("b", 1), () => 0)).toEqual({ value: "value of b", hit: true });
+    expect(warnings).toHaveLength(1);
+    cache.close();
+  });
+});
+
 describe("damaged database files", () => {
   test("openSqliteCache() rejects a file that is not SQLite, naming it and how to reset it", () => {
     const path = join(tmp.dir, "text", "weft.db");
     mkdirSync(join(tmp.dir, "text"));
     writeFileSync(path, "this is a text file, not a cache\n".repeat(10));
     expect(() => openSqliteCache(path, bunCacheDrivers)).toThrow(new CacheError(
-      `Cannot open the cache "${path}": the file is not a SQLite database; delete "${path}" (with its -wal and -shm files) or run "weft cache clear" to start an empty cache`,
+      `Cannot open the cache "${path}": the file is not a SQLite database; delete "${path}" (with its -wal and -shm files) or run "weft cache clear --db ${path}" to start an empty cache`,
     ));
   });
 
@@ -81,7 +237,7 @@ describe("damaged database files", () => {
     }
     expect(error).toBeInstanceOf(CacheError);
     expect((error as Error).message).toStartWith(`Cannot open the cache "${path}": the file is damaged (`);
-    expect((error as Error).message).toEndWith(`delete "${path}" (with its -wal and -shm files) or run "weft cache clear" to start an empty cache`);
+    expect((error as Error).message).toEndWith(`delete "${path}" (with its -wal and -shm files) or run "weft cache clear --db ${path}" to start an empty cache`);
   });
 });
 
