@@ -41,5 +41,13 @@ export const MIGRATIONS: readonly Migration[] = [
       "CREATE INDEX `runs_started` ON `runs` (`started_at`,`id`);",
       "CREATE INDEX `runs_status` ON `runs` (`status`,`started_at`,`id`);"
     ]
+  },
+  {
+    "tag": "0002_useful_blindfold",
+    "when": 1796111794138,
+    "hash": "a06bef77766c38c5ae9b4e3b49214b63e2d55b6651a58a084d6ea42c95bfbf04",
+    "statements": [
+      "ALTER TABLE `cache_entries` ADD `code_parts` text;"
+    ]
   }
 ];

@@ -19,6 +19,8 @@ export const cacheEntries = sqliteTable("cache_entries", {
   config: text("config").notNull(),
   /** JSON: name -> short readable value, or null. */
   previews: text("previews"),
+  /** JSON: CodePart[], what the code version is made of (for explanations), or null. */
+  codeParts: text("code_parts"),
   dataVersion: text("data_version").notNull(),
   runId: text("run_id").notNull(),
   createdAt: integer("created_at").notNull(),

@@ -36,10 +36,10 @@ const Q = {
   latest: compile(qb.select().from(e).where(eq(e.node, p("node"))).orderBy(desc(e.lastUsedAt)).limit(1)),
   upsert: compile(qb.insert(e).values({
     key: p("key"), node: p("node"), codeVersion: p("code"), version: p("version"), inputs: p("inputs"), config: p("config"),
-    previews: p("previews"), dataVersion: p("dv"), runId: p("run"), createdAt: p("created"), lastUsedAt: p("used"),
+    previews: p("previews"), codeParts: p("parts"), dataVersion: p("dv"), runId: p("run"), createdAt: p("created"), lastUsedAt: p("used"),
   }).onConflictDoUpdate({
     target: e.key,
-    set: { dataVersion: excluded(e.dataVersion), runId: excluded(e.runId), lastUsedAt: excluded(e.lastUsedAt), previews: excluded(e.previews) },
+    set: { dataVersion: excluded(e.dataVersion), runId: excluded(e.runId), lastUsedAt: excluded(e.lastUsedAt), previews: excluded(e.previews), codeParts: excluded(e.codeParts) },
   })),
   touch: touch(1),
   touchMany: touch(CHUNK),
@@ -106,7 +106,8 @@ export class SqliteMetadataStore implements MetadataStore {
       for (const x of batch.entries) {
         q.upsert.run({
           key: x.key, node: x.node, code: x.codeVersion, version: x.version ?? null, inputs: JSON.stringify(x.inputs),
-          config: JSON.stringify(x.config), previews: x.previews ? JSON.stringify(x.previews) : null, dv: x.dataVersion,
+          config: JSON.stringify(x.config), previews: x.previews ? JSON.stringify(x.previews) : null,
+          parts: x.codeParts ? JSON.stringify(x.codeParts) : null, dv: x.dataVersion,
           run: x.runId, created: x.createdAt, used: x.lastUsedAt,
         });
       }
@@ -190,5 +191,6 @@ function toEntry(row: SqliteRow): CacheEntry {
   };
   if (row.version !== null) entry.version = row.version as string;
   if (row.previews !== null) entry.previews = JSON.parse(row.previews as string);
+  if (row.code_parts !== null && row.code_parts !== undefined) entry.codeParts = JSON.parse(row.code_parts as string);
   return entry;
 }

@@ -6,11 +6,30 @@
  * @module
  */
 
+/**
+ * One component of a code version: the node's own declaration, or a binding its
+ * code reaches (a helper, a constant, a function of another module, a package).
+ */
+export interface CodePart {
+  /** Stable across machines: `<file relative to the node's module>#<binding>`, or `package:<name>`. */
+  readonly id: string;
+  readonly kind: "code" | "helper" | "function" | "class" | "constant" | "variable" | "enum" | "namespace" | "package" | "module";
+  readonly name: string;
+  /** The binding's module relative to the node's (`./other.ts`), when it is another file. */
+  readonly file?: string;
+  /** `flow.ts:42`: where the binding is declared. */
+  readonly where?: string;
+  /** Hash of its normalised syntax tree, or a package's version. */
+  readonly version: string;
+}
+
 /** Everything a node's cache key is made of. */
 export interface KeyParts {
   readonly node: string;
-  /** Hash of the function's normalized source (and the same-module helpers it calls). */
+  /** Hash of the node's declaration and of every binding it reaches (see {@link CodePart}). */
   readonly codeVersion: string;
+  /** What `codeVersion` is made of, for explanations: not part of the key. */
+  readonly codeParts?: readonly CodePart[];
   /** The node's manual version, `node(fn, { version })`; when set it replaces `codeVersion` in the key. */
   readonly version?: string;
   /** Data versions of the values the node received, by parameter name (defaults included). */

@@ -1,0 +1,95 @@
+/**
+ * The code versions of a graph's nodes, computed once per build: each node's
+ * module file is found (given, recorded by `node()`, or discovered from the
+ * imports of the file that called `withModules`), its export's version read
+ * from that file; a node whose file is unknown falls back to its function's
+ * text and is "not fully tracked".
+ *
+ * @module
+ */
+import type { FileSystem } from "../../lib/ports/file-system.ts";
+import type { Hasher } from "../../lib/ports/hasher.ts";
+import type { CodeLocation, ModuleFile, NodeCodeVersion } from "../../lib/ports/node-cache.ts";
+import { functionCodeVersion, UNKNOWN_FILE } from "./function-code-version.ts";
+import { SourceCodeVersions } from "./source-code-versions.ts";
+
+/** How many files the search for a module's file imports and compares, at most. */
+const MAX_SEARCH = 64;
+
+const found = new WeakMap<object, string | null>();
+
+/**
+ * Versions of `locations`, in order. `fs` may be missing (a cache without
+ * file access): then every node takes the fallback.
+ *
+ * @example
+ * ```ts
+ * const [v] = await nodeCodeVersions([{ node: "cleaned", exportName: "cleaned", source: flow.cleaned, module: { exports: flow, url } }], { fs, hasher });
+ * ```
+ */
+export async function nodeCodeVersions(
+  locations: readonly CodeLocation[],
+  options: { readonly fs: FileSystem | undefined; readonly hasher: Hasher },
+): Promise<NodeCodeVersion[]> {
+  const { fs, hasher } = options;
+  const sources = fs === undefined ? undefined : new SourceCodeVersions(fs, hasher);
+  const out: NodeCodeVersion[] = [];
+  for (const loc of locations) {
+    const file = sources === undefined ? undefined : await moduleFileOf(loc.module, loc.moduleUrl, sources);
+    if (file !== undefined) {
+      const v = sources!.ofExport(file, loc.exportName);
+      if (v.ok) {
+        out.push(v);
+        continue;
+      }
+    }
+    const v = functionCodeVersion(loc.source, hasher, loc.module.exports);
+    out.push(v.ok && v.untracked !== undefined && file !== undefined ? { ...v, untracked: v.untracked.replace(UNKNOWN_FILE, `its export "${loc.exportName}" is not declared in its module file`) } : v);
+  }
+  return out;
+}
+
+/**
+ * The file of a module: the URL given with it, else a module the calling file
+ * loads (or the file `node()` recorded) whose namespace is the very object
+ * given. Candidates are modules already loaded, so importing them again runs nothing.
+ */
+export async function moduleFileOf(module: ModuleFile, nodeUrl: string | undefined, sources: SourceCodeVersions): Promise<string | undefined> {
+  if (module.url !== undefined) return module.url;
+  const known = found.get(module.exports);
+  if (known !== undefined) return known ?? undefined;
+  const queue: string[] = [];
+  if (nodeUrl !== undefined) queue.push(nodeUrl);
+  if (module.callerUrl !== undefined) {
+    const caller = sources.analysis(module.callerUrl);
+    if (typeof caller === "object") {
+      for (const spec of caller.loads) if (isRelative(spec)) queue.push(new URL(spec, module.callerUrl).href);
+    }
+  }
+  const seen = new Set<string>();
+  let result: string | undefined;
+  for (let i = 0; i < queue.length && seen.size < MAX_SEARCH && result === undefined; i++) {
+    const url = queue[i]!;
+    if (seen.has(url)) continue;
+    seen.add(url);
+    let ns: unknown;
+    try {
+      ns = await import(url);
+    } catch {
+      ns = undefined;
+    }
+    if (ns === module.exports) {
+      result = url;
+      break;
+    }
+    // Breadth first into what that module imports statically (loaded with it).
+    const a = sources.analysis(sources.resolve(url, url) ?? url);
+    if (typeof a === "object") for (const spec of a.loads) if (isRelative(spec)) queue.push(new URL(spec, url).href);
+  }
+  found.set(module.exports, result ?? null);
+  return result;
+}
+
+function isRelative(specifier: string): boolean {
+  return specifier.startsWith("./") || specifier.startsWith("../");
+}
