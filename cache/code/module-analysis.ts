@@ -262,11 +262,11 @@ function compute(filename: string, source: string, contentHash: string, hasher: 
       if (src.type === "Literal" && typeof src.value === "string") loads.add(src.value);
       untracked[i]!.add("it calls import()");
     } else if (node.type === "Identifier" && evalLike.has(node.range[0])) {
-      const calls = parent !== undefined && (parent.type === "CallExpression" || parent.type === "NewExpression") && parent.callee === node;
+      const calls = parent !== undefined && (parent.type === "CallExpression" || parent.type === "NewExpression") && strip(parent.callee as AstNode) === node;
       if (calls) untracked[i]!.add(node.name === "eval" ? "it calls eval()" : "it makes a function from a string (Function)");
     } else if (node.type === "Identifier" && namespaceRefs.has(node.range[0])) {
       const ns = namespaceRefs.get(node.range[0])!;
-      if (parent?.type === "MemberExpression" && parent.object === node) {
+      if (parent?.type === "MemberExpression" && strip(parent.object as AstNode) === node) {
         if (!parent.computed) refs[i]!.add(`${ns}.${(parent.property as { name: string }).name}`);
         else {
           const key = parent.property as AstNode & { value?: unknown };
@@ -321,18 +321,30 @@ function patternNames(p: AstNode | null | undefined): string[] {
   }
 }
 
-/** Visits every node under `root` with its parent; its own stack, no recursion. */
+/** TypeScript wrappers that do not change what an expression is (`(ns as T)[k]` reads `ns`). */
+const TRANSPARENT = new Set(["TSAsExpression", "TSSatisfiesExpression", "TSNonNullExpression", "TSTypeAssertion", "TSInstantiationExpression"]);
+
+function strip(node: AstNode): AstNode {
+  while (TRANSPARENT.has(node.type)) node = node.expression as AstNode;
+  return node;
+}
+
+/**
+ * Visits every node under `root` with its parent, seeing through TypeScript
+ * wrappers; its own stack, no recursion.
+ */
 function walk(root: AstNode, visit: (node: AstNode & { name: string }, parent: AstNode | undefined) => void): void {
   const stack: [AstNode, AstNode | undefined][] = [[root, undefined]];
   while (stack.length > 0) {
     const [node, parent] = stack.pop()!;
     visit(node as AstNode & { name: string }, parent);
+    const childParent = TRANSPARENT.has(node.type) ? parent : node;
     for (const key in node) {
       if (key === "range" || key === "type") continue;
       const child = node[key];
       if (Array.isArray(child)) {
-        for (const c of child) if (c !== null && typeof c === "object" && typeof (c as AstNode).type === "string") stack.push([c as AstNode, node]);
-      } else if (child !== null && typeof child === "object" && typeof (child as AstNode).type === "string") stack.push([child as AstNode, node]);
+        for (const c of child) if (c !== null && typeof c === "object" && typeof (c as AstNode).type === "string") stack.push([c as AstNode, childParent]);
+      } else if (child !== null && typeof child === "object" && typeof (child as AstNode).type === "string") stack.push([child as AstNode, childParent]);
     }
   }
 }

@@ -1,0 +1,127 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { Builder, type NodeEndEvent } from "../../mod.ts";
+import * as codeFlow from "./fixtures/code-flow.ts";
+import { tempDir } from "./_helpers.ts";
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+/**
+ * A module file in a temp dir, re-imported fresh after each edit (a query
+ * string makes a new module instance; by path, as Bun's test runner serves a
+ * stale copy for a `file:` URL with a query).
+ */
+function moduleFile(text: string) {
+  const { dir, remove } = tempDir("code-driver");
+  cleanups.push(remove);
+  const file = join(dir, "flow.ts");
+  const url = pathToFileURL(file).href;
+  let n = 0;
+  const load = async (edit?: (text: string) => string) => {
+    if (edit) text = edit(text);
+    writeFileSync(file, text);
+    return { name: "flow", exports: (await import(`${file}?v=${++n}`)) as Record<string, unknown>, url };
+  };
+  return { db: join(dir, "weft.db"), load };
+}
+
+/** Runs `outputs` on a fresh driver; returns the results, which nodes computed, explanations and warnings. */
+async function run(module: object, db: string, outputs: string[], inputs: Record<string, unknown> = {}) {
+  const events: NodeEndEvent[] = [];
+  const warnings: string[] = [];
+  await using dr = await new Builder()
+    .withModules(module)
+    .withCache({ path: db })
+    .withHooks({ afterNode: (e) => void events.push(e) })
+    .withWarnings((w) => warnings.push(w.message))
+    .build();
+  const results = await dr.execute(outputs, { inputs });
+  const computed = events.filter((e) => e.cache?.status !== "hit").map((e) => e.node).sort();
+  const explain = (node: string) => dr.cache!.explain(node).message;
+  return { results, computed, warnings, explain: Object.fromEntries(events.map((e) => [e.node, explain(e.node)])) };
+}
+
+const NOTEBOOK = `export interface Sale { readonly region: string; readonly units: number; readonly price: number }
+
+export function sales(days: number): Sale[] {
+  return Array.from({ length: days * 4 }, (_, i) => ({ region: ["n", "s"][i % 2]!, units: (i * 7) % 13, price: 10 }));
+}
+
+export const cleaned = (sales: Sale[]) => sales.filter((s) => s.units > 0);
+
+export function features(cleaned: Sale[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of cleaned) out[s.region] = (out[s.region] ?? 0) + s.units * s.price;
+  return out;
+}
+
+export function summary(features: Record<string, number>): string {
+  return Object.entries(features).map(([r, v]) => r + "=" + v).join(",");
+}
+`;
+
+describe("code versions in a driver", () => {
+  test("a value-preserving edit of one node recomputes it only: its dependents hit (early cut-off)", async () => {
+    const m = moduleFile(NOTEBOOK);
+    const first = await run(await m.load(), m.db, ["summary"], { days: 3 });
+    expect(first.computed).toEqual(["cleaned", "features", "sales", "summary"]);
+    expect((await run(await m.load(), m.db, ["summary"], { days: 3 })).computed).toEqual([]);
+    const edited = await run(await m.load((t) => t.replace("s.units > 0", "s.units >= 1")), m.db, ["summary"], { days: 3 });
+    expect(edited.computed).toEqual(["cleaned"]);
+    expect(edited.results).toEqual(first.results);
+    expect(edited.explain.cleaned).toBe('miss: code of "cleaned" changed (flow.ts:7)');
+    expect(edited.explain.features).toMatch(/^hit: /);
+    expect(edited.warnings).toEqual([]);
+  });
+
+  test("editing a non-exported helper or a constant recomputes the node, never a stale hit", async () => {
+    const m = moduleFile(`const RATE = 2;\n\nfunction normalize(x: number) {\n  return x / 10;\n}\n\nexport const priced = (units: number) => normalize(units) * RATE;\n`);
+    expect((await run(await m.load(), m.db, ["priced"], { units: 50 })).results).toEqual({ priced: 10 });
+    const helper = await run(await m.load((t) => t.replace("x / 10", "x / 5")), m.db, ["priced"], { units: 50 });
+    expect(helper.results).toEqual({ priced: 20 });
+    expect(helper.explain.priced).toBe('miss: helper "normalize" changed (flow.ts:3)');
+    const constant = await run(await m.load((t) => t.replace("RATE = 2", "RATE = 3")), m.db, ["priced"], { units: 50 });
+    expect(constant.results).toEqual({ priced: 30 });
+    expect(constant.explain.priced).toBe('miss: constant "RATE" changed (flow.ts:1)');
+  });
+
+  test("a module imported by the file that calls withModules() is found without a URL", async () => {
+    const { dir, remove } = tempDir("code-found");
+    cleanups.push(remove);
+    const r = await run(codeFlow, join(dir, "weft.db"), ["tripled"], { seed: 1 });
+    expect(r.results).toEqual({ tripled: 6 });
+    expect(r.warnings).toEqual([]);
+    expect(r.explain.tripled).toBe('miss: no cached result for "tripled" yet');
+  });
+
+  test("a node that reaches a dynamic import is not fully tracked: one warning, and explain says so; a manual version silences it", async () => {
+    const m = moduleFile(`import { node } from ${JSON.stringify(pathToFileURL(join(import.meta.dir, "../../mod.ts")).href)};\nexport const loads = async (name: string) => (await import("node:path")).basename(name);\nexport const pinned = node(async (name: string) => (await import("node:path")).extname(name), { version: "1" });\n`);
+    const r = await run(await m.load(), m.db, ["loads", "pinned"], { name: "/a/b.txt" });
+    expect(r.results).toEqual({ loads: "b.txt", pinned: ".txt" });
+    expect(r.warnings).toEqual([
+      'The cache does not fully track the code of node "loads": it calls import(); a change there may not recompute it; give it a manual version with node(fn, { version })',
+    ]);
+    expect(r.explain.loads).toBe('miss: no cached result for "loads" yet; its code is not fully tracked: it calls import()');
+    expect(r.explain.pinned).toBe('miss: no cached result for "pinned" yet');
+  });
+
+  test("a plain object of functions has no module file: one warning naming its nodes", async () => {
+    const { dir, remove } = tempDir("code-plain");
+    cleanups.push(remove);
+    const r = await run({ a: () => 1, b: (a: number) => a + 1 }, join(dir, "weft.db"), ["b"]);
+    expect(r.warnings).toEqual([
+      'The cache does not fully track the code of nodes "a", "b": its module file is unknown; a change there may not recompute them; give each a manual version with node(fn, { version })',
+    ]);
+  });
+
+  test("withModules() rejects a url that is not a URL", () => {
+    expect(() => new Builder().withModules({ name: "flow", exports: codeFlow, url: "flow.ts" })).toThrow(
+      new TypeError('withModules() option "url" of module "flow" must be the module\'s file URL (import.meta.url), got "flow.ts"'),
+    );
+  });
+});
