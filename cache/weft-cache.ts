@@ -8,15 +8,20 @@
 import { systemClock, type Clock } from "../lib/hooks.ts";
 import type { FileSystem } from "../lib/ports/file-system.ts";
 import type { Hasher } from "../lib/ports/hasher.ts";
-import type { KeyParts, MetadataStore, StoredKey } from "../lib/ports/metadata-store.ts";
+import type { CodeAnalysisRow, KeyParts, MetadataStore, StoredKey } from "../lib/ports/metadata-store.ts";
 import type { CacheExplanation, CodeLocation, GcOptions, GcReport, NodeCache, NodeCodeVersion, NodeLookup } from "../lib/ports/node-cache.ts";
 import type { ResultRead, ResultStore } from "../lib/ports/result-store.ts";
 import { cacheKey } from "./cache-key.ts";
+import type { AnalysisMemo } from "./code/module-analysis.ts";
+import { sha256 } from "./code/module-analysis.ts";
 import { nodeCodeVersions } from "./code/node-code-versions.ts";
 import { CacheRun } from "./cache-run.ts";
 import { explainMiss } from "./explain-miss.ts";
 import { fingerprint, type Fingerprint } from "./fingerprint.ts";
 import { collectGarbage, DEFAULT_GRACE_MS } from "./gc.ts";
+
+/** Stored analyses of module files older than this are dropped (a file unchanged that long is parsed once more). */
+const ANALYSIS_MAX_AGE_MS = 30 * 24 * 3600_000;
 
 /** Options of {@link WeftCache}. */
 export interface WeftCacheOptions {
@@ -66,7 +71,8 @@ export class WeftCache implements NodeCache {
   }
 
   async codeVersions(locations: readonly CodeLocation[]): Promise<readonly NodeCodeVersion[]> {
-    const versions = await nodeCodeVersions(locations, { fs: this.#o.fs, hasher: this.#o.hasher });
+    const versions = await nodeCodeVersions(locations, { fs: this.#o.fs, hasher: this.#o.hasher, memo: this.#analysisMemo() });
+    this.#saveAnalyses();
     // One warning per reason, naming its nodes; not again for the same node and reason on this cache.
     const byReason = new Map<string, string[]>();
     versions.forEach((v, i) => {
@@ -88,6 +94,38 @@ export class WeftCache implements NodeCache {
       this.#warn(`The cache does not fully track the code of ${one ? "node" : "nodes"} ${nodes.join(", ")}: ${reason}; a change there may not recompute ${one ? "it" : "them"}; give ${one ? "it" : "each"} a manual version with node(fn, { version })`);
     }
     return versions;
+  }
+
+  readonly #newAnalyses: CodeAnalysisRow[] = [];
+
+  /** The metadata store as a memo of module analyses, when it keeps them; a row whose digest does not match is not used. */
+  #analysisMemo(): AnalysisMemo | undefined {
+    const { metadata, hasher } = this.#o;
+    if (metadata.codeAnalysis === undefined || metadata.saveCodeAnalyses === undefined) return undefined;
+    return {
+      get: (contentHash) => {
+        let row;
+        try {
+          row = metadata.codeAnalysis!(contentHash);
+        } catch {
+          return undefined; // an unreadable store: parse the file
+        }
+        return row !== undefined && sha256(hasher, row.analysis) === row.digest ? row.analysis : undefined;
+      },
+      put: (contentHash, analysis) => void this.#newAnalyses.push({ contentHash, analysis, digest: sha256(hasher, analysis) }),
+    };
+  }
+
+  /** Writes the analyses made in this build; a failure only means parsing again next time. */
+  #saveAnalyses(): void {
+    if (this.#newAnalyses.length === 0) return;
+    const rows = this.#newAnalyses.splice(0);
+    const now = this.#clock.now();
+    try {
+      this.#o.metadata.saveCodeAnalyses?.(rows, now, now - ANALYSIS_MAX_AGE_MS);
+    } catch {
+      // read-only or full disk: the cache itself reports those on its own writes
+    }
   }
 
   lookup(parts: KeyParts): NodeLookup {

@@ -65,6 +65,14 @@ export type AnalysisResult = { readonly ok: true; readonly analysis: ModuleAnaly
 
 const memo = new Map<string, AnalysisResult>();
 const MEMO_LIMIT = 2_000;
+/** Part of every content hash: a new analysis format never reads an old one's stored rows. */
+const FORMAT = "weft-analysis-1";
+
+/** Analyses kept across processes (the cache's SQLite file), as JSON by content hash. */
+export interface AnalysisMemo {
+  get(contentHash: string): string | undefined;
+  put(contentHash: string, analysis: string): void;
+}
 
 type AstNode = { type: string; range: [number, number]; [key: string]: unknown };
 
@@ -78,15 +86,43 @@ type AstNode = { type: string; range: [number, number]; [key: string]: unknown }
  * if (r.ok) r.analysis.declarations.get("cleaned")?.refs; // [ "normalize", "RATE" ]
  * ```
  */
-export function analyzeModule(filename: string, source: string, hasher: Hasher): AnalysisResult {
-  const contentHash = sha256(hasher, `${extensionOf(filename)}\0${source}`);
+export function analyzeModule(filename: string, source: string, hasher: Hasher, disk?: AnalysisMemo): AnalysisResult {
+  const contentHash = sha256(hasher, `${FORMAT}\0${extensionOf(filename)}\0${source}`);
   let found = memo.get(contentHash);
   if (found === undefined) {
-    found = compute(filename, source, contentHash, hasher);
+    const stored = disk?.get(contentHash);
+    found = stored === undefined ? undefined : fromJson(stored);
+    if (found === undefined) {
+      found = compute(filename, source, contentHash, hasher);
+      if (found.ok) disk?.put(contentHash, toJson(found.analysis));
+    }
     if (memo.size >= MEMO_LIMIT) memo.delete(memo.keys().next().value!);
     memo.set(contentHash, found);
   }
   return found;
+}
+
+/** Drops the analyses kept in this process (tests and benchmarks: what a new process starts from). */
+export function forgetAnalyses(): void {
+  memo.clear();
+}
+
+function toJson(a: ModuleAnalysis): string {
+  return JSON.stringify({
+    ...a,
+    declarations: [...a.declarations],
+    imports: [...a.imports],
+    exports: [...a.exports],
+  });
+}
+
+function fromJson(text: string): AnalysisResult | undefined {
+  try {
+    const o = JSON.parse(text);
+    return { ok: true, analysis: { ...o, declarations: new Map(o.declarations), imports: new Map(o.imports), exports: new Map(o.exports) } };
+  } catch {
+    return undefined; // unreadable: parse the file instead
+  }
 }
 
 /** SHA-256 hex of a string. */

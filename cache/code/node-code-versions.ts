@@ -11,6 +11,7 @@ import type { FileSystem } from "../../lib/ports/file-system.ts";
 import type { Hasher } from "../../lib/ports/hasher.ts";
 import type { CodeLocation, ModuleFile, NodeCodeVersion } from "../../lib/ports/node-cache.ts";
 import { functionCodeVersion, UNKNOWN_FILE } from "./function-code-version.ts";
+import type { AnalysisMemo } from "./module-analysis.ts";
 import { SourceCodeVersions } from "./source-code-versions.ts";
 
 /** How many files the search for a module's file imports and compares, at most. */
@@ -29,10 +30,10 @@ const found = new WeakMap<object, string | null>();
  */
 export async function nodeCodeVersions(
   locations: readonly CodeLocation[],
-  options: { readonly fs: FileSystem | undefined; readonly hasher: Hasher },
+  options: { readonly fs: FileSystem | undefined; readonly hasher: Hasher; readonly memo?: AnalysisMemo },
 ): Promise<NodeCodeVersion[]> {
   const { fs, hasher } = options;
-  const sources = fs === undefined ? undefined : new SourceCodeVersions(fs, hasher);
+  const sources = fs === undefined ? undefined : new SourceCodeVersions(fs, hasher, options.memo);
   const out: NodeCodeVersion[] = [];
   for (const loc of locations) {
     const file = sources === undefined ? undefined : await moduleFileOf(loc.module, loc.moduleUrl, sources);

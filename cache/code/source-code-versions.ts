@@ -11,7 +11,7 @@
 import type { FileSystem } from "../../lib/ports/file-system.ts";
 import type { Hasher } from "../../lib/ports/hasher.ts";
 import type { CodePart } from "../../lib/ports/metadata-store.ts";
-import { analyzeModule, sha256, type ModuleAnalysis } from "./module-analysis.ts";
+import { analyzeModule, sha256, type AnalysisMemo, type ModuleAnalysis } from "./module-analysis.ts";
 
 /** A node's code version and what it is made of. */
 export type SourceVersion =
@@ -61,10 +61,13 @@ export class SourceCodeVersions {
   readonly #hasher: Hasher;
   readonly #files = new Map<string, ModuleAnalysis | string | undefined>();
   readonly #packages = new Map<string, string>();
+  readonly #memo: AnalysisMemo | undefined;
 
-  constructor(fs: FileSystem, hasher: Hasher) {
+  /** `memo` keeps analyses across processes (the cache's database). */
+  constructor(fs: FileSystem, hasher: Hasher, memo?: AnalysisMemo) {
     this.#fs = fs;
     this.#hasher = hasher;
+    this.#memo = memo;
   }
 
   /** The analysis of the file at `url`, a reason when it cannot be parsed, `undefined` when it cannot be read. */
@@ -75,7 +78,7 @@ export class SourceCodeVersions {
     const path = pathOf(file);
     const bytes = path === undefined ? undefined : this.#fs.readFile(path);
     if (bytes !== undefined) {
-      const r = analyzeModule(path!, decoder.decode(bytes), this.#hasher);
+      const r = analyzeModule(path!, decoder.decode(bytes), this.#hasher, this.#memo);
       result = r.ok ? r.analysis : r.reason;
     }
     this.#files.set(file, result);

@@ -43,10 +43,11 @@ export const MIGRATIONS: readonly Migration[] = [
     ]
   },
   {
-    "tag": "0002_useful_blindfold",
-    "when": 1796111794138,
-    "hash": "a06bef77766c38c5ae9b4e3b49214b63e2d55b6651a58a084d6ea42c95bfbf04",
+    "tag": "0002_code_versions",
+    "when": 1796112171099,
+    "hash": "c764f7b790ed0a374847be9132c857bb4e8ac3b8cec2c76ab084ee9b212e0d07",
     "statements": [
+      "CREATE TABLE `code_analyses` (\n\t`content_hash` text PRIMARY KEY NOT NULL,\n\t`analysis` text NOT NULL,\n\t`digest` text NOT NULL,\n\t`created_at` integer NOT NULL\n);",
       "ALTER TABLE `cache_entries` ADD `code_parts` text;"
     ]
   }

@@ -5,11 +5,11 @@
  *
  * @module
  */
-import { desc, eq, inArray, sql } from "drizzle-orm";
-import type { CacheEntry, MetadataBatch, MetadataStore, RunRecord, StoredKey } from "../../lib/ports/metadata-store.ts";
+import { desc, eq, inArray, lt, sql } from "drizzle-orm";
+import type { CacheEntry, CodeAnalysisRow, MetadataBatch, MetadataStore, RunRecord, StoredKey } from "../../lib/ports/metadata-store.ts";
 import type { SqliteDatabase, SqliteParam, SqliteRow } from "../../lib/ports/sqlite.ts";
 import { compile, type Compiled, excluded, p, Prepared, qb } from "./queries.ts";
-import { cacheEntries as e, cacheResults as r, cacheRuns as runs } from "./schema.ts";
+import { cacheEntries as e, cacheResults as r, cacheRuns as runs, codeAnalyses as ca } from "./schema.ts";
 import { cacheError, guarded } from "./sqlite-errors.ts";
 
 /** Keys per multi-row UPDATE: a run of hits touches its entries in a few statements, not one per node. */
@@ -50,6 +50,11 @@ const Q = {
   clearAll: compile(qb.delete(e)),
   usage: compile(qb.select({ dv: e.dataVersion, used: sql`max(${e.lastUsedAt})`.as("used") }).from(e).groupBy(e.dataVersion)),
   forget: compile(qb.delete(e).where(eq(e.dataVersion, p("dv")))),
+  analysis: compile(qb.select({ analysis: ca.analysis, digest: ca.digest }).from(ca).where(eq(ca.contentHash, p("hash")))),
+  saveAnalysis: compile(qb.insert(ca).values({ contentHash: p("hash"), analysis: p("analysis"), digest: p("digest"), createdAt: p("at") })
+    .onConflictDoUpdate({ target: ca.contentHash, set: { analysis: excluded(ca.analysis), digest: excluded(ca.digest), createdAt: excluded(ca.createdAt) } })),
+  pruneAnalyses: compile(qb.delete(ca).where(lt(ca.createdAt, p("before")))),
+  clearAnalyses: compile(qb.delete(ca)),
 };
 
 /** Cache metadata in SQLite. */
@@ -137,7 +142,10 @@ export class SqliteMetadataStore implements MetadataStore {
 
   clear(nodes?: readonly string[]): number {
     return guarded(this.#path, "write", () => this.#db.transaction(() => {
-      if (nodes === undefined) return this.#q.clearAll.run();
+      if (nodes === undefined) {
+        this.#q.clearAnalyses.run();
+        return this.#q.clearAll.run();
+      }
       let removed = 0;
       for (const node of nodes) removed += this.#q.clearNode.run({ node });
       return removed;
@@ -154,6 +162,18 @@ export class SqliteMetadataStore implements MetadataStore {
       let removed = 0;
       for (const dv of dataVersions) removed += this.#q.forget.run({ dv });
       return removed;
+    }));
+  }
+
+  codeAnalysis(contentHash: string): { analysis: string; digest: string } | undefined {
+    const row = guarded(this.#path, "read", () => this.#q.analysis.get({ hash: contentHash }));
+    return row === undefined ? undefined : { analysis: row.analysis as string, digest: row.digest as string };
+  }
+
+  saveCodeAnalyses(rows: readonly CodeAnalysisRow[], at: number, pruneBefore: number): void {
+    guarded(this.#path, "write", () => this.#db.transaction(() => {
+      for (const x of rows) this.#q.saveAnalysis.run({ hash: x.contentHash, analysis: x.analysis, digest: x.digest, at });
+      this.#q.pruneAnalyses.run({ before: pruneBefore });
     }));
   }
 

@@ -40,6 +40,13 @@ export interface KeyParts {
   readonly previews?: Readonly<Record<string, string>>;
 }
 
+/** One stored analysis of a module file (see {@link MetadataStore.saveCodeAnalyses}). */
+export interface CodeAnalysisRow {
+  readonly contentHash: string;
+  readonly analysis: string;
+  readonly digest: string;
+}
+
 /** One cached computation: a key, its parts, and the data version of the result. */
 export interface CacheEntry extends KeyParts {
   readonly key: string;
@@ -114,5 +121,12 @@ export interface MetadataStore {
   usage(): ReadonlyMap<string, number>;
   /** Removes the entries that point to these data versions; returns how many went. */
   forget(dataVersions: readonly string[]): number;
+  /**
+   * A stored analysis of a module file by its content hash, with the digest
+   * written beside it (the caller verifies it), when the store keeps them.
+   */
+  codeAnalysis?(contentHash: string): { readonly analysis: string; readonly digest: string } | undefined;
+  /** Keeps analyses of module files (content hash, analysis JSON, its digest); drops ones older than `pruneBefore` (epoch ms). */
+  saveCodeAnalyses?(rows: readonly CodeAnalysisRow[], at: number, pruneBefore: number): void;
   close(): void;
 }

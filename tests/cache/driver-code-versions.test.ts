@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import { Database } from "bun:sqlite";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { forgetAnalyses } from "../../cache/code/module-analysis.ts";
 import { Builder, type NodeEndEvent } from "../../mod.ts";
 import * as codeFlow from "./fixtures/code-flow.ts";
 import { tempDir } from "./_helpers.ts";
@@ -123,5 +125,39 @@ describe("code versions in a driver", () => {
     expect(() => new Builder().withModules({ name: "flow", exports: codeFlow, url: "flow.ts" })).toThrow(
       new TypeError('withModules() option "url" of module "flow" must be the module\'s file URL (import.meta.url), got "flow.ts"'),
     );
+  });
+});
+
+describe("stored module analyses", () => {
+  const codeOf = (db: string, node: string) => {
+    const sqlite = new Database(db, { readonly: true });
+    try {
+      return (sqlite.prepare("SELECT code_version AS v FROM cache_entries WHERE node = ? ORDER BY rowid DESC LIMIT 1").get(node) as { v: string }).v;
+    } finally {
+      sqlite.close();
+    }
+  };
+
+  test("a new process reads a file's stored analysis instead of parsing it; a row whose digest does not match is not used", async () => {
+    const m = moduleFile(`export const f = (x: number) => x + 1;\n`);
+    const module = await m.load();
+    await run(module, m.db, ["f"], { x: 1 });
+    const real = codeOf(m.db, "f");
+    const sqlite = new Database(m.db);
+    const rows = sqlite.prepare("SELECT content_hash AS hash, analysis FROM code_analyses").all() as { hash: string; analysis: string }[];
+    expect(rows).toHaveLength(1);
+    // Another valid analysis under the file's hash, with its digest: proof that the stored row is what is read.
+    const forged = rows[0]!.analysis.replace(/"hash":"[0-9a-f]{64}"/, `"hash":"${"0".repeat(64)}"`);
+    const digest = new Bun.CryptoHasher("sha256").update(forged).digest("hex");
+    sqlite.prepare("UPDATE code_analyses SET analysis = ?, digest = ?").run(forged, digest);
+    forgetAnalyses();
+    await run(module, m.db, ["f"], { x: 2 });
+    expect(codeOf(m.db, "f")).not.toBe(real);
+    // A damaged row (digest does not match): ignored, the file is parsed again.
+    sqlite.prepare("UPDATE code_analyses SET digest = ?").run("0".repeat(64));
+    sqlite.close();
+    forgetAnalyses();
+    await run(module, m.db, ["f"], { x: 3 });
+    expect(codeOf(m.db, "f")).toBe(real);
   });
 });

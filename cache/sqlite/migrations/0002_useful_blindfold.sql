@@ -1,1 +1,0 @@
-ALTER TABLE `cache_entries` ADD `code_parts` text;
