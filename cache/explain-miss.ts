@@ -5,7 +5,7 @@
  * @module
  */
 import type { CodePart, KeyParts } from "../lib/ports/metadata-store.ts";
-import { describePart } from "./code/source-code-versions.ts";
+import { describePart } from "./code/_parts.ts";
 
 /** Characters of a data version shown in explanations. */
 const SHORT = 8;

@@ -13,7 +13,7 @@ import type { CacheExplanation, CodeLocation, GcOptions, GcReport, NodeCache, No
 import type { ResultRead, ResultStore } from "../lib/ports/result-store.ts";
 import { cacheKey } from "./cache-key.ts";
 import type { AnalysisMemo } from "./code/module-analysis.ts";
-import { sha256 } from "./code/module-analysis.ts";
+import { sha256 } from "./code/_parts.ts";
 import { nodeCodeVersions } from "./code/node-code-versions.ts";
 import { CacheRun } from "./cache-run.ts";
 import { explainMiss } from "./explain-miss.ts";

@@ -15,7 +15,7 @@ import type { Hasher } from "../../lib/ports/hasher.ts";
 import type { CodePart } from "../../lib/ports/metadata-store.ts";
 import { nodeMeta } from "../../lib/node.ts";
 import { normalizedText } from "./_normalize.ts";
-import { sha256 } from "./module-analysis.ts";
+import { sha256 } from "./_parts.ts";
 import type { SourceVersion } from "./source-code-versions.ts";
 
 /** Why every fallback version is not fully tracked. */

@@ -12,6 +12,7 @@ import { analyze } from "@typescript-eslint/scope-manager";
 import { parseSync } from "oxc-parser";
 import type { Hasher } from "../../lib/ports/hasher.ts";
 import { normalizedText } from "./_normalize.ts";
+import { sha256 } from "./_parts.ts";
 
 /** What kind of binding a declaration makes: how an explanation names it. */
 export type DeclarationKind = "function" | "class" | "constant" | "variable" | "enum" | "namespace";
@@ -125,14 +126,6 @@ function fromJson(text: string): AnalysisResult | undefined {
   }
 }
 
-/** SHA-256 hex of a string. */
-export function sha256(hasher: Hasher, text: string): string {
-  const h = hasher.sha256();
-  h.update(encoder.encode(text));
-  return h.hex();
-}
-
-const encoder = new TextEncoder();
 
 function extensionOf(filename: string): string {
   const m = /\.[cm]?[jt]sx?$/.exec(filename.replace(/[?#].*$/, ""));

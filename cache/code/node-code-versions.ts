@@ -10,9 +10,15 @@
 import type { FileSystem } from "../../lib/ports/file-system.ts";
 import type { Hasher } from "../../lib/ports/hasher.ts";
 import type { CodeLocation, ModuleFile, NodeCodeVersion } from "../../lib/ports/node-cache.ts";
-import { functionCodeVersion, UNKNOWN_FILE } from "./function-code-version.ts";
 import type { AnalysisMemo } from "./module-analysis.ts";
-import { SourceCodeVersions } from "./source-code-versions.ts";
+import type { SourceCodeVersions } from "./source-code-versions.ts";
+
+/**
+ * The parser is loaded on first use, not with the cache: oxc-parser is a
+ * native addon (Deno needs --allow-ffi for it), and a driver without a cache
+ * must not need it.
+ */
+let loading: Promise<typeof import("./_analyzers.ts")> | undefined;
 
 /** How many files the search for a module's file imports and compares, at most. */
 const MAX_SEARCH = 64;
@@ -33,6 +39,16 @@ export async function nodeCodeVersions(
   options: { readonly fs: FileSystem | undefined; readonly hasher: Hasher; readonly memo?: AnalysisMemo },
 ): Promise<NodeCodeVersion[]> {
   const { fs, hasher } = options;
+  let analyzers: typeof import("./_analyzers.ts");
+  try {
+    analyzers = await (loading ??= import("./_analyzers.ts"));
+  } catch {
+    loading = undefined;
+    // oxc's own message blames npm, which misleads on Deno (the usual cause there).
+    const reason = "the parser for code versions did not load (oxc-parser is a native addon: on Deno, run with --allow-ffi; elsewhere, reinstall it)";
+    return locations.map(() => ({ ok: false, reason }));
+  }
+  const { SourceCodeVersions, functionCodeVersion, UNKNOWN_FILE } = analyzers;
   const sources = fs === undefined ? undefined : new SourceCodeVersions(fs, hasher, options.memo);
   const out: NodeCodeVersion[] = [];
   for (const loc of locations) {
@@ -91,6 +107,7 @@ export async function moduleFileOf(module: ModuleFile, nodeUrl: string | undefin
   return result;
 }
 
+/** A specifier that names a file (not a package): what can hold a user's module. */
 function isRelative(specifier: string): boolean {
-  return specifier.startsWith("./") || specifier.startsWith("../");
+  return specifier.startsWith("./") || specifier.startsWith("../") || specifier.startsWith("/") || specifier.startsWith("file:");
 }

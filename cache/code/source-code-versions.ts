@@ -11,7 +11,8 @@
 import type { FileSystem } from "../../lib/ports/file-system.ts";
 import type { Hasher } from "../../lib/ports/hasher.ts";
 import type { CodePart } from "../../lib/ports/metadata-store.ts";
-import { analyzeModule, sha256, type AnalysisMemo, type ModuleAnalysis } from "./module-analysis.ts";
+import { describePart, sha256 } from "./_parts.ts";
+import { analyzeModule, type AnalysisMemo, type ModuleAnalysis } from "./module-analysis.ts";
 
 /** A node's code version and what it is made of. */
 export type SourceVersion =
@@ -239,13 +240,6 @@ export class SourceCodeVersions {
     this.#packages.set(key, version);
     return version;
   }
-}
-
-/** How an explanation names a part: `helper "normalize"`, `function "load" of ./io.ts`, `package "lodash"`. */
-export function describePart(p: CodePart): string {
-  if (p.kind === "package") return `package "${p.name}"`;
-  if (p.kind === "module") return `module ${p.name}`;
-  return `${p.kind} "${p.name}"${p.file ? ` of ${p.file}` : ""}`;
 }
 
 const decoder = new TextDecoder();
