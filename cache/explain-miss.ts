@@ -69,8 +69,10 @@ function codeChanges(node: string, before: readonly CodePart[], after: readonly 
   if (own !== undefined && ownBefore !== undefined && (own.id !== ownBefore.id || own.version !== ownBefore.version)) {
     out.push(`code of ${node} changed${at(own)}`);
   }
+  // A module used as a whole changed: name its bindings that changed, or the module when none did (a top-level statement).
+  const changedFiles = new Set(after.filter((p) => p.kind !== "module" && p.kind !== "code" && old.get(p.id)?.version !== p.version).map((p) => p.file));
   for (const p of after) {
-    if (p.kind === "code") continue;
+    if (p.kind === "code" || (p.kind === "module" && changedFiles.has(p.file))) continue;
     const q = old.get(p.id);
     if (q === undefined) out.push(`${describePart(p)} is now used${at(p)}`);
     else if (q.version !== p.version) {

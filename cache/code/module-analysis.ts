@@ -169,7 +169,10 @@ function compute(filename: string, source: string, contentHash: string, hasher: 
       case "VariableDeclaration":
         for (const d of decl.declarations as AstNode[]) {
           const ids = patternNames(d.id as AstNode);
-          addUnit(d, ids, decl.kind === "const" ? "constant" : "variable");
+          // `const f = () => …` is a function to a reader, whatever keyword declares it.
+          const init = d.init as AstNode | null;
+          const fn = init !== null && (init.type === "ArrowFunctionExpression" || init.type === "FunctionExpression");
+          addUnit(d, ids, fn ? "function" : init?.type === "ClassExpression" ? "class" : decl.kind === "const" ? "constant" : "variable");
           names.push(...ids);
         }
         break;

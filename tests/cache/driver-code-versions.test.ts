@@ -161,3 +161,33 @@ describe("stored module analyses", () => {
     expect(codeOf(m.db, "f")).toBe(real);
   });
 });
+
+describe("code versions of modifiers", () => {
+  test("nodes made by parameterize, subdag and pipe take their export's version, with what it references", async () => {
+    const weft = JSON.stringify(pathToFileURL(join(import.meta.dir, "../../mod.ts")).href);
+    const m = moduleFile(`import { parameterize, pipe, source, step, subdag, value } from ${weft};
+import * as region from "./region.ts";
+
+const round = (x: number) => Math.round(x);
+
+export const spendOf = parameterize({ searchSpend: { channel: value("search") }, socialSpend: { channel: value("social") } },
+  (channel: string, budget: number) => budget * (channel === "search" ? 2 : 3));
+export const usProfit = subdag({ modules: [region], inputs: { spend: source("searchSpend") } }, (profit: number) => profit);
+export const revenue = pipe({ output: [step(round)] }, (socialSpend: number) => socialSpend / 7);
+`);
+    const regionFile = (body: string) => writeFileSync(join(m.db, "..", "region.ts"), `export const profit = (spend: number) => ${body};\n`);
+    regionFile("spend - 1");
+    const outputs = ["usProfit", "revenue", "socialSpend"];
+    const first = await run(await m.load(), m.db, outputs, { budget: 10 });
+    expect(first.results).toEqual({ usProfit: 19, revenue: 4, socialSpend: 30 });
+    expect(first.warnings).toEqual([]);
+    regionFile("spend - 2");
+    const region = await run(await m.load(), m.db, outputs, { budget: 10 });
+    expect(region.computed).toEqual(["usProfit", "usProfit.profit"]);
+    expect(region.explain["usProfit.profit"]).toBe('miss: function "profit" of ./region.ts changed (region.ts:1)');
+    const helper = await run(await m.load((t) => t.replace("Math.round(x)", "Math.floor(x)")), m.db, outputs, { budget: 10 });
+    expect(helper.computed.filter((n) => n.startsWith("revenue"))).not.toEqual([]);
+    expect(helper.computed.every((n) => n.startsWith("revenue"))).toBe(true);
+    expect(Object.entries(helper.explain).filter(([n]) => n.startsWith("revenue")).map(([, e]) => e)).toContain('miss: helper "round" changed (flow.ts:4)');
+  });
+});

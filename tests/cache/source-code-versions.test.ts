@@ -73,7 +73,7 @@ describe("SourceCodeVersions.ofExport()", () => {
     p.write("flow.ts", flow("0.2"));
     const after = p.version("flow.ts", "priced");
     expect(p.why(before, after, "priced")).toBe('constant "RATE" changed (flow.ts:1)');
-    expect(after.parts.map((x) => `${x.kind} ${x.name}`)).toEqual(["constant RATE", "code priced", "constant scale", "variable state"]);
+    expect(after.parts.map((x) => `${x.kind} ${x.name}`)).toEqual(["constant RATE", "code priced", "helper scale", "variable state"]);
   });
 
   test("ofExport() follows a relative import into its file, and only the binding used", () => {
@@ -129,7 +129,7 @@ describe("SourceCodeVersions.ofExport()", () => {
     expect(p.version("flow.ts", "loads").untracked).toBe("it calls import()");
     expect(p.version("flow.ts", "evals").untracked).toBe("it calls eval()");
     expect(p.version("flow.ts", "picks").untracked).toBe('it reads a computed member of namespace "lib"');
-    expect(p.version("flow.ts", "indirect").untracked).toBe('constant "inner" calls import()');
+    expect(p.version("flow.ts", "indirect").untracked).toBe('helper "inner" calls import()');
     expect(p.version("flow.ts", "plain").untracked).toBeUndefined();
   });
 
