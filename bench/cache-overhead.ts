@@ -9,6 +9,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { loadParsers } from "../cache/code/_parsers.ts";
 import { functionCodeVersion } from "../cache/code/function-code-version.ts";
 import { openSqliteCache } from "../cache/sqlite/open-sqlite-cache.ts";
 import { MemoryMetadataStore } from "../cache/memory/memory-metadata-store.ts";
@@ -21,6 +22,7 @@ import { fmt } from "./_measure.ts";
 const N = 200;
 const fns = Array.from({ length: N }, (_, i) => new Function("x", `return x + ${i % 7}`) as (x: number) => number);
 // Code versions are computed once per build, as the Builder does, not per call.
+await loadParsers();
 const codeVersions = fns.map((fn) => {
   const cv = functionCodeVersion(fn, bunCacheDrivers.hasher);
   return cv.ok ? cv.codeVersion : "";

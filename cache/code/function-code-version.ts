@@ -9,12 +9,11 @@
  *
  * @module
  */
-import { analyze } from "@typescript-eslint/scope-manager";
-import { parseSync } from "oxc-parser";
 import type { Hasher } from "../../lib/ports/hasher.ts";
 import type { CodePart } from "../../lib/ports/metadata-store.ts";
 import { nodeMeta } from "../../lib/node.ts";
 import { normalizedText } from "./_normalize.ts";
+import { parsers } from "./_parsers.ts";
 import { sha256 } from "./_parts.ts";
 import type { SourceVersion } from "./source-code-versions.ts";
 
@@ -31,6 +30,8 @@ const own = new WeakMap<Function, Own | string>();
 
 /**
  * The version of `fn` from its own text, with the same-module exports it names.
+ *
+ * @throws {ParsersNotLoaded} before the parsers are loaded
  *
  * @example
  * ```ts
@@ -77,6 +78,7 @@ function parse(fn: Function, hasher: Hasher): Own | string {
   if (/\{\s*\[native code\]\s*\}$/.test(text)) {
     return "its source is not available (a native or bound function); give it a manual version with node(fn, { version })";
   }
+  const { parseSync, analyze } = parsers();
   // A function or class is an expression in parentheses; a method (`m() {}`) parses inside an object literal.
   for (const [prefix, suffix] of [["(", ")"], ["({", "})"]] as const) {
     const r = parseSync("function.ts", prefix + text + suffix, { astType: "ts", range: true, preserveParens: false, sourceType: "module" });

@@ -8,10 +8,9 @@
  *
  * @module
  */
-import { analyze } from "@typescript-eslint/scope-manager";
-import { parseSync } from "oxc-parser";
 import type { Hasher } from "../../lib/ports/hasher.ts";
 import { normalizedText } from "./_normalize.ts";
+import { parsers } from "./_parsers.ts";
 import { sha256 } from "./_parts.ts";
 
 /** What kind of binding a declaration makes: how an explanation names it. */
@@ -79,7 +78,10 @@ type AstNode = { type: string; range: [number, number]; [key: string]: unknown }
 
 /**
  * Analyses `source` (the text of the file at `filename`; its extension picks
- * TypeScript or JavaScript), reusing the analysis of identical content.
+ * TypeScript or JavaScript), reusing the analysis of identical content (in
+ * this process, or stored in `disk`).
+ *
+ * @throws {ParsersNotLoaded} when the file must be parsed and the parsers are not loaded
  *
  * @example
  * ```ts
@@ -135,6 +137,7 @@ function extensionOf(filename: string): string {
 function compute(filename: string, source: string, contentHash: string, hasher: Hasher): AnalysisResult {
   // The extension decides the language; an unknown one is read as TypeScript (a superset).
   const name = `module${extensionOf(filename)}`;
+  const { parseSync, analyze } = parsers();
   let parsed;
   try {
     parsed = parseSync(name, source, { astType: "ts", range: true, preserveParens: false, sourceType: "module" });

@@ -10,15 +10,10 @@
 import type { FileSystem } from "../../lib/ports/file-system.ts";
 import type { Hasher } from "../../lib/ports/hasher.ts";
 import type { CodeLocation, ModuleFile, NodeCodeVersion } from "../../lib/ports/node-cache.ts";
+import { loadParsers, ParsersNotLoaded } from "./_parsers.ts";
+import { functionCodeVersion, UNKNOWN_FILE } from "./function-code-version.ts";
 import type { AnalysisMemo } from "./module-analysis.ts";
-import type { SourceCodeVersions } from "./source-code-versions.ts";
-
-/**
- * The parser is loaded on first use, not with the cache: oxc-parser is a
- * native addon (Deno needs --allow-ffi for it), and a driver without a cache
- * must not need it.
- */
-let loading: Promise<typeof import("./_analyzers.ts")> | undefined;
+import { SourceCodeVersions } from "./source-code-versions.ts";
 
 /** How many files the search for a module's file imports and compares, at most. */
 const MAX_SEARCH = 64;
@@ -38,17 +33,27 @@ export async function nodeCodeVersions(
   locations: readonly CodeLocation[],
   options: { readonly fs: FileSystem | undefined; readonly hasher: Hasher; readonly memo?: AnalysisMemo },
 ): Promise<NodeCodeVersion[]> {
-  const { fs, hasher } = options;
-  let analyzers: typeof import("./_analyzers.ts");
+  // Without the parsers first: when every file's analysis is stored, they are never loaded.
   try {
-    analyzers = await (loading ??= import("./_analyzers.ts"));
+    return await versionsOf(locations, options);
+  } catch (e) {
+    if (!(e instanceof ParsersNotLoaded)) throw e;
+  }
+  try {
+    await loadParsers();
   } catch {
-    loading = undefined;
     // oxc's own message blames npm, which misleads on Deno (the usual cause there).
     const reason = "the parser for code versions did not load (oxc-parser is a native addon: on Deno, run with --allow-ffi; elsewhere, reinstall it)";
     return locations.map(() => ({ ok: false, reason }));
   }
-  const { SourceCodeVersions, functionCodeVersion, UNKNOWN_FILE } = analyzers;
+  return versionsOf(locations, options);
+}
+
+async function versionsOf(
+  locations: readonly CodeLocation[],
+  options: { readonly fs: FileSystem | undefined; readonly hasher: Hasher; readonly memo?: AnalysisMemo },
+): Promise<NodeCodeVersion[]> {
+  const { fs, hasher } = options;
   const sources = fs === undefined ? undefined : new SourceCodeVersions(fs, hasher, options.memo);
   const out: NodeCodeVersion[] = [];
   for (const loc of locations) {

@@ -4,8 +4,10 @@
  *
  *   bun runtime-tests/portable/code-versions.ts
  */
+import { loadParsers } from "../../cache/code/_parsers.ts";
 import { SourceCodeVersions } from "../../cache/code/source-code-versions.ts";
 import { bunCacheDrivers } from "../../runtime/bun/mod.ts";
 import { fixtureVersions } from "./code-versions.mjs";
 
+await loadParsers();
 console.log(JSON.stringify(fixtureVersions(SourceCodeVersions, bunCacheDrivers)));

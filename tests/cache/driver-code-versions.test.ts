@@ -191,3 +191,18 @@ export const revenue = pipe({ output: [step(round)] }, (socialSpend: number) => 
     expect(Object.entries(helper.explain).filter(([n]) => n.startsWith("revenue")).map(([, e]) => e)).toContain('miss: helper "round" changed (flow.ts:4)');
   });
 });
+
+describe("stored module analyses across processes", () => {
+  test("a new process whose module files are all analysed in the cache does not load the parsers", async () => {
+    const m = moduleFile(`const K = 2;\nexport const f = (x: number) => x * K;\n`);
+    const { url } = await m.load();
+    const file = new URL(url).pathname;
+    const build = () => {
+      const out = Bun.spawnSync([process.execPath, join(import.meta.dir, "fixtures/code-build.ts"), file, m.db]);
+      if (out.exitCode !== 0) throw new Error(out.stderr.toString());
+      return JSON.parse(out.stdout.toString()) as { parsersLoaded: boolean };
+    };
+    expect(build()).toEqual({ parsersLoaded: true });
+    expect(build()).toEqual({ parsersLoaded: false });
+  });
+});

@@ -1,7 +1,8 @@
-import { describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { functionCodeVersion } from "../../cache/code/function-code-version.ts";
 import { node, nodeMeta } from "../../lib/node.ts";
 import { bunHasher } from "../../runtime/bun/mod.ts";
+import { loadParsers } from "../../cache/code/_parsers.ts";
 
 /** Builds a function from source, as `new Function` or eval would: no module file. */
 const fnOf = (source: string): Function => new Function(`return (${source})`)();
@@ -14,6 +15,8 @@ const helpers = (fn: Function, module: object) => {
   const v = functionCodeVersion(fn, bunHasher, module);
   return v.ok ? v.parts.filter((p) => p.kind === "helper").map((p) => p.name) : v.reason;
 };
+
+beforeAll(loadParsers);
 
 describe("functionCodeVersion()", () => {
   test("functionCodeVersion() ignores comments, whitespace, semicolons, quotes and parentheses", () => {

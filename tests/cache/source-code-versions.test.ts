@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -6,6 +6,7 @@ import { SourceCodeVersions, type SourceVersion } from "../../cache/code/source-
 import { explainMiss } from "../../cache/explain-miss.ts";
 import { bunCacheDrivers } from "../../runtime/bun/mod.ts";
 import { tempDir } from "./_helpers.ts";
+import { loadParsers } from "../../cache/code/_parsers.ts";
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -33,6 +34,8 @@ function project() {
     );
   return { dir, write, version, why };
 }
+
+beforeAll(loadParsers);
 
 describe("SourceCodeVersions.ofExport()", () => {
   test("ofExport() does not count a parameter named like an export", () => {
