@@ -5,8 +5,9 @@
  *   - with the cache off, and with it on (memory stores, then SQLite), in one
  *     process, each cache-on build starting from nothing analysed (what a
  *     first build costs);
- *   - in a new process, on a SQLite cache that already holds the file's
- *     analysis (the second run of a script), and on one that does not.
+ *   - in a new process (first build there: cold JIT), with the cache off, on a
+ *     SQLite cache that already holds the file's analysis (the second run of
+ *     a script), and on one that does not.
  *
  * Prints the median and the range (min–max) over several runs.
  *
@@ -60,7 +61,8 @@ const show = (s: Spread) => `${fmt(s.median, 1)} ms (${fmt(s.min, 1)}–${fmt(s.
 
 if (process.argv[2] === "--child") {
   // One build in this fresh process: prints its milliseconds.
-  console.log(await buildMs(process.argv[3]!, { path: process.argv[4]! }));
+  const db = process.argv[4]!;
+  console.log(await buildMs(process.argv[3]!, db === "off" ? "off" : { path: db }));
   process.exit(0);
 }
 
@@ -89,9 +91,11 @@ try {
   };
   const warmDb = join(dir, "warm.db");
   child(warmDb); // stores the file's analysis
+  const newOff: number[] = [];
   const newWarm: number[] = [];
   const newCold: number[] = [];
   for (let i = 0; i < RUNS; i++) {
+    newOff.push(child("off"));
     newWarm.push(child(warmDb));
     newCold.push(child(join(dir, `cold-${i}.db`)));
   }
@@ -101,8 +105,10 @@ try {
   console.log(`  cache off                                   ${show(o)}`);
   console.log(`  cache on, memory stores, first build        ${show(m)}   ratio to off ${fmt(m.median / o.median, 1)}x`);
   console.log(`  cache on, SQLite, first build               ${show(s)}   ratio to off ${fmt(s.median / o.median, 1)}x`);
-  console.log(`  new process, SQLite holding the analysis    ${show(spread(newWarm))}`);
-  console.log(`  new process, SQLite without it (parses)     ${show(spread(newCold))}`);
+  const [no, nw, nc] = [spread(newOff), spread(newWarm), spread(newCold)];
+  console.log(`  new process, cache off                      ${show(no)}`);
+  console.log(`  new process, SQLite holding the analysis    ${show(nw)}   ratio to off ${fmt(nw.median / no.median, 1)}x`);
+  console.log(`  new process, SQLite without it (parses)     ${show(nc)}   ratio to off ${fmt(nc.median / no.median, 1)}x`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
