@@ -29,6 +29,12 @@ export type SourceVersion =
 const WEFT_ROOT = new URL("../../", import.meta.url).href;
 const WEFT_FOLDERS = new Set(["lib", "cache", "executors", "runtime", "history", "server", "cli"]);
 
+/** The version of a package weft cannot find (an import map alias, a missing install): "not fully tracked". */
+const UNRESOLVED = "unresolved";
+
+/** Hops through re-exports before a name is taken to lead nowhere (a cycle). */
+const MAX_REEXPORTS = 64;
+
 /** How far relative imports are followed from one node's file. */
 const MAX_FILES = 500;
 
@@ -44,7 +50,7 @@ type ItemRef =
   | { readonly file: string; readonly local: string }
   | { readonly file: string; readonly export: string }
   | { readonly file: string; readonly whole: true }
-  | { readonly pkg: string; readonly from: string };
+  | { readonly pkg: string; readonly spec: string; readonly from: string };
 
 /**
  * Versions of the exports of module files. One instance reads each file once:
@@ -111,7 +117,7 @@ export class SourceCodeVersions {
     const files = new Set<string>([root]);
     let rootId: string | undefined;
     for (let i = 0; i < queue.length; i++) {
-      const item = this.#item(queue[i]!, root, files);
+      const item = this.#item(queue[i]!, root, files, 0);
       if (item === undefined || items.has(item.id)) continue;
       rootId ??= item.id;
       items.set(item.id, item);
@@ -122,7 +128,10 @@ export class SourceCodeVersions {
     const untracked = new Set<string>();
     for (const item of items.values()) {
       parts.push({ id: item.id, ...item.part, ...(item.id === rootId ? { kind: "code" as const } : {}) });
-      for (const u of item.untracked) untracked.add(item.id === rootId ? u : `${describePart({ id: item.id, ...item.part })} ${u.replace(/^it /, "")}`);
+      // The root's reasons say "it"; a helper's name the helper; a package's stand alone.
+      for (const u of item.untracked) {
+        untracked.add(item.id === rootId || item.part.kind === "package" ? u : `${describePart({ id: item.id, ...item.part })} ${u.replace(/^it /, "")}`);
+      }
     }
     if (files.size > MAX_FILES) untracked.add(`it reaches more than ${MAX_FILES} files; the rest were not followed`);
     parts.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
@@ -130,10 +139,13 @@ export class SourceCodeVersions {
     return { ok: true, codeVersion, parts, ...(untracked.size > 0 ? { untracked: [...untracked].sort().join("; ") } : {}) };
   }
 
-  #item(ref: ItemRef, root: string, files: Set<string>): Item | undefined {
+  /** The item `ref` names; `depth` counts re-export hops (a cycle of re-exports names nothing). */
+  #item(ref: ItemRef, root: string, files: Set<string>, depth: number): Item | undefined {
+    if (depth > MAX_REEXPORTS) return undefined;
     if ("pkg" in ref) {
-      const version = this.#packageVersion(ref.pkg, ref.from);
-      return { id: `package:${ref.pkg}`, part: { kind: "package", name: ref.pkg, version }, next: [], untracked: [] };
+      const version = this.#packageVersion(ref.pkg, ref.spec, ref.from);
+      const untracked = version === UNRESOLVED ? [`the version of package "${ref.spec}" cannot be found (not installed, or an import map alias)`] : [];
+      return { id: `package:${ref.pkg}`, part: { kind: "package", name: ref.pkg, version }, next: [], untracked };
     }
     const a = this.analysis(ref.file);
     if (a === undefined || typeof a === "string") return undefined;
@@ -154,13 +166,13 @@ export class SourceCodeVersions {
             const b = this.analysis(next.file);
             if (typeof b !== "object" || !(b.exports.has(ref.export) || b.starExports.length > 0)) continue;
           }
-          return this.#item(next, root, files);
+          return this.#item(next, root, files, depth + 1);
         }
         return undefined;
       }
-      if ("local" in target) return this.#item({ file: ref.file, local: target.local }, root, files);
+      if ("local" in target) return this.#item({ file: ref.file, local: target.local }, root, files, depth + 1);
       const next = this.#follow(target.source, ref.file, files, (file) => (target.imported === "*" ? { file, whole: true } : { file, export: target.imported }));
-      return next === undefined ? undefined : this.#item(next, root, files);
+      return next === undefined ? undefined : this.#item(next, root, files, depth + 1);
     }
     const d = a.declarations.get(ref.local);
     if (d !== undefined) {
@@ -189,17 +201,19 @@ export class SourceCodeVersions {
     const imp = a.imports.get(ref.local);
     if (imp === undefined) return undefined;
     const next = this.#follow(imp.source, ref.file, files, (file) => (imp.imported === "*" ? { file, whole: true } : { file, export: imp.imported }));
-    return next === undefined ? undefined : this.#item(next, root, files);
+    return next === undefined ? undefined : this.#item(next, root, files, depth + 1);
   }
 
   /** Where an import leads: into a relative file, to a package, or nowhere (a builtin). */
   #follow(specifier: string, from: string, files: Set<string>, into: (file: string) => ItemRef): ItemRef | undefined {
     const pkg = packageOf(specifier);
     if (pkg === null) return undefined;
-    if (pkg !== undefined) return { pkg, from };
+    // Bare "weft" is the weft that runs (an install, or an import map pointing at its source).
+    if (pkg === "weft") return { pkg, spec: "weft", from: WEFT_ROOT };
+    if (pkg !== undefined) return { pkg, spec: specifier, from };
     const file = this.resolve(specifier, from);
-    if (file === undefined) return { pkg: specifier, from };
-    if (isWeft(file)) return { pkg: "weft", from: WEFT_ROOT };
+    if (file === undefined) return { pkg: specifier, spec: specifier, from };
+    if (isWeft(file)) return { pkg: "weft", spec: "weft", from: WEFT_ROOT };
     if (!files.has(file)) {
       if (files.size > MAX_FILES) return undefined;
       files.add(file);
@@ -207,19 +221,23 @@ export class SourceCodeVersions {
     return into(file);
   }
 
-  /** `name@version` text of a bare import, from the nearest node_modules/<name>/package.json. */
-  #packageVersion(name: string, from: string): string {
-    const key = `${name}\0${from}`;
+  /**
+   * The version of package `name` imported as `spec` from `from`: the text of
+   * an `npm:`/`jsr:` specifier, a URL's own text, else the nearest
+   * node_modules/<name>/package.json's version; {@link UNRESOLVED} when none is found.
+   */
+  #packageVersion(name: string, spec: string, from: string): string {
+    const key = `${spec}\0${from}`;
     let version = this.#packages.get(key);
     if (version !== undefined) return version;
-    version = "unresolved";
-    const spec = /^(?:npm|jsr):(@?[^@]+)@(.+)$/.exec(name);
-    if (spec) version = spec[2]!;
-    else if (/^[a-z]+:/.test(name)) version = name; // a URL: its text is its version
+    version = UNRESOLVED;
+    const pinned = /^(?:npm|jsr):(?:@[^@/]+\/)?[^@/]+@([^/]+)/.exec(spec);
+    if (pinned) version = pinned[1]!;
+    else if (/^[a-z]+:/.test(spec)) version = /^(https?|data|blob):/.test(spec) ? spec : UNRESOLVED;
     else {
-      const start = name === "weft" ? WEFT_ROOT : new URL(".", fileOf(from)).href;
+      const start = name === "weft" && from === WEFT_ROOT ? WEFT_ROOT : new URL(".", fileOf(from)).href;
       for (let dir = start; ; ) {
-        const path = pathOf(name === "weft" ? `${dir}package.json` : `${dir}node_modules/${name}/package.json`);
+        const path = pathOf(name === "weft" && from === WEFT_ROOT ? `${dir}package.json` : `${dir}node_modules/${name}/package.json`);
         const bytes = path === undefined ? undefined : this.#fs.readFile(path);
         if (bytes !== undefined) {
           try {
@@ -244,16 +262,26 @@ export class SourceCodeVersions {
 
 const decoder = new TextDecoder();
 
+/** Node's builtin modules, which may be imported without `node:`: not packages. */
+const NODE_BUILTINS = new Set([
+  "assert", "async_hooks", "buffer", "child_process", "cluster", "console", "constants", "crypto", "dgram",
+  "diagnostics_channel", "dns", "domain", "events", "fs", "http", "http2", "https", "inspector", "module", "net", "os",
+  "path", "perf_hooks", "process", "punycode", "querystring", "readline", "repl", "stream", "string_decoder", "sys",
+  "timers", "tls", "trace_events", "tty", "url", "util", "v8", "vm", "wasi", "worker_threads", "zlib",
+]);
+
 /**
- * The package a specifier names (`lodash/fp` → `lodash`, `npm:x@1` kept
- * whole), `undefined` for a relative one, `null` for a builtin (`node:fs`, `bun:sqlite`).
+ * The package a specifier names (`lodash/fp` and `npm:lodash@4/fp` → `lodash`),
+ * `undefined` for a relative one, `null` for a builtin (`node:fs`, `bun:sqlite`).
  */
 function packageOf(specifier: string): string | null | undefined {
   if (specifier.startsWith(".") || specifier.startsWith("/") || specifier.startsWith("file:")) return undefined;
-  if (specifier.startsWith("npm:") || specifier.startsWith("jsr:")) return specifier.replace(/(@[^@/]+\/[^@/]+|^(?:npm|jsr):[^@/]+)(@[^/]*)?\/.*$/, "$1$2");
+  const registry = /^(?:npm|jsr):((?:@[^@/]+\/)?[^@/]+)/.exec(specifier);
+  if (registry) return registry[1]!;
   if (/^(https?|data|blob):/.test(specifier)) return specifier;
   if (/^[a-z]+:/.test(specifier)) return null;
   const parts = specifier.split("/");
+  if (NODE_BUILTINS.has(parts[0]!)) return null;
   return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
 }
 

@@ -169,3 +169,29 @@ describe("SourceCodeVersions.ofExport()", () => {
     expect(v).toEqual({ ok: false, reason: 'export "g" is not declared in flow.ts' });
   });
 });
+
+describe("SourceCodeVersions.ofExport() and imports", () => {
+  test("ofExport() takes npm: and jsr: versions from the specifier, ignores builtins, and says when a package's version is unknown", () => {
+    const p = project();
+    p.write("flow.ts", [
+      `import chunk from "npm:lodash@4.17.21/chunk";`,
+      `import { join } from "jsr:@std/path@1.0.8";`,
+      `import { readFileSync } from "fs";`,
+      `import { x } from "not-installed";`,
+      `export const a = () => chunk([1], 1).length + join("a").length + (readFileSync ? 0 : 1);`,
+      `export const b = () => x;`,
+    ].join("\n"));
+    const a = p.version("flow.ts", "a");
+    expect(a.parts.filter((x) => x.kind === "package").map((x) => `${x.name}@${x.version}`)).toEqual(["@std/path@1.0.8", "lodash@4.17.21"]);
+    expect(a.untracked).toBeUndefined();
+    expect(p.version("flow.ts", "b").untracked).toBe('the version of package "not-installed" cannot be found (not installed, or an import map alias)');
+  });
+
+  test("ofExport() ends on a cycle of re-exports instead of looping", () => {
+    const p = project();
+    p.write("a.ts", `export { f } from "./b.ts";\n`);
+    p.write("b.ts", `export { f } from "./a.ts";\n`);
+    p.write("flow.ts", `import { f } from "./a.ts";\nexport const g = () => f();\n`);
+    expect(p.version("flow.ts", "g").parts.map((x) => x.id)).toEqual(["#g"]);
+  });
+});
