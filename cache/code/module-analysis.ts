@@ -268,6 +268,14 @@ function compute(filename: string, source: string, contentHash: string, hasher: 
     return -1;
   };
   const namespaceRefs = new Map<number, string>(); // identifier start -> namespace local name
+  const loose = new Map<string, Set<AstNode>>(); // binding -> top-level statements outside declarations that use it
+  const unitStatements = new Set(units.map((u) => u.node));
+  const looseAt = (offset: number): AstNode | undefined => {
+    const stmt = program.body.find((st) => st.range[0] <= offset && offset < st.range[1]);
+    if (stmt === undefined || stmt.type === "ImportDeclaration" || stmt.type === "ExportAllDeclaration") return undefined;
+    if ((stmt.type === "ExportNamedDeclaration" && !stmt.declaration) || unitStatements.has(stmt)) return undefined;
+    return stmt;
+  };
   const evalLike = new Set<number>(); // starts of unresolved `eval` / `Function` identifiers
   for (const scope of scopes.scopes) {
     for (const ref of scope.references) {
@@ -280,7 +288,17 @@ function compute(filename: string, source: string, contentHash: string, hasher: 
       }
       if (v.scope.type !== "module") continue; // a parameter or a local
       const unit = unitAt(start);
-      if (unit === -1) continue;
+      if (unit === -1) {
+        // A top-level statement outside any declaration (`rate = 3`, `config.debug = true`, `register(x)`) may
+        // change what the binding holds: it counts as part of that binding.
+        const stmt = looseAt(start);
+        if (stmt !== undefined) {
+          let list = loose.get(v.name);
+          if (list === undefined) loose.set(v.name, (list = new Set()));
+          list.add(stmt);
+        }
+        continue;
+      }
       const imp = imports.get(v.name);
       if (imp !== undefined && imp.imported === "*" && v.defs[0]?.node.type === "ImportNamespaceSpecifier") {
         namespaceRefs.set(start, v.name);
@@ -321,7 +339,7 @@ function compute(filename: string, source: string, contentHash: string, hasher: 
     const d: Declaration = {
       kind: u.kind,
       line: lineOf(u.node.range[0]),
-      hash: sha256(hasher, normalizedText(u.node)),
+      hash: sha256(hasher, [u.node, ...u.names.flatMap((n) => [...(loose.get(n) ?? [])])].map(normalizedText).join("\n")),
       refs: [...refs[i]!].sort(),
       untracked: [...untracked[i]!].sort(),
     };

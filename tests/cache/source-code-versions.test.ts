@@ -195,3 +195,15 @@ describe("SourceCodeVersions.ofExport() and imports", () => {
     expect(p.version("flow.ts", "g").parts.map((x) => x.id)).toEqual(["#g"]);
   });
 });
+
+describe("SourceCodeVersions.ofExport() and module state", () => {
+  test("ofExport() counts top-level statements that change a binding the node reads", () => {
+    const p = project();
+    const flow = (n: string) => `let rate = 1;\nconst config = { debug: false };\nrate = ${n};\nconfig.debug = true;\nexport const f = (x: number) => x * rate;\nexport const g = (x: number) => x;\n`;
+    p.write("flow.ts", flow("2"));
+    const [f, g] = [p.version("flow.ts", "f"), p.version("flow.ts", "g")];
+    p.write("flow.ts", flow("3"));
+    expect(p.why(f, p.version("flow.ts", "f"), "f")).toBe('variable "rate" changed (flow.ts:1)');
+    expect(p.version("flow.ts", "g").codeVersion).toBe(g.codeVersion);
+  });
+});
