@@ -85,11 +85,12 @@ export interface AnalysisMemo {
  *
  * @example
  * ```ts
- * const r = analyzeModule("flow.ts", readText("flow.ts"), hasher);
+ * const r = analyzeModule("flow.ts", readText("flow.ts"), { hasher });
  * if (r.ok) r.analysis.declarations.get("cleaned")?.refs; // [ "normalize", "RATE" ]
  * ```
  */
-export function analyzeModule(filename: string, source: string, hasher: Hasher, disk?: AnalysisMemo): AnalysisResult {
+export function analyzeModule(filename: string, source: string, options: { readonly hasher: Hasher; readonly disk?: AnalysisMemo | undefined }): AnalysisResult {
+  const { hasher, disk } = options;
   const contentHash = sha256(hasher, `${FORMAT}\0${extensionOf(filename)}\0${source}`);
   let found = memo.get(contentHash);
   if (found === undefined) {

@@ -76,7 +76,7 @@ async function versionsOf(
  * loads (or the file `node()` recorded) whose namespace is the very object
  * given. Candidates are modules already loaded, so importing them again runs nothing.
  */
-export async function moduleFileOf(module: ModuleFile, nodeUrl: string | undefined, sources: SourceCodeVersions): Promise<string | undefined> {
+async function moduleFileOf(module: ModuleFile, nodeUrl: string | undefined, sources: SourceCodeVersions): Promise<string | undefined> {
   if (module.url !== undefined) return module.url;
   const known = found.get(module.exports);
   if (known !== undefined) return known ?? undefined;

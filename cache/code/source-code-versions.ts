@@ -85,7 +85,7 @@ export class SourceCodeVersions {
     const path = pathOf(file);
     const bytes = path === undefined ? undefined : this.#fs.readFile(path);
     if (bytes !== undefined) {
-      const r = analyzeModule(path!, decoder.decode(bytes), this.#hasher, this.#memo);
+      const r = analyzeModule(path!, decoder.decode(bytes), { hasher: this.#hasher, disk: this.#memo });
       result = r.ok ? r.analysis : r.reason;
     }
     this.#files.set(file, result);
