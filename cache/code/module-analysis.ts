@@ -55,8 +55,10 @@ export interface ModuleAnalysis {
   readonly exports: ReadonlyMap<string, ExportTarget>;
   /** Sources of `export * from "…"`. */
   readonly starExports: readonly string[];
-  /** Every module this file loads by a literal specifier (static, `import("…")`, re-exports), type-only imports excluded. */
+  /** The modules this file loads statically (imports and re-exports, type-only ones excluded). */
   readonly loads: readonly string[];
+  /** The modules it loads with `import("…")` of a string literal, anywhere in the file. */
+  readonly dynamicLoads: readonly string[];
   /** Hash of the whole file's normalised tree (a namespace used as a whole depends on all of it). */
   readonly wholeHash: string;
 }
@@ -67,7 +69,7 @@ export type AnalysisResult = { readonly ok: true; readonly analysis: ModuleAnaly
 const memo = new Map<string, AnalysisResult>();
 const MEMO_LIMIT = 2_000;
 /** Part of every content hash: a new analysis format never reads an old one's stored rows. */
-const FORMAT = "weft-analysis-1";
+const FORMAT = "weft-analysis-2";
 
 /** Analyses kept across processes (the cache's SQLite file), as JSON by content hash. */
 export interface AnalysisMemo {
@@ -312,8 +314,6 @@ function compute(filename: string, source: string, contentHash: string, hasher: 
   // What scopes do not show: dynamic imports, eval, and how namespaces are used.
   units.forEach((u, i) => walk(u.node, (node, parent) => {
     if (node.type === "ImportExpression") {
-      const src = node.source as AstNode & { value?: unknown };
-      if (src.type === "Literal" && typeof src.value === "string") loads.add(src.value);
       untracked[i]!.add("it calls import()");
     } else if (node.type === "Identifier" && evalLike.has(node.range[0])) {
       const calls = parent !== undefined && (parent.type === "CallExpression" || parent.type === "NewExpression") && strip(parent.callee as AstNode) === node;
@@ -355,8 +355,21 @@ function compute(filename: string, source: string, contentHash: string, hasher: 
   });
   return {
     ok: true,
-    analysis: { contentHash, declarations, imports, exports, starExports, loads: [...loads], wholeHash: sha256(hasher, whole.join("\n")) },
+    analysis: {
+      contentHash, declarations, imports, exports, starExports, loads: [...loads], dynamicLoads: dynamicLoadsOf(parsed.module.dynamicImports, source),
+      wholeHash: sha256(hasher, whole.join("\n")),
+    },
   };
+}
+
+/** The string-literal specifiers of `import()` calls (oxc lists every call with the span of its argument). */
+function dynamicLoadsOf(calls: readonly { moduleRequest: { start: number; end: number } }[], source: string): string[] {
+  const out = new Set<string>();
+  for (const c of calls) {
+    const m = /^(["'])([^"'\\]*)\1$/.exec(source.slice(c.moduleRequest.start, c.moduleRequest.end));
+    if (m) out.add(m[2]!);
+  }
+  return [...out];
 }
 
 function moduleName(node: AstNode): string {

@@ -18,7 +18,7 @@ import { SourceCodeVersions } from "./source-code-versions.ts";
 /** How many files the search for a module's file imports and compares, at most. */
 const MAX_SEARCH = 64;
 
-const found = new WeakMap<object, string | null>();
+const found = new WeakMap<object, string>();
 
 /**
  * Versions of `locations`, in order. `fs` may be missing (a cache without
@@ -73,42 +73,40 @@ async function versionsOf(
 
 /**
  * The file of a module: the URL given with it, else a module the calling file
- * loads (or the file `node()` recorded) whose namespace is the very object
- * given. Candidates are modules already loaded, so importing them again runs nothing.
+ * imports statically (breadth first through their static imports), or the
+ * file `node()` recorded, whose namespace is the very object given; those are
+ * loaded already, so importing them again runs nothing. Only when none
+ * matches, the caller's `import("…")` literals are tried (one may not have
+ * run yet: importing it runs its top level).
  */
 async function moduleFileOf(module: ModuleFile, nodeUrl: string | undefined, sources: SourceCodeVersions): Promise<string | undefined> {
   if (module.url !== undefined) return module.url;
   const known = found.get(module.exports);
-  if (known !== undefined) return known ?? undefined;
-  const queue: string[] = [];
-  if (nodeUrl !== undefined) queue.push(nodeUrl);
-  if (module.callerUrl !== undefined) {
-    const caller = sources.analysis(module.callerUrl);
-    if (typeof caller === "object") {
-      for (const spec of caller.loads) if (isRelative(spec)) queue.push(new URL(spec, module.callerUrl).href);
-    }
-  }
+  if (known !== undefined) return known;
+  const caller = module.callerUrl === undefined ? undefined : sources.analysis(module.callerUrl);
+  const near = (specs: readonly string[], from: string) => specs.filter(isRelative).map((spec) => new URL(spec, from).href);
+  const first = [...(nodeUrl === undefined ? [] : [nodeUrl]), ...(typeof caller === "object" ? near(caller.loads, module.callerUrl!) : [])];
   const seen = new Set<string>();
-  let result: string | undefined;
-  for (let i = 0; i < queue.length && seen.size < MAX_SEARCH && result === undefined; i++) {
-    const url = queue[i]!;
-    if (seen.has(url)) continue;
-    seen.add(url);
-    let ns: unknown;
-    try {
-      ns = await import(url);
-    } catch {
-      ns = undefined;
+  const search = async (queue: string[], deep: boolean): Promise<string | undefined> => {
+    for (let i = 0; i < queue.length && seen.size < MAX_SEARCH; i++) {
+      const url = queue[i]!;
+      if (seen.has(url)) continue;
+      seen.add(url);
+      let ns: unknown;
+      try {
+        ns = await import(url);
+      } catch {
+        continue;
+      }
+      if (ns === module.exports) return url;
+      const a = deep ? sources.analysis(url) : undefined;
+      if (typeof a === "object") queue.push(...near(a.loads, url));
     }
-    if (ns === module.exports) {
-      result = url;
-      break;
-    }
-    // Breadth first into what that module imports statically (loaded with it).
-    const a = sources.analysis(sources.resolve(url, url) ?? url);
-    if (typeof a === "object") for (const spec of a.loads) if (isRelative(spec)) queue.push(new URL(spec, url).href);
-  }
-  found.set(module.exports, result ?? null);
+    return undefined;
+  };
+  const result = (await search(first, true)) ?? (typeof caller === "object" ? await search(near(caller.dynamicLoads, module.callerUrl!), false) : undefined);
+  // Only a match is remembered: a later build from another file may find the module.
+  if (result !== undefined) found.set(module.exports, result);
   return result;
 }
 

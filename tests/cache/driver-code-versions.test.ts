@@ -101,6 +101,14 @@ describe("code versions in a driver", () => {
     expect(r.explain.tripled).toBe('miss: no cached result for "tripled" yet');
   });
 
+  test("a module the calling file loads with import(\"…\") is found too", async () => {
+    const { dir, remove } = tempDir("code-found-dynamic");
+    cleanups.push(remove);
+    const r = await run(await import("./fixtures/code-flow-dynamic.ts"), join(dir, "weft.db"), ["doubled"], { n: 4 });
+    expect(r.results).toEqual({ doubled: 8 });
+    expect(r.warnings).toEqual([]);
+  });
+
   test("a node that reaches a dynamic import is not fully tracked: one warning, and explain says so; a manual version silences it", async () => {
     const m = moduleFile(`import { node } from ${JSON.stringify(pathToFileURL(join(import.meta.dir, "../../mod.ts")).href)};\nexport const loads = async (name: string) => (await import("node:path")).basename(name);\nexport const pinned = node(async (name: string) => (await import("node:path")).extname(name), { version: "1" });\n`);
     const r = await run(await m.load(), m.db, ["loads", "pinned"], { name: "/a/b.txt" });
