@@ -13,7 +13,7 @@ import type { CodeLocation, ModuleFile, NodeCodeVersion } from "../../lib/ports/
 import { loadParsers, ParsersNotLoaded } from "./_parsers.ts";
 import { functionCodeVersion, UNKNOWN_FILE } from "./function-code-version.ts";
 import type { AnalysisMemo } from "./module-analysis.ts";
-import { SourceCodeVersions } from "./source-code-versions.ts";
+import { isWeft, SourceCodeVersions } from "./source-code-versions.ts";
 
 /** How many files the search for a module's file imports and compares, at most. */
 const MAX_SEARCH = 64;
@@ -84,11 +84,13 @@ async function moduleFileOf(module: ModuleFile, nodeUrl: string | undefined, sou
   const known = found.get(module.exports);
   if (known !== undefined) return known;
   const caller = module.callerUrl === undefined ? undefined : sources.analysis(module.callerUrl);
-  const near = (specs: readonly string[], from: string) => specs.filter(isRelative).map((spec) => new URL(spec, from).href);
+  // weft's own files are never the user's module: not searched, so the budget goes to the user's files.
+  const near = (specs: readonly string[], from: string) => specs.filter(isRelative).map((spec) => new URL(spec, from).href).filter((u) => !isWeft(u));
   const first = [...(nodeUrl === undefined ? [] : [nodeUrl]), ...(typeof caller === "object" ? near(caller.loads, module.callerUrl!) : [])];
   const seen = new Set<string>();
   const search = async (queue: string[], deep: boolean): Promise<string | undefined> => {
-    for (let i = 0; i < queue.length && seen.size < MAX_SEARCH; i++) {
+    const budget = seen.size + MAX_SEARCH;
+    for (let i = 0; i < queue.length && seen.size < budget; i++) {
       const url = queue[i]!;
       if (seen.has(url)) continue;
       seen.add(url);

@@ -285,7 +285,8 @@ function packageOf(specifier: string): string | null | undefined {
   return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
 }
 
-function isWeft(file: string): boolean {
+/** Whether `file` is one of weft's own source files (the runtime, never a user's module). */
+export function isWeft(file: string): boolean {
   if (!file.startsWith(WEFT_ROOT)) return false;
   const rest = file.slice(WEFT_ROOT.length);
   const slash = rest.indexOf("/");
