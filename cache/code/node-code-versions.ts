@@ -74,7 +74,8 @@ async function versionsOf(
 /**
  * The file of a module: the URL given with it, else a module the calling file
  * imports statically (breadth first through their static imports), or the
- * file `node()` recorded, whose namespace is the very object given; those are
+ * file `node()` recorded, whose namespace is the object given (or what it
+ * copies: `{ ...flow }`, `{ cleaned: flow.cleaned }`); those are
  * loaded already, so importing them again runs nothing. Only when none
  * matches, the caller's `import("…")` literals are tried (one may not have
  * run yet: importing it runs its top level).
@@ -100,7 +101,7 @@ async function moduleFileOf(module: ModuleFile, nodeUrl: string | undefined, sou
       } catch {
         continue;
       }
-      if (ns === module.exports) return url;
+      if (isViewOf(module.exports, ns)) return url;
       const a = deep ? sources.analysis(url) : undefined;
       if (typeof a === "object") queue.push(...near(a.loads, url));
     }
@@ -110,6 +111,17 @@ async function moduleFileOf(module: ModuleFile, nodeUrl: string | undefined, sou
   // Only a match is remembered: a later build from another file may find the module.
   if (result !== undefined) found.set(module.exports, result);
   return result;
+}
+
+/**
+ * Whether `exports` is the namespace `ns`, or a copy or subset of it (`{ ...flow }`,
+ * `{ cleaned: flow.cleaned }`): every entry the very value the module exports.
+ */
+function isViewOf(exports: object, ns: unknown): boolean {
+  if (exports === ns) return true;
+  if (typeof ns !== "object" || ns === null) return false;
+  const keys = Object.keys(exports);
+  return keys.length > 0 && keys.every((k) => Object.hasOwn(ns, k) && (ns as Record<string, unknown>)[k] === (exports as Record<string, unknown>)[k]);
 }
 
 /** A specifier that names a file (not a package): what can hold a user's module. */

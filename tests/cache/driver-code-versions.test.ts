@@ -101,6 +101,14 @@ describe("code versions in a driver", () => {
     expect(r.explain.tripled).toBe('miss: no cached result for "tripled" yet');
   });
 
+  test("a copy or a subset of an imported module's exports is found too", async () => {
+    const { dir, remove } = tempDir("code-found-copy");
+    cleanups.push(remove);
+    const r = await run({ base: codeFlow.base, tripled: codeFlow.tripled }, join(dir, "weft.db"), ["tripled"], { seed: 1 });
+    expect(r.results).toEqual({ tripled: 6 });
+    expect(r.warnings).toEqual([]);
+  });
+
   test("a module the calling file loads with import(\"…\") is found too", async () => {
     const { dir, remove } = tempDir("code-found-dynamic");
     cleanups.push(remove);
