@@ -9,7 +9,7 @@
  */
 import type { FileSystem } from "../../lib/ports/file-system.ts";
 import type { Hasher } from "../../lib/ports/hasher.ts";
-import type { CodeLocation, ModuleFile, NodeCodeVersion } from "../../lib/ports/node-cache.ts";
+import type { CodeLocation, NodeCodeVersion } from "../../lib/ports/node-cache.ts";
 import { loadParsers, ParsersNotLoaded } from "./_parsers.ts";
 import { functionCodeVersion, UNKNOWN_FILE } from "./function-code-version.ts";
 import type { AnalysisMemo } from "./module-analysis.ts";
@@ -55,9 +55,10 @@ async function versionsOf(
 ): Promise<NodeCodeVersion[]> {
   const { fs, hasher } = options;
   const sources = fs === undefined ? undefined : new SourceCodeVersions(fs, hasher, options.memo);
+  const finder = sources === undefined ? undefined : new ModuleFinder(sources);
   const out: NodeCodeVersion[] = [];
   for (const loc of locations) {
-    const file = sources === undefined ? undefined : await moduleFileOf(loc.module, loc.moduleUrl, sources);
+    const file = finder === undefined ? undefined : await finder.fileOf(loc);
     if (file !== undefined) {
       const v = sources!.ofExport(file, loc.exportName);
       if (v.ok) {
@@ -71,57 +72,110 @@ async function versionsOf(
   return out;
 }
 
+/** A module found loaded: its URL and namespace. */
+interface Loaded {
+  readonly url: string;
+  readonly ns: Record<string, unknown>;
+}
+
 /**
- * The file of a module: the URL given with it, else a module the calling file
- * imports statically (breadth first through their static imports), or the
- * file `node()` recorded, whose namespace is the object given (or what it
- * copies: `{ ...flow }`, `{ cleaned: flow.cleaned }`); those are
- * loaded already, so importing them again runs nothing. Only when none
- * matches, the caller's `import("…")` literals are tried (one may not have
- * run yet: importing it runs its top level).
+ * Finds the file of a node's module, for one build: the URL given with the
+ * module, else among the modules the file that called `withModules` imports
+ * statically (breadth first through their static imports) and the file
+ * `node()` recorded: the one whose namespace is the object given, or what it
+ * copies (`{ ...flow }`), else the one that exports the node's very value
+ * (`{ cleaned: flow.cleaned, ...other }`). Those are loaded already, so
+ * importing them again runs nothing. Only when none matches are the caller's
+ * `import("…")` literals tried (one may not have run yet: importing it runs its
+ * top level).
  */
-async function moduleFileOf(module: ModuleFile, nodeUrl: string | undefined, sources: SourceCodeVersions): Promise<string | undefined> {
-  if (module.url !== undefined) return module.url;
-  const known = found.get(module.exports);
-  if (known !== undefined) return known;
-  const caller = module.callerUrl === undefined ? undefined : sources.analysis(module.callerUrl);
-  // weft's own files are never the user's module: not searched, so the budget goes to the user's files.
-  const near = (specs: readonly string[], from: string) => specs.filter(isRelative).map((spec) => new URL(spec, from).href).filter((u) => !isWeft(u));
-  const first = [...(nodeUrl === undefined ? [] : [nodeUrl]), ...(typeof caller === "object" ? near(caller.loads, module.callerUrl!) : [])];
-  const seen = new Set<string>();
-  const search = async (queue: string[], deep: boolean): Promise<string | undefined> => {
-    const budget = seen.size + MAX_SEARCH;
-    for (let i = 0; i < queue.length && seen.size < budget; i++) {
+class ModuleFinder {
+  readonly #sources: SourceCodeVersions;
+  readonly #loaded = new Map<string, Promise<Loaded | undefined>>();
+  readonly #static = new Map<string, Promise<Loaded[]>>();
+  readonly #dynamic = new Map<string, Promise<Loaded[]>>();
+
+  constructor(sources: SourceCodeVersions) {
+    this.#sources = sources;
+  }
+
+  async fileOf(loc: CodeLocation): Promise<string | undefined> {
+    const { module } = loc;
+    if (module.url !== undefined) return module.url;
+    const known = found.get(module.exports);
+    if (known !== undefined) return known;
+    const groups: (() => Promise<Loaded[]>)[] = [async () => {
+      const own = loc.moduleUrl === undefined ? undefined : await this.#load(loc.moduleUrl);
+      return own === undefined ? [] : [own];
+    }];
+    if (module.callerUrl !== undefined) {
+      const caller = module.callerUrl;
+      groups.push(() => this.#cached(this.#static, caller, () => this.#search(caller, true)));
+      groups.push(() => this.#cached(this.#dynamic, caller, () => this.#search(caller, false)));
+    }
+    const value = (module.exports as Record<string, unknown>)[loc.exportName];
+    for (const group of groups) {
+      const candidates = await group();
+      const whole = candidates.find((c) => isViewOf(module.exports, c.ns));
+      if (whole !== undefined) {
+        found.set(module.exports, whole.url);
+        return whole.url;
+      }
+      const one = candidates.find((c) => Object.hasOwn(c.ns, loc.exportName) && c.ns[loc.exportName] === value);
+      if (one !== undefined) return one.url;
+    }
+    return undefined;
+  }
+
+  #cached(map: Map<string, Promise<Loaded[]>>, key: string, make: () => Promise<Loaded[]>): Promise<Loaded[]> {
+    let p = map.get(key);
+    if (p === undefined) map.set(key, (p = make()));
+    return p;
+  }
+
+  /** The modules `caller` loads: statically, breadth first (`deep`), or by its `import("…")` literals. */
+  async #search(caller: string, deep: boolean): Promise<Loaded[]> {
+    const a = this.#sources.analysis(caller);
+    if (typeof a !== "object") return [];
+    const queue = near(deep ? a.loads : a.dynamicLoads, caller);
+    const seen = new Set<string>();
+    const out: Loaded[] = [];
+    for (let i = 0; i < queue.length && seen.size < MAX_SEARCH; i++) {
       const url = queue[i]!;
       if (seen.has(url)) continue;
       seen.add(url);
-      let ns: unknown;
-      try {
-        ns = await import(url);
-      } catch {
-        continue;
-      }
-      if (isViewOf(module.exports, ns)) return url;
-      const a = deep ? sources.analysis(url) : undefined;
-      if (typeof a === "object") queue.push(...near(a.loads, url));
+      const loaded = await this.#load(url);
+      if (loaded === undefined) continue;
+      out.push(loaded);
+      const b = deep ? this.#sources.analysis(url) : undefined;
+      if (typeof b === "object") queue.push(...near(b.loads, url));
     }
-    return undefined;
-  };
-  const result = (await search(first, true)) ?? (typeof caller === "object" ? await search(near(caller.dynamicLoads, module.callerUrl!), false) : undefined);
-  // Only a match is remembered: a later build from another file may find the module.
-  if (result !== undefined) found.set(module.exports, result);
-  return result;
+    return out;
+  }
+
+  #load(url: string): Promise<Loaded | undefined> {
+    let p = this.#loaded.get(url);
+    if (p === undefined) {
+      p = (import(url) as Promise<Record<string, unknown>>).then((ns) => ({ url, ns }), () => undefined);
+      this.#loaded.set(url, p);
+    }
+    return p;
+  }
+}
+
+/** Relative and absolute file specifiers of `from`, as URLs; weft's own files are never the user's module. */
+function near(specs: readonly string[], from: string): string[] {
+  return specs.filter(isRelative).map((spec) => new URL(spec, from).href).filter((u) => !isWeft(u));
 }
 
 /**
  * Whether `exports` is the namespace `ns`, or a copy or subset of it (`{ ...flow }`,
  * `{ cleaned: flow.cleaned }`): every entry the very value the module exports.
  */
-function isViewOf(exports: object, ns: unknown): boolean {
+function isViewOf(exports: object, ns: Record<string, unknown>): boolean {
   if (exports === ns) return true;
-  if (typeof ns !== "object" || ns === null) return false;
   const keys = Object.keys(exports);
-  return keys.length > 0 && keys.every((k) => Object.hasOwn(ns, k) && (ns as Record<string, unknown>)[k] === (exports as Record<string, unknown>)[k]);
+  return keys.length > 0 && keys.every((k) => Object.hasOwn(ns, k) && ns[k] === (exports as Record<string, unknown>)[k]);
 }
 
 /** A specifier that names a file (not a package): what can hold a user's module. */

@@ -6,6 +6,7 @@ import { pathToFileURL } from "node:url";
 import { forgetAnalyses } from "../../cache/code/module-analysis.ts";
 import { Builder, type NodeEndEvent } from "../../mod.ts";
 import * as codeFlow from "./fixtures/code-flow.ts";
+import * as codeFlowOther from "./fixtures/code-flow-other.ts";
 import { tempDir } from "./_helpers.ts";
 
 const cleanups: (() => void)[] = [];
@@ -107,6 +108,16 @@ describe("code versions in a driver", () => {
     const r = await run({ base: codeFlow.base, tripled: codeFlow.tripled }, join(dir, "weft.db"), ["tripled"], { seed: 1 });
     expect(r.results).toEqual({ tripled: 6 });
     expect(r.warnings).toEqual([]);
+  });
+
+  test("an object merging the exports of two modules finds each node's file; a function of its own is not tracked", async () => {
+    const { dir, remove } = tempDir("code-found-merged");
+    cleanups.push(remove);
+    const r = await run({ ...codeFlow, ...codeFlowOther, extra: (plusOne: number) => plusOne * 10 }, join(dir, "weft.db"), ["extra"], { seed: 1 });
+    expect(r.results).toEqual({ extra: 70 });
+    expect(r.warnings).toEqual([
+      'The cache does not fully track the code of node "extra": its module file is unknown; a change there may not recompute it; give it a manual version with node(fn, { version })',
+    ]);
   });
 
   test("a module the calling file loads with import(\"…\") is found too", async () => {
