@@ -23,6 +23,9 @@ import { collectGarbage, DEFAULT_GRACE_MS } from "./gc.ts";
 /** Stored analyses of module files older than this are dropped (a file unchanged that long is parsed once more). */
 const ANALYSIS_MAX_AGE_MS = 30 * 24 * 3600_000;
 
+/** Nodes named in one "not fully tracked" warning; the rest are counted. */
+const NAMES_SHOWN = 10;
+
 /** Options of {@link WeftCache}. */
 export interface WeftCacheOptions {
   readonly metadata: MetadataStore;
@@ -91,7 +94,9 @@ export class WeftCache implements NodeCache {
     });
     for (const [reason, nodes] of byReason) {
       const one = nodes.length === 1;
-      this.#warn(`The cache does not fully track the code of ${one ? "node" : "nodes"} ${nodes.join(", ")}: ${reason}; a change there may not recompute ${one ? "it" : "them"}; give ${one ? "it" : "each"} a manual version with node(fn, { version })`);
+      // A module of hundreds of nodes is one line, not a page.
+      const names = nodes.length <= NAMES_SHOWN ? nodes.join(", ") : `${nodes.slice(0, NAMES_SHOWN).join(", ")} and ${nodes.length - NAMES_SHOWN} more`;
+      this.#warn(`The cache does not fully track the code of ${one ? "node" : "nodes"} ${names}: ${reason}; a change there may not recompute ${one ? "it" : "them"}; give ${one ? "it" : "each"} a manual version with node(fn, { version })`);
     }
     return versions;
   }

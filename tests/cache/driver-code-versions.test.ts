@@ -233,3 +233,15 @@ describe("stored module analyses across processes", () => {
     expect(build()).toEqual({ parsersLoaded: false });
   });
 });
+
+describe("not fully tracked warnings", () => {
+  test("one warning names at most ten nodes and counts the rest", async () => {
+    const { dir, remove } = tempDir("code-many");
+    cleanups.push(remove);
+    const mod = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`n${i}`, (x: number) => x + i]));
+    const r = await run(mod, join(dir, "weft.db"), ["n0"], { x: 1 });
+    expect(r.warnings).toEqual([
+      'The cache does not fully track the code of nodes "n0", "n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9" and 2 more: its module file is unknown; a change there may not recompute them; give each a manual version with node(fn, { version })',
+    ]);
+  });
+});
