@@ -26,6 +26,11 @@ const ANALYSIS_MAX_AGE_MS = 30 * 24 * 3600_000;
 /** Nodes named in one "not fully tracked" warning; the rest are counted. */
 const NAMES_SHOWN = 10;
 
+/** Quoted node names, at most {@link NAMES_SHOWN} (a module of hundreds of nodes is one line, not a page). */
+function listed(nodes: readonly string[]): string {
+  return nodes.length <= NAMES_SHOWN ? nodes.join(", ") : `${nodes.slice(0, NAMES_SHOWN).join(", ")} and ${nodes.length - NAMES_SHOWN} more`;
+}
+
 /** Options of {@link WeftCache}. */
 export interface WeftCacheOptions {
   readonly metadata: MetadataStore;
@@ -78,8 +83,14 @@ export class WeftCache implements NodeCache {
     this.#saveAnalyses();
     // One warning per reason, naming its nodes; not again for the same node and reason on this cache.
     const byReason = new Map<string, string[]>();
+    const unknown = new Map<string, string[]>();
     versions.forEach((v, i) => {
       const node = locations[i]!.node;
+      if (!v.ok) {
+        let nodes = unknown.get(v.reason);
+        if (nodes === undefined) unknown.set(v.reason, (nodes = []));
+        nodes.push(`"${node}"`);
+      }
       if (!v.ok || v.untracked === undefined) {
         this.#untracked.delete(node);
         return;
@@ -92,11 +103,12 @@ export class WeftCache implements NodeCache {
       if (nodes === undefined) byReason.set(v.untracked, (nodes = []));
       nodes.push(`"${node}"`);
     });
+    for (const [reason, nodes] of unknown) {
+      this.#warn(`Not caching ${nodes.length === 1 ? "node" : "nodes"} ${listed(nodes)}: ${nodes.length === 1 ? "its" : "their"} code version is unknown: ${reason}`);
+    }
     for (const [reason, nodes] of byReason) {
       const one = nodes.length === 1;
-      // A module of hundreds of nodes is one line, not a page.
-      const names = nodes.length <= NAMES_SHOWN ? nodes.join(", ") : `${nodes.slice(0, NAMES_SHOWN).join(", ")} and ${nodes.length - NAMES_SHOWN} more`;
-      this.#warn(`The cache does not fully track the code of ${one ? "node" : "nodes"} ${names}: ${reason}; a change there may not recompute ${one ? "it" : "them"}; give ${one ? "it" : "each"} a manual version with node(fn, { version })`);
+      this.#warn(`The cache does not fully track the code of ${one ? "node" : "nodes"} ${listed(nodes)}: ${reason}; a change there may not recompute ${one ? "it" : "them"}; give ${one ? "it" : "each"} a manual version with node(fn, { version })`);
     }
     return versions;
   }

@@ -92,7 +92,8 @@ export class CachingRun {
     }
     const code = node.options.version !== undefined ? undefined : this.codeVersions[node.id];
     if (code === undefined && node.options.version === undefined) return this.#uncacheable(record, "its code version is unknown", true);
-    if (code !== undefined && !code.ok) return this.#uncacheable(record, `its code version is unknown: ${code.reason}`, true);
+    // Said once, at build (the cache warns then), not on every run.
+    if (code !== undefined && !code.ok) return this.#uncacheable(record, `its code version is unknown: ${code.reason}`, false);
     const inputs: Record<string, string> = {};
     let previews: Record<string, string> | undefined;
     for (let j = 0; j < argSlots.length; j++) {

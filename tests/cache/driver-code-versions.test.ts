@@ -4,7 +4,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { forgetAnalyses } from "../../cache/code/module-analysis.ts";
-import { Builder, type NodeEndEvent } from "../../mod.ts";
+import { Builder, node, type NodeEndEvent } from "../../mod.ts";
 import * as codeFlow from "./fixtures/code-flow.ts";
 import * as codeFlowOther from "./fixtures/code-flow-other.ts";
 import { tempDir } from "./_helpers.ts";
@@ -242,6 +242,20 @@ describe("not fully tracked warnings", () => {
     const r = await run(mod, join(dir, "weft.db"), ["n0"], { x: 1 });
     expect(r.warnings).toEqual([
       'The cache does not fully track the code of nodes "n0", "n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9" and 2 more: its module file is unknown; a change there may not recompute them; give each a manual version with node(fn, { version })',
+    ]);
+  });
+});
+
+describe("unknown code versions", () => {
+  test("a node whose code cannot be read is not cached, with one warning at build, not one per run", async () => {
+    const warnings: string[] = [];
+    const flow = { absolute: node(Math.abs.bind(null), { deps: ["x"] }) };
+    await using dr = await new Builder().withModules(flow).withCache({ memory: true }).withWarnings((w) => warnings.push(w.message)).build();
+    expect(await dr.execute(["absolute"], { inputs: { x: -2 } })).toEqual({ absolute: 2 });
+    expect(await dr.execute(["absolute"], { inputs: { x: -2 } })).toEqual({ absolute: 2 });
+    expect(dr.cache!.explain("absolute").message).toBe("not cached: its code version is unknown: its source is not available (a native or bound function); give it a manual version with node(fn, { version })");
+    expect(warnings).toEqual([
+      'Not caching node "absolute": its code version is unknown: its source is not available (a native or bound function); give it a manual version with node(fn, { version })',
     ]);
   });
 });
