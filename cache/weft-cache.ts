@@ -104,7 +104,7 @@ export class WeftCache implements NodeCache {
       nodes.push(`"${node}"`);
     });
     for (const [reason, nodes] of unknown) {
-      this.#warn(`Not caching ${nodes.length === 1 ? "node" : "nodes"} ${listed(nodes)}: ${nodes.length === 1 ? "its" : "their"} code version is unknown: ${reason}`);
+      this.#warn(`Not caching ${nodes.length === 1 ? "node" : "nodes"} ${listed(nodes)}: ${nodes.length === 1 ? "its code version is" : "their code versions are"} unknown: ${reason}`);
     }
     for (const [reason, nodes] of byReason) {
       const one = nodes.length === 1;
