@@ -54,7 +54,7 @@ export class Builder<F = {}, C = {}> extends CoreBuilder<F, C> {
 }
 
 /** The cache's code versions, for jobs (the runtime's hasher is loaded on first use). */
-const codeVersions = nodeCodeVersioner(async () => (await (await loadPlatform()).cacheDrivers()).hasher);
+const codeVersions = nodeCodeVersioner(async () => (await loadPlatform()).cacheDrivers());
 
 /**
  * Runs worker nodes (and so the per-item work of map/reduce) as jobs on a

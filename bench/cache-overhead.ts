@@ -9,7 +9,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { codeVersion } from "../cache/code-version.ts";
+import { loadParsers } from "../cache/code/_parsers.ts";
+import { functionCodeVersion } from "../cache/code/function-code-version.ts";
 import { openSqliteCache } from "../cache/sqlite/open-sqlite-cache.ts";
 import { MemoryMetadataStore } from "../cache/memory/memory-metadata-store.ts";
 import { MemoryResultStore } from "../cache/memory/memory-result-store.ts";
@@ -20,6 +21,12 @@ import { fmt } from "./_measure.ts";
 
 const N = 200;
 const fns = Array.from({ length: N }, (_, i) => new Function("x", `return x + ${i % 7}`) as (x: number) => number);
+// Code versions are computed once per build, as the Builder does, not per call.
+await loadParsers();
+const codeVersions = fns.map((fn) => {
+  const cv = functionCodeVersion(fn, bunCacheDrivers.hasher);
+  return cv.ok ? cv.codeVersion : "";
+});
 const dir = mkdtempSync(join(tmpdir(), "weft-bench-"));
 let files = 0;
 
@@ -33,8 +40,7 @@ function runChain(cache: WeftCache | undefined, runId: string): number {
   const run = cache.beginRun(runId);
   let input = (cache.fingerprint(value) as { dataVersion: string }).dataVersion;
   for (let i = 0; i < N; i++) {
-    const cv = codeVersion(fns[i]!, bunCacheDrivers.hasher);
-    const parts: KeyParts = { node: `n${i}`, codeVersion: cv.ok ? cv.codeVersion : "", inputs: { x: input }, config: {} };
+    const parts: KeyParts = { node: `n${i}`, codeVersion: codeVersions[i]!, inputs: { x: input }, config: {} };
     const found = cache.lookup(parts);
     if (found.hit) {
       run.hit(parts.node, found);

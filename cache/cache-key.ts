@@ -12,7 +12,8 @@ export { DEFAULT_INPUT } from "../lib/ports/node-cache.ts";
 /**
  * The cache key of a node call: node name, code version (or the manual
  * version, which replaces it), and the data versions of its inputs and of
- * the config it reads. `previews` do not count.
+ * the config it reads. `previews` and `codeParts` do not count. Version 2:
+ * code versions come from module source files (they changed meaning).
  *
  * @example
  * ```ts
@@ -23,7 +24,7 @@ export function cacheKey(parts: KeyParts, hasher: Hasher): string {
   const code = parts.version !== undefined ? ["version", parts.version] : ["code", parts.codeVersion];
   // Every part is a string or a record of strings: JSON with sorted entries is canonical and unambiguous,
   // and measured at a third of the cost of the general fingerprint on this hot path.
-  const text = JSON.stringify(["weft-key-v1", parts.node, code, sortedEntries(parts.inputs), sortedEntries(parts.config)]);
+  const text = JSON.stringify(["weft-key-v2", parts.node, code, sortedEntries(parts.inputs), sortedEntries(parts.config)]);
   const h = hasher.sha256();
   h.update(encoder.encode(text));
   return h.hex();

@@ -5,14 +5,17 @@
  * @module
  */
 import { ownValue } from "../lib/own-property.ts";
-import type { KeyParts } from "../lib/ports/metadata-store.ts";
+import type { CodePart, KeyParts } from "../lib/ports/metadata-store.ts";
+import { describePart } from "./code/_parts.ts";
 
 /** Characters of a data version shown in explanations. */
 const SHORT = 8;
 
 /**
  * A one-line reason for a miss, naming every part that changed, such as
- * `code of "cleaned" changed; input "path" changed from "a.csv" (3f2a91bc) to "b.csv" (77aa01de)`.
+ * `code of "cleaned" changed (flow.ts:21); input "path" changed from "a.csv" (3f2a91bc) to "b.csv" (77aa01de)`.
+ * A code change names the bindings whose code changed, in source terms:
+ * `helper "normalize" changed (flow.ts:42)`, `package "lodash" changed from 4.17.20 to 4.17.21`.
  * With no previous entry the node has never been cached.
  *
  * @example
@@ -29,7 +32,8 @@ export function explainMiss(previous: KeyParts | undefined, current: KeyParts): 
     else if (current.version === undefined) changes.push(`${node} lost its manual version ${quote(previous.version)}`);
     else changes.push(`manual version of ${node} changed from ${quote(previous.version)} to ${quote(current.version)}`);
   } else if (current.version === undefined && previous.codeVersion !== current.codeVersion) {
-    changes.push(`code of ${node} changed`);
+    const parts = previous.codeParts !== undefined && current.codeParts !== undefined ? codeChanges(node, previous.codeParts, current.codeParts) : [];
+    changes.push(...(parts.length > 0 ? parts : [`code of ${node} changed`]));
   }
   compare("input", previous.inputs, current.inputs, previous.previews, current.previews, changes);
   compare("config", previous.config, current.config, previous.previews, current.previews, changes);
@@ -58,6 +62,34 @@ function compare(
 
 function previewOf(previews: Readonly<Record<string, string>> | undefined, name: string): string | undefined {
   return previews === undefined ? undefined : ownValue(previews, name) as string | undefined;
+}
+
+/** What differs between two lists of code parts, own code first, then by binding. */
+function codeChanges(node: string, before: readonly CodePart[], after: readonly CodePart[]): string[] {
+  const old = new Map(before.map((p) => [p.id, p]));
+  const now = new Map(after.map((p) => [p.id, p]));
+  const out: string[] = [];
+  const own = after.find((p) => p.kind === "code");
+  const ownBefore = before.find((p) => p.kind === "code");
+  if (own !== undefined && ownBefore !== undefined && (own.id !== ownBefore.id || own.version !== ownBefore.version)) {
+    out.push(`code of ${node} changed${at(own)}`);
+  }
+  // A module used as a whole changed: name its bindings that changed, or the module when none did (a top-level statement).
+  const changedFiles = new Set(after.filter((p) => p.kind !== "module" && p.kind !== "code" && old.get(p.id)?.version !== p.version).map((p) => p.file));
+  for (const p of after) {
+    if (p.kind === "code" || (p.kind === "module" && changedFiles.has(p.file))) continue;
+    const q = old.get(p.id);
+    if (q === undefined) out.push(`${describePart(p)} is now used${at(p)}`);
+    else if (q.version !== p.version) {
+      out.push(p.kind === "package" ? `${describePart(p)} changed from ${q.version} to ${p.version}` : `${describePart(p)} changed${at(p)}`);
+    }
+  }
+  for (const q of before) if (q.kind !== "code" && !now.has(q.id)) out.push(`${describePart(q)} is no longer used`);
+  return out;
+}
+
+function at(p: CodePart): string {
+  return p.where === undefined ? "" : ` (${p.where})`;
 }
 
 function show(dataVersion: string, preview: string | undefined): string {

@@ -27,7 +27,7 @@ export function openCache(
   warn: (message: string) => void,
 ): NodeCache | undefined {
   if (options.memory) {
-    return new WeftCache({ metadata: new MemoryMetadataStore(), results: new MemoryResultStore(), hasher: drivers.hasher, warn });
+    return new WeftCache({ metadata: new MemoryMetadataStore(), results: new MemoryResultStore(), hasher: drivers.hasher, fs: drivers.fs, warn });
   }
   const opened = openSqliteCache(options.path ?? DEFAULT_CACHE_PATH, drivers);
   if (opened.status === "unavailable") {
@@ -36,7 +36,7 @@ export function openCache(
   }
   const { metadata, results } = opened;
   return new WeftCache({
-    metadata, results, hasher: drivers.hasher, warn,
+    metadata, results, hasher: drivers.hasher, fs: drivers.fs, warn,
     lookupWithResult: (key) => {
       const row = metadata.lookupWithResult(key);
       if (row === undefined) return undefined;

@@ -6,23 +6,39 @@
  * @module
  */
 import { systemClock, type Clock } from "../lib/hooks.ts";
+import type { FileSystem } from "../lib/ports/file-system.ts";
 import type { Hasher } from "../lib/ports/hasher.ts";
 import { setOwn } from "../lib/own-property.ts";
-import type { KeyParts, MetadataStore, StoredKey } from "../lib/ports/metadata-store.ts";
-import type { CacheExplanation, GcOptions, GcReport, NodeCache, NodeLookup } from "../lib/ports/node-cache.ts";
+import type { CodeAnalysisRow, KeyParts, MetadataStore, StoredKey } from "../lib/ports/metadata-store.ts";
+import type { CacheExplanation, CodeLocation, GcOptions, GcReport, NodeCache, NodeCodeVersion, NodeLookup } from "../lib/ports/node-cache.ts";
 import type { ResultRead, ResultStore } from "../lib/ports/result-store.ts";
 import { cacheKey } from "./cache-key.ts";
-import { codeVersion } from "./code-version.ts";
+import type { AnalysisMemo } from "./code/module-analysis.ts";
+import { sha256 } from "./code/_parts.ts";
+import { nodeCodeVersions } from "./code/node-code-versions.ts";
 import { CacheRun } from "./cache-run.ts";
 import { explainMiss } from "./explain-miss.ts";
 import { fingerprint, type Fingerprint } from "./fingerprint.ts";
 import { collectGarbage, DEFAULT_GRACE_MS } from "./gc.ts";
+
+/** Stored analyses of module files older than this are dropped (a file unchanged that long is parsed once more). */
+const ANALYSIS_MAX_AGE_MS = 30 * 24 * 3600_000;
+
+/** Nodes named in one "not fully tracked" warning; the rest are counted. */
+const NAMES_SHOWN = 10;
+
+/** Quoted node names, at most {@link NAMES_SHOWN} (a module of hundreds of nodes is one line, not a page). */
+function listed(nodes: readonly string[]): string {
+  return nodes.length <= NAMES_SHOWN ? nodes.join(", ") : `${nodes.slice(0, NAMES_SHOWN).join(", ")} and ${nodes.length - NAMES_SHOWN} more`;
+}
 
 /** Options of {@link WeftCache}. */
 export interface WeftCacheOptions {
   readonly metadata: MetadataStore;
   readonly results: ResultStore;
   readonly hasher: Hasher;
+  /** Reads module source files for code versions; without it every node's version comes from its function's text. */
+  readonly fs?: FileSystem;
   readonly clock?: Clock;
   /** Where warnings go (default `console.warn`). */
   readonly warn?: (message: string) => void;
@@ -49,6 +65,9 @@ export class WeftCache implements NodeCache {
   readonly #o: WeftCacheOptions;
   readonly #clock: Clock;
   readonly #warn: (message: string) => void;
+  /** Why each node's code is not fully tracked, from the last build: explanations say so. */
+  readonly #untracked = new Map<string, string>();
+  readonly #warned = new Set<string>();
 
   constructor(options: WeftCacheOptions) {
     this.#o = options;
@@ -60,9 +79,71 @@ export class WeftCache implements NodeCache {
     return fingerprint(value, this.#o.hasher);
   }
 
-  codeVersion(fn: Function, module?: object): { ok: true; codeVersion: string } | { ok: false; reason: string } {
-    const v = codeVersion(fn, this.#o.hasher, module === undefined ? {} : { module });
-    return v.ok ? { ok: true, codeVersion: v.codeVersion } : { ok: false, reason: v.reason };
+  async codeVersions(locations: readonly CodeLocation[]): Promise<readonly NodeCodeVersion[]> {
+    const versions = await nodeCodeVersions(locations, { fs: this.#o.fs, hasher: this.#o.hasher, memo: this.#analysisMemo() });
+    this.#saveAnalyses();
+    // One warning per reason, naming its nodes; not again for the same node and reason on this cache.
+    const byReason = new Map<string, string[]>();
+    const unknown = new Map<string, string[]>();
+    versions.forEach((v, i) => {
+      const node = locations[i]!.node;
+      if (!v.ok) {
+        let nodes = unknown.get(v.reason);
+        if (nodes === undefined) unknown.set(v.reason, (nodes = []));
+        nodes.push(`"${node}"`);
+      }
+      if (!v.ok || v.untracked === undefined) {
+        this.#untracked.delete(node);
+        return;
+      }
+      this.#untracked.set(node, v.untracked);
+      const seen = `${node}\0${v.untracked}`;
+      if (this.#warned.has(seen)) return;
+      this.#warned.add(seen);
+      let nodes = byReason.get(v.untracked);
+      if (nodes === undefined) byReason.set(v.untracked, (nodes = []));
+      nodes.push(`"${node}"`);
+    });
+    for (const [reason, nodes] of unknown) {
+      this.#warn(`Not caching ${nodes.length === 1 ? "node" : "nodes"} ${listed(nodes)}: ${nodes.length === 1 ? "its code version is" : "their code versions are"} unknown: ${reason}`);
+    }
+    for (const [reason, nodes] of byReason) {
+      const one = nodes.length === 1;
+      this.#warn(`The cache does not fully track the code of ${one ? "node" : "nodes"} ${listed(nodes)}: ${reason}; a change there may not recompute ${one ? "it" : "them"}; give ${one ? "it" : "each"} a manual version with node(fn, { version })`);
+    }
+    return versions;
+  }
+
+  readonly #newAnalyses: CodeAnalysisRow[] = [];
+
+  /** The metadata store as a memo of module analyses, when it keeps them; a row whose digest does not match is not used. */
+  #analysisMemo(): AnalysisMemo | undefined {
+    const { metadata, hasher } = this.#o;
+    if (metadata.codeAnalysis === undefined || metadata.saveCodeAnalyses === undefined) return undefined;
+    return {
+      get: (contentHash) => {
+        let row;
+        try {
+          row = metadata.codeAnalysis!(contentHash);
+        } catch {
+          return undefined; // an unreadable store: parse the file
+        }
+        return row !== undefined && sha256(hasher, row.analysis) === row.digest ? row.analysis : undefined;
+      },
+      put: (contentHash, analysis) => void this.#newAnalyses.push({ contentHash, analysis, digest: sha256(hasher, analysis) }),
+    };
+  }
+
+  /** Writes the analyses made in this build; a failure only means parsing again next time. */
+  #saveAnalyses(): void {
+    if (this.#newAnalyses.length === 0) return;
+    const rows = this.#newAnalyses.splice(0);
+    const now = this.#clock.now();
+    try {
+      this.#o.metadata.saveCodeAnalyses?.(rows, now, now - ANALYSIS_MAX_AGE_MS);
+    } catch {
+      // read-only or full disk: the cache itself reports those on its own writes
+    }
   }
 
   lookup(parts: KeyParts): NodeLookup {
@@ -103,12 +184,14 @@ export class WeftCache implements NodeCache {
       return { node, runId: id, status: "not-run", message: id === undefined ? "no run has used the cache yet" : `"${node}" did not run in run ${id}` };
     }
     const dv = record.dataVersion === undefined ? {} : { dataVersion: record.dataVersion };
+    const untracked = this.#untracked.get(node.replace(/\[\d+\]/g, ""));
+    const note = untracked === undefined ? "" : `; its code is not fully tracked: ${untracked}`;
     if (record.status === "hit") {
       const from = record.key === undefined ? undefined : this.#o.metadata.get(record.key)?.runId;
-      return { node, runId: id, status: "hit", ...dv, message: `hit: reused the result${from === undefined ? "" : ` computed in run ${from}`}` };
+      return { node, runId: id, status: "hit", ...dv, message: `hit: reused the result${from === undefined ? "" : ` computed in run ${from}`}${note}` };
     }
     const prefix = record.status === "miss" ? "miss" : "not cached";
-    return { node, runId: id, status: record.status, ...dv, message: `${prefix}: ${record.reason ?? "no reason recorded"}` };
+    return { node, runId: id, status: record.status, ...dv, message: `${prefix}: ${record.reason ?? "no reason recorded"}${note}` };
   }
 
   dataVersions(runId?: string): Record<string, string> {

@@ -10,7 +10,7 @@ import type { CliHost } from "../runtime/node/cli-host.ts";
 import { CliError } from "./cli-error.ts";
 
 /** The module a command runs: its exports, named after its file. */
-export async function loadFlowModule(host: CliHost, path: string): Promise<{ name: string; exports: Record<string, unknown> }> {
+export async function loadFlowModule(host: CliHost, path: string): Promise<{ name: string; exports: Record<string, unknown>; url: string }> {
   const url = host.moduleUrl(path);
   let exports: Record<string, unknown>;
   try {
@@ -23,7 +23,8 @@ export async function loadFlowModule(host: CliHost, path: string): Promise<{ nam
     throw new CliError(`Cannot load the module "${path}": ${message}`, { cause: e });
   }
   const name = path.replace(/^.*[\\/]/, "").replace(/\.[cm]?[jt]sx?$/, "");
-  return { name, exports: { ...exports } };
+  // The URL tells the cache which file to read code versions from (the copy of the exports cannot).
+  return { name, exports: { ...exports }, url };
 }
 
 /** `a,b , c` -> ["a", "b", "c"]; at least one name. */

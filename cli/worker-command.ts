@@ -57,7 +57,7 @@ async function runWorker(host: CliHost, flags: WorkerFlags): Promise<void> {
   let worker;
   try {
     worker = await startBullmqWorker({
-      codeVersion: nodeCodeVersioner(async () => (await platform.cacheDrivers()).hasher),
+      codeVersion: nodeCodeVersioner(() => platform.cacheDrivers()),
       redis: flags.redis,
       modules: flags.modules.map((m) => host.moduleUrl(m)),
       local,

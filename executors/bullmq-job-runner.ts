@@ -99,10 +99,7 @@ async function run(job: Job<JobData>, controller: AbortController, ctx: JobConte
 
 /** Why a worker refuses a node whose code version differs from the driver's. */
 function codeMismatch(node: string, data: JobData, found: LocalNode, ctx: JobContext): WorkerError {
-  const hashed = !data.code.startsWith("manual:") && !found.version.startsWith("manual:");
-  if (hashed && data.runtime !== undefined && ctx.runtime !== undefined && data.runtime !== ctx.runtime) {
-    return new WorkerError(node, `Worker "${ctx.name}" cannot check node "${node}" against the driver's code: the driver runs on ${data.runtime} and this worker on ${ctx.runtime}, which read function sources differently; run the driver on ${ctx.runtime}, or give the node a manual version with node(fn, { version })`);
-  }
+  // Versions are read from module files, so a driver and a worker on different runtimes agree on the same code.
   return new WorkerError(node, `Worker "${ctx.name}" refuses node "${node}": its code differs from the driver's (driver ${data.code}, worker ${found.version}); run the same code on the driver and every worker, and restart the workers`);
 }
 

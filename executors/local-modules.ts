@@ -84,6 +84,6 @@ export class LocalModules {
       throw new WorkerError(nodeName, `This worker has several modules that define node "${nodeName}" (${matches.map((m) => `"${m.moduleUrl}"`).join(", ")}); start it with the driver's module only`);
     }
     const [match] = matches as [{ moduleUrl: string; spec: NodeSpec }];
-    return { ...match, version: await this.#codeVersion(match.spec, this.#exports.get(match.moduleUrl)) };
+    return { ...match, version: await this.#codeVersion(match.spec, { exports: this.#exports.get(match.moduleUrl)!, url: match.moduleUrl }) };
   }
 }

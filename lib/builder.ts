@@ -11,7 +11,8 @@ import { resolveBehaviors, type BuilderCacheBehaviors } from "./node-caching.ts"
 import { setOwn } from "./own-property.ts";
 import { checkPoolLimits, poolsByNode, type PoolLimits } from "./resource-pools.ts";
 import type { Executor } from "./ports/executor.ts";
-import type { NodeCache } from "./ports/node-cache.ts";
+import { callerModuleUrl } from "./caller-module.ts";
+import type { CodeLocation, ModuleFile, NodeCache, NodeCodeVersion } from "./ports/node-cache.ts";
 import type { Platform, PlatformLoader } from "./ports/platform.ts";
 import type { RunOrigin, RunStore } from "./ports/run-store.ts";
 import { RunTracker } from "./tracking/run-tracker.ts";
@@ -23,7 +24,11 @@ import type { EdgeErrors, NamedModule, NodeFunctionsOfAll, NodeTypes } from "./t
 
 type Values = Readonly<Record<string, unknown>>;
 
-/** What `withModules` accepts: a module namespace (`import * as flow`), a plain object of functions, or `{ name, exports }`. */
+/**
+ * What `withModules` accepts: a module namespace (`import * as flow`), a plain
+ * object of functions, or `{ name, exports, url? }` (`url`: the module's file,
+ * `import.meta.url`, for code versions when weft cannot find it).
+ */
 export type ModuleArg = object;
 
 /** Defaults the composition root (mod.ts) plugs into the core Builder. */
@@ -96,6 +101,8 @@ export interface IllTypedEdges<E> {
  */
 export class Builder<F = {}, C = {}> {
   #modules: ModuleSource[] = [];
+  /** Where each module's source is, by module name (code versions read it). */
+  #files = new Map<string, ModuleFile>();
   #config: Record<string, unknown> = {};
   #hooks: Hook[] = [];
   #concurrency: number | undefined;
@@ -119,11 +126,14 @@ export class Builder<F = {}, C = {}> {
    * Pass `{ name, exports }` to give a module a name for messages and the `module` tag.
    */
   withModules<const M extends readonly ModuleArg[]>(...modules: M): Builder<F & NodeFunctionsOfAll<M>, C> {
+    const callerUrl = callerModuleUrl();
     for (const m of modules) {
       if (typeof m !== "object" || m === null) {
         throw new TypeError(`withModules() expects module objects (import * as flow from "./flow.ts"), got ${m === null ? "null" : typeof m}`);
       }
-      this.#modules.push(toModuleSource(m, this.#modules.length + 1));
+      const { source, url } = toModuleSource(m, this.#modules.length + 1);
+      this.#modules.push(source);
+      this.#files.set(source.name, { exports: source.exports, ...(url === undefined ? {} : { url }), ...(callerUrl === undefined ? {} : { callerUrl }) });
     }
     return this as unknown as Builder<F & NodeFunctionsOfAll<M>, C>;
   }
@@ -302,7 +312,7 @@ export class Builder<F = {}, C = {}> {
   }
 
   /** Opens the cache asked for; names given to recompute, disable and ignore must be nodes. */
-  async #openCache(graph: Graph): Promise<{ store: NodeCache; behaviors: CacheBehavior[] } | undefined> {
+  async #openCache(graph: Graph): Promise<{ store: NodeCache; behaviors: CacheBehavior[]; codeVersions: (NodeCodeVersion | undefined)[] } | undefined> {
     const options = this.#cache;
     if (options === undefined) return undefined;
     for (const key of ["recompute", "disable", "ignore"] as const) {
@@ -324,7 +334,23 @@ export class Builder<F = {}, C = {}> {
       store = await this.#defaults.openCache(options, await this.#defaults.loadPlatform(), message);
       if (store === undefined) return undefined;
     }
-    return { store, behaviors: resolveBehaviors(graph, options) };
+    return { store, behaviors: resolveBehaviors(graph, options), codeVersions: await this.#codeVersions(graph, store) };
+  }
+
+  /** Code versions of the function nodes without a manual version, by node id: read once here, not per call. */
+  async #codeVersions(graph: Graph, store: NodeCache): Promise<(NodeCodeVersion | undefined)[]> {
+    const wanted = graph.nodes.filter((n) => n.kind === "function" && n.options.version === undefined && n.source !== undefined);
+    const locations: CodeLocation[] = wanted.map((n) => ({
+      node: n.name,
+      exportName: n.exportName,
+      source: n.source!,
+      ...(n.moduleUrl === undefined ? {} : { moduleUrl: n.moduleUrl }),
+      module: this.#files.get(n.module) ?? { exports: graph.modules.get(n.module) ?? {} },
+    }));
+    const versions = await store.codeVersions(locations);
+    const byId: (NodeCodeVersion | undefined)[] = new Array(graph.nodes.length).fill(undefined);
+    wanted.forEach((n, i) => (byId[n.id] = versions[i]));
+    return byId;
   }
 
   /** Opens the run history asked for and makes the hook that records into it. */
@@ -405,11 +431,16 @@ async function checkWorkerModules(graph: Graph, modules: readonly ModuleSource[]
   }
 }
 
-function toModuleSource(m: object, index: number): ModuleSource {
+function toModuleSource(m: object, index: number): { source: ModuleSource; url?: string } {
   const named = m as Partial<NamedModule>;
   const keys = Object.keys(m);
-  if (keys.length === 2 && typeof named.name === "string" && typeof named.exports === "object" && named.exports !== null) {
-    return { name: named.name, exports: named.exports as Record<string, unknown> };
+  const withUrl = keys.length === 3 && keys.includes("url");
+  if ((keys.length === 2 || withUrl) && typeof named.name === "string" && typeof named.exports === "object" && named.exports !== null) {
+    if (withUrl && (typeof named.url !== "string" || !URL.canParse(named.url))) {
+      throw new TypeError(`withModules() option "url" of module "${named.name}" must be the module's file URL (import.meta.url), got ${JSON.stringify(named.url)}`);
+    }
+    const source = { name: named.name, exports: named.exports as Record<string, unknown> };
+    return withUrl ? { source, url: named.url! } : { source };
   }
-  return { name: `module ${index}`, exports: m as Record<string, unknown> };
+  return { source: { name: `module ${index}`, exports: m as Record<string, unknown> } };
 }

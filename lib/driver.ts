@@ -13,7 +13,7 @@ import type { Clock, Hook } from "./hooks.ts";
 import { CachingRun } from "./node-caching.ts";
 import type { CacheBehavior } from "./node.ts";
 import type { Executor } from "./ports/executor.ts";
-import type { CacheExplanation, GcOptions, GcReport, NodeCache } from "./ports/node-cache.ts";
+import type { CacheExplanation, GcOptions, GcReport, NodeCache, NodeCodeVersion } from "./ports/node-cache.ts";
 import type { RunHistory } from "./ports/run-store.ts";
 import { Planner, suggest, type Plan } from "./plan.ts";
 import type { ExecuteResult } from "./types.ts";
@@ -62,7 +62,7 @@ export interface DriverSettings {
   /** Where worker nodes run; undefined when the graph has none. */
   readonly executor: Executor | undefined;
   /** The cache and each node's behaviour, when caching is on. */
-  readonly cache: { readonly store: NodeCache; readonly behaviors: readonly CacheBehavior[] } | undefined;
+  readonly cache: { readonly store: NodeCache; readonly behaviors: readonly CacheBehavior[]; readonly codeVersions: readonly (NodeCodeVersion | undefined)[] } | undefined;
   /** The run history, when tracking is on: its store, and the hook (among `hooks`) that records into it. */
   readonly tracking?: { readonly store: RunHistory; readonly tracker: { flush(): void; close(): void } } | undefined;
 }
@@ -166,7 +166,7 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
     const engine = cache === undefined
       ? runPlan(plan, { ...base, caching: undefined })
       : Effect.suspend(() => {
-        const caching = new CachingRun(cache.store, cache.store.beginRun(runId), this.#graph, cache.behaviors, config);
+        const caching = new CachingRun(cache.store, cache.store.beginRun(runId), this.#graph, cache.behaviors, config, cache.codeVersions);
         this.#lastRunId = runId;
         // Whatever the outcome, what finished is written: a crashed or failed run resumes from it.
         return runPlan(plan, { ...base, caching }).pipe(Effect.ensuring(Effect.sync(() => caching.finish())));

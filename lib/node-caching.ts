@@ -15,7 +15,7 @@ import type { Graph, GraphNode } from "./graph.ts";
 import type { CacheBehavior } from "./node.ts";
 import { ownValue, setOwn } from "./own-property.ts";
 import type { KeyParts } from "./ports/metadata-store.ts";
-import { DEFAULT_INPUT, type NodeCache, type NodeCacheRun, type NodeLookup } from "./ports/node-cache.ts";
+import { DEFAULT_INPUT, type NodeCache, type NodeCacheRun, type NodeCodeVersion, type NodeLookup } from "./ports/node-cache.ts";
 
 /** Slot marker: the value has no data version; nodes reading it are not cached this run. */
 export const UNCACHEABLE = "\u0000uncacheable";
@@ -64,6 +64,8 @@ export class CachingRun {
     readonly graph: Graph,
     readonly behaviors: readonly CacheBehavior[],
     readonly config: Readonly<Record<string, unknown>>,
+    /** Code version of each node by id, computed once at build (`undefined`: a manual version, or not a function). */
+    readonly codeVersions: readonly (NodeCodeVersion | undefined)[],
   ) {}
 
   /** The data version of a slot's value, fingerprinting given values on first use. */
@@ -89,8 +91,10 @@ export class CachingRun {
       this.run.uncacheable(record, reason, { warn: false });
       return { kind: "skip", version: UNCACHEABLE, reason };
     }
-    const code = node.options.version !== undefined ? undefined : this.cache.codeVersion(node.source!, this.graph.modules.get(node.module));
-    if (code !== undefined && !code.ok) return this.#uncacheable(record, `its code version is unknown: ${code.reason}`, true);
+    const code = node.options.version !== undefined ? undefined : this.codeVersions[node.id];
+    if (code === undefined && node.options.version === undefined) return this.#uncacheable(record, "its code version is unknown", true);
+    // Said once, at build (the cache warns then), not on every run.
+    if (code !== undefined && !code.ok) return this.#uncacheable(record, `its code version is unknown: ${code.reason}`, false);
     const inputs: Record<string, string> = {};
     let previews: Record<string, string> | undefined;
     for (let j = 0; j < argSlots.length; j++) {
@@ -110,6 +114,7 @@ export class CachingRun {
     const parts: KeyParts = {
       node: record,
       codeVersion: code?.codeVersion ?? "",
+      ...(code?.parts !== undefined ? { codeParts: code.parts } : {}),
       ...(node.options.version !== undefined ? { version: node.options.version } : {}),
       inputs,
       config: this.#configOf(node),

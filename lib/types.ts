@@ -17,6 +17,8 @@ export type NodeValue<R> = R extends Effect.Effect<infer A, any, any> ? A : Awai
 export interface NamedModule<E extends object = object> {
   readonly name: string;
   readonly exports: E;
+  /** The module's file (`import.meta.url`): code versions read it. Found from the caller's imports when omitted. */
+  readonly url?: string;
 }
 
 /** The exports of a module argument. */

@@ -41,5 +41,14 @@ export const MIGRATIONS: readonly Migration[] = [
       "CREATE INDEX `runs_started` ON `runs` (`started_at`,`id`);",
       "CREATE INDEX `runs_status` ON `runs` (`status`,`started_at`,`id`);"
     ]
+  },
+  {
+    "tag": "0002_code_versions",
+    "when": 1796112171099,
+    "hash": "c764f7b790ed0a374847be9132c857bb4e8ac3b8cec2c76ab084ee9b212e0d07",
+    "statements": [
+      "CREATE TABLE `code_analyses` (\n\t`content_hash` text PRIMARY KEY NOT NULL,\n\t`analysis` text NOT NULL,\n\t`digest` text NOT NULL,\n\t`created_at` integer NOT NULL\n);",
+      "ALTER TABLE `cache_entries` ADD `code_parts` text;"
+    ]
   }
 ];

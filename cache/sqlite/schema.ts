@@ -19,6 +19,8 @@ export const cacheEntries = sqliteTable("cache_entries", {
   config: text("config").notNull(),
   /** JSON: name -> short readable value, or null. */
   previews: text("previews"),
+  /** JSON: CodePart[], what the code version is made of (for explanations), or null. */
+  codeParts: text("code_parts"),
   dataVersion: text("data_version").notNull(),
   runId: text("run_id").notNull(),
   createdAt: integer("created_at").notNull(),
@@ -51,3 +53,17 @@ export const cacheRuns = sqliteTable("cache_runs", {
   records: text("records").notNull(),
   at: integer("at").notNull(),
 }, (t) => [index("cache_runs_run").on(t.runId)]);
+
+/**
+ * Analyses of module files for code versions, by a hash of the file's content
+ * (and of the analysis format): a new process does not parse unchanged files
+ * again. `digest` (SHA-256 of `analysis`) is checked on read; a row that does
+ * not match is ignored and the file parsed.
+ */
+export const codeAnalyses = sqliteTable("code_analyses", {
+  contentHash: text("content_hash").primaryKey(),
+  /** JSON: the ModuleAnalysis. */
+  analysis: text("analysis").notNull(),
+  digest: text("digest").notNull(),
+  createdAt: integer("created_at").notNull(),
+});

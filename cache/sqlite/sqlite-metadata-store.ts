@@ -5,12 +5,12 @@
  *
  * @module
  */
-import { desc, eq, inArray, sql } from "drizzle-orm";
-import type { CacheEntry, MetadataBatch, MetadataStore, RunRecord, StoredKey } from "../../lib/ports/metadata-store.ts";
+import { desc, eq, inArray, lt, sql } from "drizzle-orm";
+import type { CacheEntry, CodeAnalysisRow, MetadataBatch, MetadataStore, RunRecord, StoredKey } from "../../lib/ports/metadata-store.ts";
 import type { SqliteDatabase, SqliteParam, SqliteRow } from "../../lib/ports/sqlite.ts";
 import { CacheError } from "../../lib/errors.ts";
 import { compile, type Compiled, excluded, p, Prepared, qb } from "./queries.ts";
-import { cacheEntries as e, cacheResults as r, cacheRuns as runs } from "./schema.ts";
+import { cacheEntries as e, cacheResults as r, cacheRuns as runs, codeAnalyses as ca } from "./schema.ts";
 import { freeingWrite } from "./freeing-write.ts";
 import { cacheError, guarded, resetAdvice } from "./sqlite-errors.ts";
 
@@ -47,10 +47,10 @@ const Q = {
   latest: compile(qb.select().from(e).where(eq(e.node, p("node"))).orderBy(desc(e.lastUsedAt)).limit(1)),
   upsert: compile(qb.insert(e).values({
     key: p("key"), node: p("node"), codeVersion: p("code"), version: p("version"), inputs: p("inputs"), config: p("config"),
-    previews: p("previews"), dataVersion: p("dv"), runId: p("run"), createdAt: p("created"), lastUsedAt: p("used"),
+    previews: p("previews"), codeParts: p("parts"), dataVersion: p("dv"), runId: p("run"), createdAt: p("created"), lastUsedAt: p("used"),
   }).onConflictDoUpdate({
     target: e.key,
-    set: { dataVersion: excluded(e.dataVersion), runId: excluded(e.runId), lastUsedAt: excluded(e.lastUsedAt), previews: excluded(e.previews) },
+    set: { dataVersion: excluded(e.dataVersion), runId: excluded(e.runId), lastUsedAt: excluded(e.lastUsedAt), previews: excluded(e.previews), codeParts: excluded(e.codeParts) },
   })),
   touch: touch(1),
   touchMany: touch(CHUNK),
@@ -61,6 +61,11 @@ const Q = {
   clearAll: compile(qb.delete(e)),
   usage: compile(qb.select({ dv: e.dataVersion, used: sql`max(${e.lastUsedAt})`.as("used") }).from(e).groupBy(e.dataVersion)),
   forget: compile(qb.delete(e).where(eq(e.dataVersion, p("dv")))),
+  analysis: compile(qb.select({ analysis: ca.analysis, digest: ca.digest }).from(ca).where(eq(ca.contentHash, p("hash")))),
+  saveAnalysis: compile(qb.insert(ca).values({ contentHash: p("hash"), analysis: p("analysis"), digest: p("digest"), createdAt: p("at") })
+    .onConflictDoUpdate({ target: ca.contentHash, set: { analysis: excluded(ca.analysis), digest: excluded(ca.digest), createdAt: excluded(ca.createdAt) } })),
+  pruneAnalyses: compile(qb.delete(ca).where(lt(ca.createdAt, p("before")))),
+  clearAnalyses: compile(qb.delete(ca)),
 };
 
 /** Cache metadata in SQLite. */
@@ -147,7 +152,8 @@ export class SqliteMetadataStore implements MetadataStore {
       for (const x of batch.entries) {
         q.upsert.run({
           key: x.key, node: x.node, code: x.codeVersion, version: x.version ?? null, inputs: JSON.stringify(x.inputs),
-          config: JSON.stringify(x.config), previews: x.previews ? JSON.stringify(x.previews) : null, dv: x.dataVersion,
+          config: JSON.stringify(x.config), previews: x.previews ? JSON.stringify(x.previews) : null,
+          parts: x.codeParts ? JSON.stringify(x.codeParts) : null, dv: x.dataVersion,
           run: x.runId, created: x.createdAt, used: x.lastUsedAt,
         });
       }
@@ -180,7 +186,10 @@ export class SqliteMetadataStore implements MetadataStore {
 
   clear(nodes?: readonly string[]): number {
     return freeingWrite({ db: this.#db, path: this.#path, exclusive: this.#exclusive }, () => this.#db.transaction(() => {
-      if (nodes === undefined) return this.#q.clearAll.run();
+      if (nodes === undefined) {
+        this.#q.clearAnalyses.run();
+        return this.#q.clearAll.run();
+      }
       let removed = 0;
       for (const node of nodes) removed += this.#q.clearNode.run({ node });
       return removed;
@@ -219,6 +228,18 @@ export class SqliteMetadataStore implements MetadataStore {
       // The free pages stay and are reused by later writes.
       return false;
     }
+  }
+
+  codeAnalysis(contentHash: string): { analysis: string; digest: string } | undefined {
+    const row = guarded(this.#path, "read", () => this.#q.analysis.get({ hash: contentHash }));
+    return row === undefined ? undefined : { analysis: row.analysis as string, digest: row.digest as string };
+  }
+
+  saveCodeAnalyses(rows: readonly CodeAnalysisRow[], at: number, pruneBefore: number): void {
+    guarded(this.#path, "write", () => this.#db.transaction(() => {
+      for (const x of rows) this.#q.saveAnalysis.run({ hash: x.contentHash, analysis: x.analysis, digest: x.digest, at });
+      this.#q.pruneAnalyses.run({ before: pruneBefore });
+    }));
   }
 
   close(): void {
@@ -279,5 +300,8 @@ function toEntry(row: SqliteRow): CacheEntry | undefined {
   };
   if (typeof row.version === "string") entry.version = row.version;
   if (isRecord(previews)) entry.previews = previews;
+  // Damaged code parts only cost the explanation its detail, never the entry.
+  const codeParts = row.code_parts === null || row.code_parts === undefined ? undefined : parseJson(row.code_parts);
+  if (Array.isArray(codeParts)) entry.codeParts = codeParts;
   return entry;
 }

@@ -3,7 +3,8 @@
  * processes compare to tell whether they run the same code (the BullMQ
  * executor and `weft worker`). The composition root plugs in the cache's
  * code versions (cache/node-code-version.ts), so the cache and the
- * distributed executor agree on what "the same code" means.
+ * distributed executor agree on what "the same code" means; read from the
+ * module's file, they agree across runtimes too.
  *
  * @module
  */
@@ -11,7 +12,10 @@ import type { NodeSpec } from "../spec.ts";
 
 /**
  * `manual:<version>` when the node sets `node(fn, { version })`, otherwise a
- * hash of its code (`sha256:<hex>`); `moduleExports` lets same-module helpers
- * count.
+ * hash of its code (`sha256:<hex>`), read from the module file at `module.url`
+ * (the function's own text when there is none).
  */
-export type CodeVersioner = (spec: Pick<NodeSpec, "source" | "options">, moduleExports?: object) => Promise<string>;
+export type CodeVersioner = (
+  spec: Pick<NodeSpec, "source" | "options" | "exportName">,
+  module?: { readonly exports?: object; readonly url?: string },
+) => Promise<string>;

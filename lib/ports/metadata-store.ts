@@ -6,11 +6,30 @@
  * @module
  */
 
+/**
+ * One component of a code version: the node's own declaration, or a binding its
+ * code reaches (a helper, a constant, a function of another module, a package).
+ */
+export interface CodePart {
+  /** Stable across machines: `<file relative to the node's module>#<binding>`, or `package:<name>`. */
+  readonly id: string;
+  readonly kind: "code" | "helper" | "function" | "class" | "constant" | "variable" | "enum" | "namespace" | "package" | "module";
+  readonly name: string;
+  /** The binding's module relative to the node's (`./other.ts`), when it is another file. */
+  readonly file?: string;
+  /** `flow.ts:42`: where the binding is declared. */
+  readonly where?: string;
+  /** Hash of its normalised syntax tree, or a package's version. */
+  readonly version: string;
+}
+
 /** Everything a node's cache key is made of. */
 export interface KeyParts {
   readonly node: string;
-  /** Hash of the function's normalized source (and the same-module helpers it calls). */
+  /** Hash of the node's declaration and of every binding it reaches (see {@link CodePart}). */
   readonly codeVersion: string;
+  /** What `codeVersion` is made of, for explanations: not part of the key. */
+  readonly codeParts?: readonly CodePart[];
   /** The node's manual version, `node(fn, { version })`; when set it replaces `codeVersion` in the key. */
   readonly version?: string;
   /** Data versions of the values the node received, by parameter name (defaults included). */
@@ -19,6 +38,13 @@ export interface KeyParts {
   readonly config: Readonly<Record<string, string>>;
   /** Short readable forms of small input and config values, by name: for explanations, not part of the key. */
   readonly previews?: Readonly<Record<string, string>>;
+}
+
+/** One stored analysis of a module file (see {@link MetadataStore.saveCodeAnalyses}). */
+export interface CodeAnalysisRow {
+  readonly contentHash: string;
+  readonly analysis: string;
+  readonly digest: string;
 }
 
 /** One cached computation: a key, its parts, and the data version of the result. */
@@ -95,5 +121,12 @@ export interface MetadataStore {
   usage(): ReadonlyMap<string, number>;
   /** Removes the entries that point to these data versions; returns how many went. */
   forget(dataVersions: readonly string[]): number;
+  /**
+   * A stored analysis of a module file by its content hash, with the digest
+   * written beside it (the caller verifies it), when the store keeps them.
+   */
+  codeAnalysis?(contentHash: string): { readonly analysis: string; readonly digest: string } | undefined;
+  /** Keeps analyses of module files (content hash, analysis JSON, its digest); drops ones older than `pruneBefore` (epoch ms). */
+  saveCodeAnalyses?(rows: readonly CodeAnalysisRow[], at: number, pruneBefore: number): void;
   close(): void;
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Fingerprint } from "./fingerprint.ts";
-import type { KeyParts } from "./metadata-store.ts";
+import type { CodePart, KeyParts } from "./metadata-store.ts";
 
 /** The stand-in data version of a parameter left to its default value. */
 export const DEFAULT_INPUT = "default";
@@ -23,6 +23,39 @@ export type NodeLookup =
     readonly lastUsedAt: number;
   }
   | { readonly hit: false; readonly key: string; /** Why it missed, such as `code of "cleaned" changed`. */ readonly reason: string };
+
+/** Where a module's source is: what code versions are read from. */
+export interface ModuleFile {
+  /** The module's exports (a namespace object, or a plain object of functions). */
+  readonly exports: object;
+  /** Its file URL, when the caller gave it (`withModules({ name, exports, url: import.meta.url })`). */
+  readonly url?: string;
+  /** The file that called `withModules`: its imports are searched for the module. */
+  readonly callerUrl?: string;
+}
+
+/** One node whose code version is wanted. */
+export interface CodeLocation {
+  readonly node: string;
+  /** The export that defines the node: its declaration is what is hashed. */
+  readonly exportName: string;
+  /** The user's function (hashed by its text when the module file is unknown). */
+  readonly source: Function;
+  /** The URL `node()` recorded at its call site, if any. */
+  readonly moduleUrl?: string;
+  readonly module: ModuleFile;
+}
+
+/** A node's code version, or why it has none. */
+export type NodeCodeVersion =
+  | {
+    readonly ok: true;
+    readonly codeVersion: string;
+    readonly parts?: readonly CodePart[];
+    /** Why a change may go unseen ("not fully tracked"), when it may. */
+    readonly untracked?: string;
+  }
+  | { readonly ok: false; readonly reason: string };
 
 /** Why a node hit, missed or was not cached in a run. */
 export interface CacheExplanation {
@@ -87,8 +120,12 @@ export interface NodeCacheRun {
 export interface NodeCache {
   /** The data version of a value (an input, a config value, a result), or why it has none. */
   fingerprint(value: unknown): Fingerprint;
-  /** The code version of a node's function (with the same-module helpers it calls), or why it has none. */
-  codeVersion(fn: Function, module?: object): { readonly ok: true; readonly codeVersion: string } | { readonly ok: false; readonly reason: string };
+  /**
+   * The code versions of nodes, read from their module files, in order: called
+   * once per build (the lookup path is synchronous). Warns once per reason for
+   * nodes that are not fully tracked.
+   */
+  codeVersions(locations: readonly CodeLocation[]): Promise<readonly NodeCodeVersion[]>;
   lookup(parts: KeyParts): NodeLookup;
   beginRun(runId: string): NodeCacheRun;
   explain(node: string, runId?: string): CacheExplanation;

@@ -1,6 +1,6 @@
 /**
  * The cache on Deno: a cache written on Bun is read with node:sqlite, and every value comes back equal,
- * with the same data version. Run with `deno test --allow-read --allow-write --allow-env --allow-run`.
+ * with the same data version. Run with `deno test --allow-read --allow-write --allow-env --allow-run --allow-ffi`.
  */
 import { deepStrictEqual, strictEqual } from "node:assert";
 import { registerCodec } from "../../cache/codec-registry.ts";

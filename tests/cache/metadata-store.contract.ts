@@ -18,7 +18,11 @@ export function metadataStoreContract(name: string, make: () => MetadataStore, d
 
     test("lookup() finds what write() stored, with every key part kept", () => {
       open();
-      const e = entry("k1", "cleaned", { version: "2", previews: { path: '"a.csv"' }, config: { region: "dv-eu" } });
+      const codeParts = [
+        { id: "#cleaned", kind: "code" as const, name: "cleaned", where: "flow.ts:21", version: "v1" },
+        { id: "package:lodash", kind: "package" as const, name: "lodash", version: "4.17.21" },
+      ];
+      const e = entry("k1", "cleaned", { version: "2", previews: { path: '"a.csv"' }, config: { region: "dv-eu" }, codeParts });
       store.write({ entries: [e], used: [], runs: [], at: 100 });
       expect(store.lookup("k1")).toEqual({ dataVersion: "dv-k1", lastUsedAt: 100 });
       expect(store.lookup("k2")).toBeUndefined();
