@@ -15,6 +15,7 @@ import type { ResultRead, ResultStore } from "../lib/ports/result-store.ts";
 import { cacheKey } from "./cache-key.ts";
 import type { AnalysisMemo } from "./code/module-analysis.ts";
 import { sha256 } from "./code/_parts.ts";
+import { UNKNOWN_FILE } from "./code/function-code-version.ts";
 import { nodeCodeVersions } from "./code/node-code-versions.ts";
 import { CacheRun } from "./cache-run.ts";
 import { explainMiss } from "./explain-miss.ts";
@@ -109,7 +110,11 @@ export class WeftCache implements NodeCache {
     }
     for (const [reason, nodes] of byReason) {
       const one = nodes.length === 1;
-      this.#warn(`The cache does not fully track the code of ${one ? "node" : "nodes"} ${listed(nodes)}: ${reason}; a change there may not recompute ${one ? "it" : "them"}; give ${one ? "it" : "each"} a manual version with node(fn, { version })`);
+      // For functions with no file, the fix that tracks everything is to put them in one.
+      const fix = reason === UNKNOWN_FILE
+        ? `export ${one ? "it" : "them"} from a module file and pass that module to withModules(), or give ${one ? "it" : "each"} a manual version with node(fn, { version })`
+        : `give ${one ? "it" : "each"} a manual version with node(fn, { version })`;
+      this.#warn(`The cache does not fully track the code of ${one ? "node" : "nodes"} ${listed(nodes)}: ${reason}; a change there may not recompute ${one ? "it" : "them"}; ${fix}`);
     }
     return versions;
   }

@@ -13,8 +13,8 @@ const steps: { name: string; cmd: string[]; counts?: (out: string) => [number, n
   { name: "types", cmd: ["tsc", "-p", "."] },
   { name: "deno-check", cmd: ["deno", "check", "mod.ts", "examples/", "runtime/deno/"] },
   // The cache suite writes a cache in a temporary directory and runs Bun to write one: read, write, run;
-  // the history suite serves the web view on a loopback port: net.
-  { name: "deno", cmd: ["deno", "test", "--allow-read", "--allow-write", "--allow-env", "--allow-run", "--allow-net=127.0.0.1", "runtime-tests/deno/"], counts: (o) => [num(o, /(\d+) passed/), num(o, /(\d+) failed/)] },
+  // the history suite serves the web view on a loopback port: net; code versions load oxc-parser's native addon: ffi.
+  { name: "deno", cmd: ["deno", "test", "--allow-read", "--allow-write", "--allow-env", "--allow-run", "--allow-ffi", "--allow-net=127.0.0.1", "runtime-tests/deno/"], counts: (o) => [num(o, /(\d+) passed/), num(o, /(\d+) failed/)] },
   { name: "build", cmd: ["tsc", "-p", "tsconfig.build.json"] },
   { name: "node", cmd: ["node", "--test", "runtime-tests/node/"], counts: (o) => [num(o, /^# pass (\d+)$/m), num(o, /^# fail (\d+)$/m)] },
   { name: "layers", cmd: ["bun", "scripts/check-layers.ts"] },

@@ -3,9 +3,13 @@
  * object of functions, `new Function`, eval): the function's own text
  * (`Function.prototype.toString`, which runtimes may rewrite), parsed and
  * normalised, plus the exports of the same module object that its free value
- * identifiers name (scope analysis: parameters and locals never count). Such a
- * version is "not fully tracked": helpers that are not exported, constants and
- * imports cannot be seen from a function value.
+ * identifiers name (scope analysis: parameters and locals never count). When
+ * a free name is neither such an export nor a global of the runtime, the
+ * function closes over something its value does not show (a helper that is not
+ * exported, a constant, an import): the version is "not fully tracked". A
+ * function whose free names are all globals or traced exports (`(x) => x + 1`,
+ * `(rows) => Math.max(...rows)`) is fully described by its text. (A module
+ * binding that shadows a global of the same name is taken for the global.)
  *
  * @module
  */
@@ -17,8 +21,11 @@ import { parsers } from "./_parsers.ts";
 import { sha256 } from "./_parts.ts";
 import type { SourceVersion } from "./source-code-versions.ts";
 
-/** Why every fallback version is not fully tracked. */
+/** Why a fallback version that closes over something is not fully tracked. */
 export const UNKNOWN_FILE = "its module file is unknown";
+
+/** Names that are global on every runtime whether or not `globalThis` lists them as own properties. */
+const ALWAYS_GLOBAL = new Set(["undefined", "NaN", "Infinity", "globalThis"]);
 
 interface Own {
   readonly hash: string;
@@ -43,15 +50,19 @@ export function functionCodeVersion(fn: Function, hasher: Hasher, module?: objec
   if (typeof root === "string") return { ok: false, reason: root };
   const exports = (module ?? {}) as Record<string, unknown>;
   const parts: CodePart[] = [{ id: "#", kind: "code", name: "", version: root.hash }];
-  const untracked = new Set<string>([UNKNOWN_FILE, ...root.untracked]);
+  const untracked = new Set<string>(root.untracked);
   const seen = new Set<string>();
   const queue = [...root.names];
   for (let i = 0; i < queue.length; i++) {
     const name = queue[i]!;
-    if (seen.has(name) || module === undefined || !Object.hasOwn(exports, name)) continue;
+    if (seen.has(name)) continue;
     seen.add(name);
-    const value = exports[name];
-    if (typeof value !== "function") continue;
+    const value = module !== undefined && Object.hasOwn(exports, name) ? exports[name] : undefined;
+    if (typeof value !== "function") {
+      // Neither a traced export nor a global: a binding of the unknown file that the text does not show.
+      if (!Object.hasOwn(globalThis, name) && !ALWAYS_GLOBAL.has(name)) untracked.add(UNKNOWN_FILE);
+      continue;
+    }
     const target = nodeMeta(value)?.fn ?? value;
     if (target === fn) continue;
     const helper = ownOf(target, hasher);
@@ -61,7 +72,7 @@ export function functionCodeVersion(fn: Function, hasher: Hasher, module?: objec
   }
   parts.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const codeVersion = sha256(hasher, JSON.stringify(["weft-code-v2-text", parts.map((p) => [p.id, p.version])]));
-  return { ok: true, codeVersion, parts, untracked: [...untracked].join("; ") };
+  return untracked.size === 0 ? { ok: true, codeVersion, parts } : { ok: true, codeVersion, parts, untracked: [...untracked].join("; ") };
 }
 
 function ownOf(fn: Function, hasher: Hasher): Own | string {

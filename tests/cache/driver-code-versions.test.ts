@@ -110,13 +110,15 @@ describe("code versions in a driver", () => {
     expect(r.warnings).toEqual([]);
   });
 
-  test("an object merging the exports of two modules finds each node's file; a function of its own is not tracked", async () => {
+  test("an object merging the exports of two modules finds each node's file; a function of its own that closes over a variable is not tracked", async () => {
     const { dir, remove } = tempDir("code-found-merged");
     cleanups.push(remove);
-    const r = await run({ ...codeFlow, ...codeFlowOther, extra: (plusOne: number) => plusOne * 10 }, join(dir, "weft.db"), ["extra"], { seed: 1 });
+    let factor = 10;
+    const r = await run({ ...codeFlow, ...codeFlowOther, extra: (plusOne: number) => plusOne * factor }, join(dir, "weft.db"), ["extra"], { seed: 1 });
+    factor = 11;
     expect(r.results).toEqual({ extra: 70 });
     expect(r.warnings).toEqual([
-      'The cache does not fully track the code of node "extra": its module file is unknown; a change there may not recompute it; give it a manual version with node(fn, { version })',
+      'The cache does not fully track the code of node "extra": its module file is unknown; a change there may not recompute it; export it from a module file and pass that module to withModules(), or give it a manual version with node(fn, { version })',
     ]);
   });
 
@@ -139,12 +141,22 @@ describe("code versions in a driver", () => {
     expect(r.explain.pinned).toBe('miss: no cached result for "pinned" yet');
   });
 
-  test("a plain object of functions has no module file: one warning naming its nodes", async () => {
+  test("a plain object of functions that use only their parameters and globals is fully tracked by their text: no warning", async () => {
     const { dir, remove } = tempDir("code-plain");
     cleanups.push(remove);
-    const r = await run({ a: () => 1, b: (a: number) => a + 1 }, join(dir, "weft.db"), ["b"]);
+    const r = await run({ a: () => Math.max(1, 0), b: (a: number) => a + 1 }, join(dir, "weft.db"), ["b"]);
+    expect(r.results).toEqual({ b: 2 });
+    expect(r.warnings).toEqual([]);
+  });
+
+  test("a plain object whose functions close over variables has no module file to read them from: one warning naming those nodes", async () => {
+    const { dir, remove } = tempDir("code-plain-closure");
+    cleanups.push(remove);
+    const offset = 1;
+    const r = await run({ a: () => 1, b: (a: number) => a + offset }, join(dir, "weft.db"), ["b"]);
+    expect(r.results).toEqual({ b: 2 });
     expect(r.warnings).toEqual([
-      'The cache does not fully track the code of nodes "a", "b": its module file is unknown; a change there may not recompute them; give each a manual version with node(fn, { version })',
+      'The cache does not fully track the code of node "b": its module file is unknown; a change there may not recompute it; export it from a module file and pass that module to withModules(), or give it a manual version with node(fn, { version })',
     ]);
   });
 
@@ -241,7 +253,7 @@ describe("not fully tracked warnings", () => {
     const mod = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`n${i}`, (x: number) => x + i]));
     const r = await run(mod, join(dir, "weft.db"), ["n0"], { x: 1 });
     expect(r.warnings).toEqual([
-      'The cache does not fully track the code of nodes "n0", "n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9" and 2 more: its module file is unknown; a change there may not recompute them; give each a manual version with node(fn, { version })',
+      'The cache does not fully track the code of nodes "n0", "n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9" and 2 more: its module file is unknown; a change there may not recompute them; export them from a module file and pass that module to withModules(), or give each a manual version with node(fn, { version })',
     ]);
   });
 });

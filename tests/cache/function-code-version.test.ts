@@ -54,8 +54,14 @@ describe("functionCodeVersion()", () => {
     expect(helpers(fnOf(`(o, total) => { const _round = 1; return { _round: o._round, total, r: _round }; }`), mod)).toEqual([]);
   });
 
-  test("functionCodeVersion() is never fully tracked: its module file is unknown", () => {
-    expect(functionCodeVersion(fnOf(`(a) => a + 1`), bunHasher)).toMatchObject({ ok: true, untracked: "its module file is unknown" });
+  test("functionCodeVersion() is not fully tracked when the function names a binding its text does not show", () => {
+    expect(functionCodeVersion(fnOf(`(a) => a + RATE`), bunHasher)).toMatchObject({ ok: true, untracked: "its module file is unknown" });
+  });
+
+  test("functionCodeVersion() is fully tracked when the function uses only its parameters and globals", () => {
+    const v = functionCodeVersion(fnOf(`(a) => Math.max(a, 1) + JSON.stringify(undefined ?? NaN).length`), bunHasher);
+    expect(v.ok).toBe(true);
+    expect(v).not.toHaveProperty("untracked");
   });
 
   test("functionCodeVersion() reports a function whose source cannot be read", () => {
