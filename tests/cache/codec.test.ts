@@ -1,8 +1,11 @@
 import { describe, expect, test } from "bun:test";
 import { decodeValue, encodeValue, joinParts } from "../../cache/codec.ts";
 import { registerCodec } from "../../cache/codec-registry.ts";
+import { why } from "./_same-value.ts";
 
 const roundTrip = (v: unknown): unknown => decodeValue(joinParts(encodeValue(v)).slice());
+/** Asserts the round trip gives back a value no node can tell from `v`. */
+const exact = (v: unknown) => expect(why(v, roundTrip(v), "")).toBeUndefined();
 
 describe("encodeValue() and decodeValue()", () => {
   test("decodeValue() restores every kind the fingerprint accepts, nested", () => {
@@ -18,6 +21,61 @@ describe("encodeValue() and decodeValue()", () => {
     expect(back.empty).not.toBeInstanceOf(Map);
     expect(typeof back.b[0]).toBe("bigint");
     expect(back.t.u64).toBeInstanceOf(BigUint64Array);
+  });
+
+  test("decodeValue() gives back -0, NaN, lone surrogates and a leading BOM exactly", () => {
+    exact([-0, 0, NaN, -Infinity, 5e-324, -(2 ** 53)]);
+    exact(["\ud800", "x\udc00y", "\ufeffbom", "\u{1F600}", "é".repeat(40), "\ud800".repeat(50_000)]);
+  });
+
+  test("decodeValue() gives back null prototypes, own \"__proto__\" keys and property order", () => {
+    exact(Object.assign(Object.create(null), { b: 1, a: { c: Object.create(null) } }));
+    exact(JSON.parse('{"z": 1, "__proto__": { "polluted": true }, "a": 2}'));
+    const back = roundTrip(JSON.parse('{"__proto__": { "polluted": true }}')) as object;
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+    exact({ b: 1, a: 2, 10: 3, 2: 4 });
+  });
+
+  test("decodeValue() gives back frozen objects and arrays frozen, and RegExp lastIndex", () => {
+    exact(Object.freeze({ a: Object.freeze([1, { b: 2 }]) }));
+    const re = /x/gy;
+    re.lastIndex = 7;
+    exact({ re });
+    exact(new Date(NaN));
+  });
+
+  test("decodeValue() gives back views with an offset as views of their bytes only, Buffers as Buffers", () => {
+    const buffer = new Uint8Array([9, 9, 1, 0, 2, 0, 9]).buffer;
+    const nested = roundTrip({ v: new Int16Array(buffer, 2, 2) }) as { v: Int16Array };
+    expect([...nested.v]).toEqual([1, 2]);
+    expect([nested.v.byteOffset, nested.v.buffer.byteLength]).toEqual([0, 4]);
+    exact({ b: Buffer.from("hi"), u: new Uint8Array([1]), d: new DataView(buffer, 1, 3) });
+    exact(Buffer.from("top level"));
+    expect(roundTrip(Buffer.from("x"))).toBeInstanceOf(Buffer);
+  });
+
+  test("encodeValue() refuses what the fingerprint refuses, with the path", () => {
+    expect(() => encodeValue({ rows: [1, , 3] })).toThrow("at .rows: a sparse array (it has holes)");
+    expect(() => encodeValue({ get x() { return 1; } })).toThrow("at .x: an accessor property (a getter or setter)");
+    expect(() => encodeValue(new Uint8Array(new SharedArrayBuffer(2)))).toThrow("a view of a SharedArrayBuffer");
+  });
+
+  test("decodeValue() decodes values nested 100,000 deep without recursion", () => {
+    let deep: unknown = "leaf";
+    for (let i = 0; i < 100_000; i++) deep = i % 2 ? [deep] : { d: deep };
+    let back = roundTrip(deep);
+    for (let i = 0; i < 100_000; i++) back = Array.isArray(back) ? back[0] : (back as { d: unknown }).d;
+    expect(back).toBe("leaf");
+  });
+
+  test("decodeValue() refuses the formats of earlier weft versions, truncated bytes and trailing bytes", () => {
+    expect(() => decodeValue(new Uint8Array([0x01, 0x90]))).toThrow("it is in the MessagePack format of an earlier weft version, which this version does not read");
+    expect(() => decodeValue(new Uint8Array([0x02, ...new Uint8Array(15)]))).toThrow("it is in the raw format of an earlier weft version");
+    const bytes = joinParts(encodeValue({ a: [1, 2, "three"] }));
+    for (let n = 1; n < bytes.length; n++) expect(() => decodeValue(bytes.slice(0, n))).toThrow();
+    expect(() => decodeValue(Uint8Array.of(...bytes, 0))).toThrow("1 bytes follow the value");
+    expect(() => decodeValue(Uint8Array.of(0x03, 16, 0xff, 0xff, 0xff, 0xff))).toThrow("a count of 4294967295 is larger than the bytes left");
   });
 
   test("decodeValue() keeps numbers and BigInts apart", () => {
@@ -54,6 +112,17 @@ describe("encodeValue() and decodeValue()", () => {
     const back = roundTrip({ at: [new Point(3, 4)] }) as { at: Point[] };
     expect(back.at[0]).toBeInstanceOf(Point);
     expect(back.at[0]!.norm()).toBe(5);
+  });
+
+  test("decodeValue() fails for a registered class this process does not know", () => {
+    class Temp {
+      constructor(readonly v: number) {}
+    }
+    registerCodec({ name: "test.Temp", class: Temp, encode: (t) => t.v, decode: (v) => new Temp(v) });
+    const renamed = joinParts(encodeValue(new Temp(1))).slice();
+    // The codec's name is stored as ASCII: rename it in place to one nobody registered.
+    renamed.set(new TextEncoder().encode("test.Tmpx"), Buffer.from(renamed).indexOf("test.Temp"));
+    expect(() => decodeValue(renamed)).toThrow('no codec named "test.Tmpx" is registered in this process');
   });
 
   test("decodeValue() fails for bytes no encoder wrote", () => {
