@@ -103,6 +103,36 @@ describe("withCache()", () => {
     expect(calls).toEqual(["t", "t"]);
   });
 
+  test("a parameter left to a literal default and an explicit equal input share a key; a different one misses", async () => {
+    const calls: string[] = [];
+    const mod = {
+      scaled: (x: number, k = 5) => (calls.push(`scaled ${k}`), x * k),
+      shaped: ({ x, opts = { sep: "-", widths: [-1, 2.5] } }: { x: number; opts?: { sep: string; widths: number[] } }) => (calls.push("shaped"), `${x}${opts.sep}${opts.widths}`),
+    };
+    await using dr = await new Builder().withModules(mod).withCache({ memory: true }).build();
+    expect(await dr.execute(["scaled", "shaped"], { inputs: { x: 2 } })).toEqual({ scaled: 10, shaped: "2--1,2.5" });
+    expect(calls.splice(0).sort()).toEqual(["scaled 5", "shaped"]);
+    expect(await dr.execute(["scaled", "shaped"], { inputs: { x: 2, k: 5, opts: { sep: "-", widths: [-1, 2.5] } } })).toEqual({ scaled: 10, shaped: "2--1,2.5" });
+    expect(calls.splice(0)).toEqual([]);
+    expect(await dr.execute(["scaled"], { inputs: { x: 2, k: 6 } })).toEqual({ scaled: 12 });
+    expect(calls.splice(0)).toEqual(["scaled 6"]);
+    expect(dr.cache!.explain("scaled").message).toMatch(/^miss: input "k" changed from 5 \(\w+\) to 6 \(\w+\)$/);
+    // Back to the default: the entry of k = 5 is still there.
+    expect(await dr.execute(["scaled"], { inputs: { x: 2 } })).toEqual({ scaled: 10 });
+    expect(calls.splice(0)).toEqual([]);
+  });
+
+  test("a parameter left to a default that is not a literal keys by the default marker, never by a guess", async () => {
+    const calls: number[] = [];
+    // A call, not a literal (Bun's transpiler would inline a const into the source that params.ts reads).
+    await using dr = await new Builder().withModules({ scaled: (x: number, k = Math.max(5)) => (calls.push(k), x * k) }).withCache({ memory: true }).build();
+    expect(await dr.execute(["scaled"], { inputs: { x: 2 } })).toEqual({ scaled: 10 });
+    expect(await dr.execute(["scaled"], { inputs: { x: 2, k: 5 } })).toEqual({ scaled: 10 });
+    expect(calls).toEqual([5, 5]);
+    expect(await dr.execute(["scaled"], { inputs: { x: 2 } })).toEqual({ scaled: 10 });
+    expect(calls).toEqual([5, 5]);
+  });
+
   test("an override equal to the cached value hits", async () => {
     const { mod, calls } = tracked();
     await using dr = await new Builder().withModules(mod).withCache({ memory: true }).build();
