@@ -12,7 +12,7 @@ export function sameValue(a: unknown, b: unknown): boolean {
 /** Where and how `a` and `b` differ, or `undefined`; for test messages. */
 export function why(a: unknown, b: unknown, path: string): string | undefined {
   if (typeof a !== typeof b) return `${path}: ${typeof a} vs ${typeof b}`;
-  if (typeof a !== "object" || a === null || b === null) return Object.is(a, b) ? undefined : `${path}: ${String(a)} vs ${String(b)}`;
+  if (typeof a !== "object" || a === null || b === null) return Object.is(a, b) ? undefined : `${path}: ${show(a)} vs ${show(b)}`;
   const x = a as object, y = b as object;
   if (Object.getPrototypeOf(x) !== Object.getPrototypeOf(y)) return `${path}: prototypes differ`;
   if (Object.isExtensible(x) !== Object.isExtensible(y) || Object.isFrozen(x) !== Object.isFrozen(y) || Object.isSealed(x) !== Object.isSealed(y)) return `${path}: integrity differs`;
@@ -52,4 +52,9 @@ function keysDiffer(x: object, y: object, path: string, include: (k: string | sy
     if (d !== undefined) return d;
   }
   return undefined;
+}
+
+function show(v: unknown): string {
+  if (typeof v === "object" && v !== null) return Object.getPrototypeOf(v) === null ? "a null-prototype object" : "an object";
+  return typeof v === "string" ? JSON.stringify(v) : typeof v === "bigint" ? `${v}n` : Object.is(v, -0) ? "-0" : String(v);
 }
