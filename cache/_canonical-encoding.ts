@@ -128,6 +128,7 @@ export function binaryFailure(v: ArrayBufferView, proto: object | null): string 
   if (proto !== kindPrototype(kind)) return SUBCLASS;
   if (Object.getPrototypeOf(v.buffer) !== ArrayBuffer.prototype) return "a view of a SharedArrayBuffer";
   if (isResizable(v.buffer)) return "a view of a resizable ArrayBuffer";
+  if (isDetached(v.buffer)) return "a view of a detached ArrayBuffer (transferred elsewhere)";
   // Named extra properties of a typed array are not looked for: listing them lists every index (about 700 ns
   // per element on Bun, a hundred times the cost of hashing the bytes); see docs/cache-data-versions.md.
   if (kind === DATA_VIEW_CODE) return shellFailure(v, "a DataView");
@@ -137,7 +138,13 @@ export function binaryFailure(v: ArrayBufferView, proto: object | null): string 
 }
 
 function bufferFailure(b: ArrayBuffer): string | undefined {
-  return isResizable(b) ? "a resizable ArrayBuffer" : undefined;
+  if (isResizable(b)) return "a resizable ArrayBuffer";
+  return isDetached(b) ? "a detached ArrayBuffer (transferred elsewhere)" : undefined;
+}
+
+/** A detached buffer (ES2024 `detached`) reads as empty; a decoded one would not be detached. */
+export function isDetached(b: ArrayBufferLike): boolean {
+  return (b as { detached?: boolean }).detached === true;
 }
 
 /** A resizable buffer (ES2024) can change length under a view; a decoded one would not. */

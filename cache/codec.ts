@@ -17,7 +17,7 @@
  *
  * @module
  */
-import { binaryFailure, isResizable, walk } from "./_canonical-encoding.ts";
+import { binaryFailure, isDetached, isResizable, walk } from "./_canonical-encoding.ts";
 import { readCanonical } from "./_canonical-reader.ts";
 import { acquire } from "./_canonical-writer.ts";
 import { binaryKind, kindName, viewOf } from "./_typed-arrays.ts";
@@ -76,7 +76,7 @@ function rawView(value: unknown): Uint8Array | undefined {
   if (typeof value !== "object" || value === null || Object.getPrototypeOf(value) !== ArrayBuffer.prototype) return undefined;
   const b = value as ArrayBuffer;
   // Anything unusual (own properties, resizable) goes through the walk, which refuses it with its reason.
-  if (isResizable(b) || Reflect.ownKeys(b).length > 0 || !Object.isExtensible(b)) return undefined;
+  if (isResizable(b) || isDetached(b) || Reflect.ownKeys(b).length > 0 || !Object.isExtensible(b)) return undefined;
   return new Uint8Array(b);
 }
 

@@ -63,11 +63,16 @@ describe("fingerprint()", () => {
     distinct(new F16([1, 2]), new Uint16Array(new F16([1, 2]).buffer));
   });
 
-  test("fingerprint() refuses views of shared or resizable buffers", () => {
+  test("fingerprint() refuses views of shared, resizable or detached buffers", () => {
     expect(failure(new Uint8Array(new SharedArrayBuffer(4))).reason).toBe("a view of a SharedArrayBuffer");
     const Resizable = ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer;
     expect(failure(new Uint8Array(new Resizable(4, { maxByteLength: 8 }))).reason).toBe("a view of a resizable ArrayBuffer");
     expect(failure(new Resizable(4, { maxByteLength: 8 })).reason).toBe("a resizable ArrayBuffer");
+    const moved = new ArrayBuffer(4);
+    const view = new Uint8Array(moved);
+    structuredClone(moved, { transfer: [moved] });
+    expect(failure(view).reason).toBe("a view of a detached ArrayBuffer (transferred elsewhere)");
+    expect(failure(moved).reason).toBe("a detached ArrayBuffer (transferred elsewhere)");
   });
 
   test("fingerprint() covers Date, BigInt, RegExp and nested Map and Set values", () => {
