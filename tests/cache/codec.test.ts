@@ -55,6 +55,23 @@ describe("encodeValue() and decodeValue()", () => {
     expect(roundTrip(Buffer.from("x"))).toBeInstanceOf(Buffer);
   });
 
+  test("decodeValue() gives back shared parts as separate copies: sharing is not part of a value", () => {
+    const shared = { x: [1] };
+    const buffer = new Uint8Array([1, 2, 3, 4]).buffer;
+    const back = roundTrip({ a: shared, b: shared, lo: new Uint8Array(buffer, 0, 2), hi: new Uint8Array(buffer, 2, 2) }) as { a: object; b: object; lo: Uint8Array; hi: Uint8Array };
+    expect(back.a).toEqual(shared);
+    expect(back.a).not.toBe(back.b);
+    expect(back.lo.buffer).not.toBe(back.hi.buffer);
+    expect([[...back.lo], [...back.hi]]).toEqual([[1, 2], [3, 4]]);
+  });
+
+  test("decodeValue() gives back a Float16Array where the runtime has one", () => {
+    const F16 = (globalThis as { Float16Array?: new (xs: number[]) => ArrayBufferView }).Float16Array;
+    if (F16 === undefined) return;
+    exact({ h: new F16([1.5, -0, NaN]) });
+    exact(new F16([2]));
+  });
+
   test("encodeValue() refuses what the fingerprint refuses, with the path", () => {
     expect(() => encodeValue({ rows: [1, , 3] })).toThrow("at .rows: a sparse array (it has holes)");
     expect(() => encodeValue({ get x() { return 1; } })).toThrow("at .x: an accessor property (a getter or setter)");

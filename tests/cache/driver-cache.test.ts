@@ -213,6 +213,29 @@ describe("withCache()", () => {
     expect(dr.cache!.explain("parsed").message).toContain('input "parser" has no data version');
   });
 
+  test("a huge sparse array as an input or a result is refused promptly, and a node returning -0 gets -0 back from the cache", async () => {
+    const warnings: string[] = [];
+    let calls = 0;
+    const mod = {
+      size: (big: unknown[]) => (calls++, big.length),
+      holes: (n: number) => (calls++, new Array(n)),
+      negZero: (m: number) => (calls++, -0 * m),
+    };
+    await using dr = await new Builder().withModules(mod).withCache({ memory: true }).withWarnings((w) => warnings.push(w.message)).build();
+    const started = performance.now();
+    for (let i = 0; i < 2; i++) {
+      const r = await dr.execute(["size", "holes"], { inputs: { big: new Array(2 ** 32 - 1), n: 2 ** 32 - 1 } });
+      expect([r.size, r.holes.length]).toEqual([2 ** 32 - 1, 2 ** 32 - 1]);
+    }
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(calls).toBe(4);
+    expect(dr.cache!.explain("size").message).toContain('input "big" has no data version');
+    expect(warnings.filter((w) => w.includes('"holes"'))).toEqual(Array(2).fill('Not caching "holes" in this run: its result cannot be fingerprinted: a sparse array (it has holes)'));
+    calls = 0;
+    for (let i = 0; i < 2; i++) expect(Object.is((await dr.execute(["negZero"], { inputs: { m: 3 } })).negZero, -0)).toBe(true);
+    expect(calls).toBe(1);
+  });
+
   test("async, worker and map/reduce nodes are cached, each item on its own", async () => {
     const dir = cacheDir();
     const make = () => new Builder()
