@@ -168,16 +168,7 @@ class CanonicalReader {
     const b = this.#b;
     const at = this.#p;
     this.#p += n;
-    if (n <= 32) {
-      // Short ASCII (most keys) without a TextDecoder call.
-      let s = "";
-      for (let i = at; i < at + n; i++) {
-        const c = b[i]!;
-        if (c >= 0x80) return utf8.decode(b.subarray(at, at + n));
-        s += String.fromCharCode(c);
-      }
-      return s;
-    }
+    if (n <= 32) return shortString(b, at, n);
     return utf8.decode(b.subarray(at, at + n));
   }
 
@@ -193,6 +184,30 @@ class CanonicalReader {
 }
 
 const OPENED = Symbol("opened");
+
+/** Recently decoded short strings (keys, mostly), by a hash of their bytes: a hit costs a byte comparison, not a new string. */
+const recent: ({ bytes: Uint8Array; s: string } | undefined)[] = new Array(1024);
+
+function shortString(b: Uint8Array, at: number, n: number): string {
+  if (n === 0) return "";
+  let h = n;
+  for (let i = at; i < at + n; i++) h = (h * 31 + b[i]!) | 0;
+  const slot = h & 1023;
+  const hit = recent[slot];
+  if (hit !== undefined && hit.bytes.length === n) {
+    let same = true;
+    for (let i = 0; i < n; i++) if (hit.bytes[i] !== b[at + i]) { same = false; break; }
+    if (same) return hit.s;
+  }
+  let s: string;
+  let ascii = true;
+  for (let i = at; i < at + n; i++) if (b[i]! >= 0x80) { ascii = false; break; }
+  if (ascii) s = String.fromCharCode.apply(null, b.subarray(at, at + n) as unknown as number[]);
+  else s = utf8.decode(b.subarray(at, at + n));
+  // A copy: a Node Buffer's own slice() would alias bytes the caller may reuse.
+  recent[slot] = { bytes: Uint8Array.prototype.slice.call(b, at, at + n), s };
+  return s;
+}
 
 function add(o: Open, value: unknown): void {
   switch (o.kind) {

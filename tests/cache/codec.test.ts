@@ -55,6 +55,15 @@ describe("encodeValue() and decodeValue()", () => {
     expect(roundTrip(Buffer.from("x"))).toBeInstanceOf(Buffer);
   });
 
+  test("decodeValue() is not fooled by a Node Buffer reused after decoding (its keys are remembered by copy)", () => {
+    const bytes = joinParts(encodeValue({ key: 1 }));
+    const row = Buffer.from(bytes);
+    expect(decodeValue(row)).toEqual({ key: 1 });
+    row.set(new TextEncoder().encode("kez"), row.indexOf("key"));
+    expect(decodeValue(row)).toEqual({ kez: 1 });
+    expect(decodeValue(bytes.slice())).toEqual({ key: 1 });
+  });
+
   test("decodeValue() gives back shared parts as separate copies: sharing is not part of a value", () => {
     const shared = { x: [1] };
     const buffer = new Uint8Array([1, 2, 3, 4]).buffer;
