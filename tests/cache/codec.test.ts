@@ -56,12 +56,14 @@ describe("encodeValue() and decodeValue()", () => {
   });
 
   test("decodeValue() is not fooled by a Node Buffer reused after decoding (its keys are remembered by copy)", () => {
-    const bytes = joinParts(encodeValue({ key: 1 }));
-    const row = Buffer.from(bytes);
+    // A key of the same length whose bytes land in the same slot of the reader's cache (its hash, replicated).
+    const slot = (k: string) => [...k].reduce((h, c) => (h * 31 + c.charCodeAt(0)) | 0, k.length) & 1023;
+    const letters = "abcdefghijklmnopqrstuvwxyz";
+    const other = [...letters].flatMap((a) => [...letters].flatMap((b) => [...letters].map((c) => a + b + c))).find((k) => k !== "key" && slot(k) === slot("key"))!;
+    const row = Buffer.from(joinParts(encodeValue({ key: 1 })));
     expect(decodeValue(row)).toEqual({ key: 1 });
-    row.set(new TextEncoder().encode("kez"), row.indexOf("key"));
-    expect(decodeValue(row)).toEqual({ kez: 1 });
-    expect(decodeValue(bytes.slice())).toEqual({ key: 1 });
+    row.set(new TextEncoder().encode(other), row.indexOf("key"));
+    expect(decodeValue(row)).toEqual({ [other]: 1 });
   });
 
   test("decodeValue() gives back shared parts as separate copies: sharing is not part of a value", () => {
