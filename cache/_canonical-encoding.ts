@@ -40,14 +40,13 @@ export function walk(root: unknown, w: CanonicalWriter): WalkFailure | undefined
     const reason = leaf(value, w);
     if (reason === CONTAINER) {
       const obj = value as object;
-      active ??= new Set();
-      if (active.has(obj)) {
+      if (onStack(stack, active, obj)) {
         const at = stack.findIndex((f) => f.obj === obj);
         return { path: pathOf(stack), reason: `a reference cycle back to ${pathOf(stack.slice(0, at)) || "the top level"}` };
       }
       const frame = open(obj, w);
       if (typeof frame === "string") return { path: pathOf(stack), reason: frame };
-      active.add(obj);
+      if (stack.length >= SHALLOW) (active ??= new Set()).add(obj);
       stack.push(frame);
     } else if (reason !== undefined) return { path: pathOf(stack), reason };
     // Next value: the next child of the innermost unfinished container.
@@ -61,9 +60,19 @@ export function walk(root: unknown, w: CanonicalWriter): WalkFailure | undefined
         break;
       }
       stack.pop();
-      active!.delete(top.obj);
+      if (stack.length >= SHALLOW) active!.delete(top.obj);
     }
   }
+}
+
+/** Frames below this depth are searched for cycles one by one; deeper ones are in a Set (scanning them would be quadratic). */
+const SHALLOW = 16;
+
+/** Whether `obj` is a container being walked: a cycle. */
+function onStack(stack: readonly Frame[], deep: Set<object> | undefined, obj: object): boolean {
+  const n = Math.min(stack.length, SHALLOW);
+  for (let i = 0; i < n; i++) if (stack[i]!.obj === obj) return true;
+  return deep !== undefined && deep.has(obj);
 }
 
 /**

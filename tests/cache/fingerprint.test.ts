@@ -160,6 +160,16 @@ describe("fingerprint()", () => {
     const cyclic: { rows: { parent?: unknown }[] } = { rows: [{}] };
     cyclic.rows[0]!.parent = cyclic;
     expect(failure(cyclic)).toEqual({ path: ".rows[0].parent", reason: "a reference cycle back to the top level" });
+    // Deep cycles, back to a shallow container and back to a deep one.
+    const top: { next?: unknown } = {};
+    let at: { next?: unknown } = top;
+    for (let i = 0; i < 40; i++) at = (at.next = {}) as { next?: unknown };
+    at.next = top;
+    expect(failure(top)).toEqual({ path: ".next".repeat(41), reason: "a reference cycle back to the top level" });
+    let deep: { next?: unknown } = top;
+    for (let i = 0; i < 30; i++) deep = deep.next as { next?: unknown };
+    at.next = deep;
+    expect(failure(top).reason).toBe(`a reference cycle back to ${".next".repeat(30)}`);
   });
 
   test("fingerprint() reports what cannot be hashed with the path to it", () => {
