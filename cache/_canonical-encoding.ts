@@ -20,7 +20,7 @@ export const FORMAT_PREFIX = new TextEncoder().encode("weft-data-v2");
 
 /** Type tags of format 2 (written into hashes and stored values: never renumber within a format). */
 export const T = {
-  undefined: 0, null: 1, false: 2, true: 3, number: 4, bigint: 5, string: 6, /* 7: UTF-16 string */
+  undefined: 0, null: 1, false: 2, true: 3, number: 4, bigint: 5, string: 6, /* 7: UTF-16 string */ int32: 8,
   array: 16, object: 17, map: 18, set: 19, date: 20, regexp: 21, nullObject: 22, frozen: 23,
   binary: 32, arrayBuffer: 33, codec: 48,
 } as const;
@@ -84,7 +84,7 @@ function primitives(f: Frame, w: CanonicalWriter): void {
   let i = f.i;
   for (; i < f.n; i++) {
     const v = arr[i];
-    if (typeof v === "number") w.tagNumber(T.number, v);
+    if (typeof v === "number") w.number(T.int32, T.number, v);
     else if (typeof v === "string") w.string(T.string, v);
     else break;
   }
@@ -99,7 +99,7 @@ let failure: string | undefined;
 /** Writes a value that has no children; CONTAINER for one that has, or the reason it cannot be encoded. */
 function leaf(v: unknown, w: CanonicalWriter): string | undefined {
   switch (typeof v) {
-    case "number": return w.tagNumber(T.number, v);
+    case "number": return w.number(T.int32, T.number, v);
     case "string": return w.string(T.string, v);
     case "boolean": return w.tag(v ? T.true : T.false);
     case "undefined": return w.tag(T.undefined);

@@ -82,6 +82,12 @@ class CanonicalReader {
       case T.false: return false;
       case T.true: return true;
       case T.number: return this.#f64();
+      case T.int32: {
+        this.#need(4);
+        const x = this.#v.getInt32(this.#p, true);
+        this.#p += 4;
+        return x;
+      }
       case T.bigint: {
         const hex = this.#string(T.string);
         return hex.startsWith("-") ? -BigInt(`0x${hex.slice(1)}`) : BigInt(`0x${hex}`);

@@ -108,6 +108,18 @@ export class CanonicalWriter {
   }
 
   /**
+   * A number: an integer of 32 bits (not `-0`) under `tInt` in 4 bytes, any
+   * other number under `tFloat` as a float64 (see {@link tagNumber}).
+   */
+  number(tInt: number, tFloat: number, x: number): undefined {
+    if ((x | 0) !== x || (x === 0 && 1 / x < 0)) return this.tagNumber(tFloat, x);
+    this.#room(5);
+    this.#buf[this.#pos] = tInt;
+    this.#view.setInt32(this.#pos + 1, x, true);
+    this.#pos += 5;
+  }
+
+  /**
    * A tag and a string: UTF-8 when well formed; otherwise (lone surrogates,
    * which UTF-8 cannot carry) the UTF-16 code units under tag `t + 1`.
    */
