@@ -102,7 +102,8 @@ export class CachingRun {
       const dep = node.deps[j]!;
       const name = dep.name;
       const slot = argSlots[j]!;
-      if (slot === -1) {
+      // An argument that is undefined makes JavaScript use the default: the same call as leaving it out.
+      if (slot === -1 || (dep.optional && frame.values[slot] === undefined && this.versionOf(frame, slot) !== IGNORED)) {
         const v = (inputs[name] = this.#defaultVersion(dep));
         const preview = this.#previews.get(v);
         if (preview !== undefined) (previews ??= {})[name] = preview;

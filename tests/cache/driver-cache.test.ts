@@ -117,8 +117,9 @@ describe("withCache()", () => {
     expect(await dr.execute(["scaled"], { inputs: { x: 2, k: 6 } })).toEqual({ scaled: 12 });
     expect(calls.splice(0)).toEqual(["scaled 6"]);
     expect(dr.cache!.explain("scaled").message).toMatch(/^miss: input "k" changed from 5 \(\w+\) to 6 \(\w+\)$/);
-    // Back to the default: the entry of k = 5 is still there.
+    // Back to the default: the entry of k = 5 is still there; undefined also means the default.
     expect(await dr.execute(["scaled"], { inputs: { x: 2 } })).toEqual({ scaled: 10 });
+    expect(await dr.execute(["scaled"], { inputs: { x: 2, k: undefined } })).toEqual({ scaled: 10 });
     expect(calls.splice(0)).toEqual([]);
   });
 
