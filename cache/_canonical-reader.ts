@@ -145,11 +145,17 @@ class CanonicalReader {
     return x;
   }
 
+  /** A LEB128 varint below 2^32 (a length or a count); one byte below 128. */
   #u32(): number {
-    this.#need(4);
-    const n = this.#v.getUint32(this.#p, true);
-    this.#p += 4;
-    return n;
+    const b = this.#b;
+    const p = this.#p;
+    if (p < b.byteLength && b[p]! < 0x80) {
+      this.#p = p + 1;
+      return b[p]!;
+    }
+    const { value, end } = longVarint(b, p);
+    this.#p = end;
+    return value;
   }
 
   /** A count of children, each at least one byte. */
@@ -190,6 +196,17 @@ class CanonicalReader {
 }
 
 const OPENED = Symbol("opened");
+
+function longVarint(b: Uint8Array, at: number): { value: number; end: number } {
+  let n = 0;
+  for (let shift = 0; ; shift += 7) {
+    if (at >= b.byteLength) throw new Error("it ends in the middle of a value");
+    const c = b[at++]!;
+    n += (c & 0x7f) * 2 ** shift;
+    if (c < 0x80) return { value: n, end: at };
+    if (shift >= 28) throw new Error("a length of more than 32 bits");
+  }
+}
 
 /** Recently decoded short strings (keys, mostly), by a hash of their bytes: a hit costs a byte comparison, not a new string. */
 const recent: ({ bytes: Uint8Array; s: string } | undefined)[] = new Array(1024);

@@ -84,12 +84,22 @@ export class CanonicalWriter {
     this.#buf[this.#pos++] = t;
   }
 
-  /** A tag followed by a 32-bit length or count. */
+  /** A tag followed by a length or count below 2^32, as a LEB128 varint (1 byte below 128). */
   tagLength(t: number, n: number): undefined {
-    this.#room(5);
+    this.#room(6);
     this.#buf[this.#pos] = t;
-    this.#view.setUint32(this.#pos + 1, n, true);
-    this.#pos += 5;
+    this.#pos = this.#varint(this.#pos + 1, n);
+  }
+
+  /** Writes `n` as the shortest LEB128 varint at `at`; returns the position after it. */
+  #varint(at: number, n: number): number {
+    const buf = this.#buf;
+    while (n >= 0x80) {
+      buf[at++] = (n & 0x7f) | 0x80;
+      n >>>= 7;
+    }
+    buf[at++] = n;
+    return at;
   }
 
   /**
@@ -133,17 +143,22 @@ export class CanonicalWriter {
       }
       return;
     }
-    if (s.length * 3 + 5 > CAPACITY / 4) {
+    if (s.length * 3 + 6 > CAPACITY / 4) {
       const bytes = encoder.encode(s);
       this.tagLength(t, bytes.length);
       this.bytes(bytes);
       return;
     }
-    this.#room(s.length * 3 + 5);
-    const { written } = encoder.encodeInto(s, this.#buf.subarray(this.#pos + 5));
-    this.#buf[this.#pos] = t;
-    this.#view.setUint32(this.#pos + 1, written, true);
-    this.#pos += 5 + written;
+    // At most 3 bytes per UTF-16 unit: up to 42 units fit a one-byte length, written in place.
+    const short = s.length <= 42;
+    const gap = short ? 2 : 6;
+    this.#room(s.length * 3 + gap);
+    const at = this.#pos;
+    const { written } = encoder.encodeInto(s, this.#buf.subarray(at + gap));
+    this.#buf[at] = t;
+    const end = short ? ((this.#buf[at + 1] = written), at + 2) : this.#varint(at + 1, written);
+    if (end !== at + gap) this.#buf.copyWithin(end, at + gap, at + gap + written);
+    this.#pos = end + written;
   }
 
   /** Raw bytes; large ones go to the sink in place. */

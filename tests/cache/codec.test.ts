@@ -28,6 +28,15 @@ describe("encodeValue() and decodeValue()", () => {
     exact(["\ud800", "x\udc00y", "\ufeffbom", "\u{1F600}", "é".repeat(40), "\ud800".repeat(50_000)]);
   });
 
+  test("decodeValue() gives back strings and arrays of every length class (one-byte to multi-byte lengths)", () => {
+    const lengths = [0, 1, 41, 42, 43, 127, 128, 129, 16_383, 16_384, 30_000];
+    const strings = lengths.flatMap((n) => ["a".repeat(n), "é".repeat(n), "\u{1F600}".repeat(Math.ceil(n / 2)), "€".repeat(n)]);
+    exact(strings);
+    exact(Object.fromEntries(strings.map((x, i) => [x, i])));
+    exact(lengths.map((n) => Array.from({ length: n }, (_, i) => i)));
+    exact([2 ** 31 - 1, -(2 ** 31), 2 ** 31, -(2 ** 31) - 1, 0.5]);
+  });
+
   test("decodeValue() gives back null prototypes, own \"__proto__\" keys and property order", () => {
     exact(Object.assign(Object.create(null), { b: 1, a: { c: Object.create(null) } }));
     exact(JSON.parse('{"z": 1, "__proto__": { "polluted": true }, "a": 2}'));
@@ -103,7 +112,7 @@ describe("encodeValue() and decodeValue()", () => {
     const bytes = joinParts(encodeValue({ a: [1, 2, "three"] }));
     for (let n = 1; n < bytes.length; n++) expect(() => decodeValue(bytes.slice(0, n))).toThrow();
     expect(() => decodeValue(Uint8Array.of(...bytes, 0))).toThrow("1 bytes follow the value");
-    expect(() => decodeValue(Uint8Array.of(0x03, 16, 0xff, 0xff, 0xff, 0xff))).toThrow("a count of 4294967295 is larger than the bytes left");
+    expect(() => decodeValue(Uint8Array.of(0x03, 16, 0xff, 0xff, 0xff, 0xff, 0x0f))).toThrow("a count of 4294967295 is larger than the bytes left");
   });
 
   test("decodeValue() keeps numbers and BigInts apart", () => {
