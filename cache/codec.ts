@@ -17,7 +17,8 @@
  *
  * @module
  */
-import { binaryFailure, isDetached, isResizable, walk } from "./_canonical-encoding.ts";
+import type { Hasher } from "../lib/ports/hasher.ts";
+import { binaryFailure, FORMAT_PREFIX, isDetached, isResizable, T, walk } from "./_canonical-encoding.ts";
 import { readCanonical } from "./_canonical-reader.ts";
 import { acquire } from "./_canonical-writer.ts";
 import { binaryKind, kindName, viewOf } from "./_typed-arrays.ts";
@@ -78,6 +79,37 @@ function rawView(value: unknown): Uint8Array | undefined {
   // Anything unusual (own properties, resizable) goes through the walk, which refuses it with its reason.
   if (isResizable(b) || isDetached(b) || Reflect.ownKeys(b).length > 0 || !Object.isExtensible(b)) return undefined;
   return new Uint8Array(b);
+}
+
+/**
+ * The data version of the value an encoding holds, from the bytes alone: the
+ * canonical format is what a data version hashes, so checking stored bytes
+ * against their data version needs no decoding (and no walk of the value).
+ *
+ * @throws {Error} for bytes that do not start with a header of this version
+ * @example
+ * ```ts
+ * dataVersionOfEncoding(joinParts(encodeValue(v)), hasher) === fingerprint(v, hasher).dataVersion; // true
+ * ```
+ */
+export function dataVersionOfEncoding(bytes: Uint8Array, hasher: Hasher): string {
+  const h = hasher.sha256();
+  h.update(FORMAT_PREFIX);
+  const length = rawBodyLength(bytes);
+  if (length === undefined) {
+    h.update(bytes.subarray(1));
+    return h.hex();
+  }
+  // The walk writes a top-level binary value as its tag, its kind (not for an ArrayBuffer), its byte length as a float64, and its bytes.
+  const head = new Uint8Array(10);
+  const kind = bytes[1]!;
+  const at = kind === ARRAY_BUFFER_KIND ? 1 : 2;
+  head[0] = kind === ARRAY_BUFFER_KIND ? T.arrayBuffer : T.binary;
+  if (at === 2) head[1] = kind;
+  new DataView(head.buffer).setFloat64(at, length, true);
+  h.update(head.subarray(0, at + 8));
+  h.update(bytes.subarray(RAW_HEADER_SIZE));
+  return h.hex();
 }
 
 /** The parts of an encoding as one buffer (for values small enough to keep in SQLite). */

@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { decodeValue, encodeValue, joinParts } from "../../cache/codec.ts";
+import { dataVersionOfEncoding, decodeValue, encodeValue, joinParts } from "../../cache/codec.ts";
+import { fingerprint } from "../../cache/fingerprint.ts";
+import { bunHasher } from "../../runtime/bun/mod.ts";
 import { registerCodec } from "../../cache/codec-registry.ts";
 import { why } from "./_same-value.ts";
 
@@ -160,6 +162,17 @@ describe("encodeValue() and decodeValue()", () => {
     // The codec's name is stored as ASCII: rename it in place to one nobody registered.
     renamed.set(new TextEncoder().encode("test.Tmpx"), Buffer.from(renamed).indexOf("test.Temp"));
     expect(() => decodeValue(renamed)).toThrow('no codec named "test.Tmpx" is registered in this process');
+  });
+
+  test("dataVersionOfEncoding() gives the value's data version from its stored bytes, raw ones included", () => {
+    const values = [1, "abc", { a: [1, 2n] }, new Float64Array([1, -0]), new Int16Array(new ArrayBuffer(8), 2, 2), new ArrayBuffer(3), Buffer.from("b"), new DataView(new ArrayBuffer(4), 1, 2), new Float64Array(10_000)];
+    for (const v of values) {
+      const fp = fingerprint(v, bunHasher);
+      expect(fp.ok && dataVersionOfEncoding(joinParts(encodeValue(v)), bunHasher)).toBe(fp.ok && fp.dataVersion);
+    }
+    const bytes = joinParts(encodeValue({ a: 1 })).slice();
+    bytes[bytes.length - 1]! ^= 1;
+    expect(dataVersionOfEncoding(bytes, bunHasher)).not.toBe((fingerprint({ a: 1 }, bunHasher) as { dataVersion: string }).dataVersion);
   });
 
   test("decodeValue() fails for bytes no encoder wrote", () => {
