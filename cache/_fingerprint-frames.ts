@@ -1,5 +1,5 @@
 /**
- * The explicit stack of the fingerprint walk: one frame per open container,
+ * The explicit stack of the canonical walk: one frame per open container,
  * and the readable path to the value being visited (built only on failure).
  *
  * @module
@@ -15,8 +15,10 @@ export interface Frame {
   readonly obj: object;
   i: number;
   readonly n: number;
-  /** Sorted keys of a plain object; the codec's name for a codec frame. */
+  /** Own property names of a plain object, in property order; the codec's name for a codec frame. */
   readonly keys: readonly string[] | undefined;
+  /** A frozen plain object: its properties are read-only by design, not by accident. */
+  readonly frozen?: boolean;
   /** Iterator over Set values. */
   readonly it: Iterator<unknown> | undefined;
   /** The Map's entry iterator, or a codec's encoded form. */

@@ -6,7 +6,7 @@
 import type { Hasher } from "../lib/ports/hasher.ts";
 import type { KeyParts } from "../lib/ports/metadata-store.ts";
 
-/** The data version a parameter left to its default contributes (the default's text is in the code version). */
+/** The data version a parameter left to a non-literal default contributes (the default's text is in the code version). */
 export { DEFAULT_INPUT } from "../lib/ports/node-cache.ts";
 
 /**

@@ -8,7 +8,13 @@
  */
 import { addExtension } from "msgpackr";
 
-/** A codec for instances of one class (and its subclasses). */
+/**
+ * A codec for the instances of one class (exactly that class: an instance of
+ * a subclass would come back as the base class, so it needs a codec of its
+ * own). Its encoded form is the instance's value: two instances whose encoded
+ * forms are equal share a data version, and `decode(encode(x))` must be
+ * indistinguishable from `x` for the cache to be exact.
+ */
 export interface ValueCodec<T = any, R = unknown> {
   /** Stable name, written into stored values and hashes: keep it when the class is renamed. */
   readonly name: string;
@@ -22,7 +28,8 @@ export interface ValueCodec<T = any, R = unknown> {
 /** msgpack extension type of every user codec; the payload names the codec. */
 const EXTENSION_TYPE = 0x57;
 const byName = new Map<string, ValueCodec>();
-let ordered: ValueCodec[] = [];
+/** Codecs by the prototype of the instances they encode. */
+const byPrototype = new Map<object, ValueCodec>();
 
 /**
  * Registers a codec for a class, so the cache can fingerprint, store and load
@@ -45,9 +52,11 @@ export function registerCodec<T, R>(codec: ValueCodec<T, R>): void {
     throw new TypeError(`registerCodec() options "encode" and "decode" of codec "${codec.name}" must be functions`);
   }
   const entry = { ...codec } as ValueCodec;
+  const previous = byName.get(entry.name);
+  if (previous !== undefined && byPrototype.get(previous.class.prototype) === previous) byPrototype.delete(previous.class.prototype);
   byName.set(entry.name, entry);
-  // Most recently registered first, so a subclass registered after its base class wins.
-  ordered = [entry, ...ordered.filter((c) => c.name !== entry.name)];
+  byPrototype.set(entry.class.prototype, entry);
+  // msgpackr's extension serves the executors' wire format (executors/value-codec.ts); the cache's codec uses the registry.
   addExtension({
     Class: entry.class as unknown as Function,
     type: EXTENSION_TYPE,
@@ -58,15 +67,23 @@ export function registerCodec<T, R>(codec: ValueCodec<T, R>): void {
 
 function readExtension(data: unknown): unknown {
   const [name, payload] = data as [string, unknown];
+  return codecNamed(name).decode(payload);
+}
+
+/** The codec for `value`: the one registered for its class exactly. */
+export function codecFor(value: object): ValueCodec | undefined {
+  return byPrototype.get(Object.getPrototypeOf(value));
+}
+
+/**
+ * The codec registered under `name`.
+ *
+ * @throws {Error} when none is (the reader treats the stored value as unreadable)
+ */
+export function codecNamed(name: string): ValueCodec {
   const codec = byName.get(name);
   if (codec === undefined) {
     throw new Error(`no codec named "${name}" is registered in this process; call registerCodec() for it before reading the cache`);
   }
-  return codec.decode(payload);
-}
-
-/** The codec for `value`, if a registered class matches it. */
-export function codecFor(value: object): ValueCodec | undefined {
-  for (let i = 0; i < ordered.length; i++) if (value instanceof ordered[i]!.class) return ordered[i];
-  return undefined;
+  return codec;
 }

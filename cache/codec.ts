@@ -1,21 +1,26 @@
 /**
  * The portable binary codec of stored results. Two formats, told apart by the
- * first byte:
+ * first byte (older weft versions wrote `0x01` MessagePack and `0x02` raw;
+ * those bytes are refused, so the store treats them as damaged: a miss):
  *
- * - `0x01` + MessagePack (msgpackr, records on, `moreTypes`): any value the
- *   fingerprint accepts — Map, Set, Date, RegExp, BigInt of any size,
- *   `undefined`, typed arrays, nested values, registered classes.
- * - `0x02` + a 16-byte header + raw bytes, for a typed array, DataView or
+ * - `0x03` + the canonical encoding (format 2, the bytes a data version
+ *   hashes): any value the fingerprint accepts, reproduced exactly in the
+ *   sense of docs/cache-data-versions.md (`-0`, lone surrogates, null
+ *   prototypes, `"__proto__"` keys, property order, frozen objects, RegExp
+ *   `lastIndex`, registered classes, nesting of any depth).
+ * - `0x04` + a 16-byte header + raw bytes, for a typed array, DataView or
  *   ArrayBuffer at the top level: no per-element work, the bytes go to the
  *   file as they are and come back as a view over the bytes read.
  *
- * msgpackr is pure JavaScript with the same output on every runtime, so a
- * result written on Bun reads on Deno and Node.
+ * The encoding is plain JavaScript with the same output on every runtime, so
+ * a result written on Bun reads on Deno and Node.
  *
  * @module
  */
-import { Packr } from "msgpackr";
-import { mayHoldProtoKey, protoKeyPath } from "../lib/own-property.ts";
+import type { Hasher } from "../lib/ports/hasher.ts";
+import { binaryFailure, FORMAT_PREFIX, isDetached, isResizable, T, walk } from "./_canonical-encoding.ts";
+import { readCanonical } from "./_canonical-reader.ts";
+import { acquire } from "./_canonical-writer.ts";
 import { binaryKind, kindName, viewOf } from "./_typed-arrays.ts";
 
 /** A value's encoding, in parts so a large payload is never copied into one buffer. */
@@ -24,44 +29,97 @@ export interface EncodedValue {
   readonly size: number;
 }
 
-const MSGPACK = 0x01;
-const RAW = 0x02;
+const CANONICAL = 0x03;
+const RAW = 0x04;
+/** Format bytes of earlier weft versions, whose decoding rules lost information (`-0`, holes, lone surrogates). */
+const RETIRED: Record<number, string> = { 0x01: "MessagePack", 0x02: "raw" };
 /** Raw header: format, kind, 6 bytes of padding, byte length as float64; 16 bytes keeps the body 8-aligned. */
 export const RAW_HEADER_SIZE = 16;
 const ARRAY_BUFFER_KIND = 0xff;
 
-const packr = new Packr({
-  moreTypes: true,
-  // BigInts stay BigInts: 64-bit ones as MessagePack int64, larger ones through msgpackr's BigInt extension.
-  int64AsType: "bigint",
-  useBigIntExtension: true,
-  // Records (msgpackr's default) keep plain objects and Maps apart on decode.
-  useRecords: true,
-  // msgpackr would quietly write a function as nil; the fingerprint refuses them, so should the codec.
-  writeFunction: () => {
-    throw new Error("a function cannot be stored");
-  },
-});
-
 /**
  * Encodes a value the fingerprint accepted.
  *
- * @throws {Error} when msgpackr cannot encode it (the caller reports it as a SerializationError)
+ * @throws {Error} for a value the fingerprint refuses, with the same reason and path
  */
 export function encodeValue(value: unknown): EncodedValue {
-  if (value instanceof ArrayBuffer || (ArrayBuffer.isView(value) && binaryKind(value) >= 0)) {
-    const view = value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  const raw = rawView(value);
+  if (raw !== undefined) {
     const header = new Uint8Array(RAW_HEADER_SIZE);
     header[0] = RAW;
     header[1] = value instanceof ArrayBuffer ? ARRAY_BUFFER_KIND : binaryKind(value as ArrayBufferView);
-    new DataView(header.buffer).setFloat64(8, view.byteLength, true);
-    return { parts: [header, view], size: RAW_HEADER_SIZE + view.byteLength };
+    new DataView(header.buffer).setFloat64(8, raw.byteLength, true);
+    return { parts: [header, raw], size: RAW_HEADER_SIZE + raw.byteLength };
   }
-  const body = packr.pack(value) as Uint8Array;
-  // msgpackr reads an own key "__proto__" back as "__proto_": refuse the value rather than store a changed one.
-  const at = mayHoldProtoKey(body) ? protoKeyPath(value) : undefined;
-  if (at !== undefined) throw new Error(`the key "__proto__" at ${at === "" ? "the top of the value" : at} cannot be stored (MessagePack reads it back as "__proto_")`);
-  return { parts: [Uint8Array.of(MSGPACK), body], size: 1 + body.byteLength };
+  const w = acquire();
+  w.startBytes();
+  let failure;
+  try {
+    w.tag(CANONICAL);
+    failure = walk(value, w);
+  } catch (e) {
+    w.abort();
+    throw e;
+  }
+  if (failure !== undefined) {
+    w.abort();
+    throw new Error(`${failure.path === "" ? "" : `at ${failure.path}: `}${failure.reason}`);
+  }
+  return w.finishBytes();
+}
+
+/** The bytes of a top-level binary value the raw format carries exactly, or `undefined`. */
+function rawView(value: unknown): Uint8Array | undefined {
+  if (ArrayBuffer.isView(value)) {
+    if (binaryFailure(value, Object.getPrototypeOf(value)) !== undefined) return undefined;
+    return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  }
+  if (typeof value !== "object" || value === null || Object.getPrototypeOf(value) !== ArrayBuffer.prototype) return undefined;
+  const b = value as ArrayBuffer;
+  // Anything unusual (own properties, resizable) goes through the walk, which refuses it with its reason.
+  if (isResizable(b) || isDetached(b) || Reflect.ownKeys(b).length > 0 || !Object.isExtensible(b)) return undefined;
+  return new Uint8Array(b);
+}
+
+/**
+ * The data version of the value an encoding holds, from the bytes alone: the
+ * canonical format is what a data version hashes, so checking stored bytes
+ * against their data version needs no decoding (and no walk of the value).
+ *
+ * @throws {Error} for bytes that do not start with a header of this version
+ * @example
+ * ```ts
+ * dataVersionOfEncoding(joinParts(encodeValue(v)), hasher) === fingerprint(v, hasher).dataVersion; // true
+ * ```
+ */
+export function dataVersionOfEncoding(bytes: Uint8Array, hasher: Hasher): string {
+  const length = rawBodyLength(bytes);
+  if (length === undefined) {
+    const h = hasher.sha256();
+    h.update(FORMAT_PREFIX);
+    h.update(bytes.subarray(1));
+    return h.hex();
+  }
+  return dataVersionOfRaw(bytes, bytes.subarray(RAW_HEADER_SIZE), hasher);
+}
+
+/**
+ * {@link dataVersionOfEncoding} for a raw encoding read in two parts, its
+ * header and its body (a blob file read straight into the value's buffer).
+ */
+export function dataVersionOfRaw(header: Uint8Array, body: Uint8Array, hasher: Hasher): string {
+  const h = hasher.sha256();
+  h.update(FORMAT_PREFIX);
+  // The walk writes a top-level binary value as its tag, its kind (not for an ArrayBuffer), its byte length as a float64, and its bytes.
+  const head = new Uint8Array(10);
+  const kind = header[1]!;
+  const at = kind === ARRAY_BUFFER_KIND ? 1 : 2;
+  head[0] = kind === ARRAY_BUFFER_KIND ? T.arrayBuffer : T.binary;
+  if (at === 2) head[1] = kind;
+  new DataView(head.buffer).setFloat64(at, body.byteLength, true);
+  h.update(head.subarray(0, at + 8));
+  h.update(body);
+  return h.hex();
 }
 
 /** The parts of an encoding as one buffer (for values small enough to keep in SQLite). */
@@ -78,13 +136,17 @@ export function joinParts(encoded: EncodedValue): Uint8Array {
 
 /**
  * The body length a raw header announces, or `undefined` when `bytes` does
- * not start with a raw header (a MessagePack encoding).
+ * not start with a raw header (a canonical encoding).
  *
- * @throws {Error} for a header no encoder wrote
+ * @throws {Error} for a header no encoder of this version wrote
  */
 export function rawBodyLength(bytes: Uint8Array): number | undefined {
-  if (bytes[0] === MSGPACK) return undefined;
-  if (bytes[0] !== RAW || bytes.byteLength < RAW_HEADER_SIZE) throw new Error("it does not start with a weft codec header");
+  if (bytes[0] === CANONICAL) return undefined;
+  if (bytes[0] !== RAW || bytes.byteLength < RAW_HEADER_SIZE) {
+    const retired = RETIRED[bytes[0]!];
+    if (retired !== undefined) throw new Error(`it is in the ${retired} format of an earlier weft version, which this version does not read`);
+    throw new Error("it does not start with a weft codec header");
+  }
   return new DataView(bytes.buffer, bytes.byteOffset, RAW_HEADER_SIZE).getFloat64(8, true);
 }
 
@@ -96,7 +158,7 @@ export function rawBodyLength(bytes: Uint8Array): number | undefined {
  */
 export function decodeValue(bytes: Uint8Array): unknown {
   const length = rawBodyLength(bytes);
-  if (length === undefined) return packr.unpack(bytes.subarray(1));
+  if (length === undefined) return readCanonical(bytes, 1);
   if (bytes.byteLength !== RAW_HEADER_SIZE + length) throw new Error(`its raw body has ${bytes.byteLength - RAW_HEADER_SIZE} bytes, its header says ${length}`);
   // Uint8Array's slice copies; a Node Buffer's own slice() would return a view of the whole row.
   return decodeRawBody(bytes, Uint8Array.prototype.slice.call(bytes, RAW_HEADER_SIZE));

@@ -4,7 +4,10 @@
  * it) is looked up; after a miss the result is handed to the run, which stores
  * it in batches. Data versions travel with values, slot by slot, so a node's
  * key is built from what its producers already know; given values (inputs,
- * config, overrides, items) are fingerprinted once, when first needed.
+ * config, overrides, items) are fingerprinted once, when first needed. A
+ * parameter left to a literal default (`k = 5`, read at build by params.ts)
+ * contributes the data version of that value, so it shares the key of a call
+ * that passes `k: 5`; any other default contributes {@link DEFAULT_INPUT}.
  *
  * @module
  */
@@ -14,6 +17,7 @@ import type { NodeTask } from "./frame-plan.ts";
 import type { Graph, GraphNode } from "./graph.ts";
 import type { CacheBehavior } from "./node.ts";
 import { ownValue, setOwn } from "./own-property.ts";
+import type { ParamDep } from "./params.ts";
 import type { KeyParts } from "./ports/metadata-store.ts";
 import { DEFAULT_INPUT, type NodeCache, type NodeCacheRun, type NodeCodeVersion, type NodeLookup } from "./ports/node-cache.ts";
 
@@ -56,6 +60,8 @@ export interface BuilderCacheBehaviors {
 export class CachingRun {
   readonly #configVersions = new Map<string, string>();
   readonly #previews = new Map<string, string>();
+  /** Data versions of literal defaults, once per run (the values themselves are read at build). */
+  readonly #defaultVersions = new Map<ParamDep, string>();
   #broken = false;
 
   constructor(
@@ -98,10 +104,15 @@ export class CachingRun {
     const inputs: Record<string, string> = {};
     let previews: Record<string, string> | undefined;
     for (let j = 0; j < argSlots.length; j++) {
-      const name = node.deps[j]!.name;
+      const dep = node.deps[j]!;
+      const name = dep.name;
       const slot = argSlots[j]!;
-      if (slot === -1) {
-        setOwn(inputs, name, DEFAULT_INPUT);
+      // An argument that is undefined makes JavaScript use the default: the same call as leaving it out.
+      if (slot === -1 || (dep.optional && frame.values[slot] === undefined && this.versionOf(frame, slot) !== IGNORED)) {
+        const v = this.#defaultVersion(dep);
+        setOwn(inputs, name, v);
+        const preview = this.#previews.get(v);
+        if (preview !== undefined) setOwn((previews ??= {}), name, preview);
         continue;
       }
       const v = this.versionOf(frame, slot);
@@ -151,6 +162,19 @@ export class CachingRun {
   /** Writes what is pending; called when the run ends, however it ended. */
   finish(): void {
     this.run.finish();
+  }
+
+  /** What a parameter left to its default contributes to the key. */
+  #defaultVersion(dep: ParamDep): string {
+    if (dep.defaultValue === undefined) return DEFAULT_INPUT;
+    let v = this.#defaultVersions.get(dep);
+    if (v === undefined) {
+      const fp = this.cache.fingerprint(dep.defaultValue.value);
+      v = fp.ok ? fp.dataVersion : DEFAULT_INPUT;
+      if (fp.ok && fp.preview !== undefined) this.#previews.set(fp.dataVersion, fp.preview);
+      this.#defaultVersions.set(dep, v);
+    }
+    return v;
   }
 
   #uncacheable(record: string, reason: string, warn: boolean): CacheDecision {

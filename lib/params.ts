@@ -19,6 +19,12 @@ export interface ParamDep {
   readonly optional: boolean;
   /** The default's source text, for introspection. */
   readonly defaultSource?: string;
+  /**
+   * The default's value when it is a literal (see {@link literalValue}), read
+   * once at build: the cache keys a call that leaves the parameter to its
+   * default like one that passes this value.
+   */
+  readonly defaultValue?: { readonly value: unknown };
   /** Set when a modifier bound the dependency (e.g. `source("x") in parameterize()`), for messages. */
   readonly via?: string;
 }
@@ -89,9 +95,11 @@ function readObjectPattern(pattern: ObjectPatternNode, source: string): ParamSpe
     const value = prop.value as Pattern;
     let optional = false;
     let defaultSource: string | undefined;
+    let defaultValue: { value: unknown } | undefined;
     if (value.type === "AssignmentPattern") {
       optional = true;
       defaultSource = source.slice(start(value.right), end(value.right));
+      defaultValue = literalValue(value.right);
       if (value.left.type !== "Identifier") {
         throw new ParamReadError(`its destructured key "${name}" uses a nested pattern`);
       }
@@ -99,7 +107,8 @@ function readObjectPattern(pattern: ObjectPatternNode, source: string): ParamSpe
       throw new ParamReadError(`its destructured key "${name}" uses a nested pattern`);
     }
     if (name === SIGNAL_PARAM) signal = true;
-    else deps.push(defaultSource === undefined ? { name, optional } : { name, optional, defaultSource });
+    else if (defaultSource === undefined) deps.push({ name, optional });
+    else deps.push(defaultValue === undefined ? { name, optional, defaultSource } : { name, optional, defaultSource, defaultValue });
   }
   return { style: "object", deps, signalIndex: signal ? 0 : -1 };
 }
@@ -107,10 +116,77 @@ function readObjectPattern(pattern: ObjectPatternNode, source: string): ParamSpe
 function readSimple(p: Pattern, source: string, what: string): ParamDep {
   if (p.type === "Identifier") return { name: p.name, optional: false };
   if (p.type === "AssignmentPattern" && p.left.type === "Identifier") {
-    return { name: p.left.name, optional: true, defaultSource: source.slice(start(p.right), end(p.right)) };
+    const dep = { name: p.left.name, optional: true, defaultSource: source.slice(start(p.right), end(p.right)) };
+    const defaultValue = literalValue(p.right);
+    return defaultValue === undefined ? dep : { ...dep, defaultValue };
   }
   if (p.type === "RestElement") throw new ParamReadError("it uses a rest parameter");
   throw new ParamReadError(`a ${what} is a destructuring pattern next to other parameters`);
+}
+
+/** Marks a default that is not a literal: its value is known only when the function runs. */
+const NOT_LITERAL = Symbol("not a literal");
+
+/**
+ * The value of a default that is a literal expression, computed without
+ * running anything: numbers (a leading `-` included), strings, booleans,
+ * `null`, `undefined`, BigInts, templates without expressions, and array and
+ * object literals of those (no holes, spreads, computed or shorthand keys,
+ * methods or `__proto__`). Anything else (`FOO`, `a + 1`, `new Date()`, a
+ * RegExp literal) gives `undefined`, and the cache keys it by the marker for
+ * "left to its default". `undefined` is taken to be the global one: a module
+ * that declares its own binding named `undefined` is not supported.
+ */
+export function literalValue(expr: AcornNode): { value: unknown } | undefined {
+  const v = literal(expr);
+  return v === NOT_LITERAL ? undefined : { value: v };
+}
+
+function literal(e: AcornNode): unknown {
+  const n = e as AcornNode & Record<string, any>;
+  switch (n.type) {
+    case "Literal":
+      if (n.regex !== undefined) return NOT_LITERAL;
+      return n.value;
+    case "Identifier": return n.name === "undefined" ? undefined : NOT_LITERAL;
+    case "UnaryExpression": {
+      if (n.operator === "void" && n.argument.type === "Literal") return undefined;
+      // Bun's transpiler prints `true` and `false` as `!0` and `!1`.
+      if (n.operator === "!") {
+        const x = literal(n.argument);
+        return x === NOT_LITERAL ? NOT_LITERAL : !x;
+      }
+      if (n.operator !== "-" || n.argument.type !== "Literal") return NOT_LITERAL;
+      const x = n.argument.value;
+      return typeof x === "number" || typeof x === "bigint" ? -x : NOT_LITERAL;
+    }
+    case "TemplateLiteral":
+      return n.expressions.length === 0 && typeof n.quasis[0].value.cooked === "string" ? n.quasis[0].value.cooked : NOT_LITERAL;
+    case "ArrayExpression": {
+      const out: unknown[] = [];
+      for (const el of n.elements) {
+        if (el === null || el.type === "SpreadElement") return NOT_LITERAL;
+        const v = literal(el);
+        if (v === NOT_LITERAL) return NOT_LITERAL;
+        out.push(v);
+      }
+      return out;
+    }
+    case "ObjectExpression": {
+      const out: Record<string, unknown> = {};
+      for (const p of n.properties) {
+        if (p.type !== "Property" || p.kind !== "init" || p.computed || p.method || p.shorthand) return NOT_LITERAL;
+        const key = p.key.type === "Identifier" ? p.key.name : p.key.type === "Literal" && (typeof p.key.value === "string" || typeof p.key.value === "number") ? String(p.key.value) : undefined;
+        // `__proto__: x` in a literal sets the prototype rather than a property; an object key repeated keeps its last value.
+        if (key === undefined || key === "__proto__") return NOT_LITERAL;
+        const v = literal(p.value);
+        if (v === NOT_LITERAL) return NOT_LITERAL;
+        out[key] = v;
+      }
+      return out;
+    }
+  }
+  return NOT_LITERAL;
 }
 
 function unwrapDefault(p: Pattern): Pattern {

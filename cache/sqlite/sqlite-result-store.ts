@@ -1,12 +1,13 @@
 /**
  * The ResultStore on SQLite: encoded values up to `inlineLimit` bytes as
  * blobs in `cache_results`, larger ones as blob files referenced from it.
- * Every read, inline or from a file, is checked by fingerprinting what was
- * decoded and comparing it with the data version asked for: a flipped bit in
- * the database, a file deleted, truncated or altered behind the cache's back,
- * a damaged `data_version` column or a decoder bug is a miss with a reason,
- * never a wrong value. (Measured with bench/cache-verify.ts: 2 to 4 µs a hit
- * for a small value, about the SHA-256 of the bytes for a large one.)
+ * Every read, inline or from a file, is checked before it is decoded: a data
+ * version is the SHA-256 of exactly the bytes the codec stores, so the bytes
+ * read must hash to the data version asked for. A flipped bit in the database,
+ * a file deleted, truncated or altered behind the cache's back, or a damaged
+ * `data_version` column is a miss with a reason, never a wrong value; bytes
+ * that pass decode to the very value that was stored (the codec's exact round
+ * trip, property-tested). The check costs one SHA-256 of the bytes.
  *
  * @module
  */
@@ -14,13 +15,15 @@ import { eq, isNotNull, sql } from "drizzle-orm";
 import type { Hasher } from "../../lib/ports/hasher.ts";
 import type { PutReport, ResultRead, ResultStore, StoredResult } from "../../lib/ports/result-store.ts";
 import type { SqliteDatabase, SqliteRow } from "../../lib/ports/sqlite.ts";
-import { decodeRawBody, decodeValue, encodeValue, joinParts, RAW_HEADER_SIZE, rawBodyLength } from "../codec.ts";
-import { fingerprint } from "../fingerprint.ts";
+import { dataVersionOfEncoding, dataVersionOfRaw, decodeRawBody, decodeValue, encodeValue, joinParts, RAW_HEADER_SIZE, rawBodyLength } from "../codec.ts";
 import type { BlobFiles } from "./blob-files.ts";
 import { compile, p, Prepared, qb } from "./queries.ts";
 import { cacheResults as r } from "./schema.ts";
 import { freeingWrite } from "./freeing-write.ts";
 import { cacheError, guarded } from "./sqlite-errors.ts";
+
+/** What a read returns when the bytes do not hash to their data version. */
+const MISMATCH = "\0mismatch";
 
 /** Results up to this many encoded bytes live in SQLite; larger ones in files (SQLite's own measurements put the break-even near 100 KB). */
 export const DEFAULT_INLINE_LIMIT = 64 * 1024;
@@ -84,17 +87,14 @@ export class SqliteResultStore implements ResultStore {
     const where = typeof file === "string" ? `its blob file "${this.#o.blobs.pathOf(file)}"` : "its stored bytes";
     let problem: string;
     try {
-      const read = typeof file !== "string" ? this.#readInline(row.inline)
+      const read = typeof file !== "string" ? this.#readInline(row.inline, dataVersion)
         // The path follows from the data version: a damaged one must not send the read (or the delete) elsewhere.
         : file !== this.#o.blobs.relativePath(dataVersion) ? `its blob file path "${file}" is damaged`
-        : this.#readFile(file, Number(row.size));
-      if (typeof read === "string") problem = read;
-      else {
-        // The value's own data version is the check: it covers the bytes, the data_version column and the decoder.
-        const fp = fingerprint(read.value, this.#o.hasher);
-        if (fp.ok && fp.dataVersion === dataVersion) return { status: "hit", value: read.value };
-        problem = `${where} ${typeof file === "string" ? "does" : "do"} not hold the value ${typeof file === "string" ? "it was" : "they were"} stored with`;
-      }
+        : this.#readFile(file, Number(row.size), dataVersion);
+      if (typeof read !== "string") return { status: "hit", value: read.value };
+      problem = read === MISMATCH
+        ? `${where} ${typeof file === "string" ? "does" : "do"} not hold the value ${typeof file === "string" ? "it was" : "they were"} stored with`
+        : read;
     } catch (e) {
       problem = `${where} cannot be decoded (${e instanceof Error ? e.message : String(e)})`;
     }
@@ -120,13 +120,14 @@ export class SqliteResultStore implements ResultStore {
   }
 
   /** The value of an inline result, or why there is none (a damaged row can hold any type). */
-  #readInline(inline: unknown): { value: unknown } | string {
+  #readInline(inline: unknown, dataVersion: string): { value: unknown } | string {
     if (!(inline instanceof Uint8Array)) return "its stored bytes are missing";
+    if (dataVersionOfEncoding(inline, this.#o.hasher) !== dataVersion) return MISMATCH;
     return { value: decodeValue(inline) };
   }
 
   /** The value in a blob file, or why it cannot be read. */
-  #readFile(file: string, size: number): { value: unknown } | string {
+  #readFile(file: string, size: number, dataVersion: string): { value: unknown } | string {
     const blobs = this.#o.blobs;
     const head = blobs.read(file, 0, RAW_HEADER_SIZE);
     if (head === undefined) return `its blob file "${blobs.pathOf(file)}" is missing`;
@@ -135,6 +136,8 @@ export class SqliteResultStore implements ResultStore {
     const bytes = rawLength === undefined ? blobs.read(file) : blobs.read(file, RAW_HEADER_SIZE);
     const total = bytes === undefined ? 0 : bytes.byteLength + (rawLength === undefined ? 0 : RAW_HEADER_SIZE);
     if (bytes === undefined || total !== size) return `its blob file "${blobs.pathOf(file)}" has ${total} bytes, not ${size}`;
+    const version = rawLength === undefined ? dataVersionOfEncoding(bytes, this.#o.hasher) : dataVersionOfRaw(head, bytes, this.#o.hasher);
+    if (version !== dataVersion) return MISMATCH;
     return { value: rawLength === undefined ? decodeValue(bytes) : decodeRawBody(head, bytes) };
   }
 

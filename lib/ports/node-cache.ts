@@ -9,7 +9,7 @@
 import type { Fingerprint } from "./fingerprint.ts";
 import type { CodePart, KeyParts } from "./metadata-store.ts";
 
-/** The stand-in data version of a parameter left to its default value. */
+/** The stand-in data version of a parameter left to a default that is not a literal (a literal default counts as its value). */
 export const DEFAULT_INPUT = "default";
 
 /** What a lookup found. */

@@ -106,6 +106,37 @@ describe("withCache()", () => {
     expect(calls).toEqual(["t", "t"]);
   });
 
+  test("a parameter left to a literal default and an explicit equal input share a key; a different one misses", async () => {
+    const calls: string[] = [];
+    const mod = {
+      scaled: (x: number, k = 5) => (calls.push(`scaled ${k}`), x * k),
+      shaped: ({ x, opts = { sep: "-", widths: [-1, 2.5] } }: { x: number; opts?: { sep: string; widths: number[] } }) => (calls.push("shaped"), `${x}${opts.sep}${opts.widths}`),
+    };
+    await using dr = await new Builder().withModules(mod).withCache({ memory: true }).build();
+    expect(await dr.execute(["scaled", "shaped"], { inputs: { x: 2 } })).toEqual({ scaled: 10, shaped: "2--1,2.5" });
+    expect(calls.splice(0).sort()).toEqual(["scaled 5", "shaped"]);
+    expect(await dr.execute(["scaled", "shaped"], { inputs: { x: 2, k: 5, opts: { sep: "-", widths: [-1, 2.5] } } })).toEqual({ scaled: 10, shaped: "2--1,2.5" });
+    expect(calls.splice(0)).toEqual([]);
+    expect(await dr.execute(["scaled"], { inputs: { x: 2, k: 6 } })).toEqual({ scaled: 12 });
+    expect(calls.splice(0)).toEqual(["scaled 6"]);
+    expect(dr.cache!.explain("scaled").message).toMatch(/^miss: input "k" changed from 5 \(\w+\) to 6 \(\w+\)$/);
+    // Back to the default: the entry of k = 5 is still there; undefined also means the default.
+    expect(await dr.execute(["scaled"], { inputs: { x: 2 } })).toEqual({ scaled: 10 });
+    expect(await dr.execute(["scaled"], { inputs: { x: 2, k: undefined } })).toEqual({ scaled: 10 });
+    expect(calls.splice(0)).toEqual([]);
+  });
+
+  test("a parameter left to a default that is not a literal keys by the default marker, never by a guess", async () => {
+    const calls: number[] = [];
+    // A call, not a literal (Bun's transpiler would inline a const into the source that params.ts reads).
+    await using dr = await new Builder().withModules({ scaled: (x: number, k = Math.max(5)) => (calls.push(k), x * k) }).withCache({ memory: true }).build();
+    expect(await dr.execute(["scaled"], { inputs: { x: 2 } })).toEqual({ scaled: 10 });
+    expect(await dr.execute(["scaled"], { inputs: { x: 2, k: 5 } })).toEqual({ scaled: 10 });
+    expect(calls).toEqual([5, 5]);
+    expect(await dr.execute(["scaled"], { inputs: { x: 2 } })).toEqual({ scaled: 10 });
+    expect(calls).toEqual([5, 5]);
+  });
+
   test("an override equal to the cached value hits", async () => {
     const { mod, calls } = tracked();
     await using dr = await new Builder().withModules(mod).withCache({ memory: true }).build();
@@ -185,6 +216,29 @@ describe("withCache()", () => {
     expect(own.filter((w) => w.includes('"parser"'))).toHaveLength(2);
     expect(own.every((w) => !w.includes('"parsed"'))).toBe(true);
     expect(dr.cache!.explain("parsed").message).toContain('input "parser" has no data version');
+  });
+
+  test("a huge sparse array as an input or a result is refused promptly, and a node returning -0 gets -0 back from the cache", async () => {
+    const warnings: string[] = [];
+    let calls = 0;
+    const mod = {
+      size: (big: unknown[]) => (calls++, big.length),
+      holes: (n: number) => (calls++, new Array(n)),
+      negZero: (m: number) => (calls++, -0 * m),
+    };
+    await using dr = await new Builder().withModules(mod).withCache({ memory: true }).withWarnings((w) => warnings.push(w.message)).build();
+    const started = performance.now();
+    for (let i = 0; i < 2; i++) {
+      const r = await dr.execute(["size", "holes"], { inputs: { big: new Array(2 ** 32 - 1), n: 2 ** 32 - 1 } });
+      expect([r.size, r.holes.length]).toEqual([2 ** 32 - 1, 2 ** 32 - 1]);
+    }
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(calls).toBe(4);
+    expect(dr.cache!.explain("size").message).toContain('input "big" has no data version');
+    expect(warnings.filter((w) => w.includes('"holes"'))).toEqual(Array(2).fill('Not caching "holes" in this run: its result cannot be fingerprinted: a sparse array (it has holes)'));
+    calls = 0;
+    for (let i = 0; i < 2; i++) expect(Object.is((await dr.execute(["negZero"], { inputs: { m: 3 } })).negZero, -0)).toBe(true);
+    expect(calls).toBe(1);
   });
 
   test("async, worker and map/reduce nodes are cached, each item on its own", async () => {

@@ -22,13 +22,29 @@ describe("readParams()", () => {
     ]);
   });
 
+  test("reads the value of a literal default, and only of a literal one", () => {
+    const value = (fn: Function) => readParams(fn).deps[0]!.defaultValue;
+    expect(value((k = 5) => k)).toEqual({ value: 5 });
+    expect(Object.is(value((k = -0) => k)!.value, -0)).toBe(true);
+    expect(value((k = -2.5) => k)).toEqual({ value: -2.5 });
+    expect(value((k = -(2n ** 0n)) => k)).toBeUndefined();
+    expect(value((k = 10n) => k)).toEqual({ value: 10n });
+    expect(value((k = `plain`) => k)).toEqual({ value: "plain" });
+    expect(value((k = null) => k)).toEqual({ value: null });
+    expect(value((k = undefined) => k)).toEqual({ value: undefined });
+    expect(value((k = false) => k)).toEqual({ value: false });
+    expect(value(({ o = { a: [1, "b", { c: null }], "d e": true, 3: 0 } }) => o)).toEqual({ value: { 3: 0, a: [1, "b", { c: null }], "d e": true } });
+    const f = new Function("k = Math.max(5)", "t = `a${k}`", "o = { __proto__: null }", "a = [1, , 2]", "r = /x/", "s = [...[1]]", "return k");
+    expect(readParams(f).deps.map((d) => d.defaultValue)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
+  });
+
   test("reads one destructured object parameter, with defaults and renamed keys", () => {
     const f = ({ a, b = "x", c: renamed }: { a: number; b?: string; c: number }) => [a, b, renamed];
     expect(readParams(f)).toEqual({
       style: "object",
       deps: [
         { name: "a", optional: false },
-        { name: "b", optional: true, defaultSource: '"x"' },
+        { name: "b", optional: true, defaultSource: '"x"', defaultValue: { value: "x" } },
         { name: "c", optional: false },
       ],
       signalIndex: -1,
