@@ -111,17 +111,21 @@ describe("withCache() and results with special keys (SQLite)", () => {
     expect(values.map((v) => Object.entries(v as object))).toEqual([[["constructor", 1], ["toString", "s"]], [["constructor", 1], ["toString", "s"]]]);
   });
 
-  test("a result with an own key __proto__ is not cached, and every run returns it unchanged", async () => {
+  test("a result with an own key __proto__ is cached and comes back with that own key, its prototype untouched", async () => {
     const path = join(tmp.dir, `c${++files}`, "weft.db");
-    const warnings: string[] = [];
-    const mod = { v: (n: number) => rec("__proto__", n) };
-    const keys: string[][] = [];
+    let calls = 0;
+    const mod = { v: node((n: number) => (calls++, rec("__proto__", n)), { version: "1" }) };
+    const results: Record<string, unknown>[] = [];
     for (let i = 0; i < 2; i++) {
-      await using dr = await new Builder().withModules(mod).withCache({ path }).withWarnings((w) => void warnings.push(w.message)).build();
-      keys.push(Object.keys((await dr.execute(["v"], { inputs: { n: 1 } })).v));
+      await using dr = await new Builder().withModules(mod).withCache({ path }).build();
+      results.push((await dr.execute(["v"], { inputs: { n: 1 } })).v as Record<string, unknown>);
     }
-    expect(keys).toEqual([["__proto__"], ["__proto__"]]);
-    expect(warnings[0]).toContain('the key "__proto__" at the top of the value cannot be stored');
+    expect(calls).toBe(1);
+    for (const v of results) {
+      expect(Object.keys(v)).toEqual(["__proto__"]);
+      expect(Object.getOwnPropertyDescriptor(v, "__proto__")?.value).toBe(1);
+      expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
+    }
   });
 });
 
