@@ -150,7 +150,8 @@ function compute(filename: string, source: string, contentHash: string, hasher: 
   if (parsed.errors.length > 0) return { ok: false, reason: `its module file could not be parsed: ${parsed.errors[0]!.message}` };
   const program = parsed.program as unknown as AstNode & { body: AstNode[] };
   // oxc's tree is TS-ESTree compatible, which is what scope-manager reads.
-  const scopes = analyze(program as never, { sourceType: "module" });
+  // lib: [] skips declaring TypeScript's library globals, which nothing here reads (about 200 µs a file).
+  const scopes = analyze(program as never, { sourceType: "module", lib: [] });
   const lines = lineStarts(source);
   const lineOf = (offset: number) => upperBound(lines, offset);
 
