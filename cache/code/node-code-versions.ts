@@ -94,6 +94,8 @@ class ModuleFinder {
   readonly #loaded = new Map<string, Promise<Loaded | undefined>>();
   readonly #static = new Map<string, Promise<Loaded[]>>();
   readonly #dynamic = new Map<string, Promise<Loaded[]>>();
+  /** Whether a module object is a view of a candidate's namespace, by candidate URL: asked once per node, it costs O(exports). */
+  readonly #views = new WeakMap<object, Map<string, boolean>>();
 
   constructor(sources: SourceCodeVersions) {
     this.#sources = sources;
@@ -116,7 +118,7 @@ class ModuleFinder {
     const value = (module.exports as Record<string, unknown>)[loc.exportName];
     for (const group of groups) {
       const candidates = await group();
-      const whole = candidates.find((c) => isViewOf(module.exports, c.ns));
+      const whole = candidates.find((c) => this.#isViewOf(module.exports, c));
       if (whole !== undefined) {
         found.set(module.exports, whole.url);
         return whole.url;
@@ -125,6 +127,14 @@ class ModuleFinder {
       if (one !== undefined) return one.url;
     }
     return undefined;
+  }
+
+  #isViewOf(exports: object, candidate: Loaded): boolean {
+    let byUrl = this.#views.get(exports);
+    if (byUrl === undefined) this.#views.set(exports, (byUrl = new Map()));
+    let view = byUrl.get(candidate.url);
+    if (view === undefined) byUrl.set(candidate.url, (view = isViewOf(exports, candidate.ns)));
+    return view;
   }
 
   #cached(map: Map<string, Promise<Loaded[]>>, key: string, make: () => Promise<Loaded[]>): Promise<Loaded[]> {

@@ -18,6 +18,8 @@ import type { CacheEntry, MetadataBatch, MetadataStore, RunRecord, StoredKey } f
  */
 export class MemoryMetadataStore implements MetadataStore {
   readonly #entries = new Map<string, CacheEntry>();
+  /** Node -> keys of its entries: `latest()` on every miss must not scan every entry (a 100,000-node run did). */
+  readonly #keysByNode = new Map<string, Set<string>>();
   /** Run id -> node -> record; Map order is write order, which gives the last run. */
   readonly #runs = new Map<string, Map<string, RunRecord>>();
 
@@ -32,16 +34,33 @@ export class MemoryMetadataStore implements MetadataStore {
 
   latest(node: string): CacheEntry | undefined {
     let best: CacheEntry | undefined;
-    for (const e of this.#entries.values()) {
-      if (e.node === node && (best === undefined || e.lastUsedAt >= best.lastUsedAt)) best = e;
+    for (const key of this.#keysByNode.get(node) ?? []) {
+      const e = this.#entries.get(key)!;
+      if (best === undefined || e.lastUsedAt >= best.lastUsedAt) best = e;
     }
     return best;
+  }
+
+  #put(e: CacheEntry): void {
+    this.#entries.set(e.key, e);
+    let keys = this.#keysByNode.get(e.node);
+    if (keys === undefined) this.#keysByNode.set(e.node, (keys = new Set()));
+    keys.add(e.key);
+  }
+
+  #remove(e: CacheEntry): void {
+    this.#entries.delete(e.key);
+    const keys = this.#keysByNode.get(e.node);
+    keys?.delete(e.key);
+    if (keys?.size === 0) this.#keysByNode.delete(e.node);
   }
 
   write(batch: MetadataBatch): void {
     for (const e of batch.entries) {
       const old = this.#entries.get(e.key);
-      this.#entries.set(e.key, old === undefined ? e : { ...e, createdAt: old.createdAt });
+      // A key names one node: the same key is never filed under another.
+      if (old !== undefined && old.node !== e.node) this.#remove(old);
+      this.#put(old === undefined ? e : { ...e, createdAt: old.createdAt });
     }
     for (const key of batch.used) {
       const e = this.#entries.get(key);
@@ -69,9 +88,9 @@ export class MemoryMetadataStore implements MetadataStore {
   clear(nodes?: readonly string[]): number {
     const wanted = nodes === undefined ? undefined : new Set(nodes);
     let removed = 0;
-    for (const [key, e] of this.#entries) {
+    for (const e of [...this.#entries.values()]) {
       if (wanted === undefined || wanted.has(e.node)) {
-        this.#entries.delete(key);
+        this.#remove(e);
         removed++;
       }
     }
@@ -87,9 +106,9 @@ export class MemoryMetadataStore implements MetadataStore {
   forget(dataVersions: readonly string[]): number {
     const gone = new Set(dataVersions);
     let removed = 0;
-    for (const [key, e] of this.#entries) {
+    for (const e of [...this.#entries.values()]) {
       if (gone.has(e.dataVersion)) {
-        this.#entries.delete(key);
+        this.#remove(e);
         removed++;
       }
     }
@@ -98,6 +117,7 @@ export class MemoryMetadataStore implements MetadataStore {
 
   close(): void {
     this.#entries.clear();
+    this.#keysByNode.clear();
     this.#runs.clear();
   }
 }

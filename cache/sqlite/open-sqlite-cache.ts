@@ -66,6 +66,9 @@ export function openSqliteCache(path: string, drivers: CacheDrivers, options: Sq
     db.exec("PRAGMA journal_mode = WAL");
     // NORMAL is durable against a killed process in WAL mode; only a power cut can lose the last commits.
     db.exec("PRAGMA synchronous = NORMAL");
+    // 64 MiB of page cache (SQLite's default is 2 MiB): a run writing 100,000 entries with random keys otherwise
+    // re-reads index pages on every insert, and the cold cost per node grows with the cache.
+    db.exec("PRAGMA cache_size = -65536");
     migrate(db);
     // A read-only database file in a writable directory opens, but cannot take the write lock.
     db.exec("BEGIN IMMEDIATE");
