@@ -13,7 +13,7 @@ import type { Hasher } from "../lib/ports/hasher.ts";
 import type { CacheEntry, KeyParts, MetadataStore, RunRecord } from "../lib/ports/metadata-store.ts";
 import type { NodeCacheRun, NodeLookup } from "../lib/ports/node-cache.ts";
 import type { ResultStore } from "../lib/ports/result-store.ts";
-import { fingerprint } from "./fingerprint.ts";
+import { dataVersionOfParts, type EncodedValue, tryEncodeValue } from "./codec.ts";
 
 /** A hit refreshes its entry's last use only when that is older than this. */
 export const TOUCH_INTERVAL_MS = 60 * 60 * 1000;
@@ -39,7 +39,7 @@ export interface CacheRunContext {
 export class CacheRun implements NodeCacheRun {
   readonly runId: string;
   readonly #ctx: CacheRunContext;
-  #entries: { entry: CacheEntry; value: unknown }[] = [];
+  #entries: { entry: CacheEntry; value: unknown; encoded: EncodedValue }[] = [];
   #used: string[] = [];
   #records: RunRecord[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -59,17 +59,21 @@ export class CacheRun implements NodeCacheRun {
   }
 
   miss(parts: KeyParts, lookup: NodeLookup & { hit: false }, value: unknown): string | undefined {
-    const fp = fingerprint(value, this.#ctx.hasher);
-    if (!fp.ok) {
-      const at = fp.path === "" ? "" : ` at ${fp.path}`;
-      this.uncacheable(parts.node, `its result cannot be fingerprinted${at}: ${fp.reason}`);
+    // Encoded now, once: the data version is the hash of these very bytes (no second walk at flush time). A
+    // large binary value is referenced, not copied: a node that changes it in place before the batch is written
+    // makes the stored bytes disagree with the data version, and every read checks that.
+    const r = tryEncodeValue(value);
+    if (!r.ok) {
+      const at = r.path === "" ? "" : ` at ${r.path}`;
+      this.uncacheable(parts.node, `its result cannot be fingerprinted${at}: ${r.reason}`);
       return undefined;
     }
+    const dataVersion = dataVersionOfParts(r.encoded, this.#ctx.hasher);
     const now = this.#ctx.clock.now();
-    const entry: CacheEntry = { ...parts, key: lookup.key, dataVersion: fp.dataVersion, runId: this.runId, createdAt: now, lastUsedAt: now };
-    this.#entries.push({ entry, value });
-    this.#record({ runId: this.runId, node: parts.node, status: "miss", key: lookup.key, dataVersion: fp.dataVersion, reason: lookup.reason, at: now });
-    return fp.dataVersion;
+    const entry: CacheEntry = { ...parts, key: lookup.key, dataVersion, runId: this.runId, createdAt: now, lastUsedAt: now };
+    this.#entries.push({ entry, value, encoded: r.encoded });
+    this.#record({ runId: this.runId, node: parts.node, status: "miss", key: lookup.key, dataVersion, reason: lookup.reason, at: now });
+    return dataVersion;
   }
 
   uncacheable(node: string, reason: string, options: { warn?: boolean } = {}): void {
@@ -97,7 +101,7 @@ export class CacheRun implements NodeCacheRun {
     const { metadata, results } = this.#ctx;
     try {
       // Results before the entries that point to them: a crash in between leaves only unreferenced results, which gc removes.
-      const report = results.putMany(entries.map(({ entry, value }) => ({ dataVersion: entry.dataVersion, value })));
+      const report = results.putMany(entries.map(({ entry, value, encoded }) => ({ dataVersion: entry.dataVersion, value, encoded })));
       const failed = new Map(report.failed.map((f) => [f.dataVersion, f.error]));
       const kept = entries.filter(({ entry }) => !failed.has(entry.dataVersion)).map(({ entry }) => entry);
       const finalRecords = records.map((r) => {

@@ -43,13 +43,24 @@ const ARRAY_BUFFER_KIND = 0xff;
  * @throws {Error} for a value the fingerprint refuses, with the same reason and path
  */
 export function encodeValue(value: unknown): EncodedValue {
+  const r = tryEncodeValue(value);
+  if (!r.ok) throw new Error(`${r.path === "" ? "" : `at ${r.path}: `}${r.reason}`);
+  return r.encoded;
+}
+
+/**
+ * {@link encodeValue} that says why instead of throwing: what the cache calls
+ * on a computed result, whose data version is then the hash of the encoding
+ * ({@link dataVersionOfParts}), so the value is walked once, not twice.
+ */
+export function tryEncodeValue(value: unknown): { readonly ok: true; readonly encoded: EncodedValue } | { readonly ok: false; readonly path: string; readonly reason: string } {
   const raw = rawView(value);
   if (raw !== undefined) {
     const header = new Uint8Array(RAW_HEADER_SIZE);
     header[0] = RAW;
     header[1] = value instanceof ArrayBuffer ? ARRAY_BUFFER_KIND : binaryKind(value as ArrayBufferView);
     new DataView(header.buffer).setFloat64(8, raw.byteLength, true);
-    return { parts: [header, raw], size: RAW_HEADER_SIZE + raw.byteLength };
+    return { ok: true, encoded: { parts: [header, raw], size: RAW_HEADER_SIZE + raw.byteLength } };
   }
   const w = acquire();
   w.startBytes();
@@ -63,9 +74,20 @@ export function encodeValue(value: unknown): EncodedValue {
   }
   if (failure !== undefined) {
     w.abort();
-    throw new Error(`${failure.path === "" ? "" : `at ${failure.path}: `}${failure.reason}`);
+    return { ok: false, ...failure };
   }
-  return w.finishBytes();
+  return { ok: true, encoded: w.finishBytes() };
+}
+
+/** {@link dataVersionOfEncoding} of an encoding still in its parts, as {@link encodeValue} returns it. */
+export function dataVersionOfParts(encoded: EncodedValue, hasher: Hasher): string {
+  const [first] = encoded.parts;
+  if (first === undefined || first[0] !== CANONICAL) return dataVersionOfRaw(first!, encoded.parts[1]!, hasher);
+  const h = hasher.sha256();
+  h.update(FORMAT_PREFIX);
+  h.update(first.subarray(1));
+  for (let i = 1; i < encoded.parts.length; i++) h.update(encoded.parts[i]!);
+  return h.hex();
 }
 
 /** The bytes of a top-level binary value the raw format carries exactly, or `undefined`. */

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { PutReport, ResultRead, ResultStore, StoredResult } from "../../lib/ports/result-store.ts";
+import type { PutReport, ResultRead, ResultStore, ResultToStore, StoredResult } from "../../lib/ports/result-store.ts";
 import { decodeValue, encodeValue, joinParts } from "../codec.ts";
 
 /**
@@ -31,18 +31,18 @@ export class MemoryResultStore implements ResultStore {
     return this.#values.has(dataVersion);
   }
 
-  putMany(items: readonly { readonly dataVersion: string; readonly value: unknown }[]): PutReport {
+  putMany(items: readonly ResultToStore[]): PutReport {
     const stored: string[] = [];
     const failed: { dataVersion: string; error: unknown }[] = [];
     const at = Date.now();
     const seen = new Set<string>();
-    for (const { dataVersion, value } of items) {
+    for (const { dataVersion, value, encoded } of items) {
       if (seen.has(dataVersion)) continue;
       seen.add(dataVersion);
       if (!this.#values.has(dataVersion)) {
         try {
-          // A copy of our own: msgpackr hands out views of its shared buffer (a Buffer, whose slice() would not copy).
-          this.#values.set(dataVersion, { bytes: Uint8Array.prototype.slice.call(joinParts(encodeValue(value))), createdAt: at });
+          // A copy of our own: a one-part encoding may be a view of the caller's buffer.
+          this.#values.set(dataVersion, { bytes: Uint8Array.prototype.slice.call(joinParts(encoded ?? encodeValue(value))), createdAt: at });
         } catch (error) {
           failed.push({ dataVersion, error });
           continue;

@@ -13,7 +13,7 @@
  */
 import { eq, isNotNull, sql } from "drizzle-orm";
 import type { Hasher } from "../../lib/ports/hasher.ts";
-import type { PutReport, ResultRead, ResultStore, StoredResult } from "../../lib/ports/result-store.ts";
+import type { PutReport, ResultRead, ResultStore, ResultToStore, StoredResult } from "../../lib/ports/result-store.ts";
 import type { SqliteDatabase, SqliteRow } from "../../lib/ports/sqlite.ts";
 import { dataVersionOfEncoding, dataVersionOfRaw, decodeRawBody, decodeValue, encodeValue, joinParts, RAW_HEADER_SIZE, rawBodyLength } from "../codec.ts";
 import type { BlobFiles } from "./blob-files.ts";
@@ -145,24 +145,27 @@ export class SqliteResultStore implements ResultStore {
     return guarded(this.#o.path, "read", () => this.#q.get.get({ dv: dataVersion })) !== undefined;
   }
 
-  putMany(items: readonly { readonly dataVersion: string; readonly value: unknown }[]): PutReport {
+  putMany(items: readonly ResultToStore[]): PutReport {
     const stored: string[] = [];
     const failed: { dataVersion: string; error: unknown }[] = [];
     const rows: { dv: string; size: number; inline: Uint8Array | null; file: string | null }[] = [];
     const seen = new Set<string>();
-    for (const { dataVersion, value } of items) {
+    for (const item of items) {
+      const { dataVersion } = item;
       if (seen.has(dataVersion)) continue;
       seen.add(dataVersion);
       if (this.has(dataVersion)) {
         stored.push(dataVersion);
         continue;
       }
-      let encoded;
-      try {
-        encoded = encodeValue(value);
-      } catch (error) {
-        failed.push({ dataVersion, error });
-        continue;
+      let encoded = item.encoded;
+      if (encoded === undefined) {
+        try {
+          encoded = encodeValue(item.value);
+        } catch (error) {
+          failed.push({ dataVersion, error });
+          continue;
+        }
       }
       // Files are written before the transaction: the write lock is never held during large writes. A file
       // that cannot be written (a full disk) fails the whole batch, as the transaction would: one warning.

@@ -22,6 +22,14 @@ export interface StoredResult {
   readonly createdAt: number;
 }
 
+/** A value to store under its data version, with its encoding when the caller made it already. */
+export interface ResultToStore {
+  readonly dataVersion: string;
+  readonly value: unknown;
+  /** The value's encoding in parts, as the cache's codec made it. */
+  readonly encoded?: { readonly parts: readonly Uint8Array[]; readonly size: number };
+}
+
 /** What {@link ResultStore.putMany} did. */
 export interface PutReport {
   /** Data versions now stored (new or already there). */
@@ -45,8 +53,11 @@ export interface PutReport {
 export interface ResultStore {
   get(dataVersion: string): ResultRead;
   has(dataVersion: string): boolean;
-  /** Stores values not stored yet, in one transaction. */
-  putMany(items: readonly { readonly dataVersion: string; readonly value: unknown }[]): PutReport;
+  /**
+   * Stores values not stored yet, in one transaction. An item may carry its
+   * encoding (the bytes its data version hashes), so the value is not encoded again.
+   */
+  putMany(items: readonly ResultToStore[]): PutReport;
   /** Removes results (and their files). */
   delete(dataVersions: readonly string[]): void;
   list(): StoredResult[];
