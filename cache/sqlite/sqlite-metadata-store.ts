@@ -106,7 +106,7 @@ export class SqliteMetadataStore implements MetadataStore {
    * Runs a lookup by key and checks that the row is the entry asked for (its
    * own key column, read from the table). SQLite keeps no checksums: a
    * flipped bit in the key index sends a lookup to another entry's row, whose
-   * value passes its own fingerprint check. Then the indexes are rebuilt from
+   * bytes pass their own data-version check. Then the indexes are rebuilt from
    * the tables, before any write could follow the damaged index, and the
    * lookup runs again.
    *

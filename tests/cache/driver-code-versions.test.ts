@@ -113,9 +113,8 @@ describe("code versions in a driver", () => {
   test("an object merging the exports of two modules finds each node's file; a function of its own that closes over a variable is not tracked", async () => {
     const { dir, remove } = tempDir("code-found-merged");
     cleanups.push(remove);
-    let factor = 10;
+    const factor = 10;
     const r = await run({ ...codeFlow, ...codeFlowOther, extra: (plusOne: number) => plusOne * factor }, join(dir, "weft.db"), ["extra"], { seed: 1 });
-    factor = 11;
     expect(r.results).toEqual({ extra: 70 });
     expect(r.warnings).toEqual([
       'The cache does not fully track the code of node "extra": its module file is unknown; a change there may not recompute it; export it from a module file and pass that module to withModules(), or give it a manual version with node(fn, { version })',
