@@ -19,14 +19,14 @@
  */
 import { nodeCodeVersioner } from "./cache/node-code-version.ts";
 import { openCache } from "./cache/open-cache.ts";
-import { openRunStore } from "./cache/open-run-store.ts";
+import { openRunStore } from "./history/open-run-store.ts";
 import { BullmqExecutor } from "./executors/bullmq-executor.ts";
 import type { BullmqExecutorOptions } from "./executors/bullmq-options.ts";
 import { WorkerPoolExecutor } from "./executors/worker-pool.ts";
-import { Builder as CoreBuilder } from "./lib/builder.ts";
-import { livenessFor } from "./lib/tracking/liveness.ts";
+import { Builder as CoreBuilder } from "./lib/driver/builder.ts";
+import { livenessFor } from "./lib/history/liveness.ts";
 import { loadDirectoryStore, loadPlatform, runtimeName } from "./runtime/current.ts";
-import { currentProcess, pidIsAlive } from "./runtime/node/processes.ts";
+import { currentProcess, pidIsAlive } from "./runtime/shared/processes.ts";
 
 /**
  * Builds a Driver from modules of node functions.
@@ -78,11 +78,11 @@ export { BullmqExecutor } from "./executors/bullmq-executor.ts";
 export type { BullmqExecutorOptions } from "./executors/bullmq-options.ts";
 export { registerCodec } from "./cache/codec-registry.ts";
 export type { ValueCodec } from "./cache/codec-registry.ts";
-export type { DriverCache } from "./lib/driver.ts";
-export type { CacheExplanation, GcOptions, GcReport, NodeCache } from "./lib/ports/node-cache.ts";
-export type { PoolLimits } from "./lib/resource-pools.ts";
-export type { BuilderDefaults, CacheOptions, IllTypedEdges, ModuleArg, TrackingOptions, WorkersOptions } from "./lib/builder.ts";
-export { MemoryRunStore } from "./cache/memory/memory-run-store.ts";
+export type { DriverCache } from "./lib/driver/driver.ts";
+export type { CacheExplanation, GcOptions, GcReport, Cache } from "./lib/ports/cache.ts";
+export type { PoolLimits } from "./lib/engine/resource-pools.ts";
+export type { BuilderDefaults, CacheOptions, IllTypedEdges, ModuleArg, TrackingOptions, WorkersOptions } from "./lib/driver/builder.ts";
+export { MemoryRunStore } from "./history/memory-run-store.ts";
 export { RUN_STATUSES } from "./lib/ports/run-store.ts";
 export type {
   ErrorRecord,
@@ -99,19 +99,19 @@ export type {
   RunStore,
   RunSummary,
 } from "./lib/ports/run-store.ts";
-export { RunTracker } from "./lib/tracking/run-tracker.ts";
-export type { RunTrackerOptions } from "./lib/tracking/run-tracker.ts";
-export { previewOf } from "./lib/tracking/preview.ts";
+export { RunTracker } from "./lib/history/run-tracker.ts";
+export type { RunTrackerOptions } from "./lib/history/run-tracker.ts";
+export { previewOf } from "./lib/history/preview.ts";
 export { InProcessExecutor } from "./executors/in-process.ts";
 export type { InProcessOptions } from "./executors/in-process.ts";
 export { WorkerPoolExecutor } from "./executors/worker-pool.ts";
 export type { WorkerPoolOptions } from "./executors/worker-pool.ts";
-export type { Executor, NodeLocator, NodeTask } from "./lib/ports/executor.ts";
+export type { Executor, ExecutorTask, NodeLocator } from "./lib/ports/executor.ts";
 export type { LargeValueStore } from "./lib/ports/large-value-store.ts";
 export type { Platform, PlatformLoader } from "./lib/ports/platform.ts";
 export type { WorkerFactory, WorkerHandle } from "./lib/ports/worker-factory.ts";
-export { Driver, matchesTags } from "./lib/driver.ts";
-export type { DriverSettings, ExecuteError, ExecuteOptions, TagFilter, Variable, VisualizeOptions } from "./lib/driver.ts";
+export { Driver, matchesTags } from "./lib/driver/driver.ts";
+export type { DriverSettings, ExecuteError, ExecuteOptions, TagFilter, Variable, VisualizeOptions } from "./lib/driver/driver.ts";
 export {
   CacheError,
   CycleError,
@@ -130,15 +130,15 @@ export {
   WorkerError,
 } from "./lib/errors.ts";
 export type { ItemRef, MissingInput, SchemaIssue, WeftErrorKind } from "./lib/errors.ts";
-export type { Graph, GraphNode, NodeKind } from "./lib/graph.ts";
+export type { Graph, GraphNode, NodeKind } from "./lib/graph/graph.ts";
 export { systemClock } from "./lib/hooks.ts";
 export type { Clock, GraphEndEvent, GraphStartEvent, Hook, NodeEndEvent, NodeStartEvent } from "./lib/hooks.ts";
-export { collect, parallelizable } from "./lib/map-reduce.ts";
-export type { Collecting, CollectOptions, ItemResult, MapReduceRole, Parallelizable, ParallelizableOptions } from "./lib/map-reduce.ts";
+export { collect, parallelizable } from "./lib/modifiers/map-reduce.ts";
+export type { Collecting, CollectOptions, ItemResult, MapReduceRole, Parallelizable, ParallelizableOptions } from "./lib/modifiers/map-reduce.ts";
 export { documentationOf } from "./lib/introspect/documentation.ts";
 export type { ExecutionDescription, ExecutionNode } from "./lib/introspect/export-execution.ts";
-export { MemoryFileSystem } from "./lib/materialize/file-system.ts";
-export type { FileSystem } from "./lib/materialize/file-system.ts";
+export { MemoryTextFiles } from "./lib/materialize/text-files.ts";
+export type { TextFiles } from "./lib/materialize/text-files.ts";
 export { csv as csvFormat, json as jsonFormat, ndjson as ndjsonFormat } from "./lib/materialize/formats.ts";
 export type { CsvOptions, Encoded, Format } from "./lib/materialize/formats.ts";
 export { loaders } from "./lib/materialize/from.ts";
@@ -161,10 +161,10 @@ export type { PipeOptions, Piped } from "./lib/modifiers/pipe.ts";
 export { subdag } from "./lib/modifiers/subdag.ts";
 export type { Subdag, SubdagOptions } from "./lib/modifiers/subdag.ts";
 export { tag } from "./lib/modifiers/tag.ts";
-export { node } from "./lib/node.ts";
-export type { CacheBehavior, NodeOptions, OutputSchema, RetryPolicy, TagValue, Tags } from "./lib/node.ts";
-export { SIGNAL_PARAM } from "./lib/params.ts";
-export type { Warning, WarningHandler } from "./lib/spec.ts";
+export { node } from "./lib/model/node.ts";
+export type { CacheBehavior, NodeOptions, OutputSchema, RetryPolicy, TagValue, Tags } from "./lib/model/node.ts";
+export { SIGNAL_PARAM } from "./lib/model/params.ts";
+export type { Warning, WarningHandler } from "./lib/model/node-specs.ts";
 export { toDot } from "./lib/visualize/dot.ts";
 export { toMermaid } from "./lib/visualize/mermaid.ts";
 export { renderSvg } from "./lib/visualize/svg.ts";
@@ -181,14 +181,14 @@ export type {
   NodeNameOf,
   NodeTypes,
   NodeValue,
-} from "./lib/types.ts";
+} from "./lib/model/types.ts";
 
 // Composition root: the file loaders and materializers, wired to the file
 // system of the runtime (node:fs/promises, which Bun, Deno and Node share;
 // imported on first use, so loading weft touches no file).
 import { loaders as makeLoaders, type Loaders } from "./lib/materialize/from.ts";
 import { savers as makeSavers, type Savers } from "./lib/materialize/to.ts";
-import { nodeTextFiles } from "./runtime/node/text-files.ts";
+import { nodeTextFiles } from "./runtime/shared/text-files.ts";
 
 /**
  * File loaders on the runtime's file system: `from.json`, `from.ndjson`,

@@ -14,7 +14,7 @@ import { functionCodeVersion } from "../cache/code/function-code-version.ts";
 import { openSqliteCache } from "../cache/sqlite/open-sqlite-cache.ts";
 import { MemoryMetadataStore } from "../cache/memory/memory-metadata-store.ts";
 import { MemoryResultStore } from "../cache/memory/memory-result-store.ts";
-import { WeftCache } from "../cache/weft-cache.ts";
+import { StoreCache } from "../cache/store-cache.ts";
 import type { KeyParts } from "../lib/ports/metadata-store.ts";
 import { bunCacheDrivers } from "../runtime/bun/mod.ts";
 import { fmt } from "./_measure.ts";
@@ -31,7 +31,7 @@ const dir = mkdtempSync(join(tmpdir(), "weft-bench-"));
 let files = 0;
 
 /** One run of the chain; with a cache, every node goes through lookup and hit or miss. */
-function runChain(cache: WeftCache | undefined, runId: string): number {
+function runChain(cache: StoreCache | undefined, runId: string): number {
   let value = 1;
   if (cache === undefined) {
     for (let i = 0; i < N; i++) value = fns[i]!(value);
@@ -55,11 +55,11 @@ function runChain(cache: WeftCache | undefined, runId: string): number {
   return value;
 }
 
-function open(kind: "sqlite" | "memory"): WeftCache {
-  if (kind === "memory") return new WeftCache({ metadata: new MemoryMetadataStore(), results: new MemoryResultStore(), hasher: bunCacheDrivers.hasher, warn: () => {} });
+function open(kind: "sqlite" | "memory"): StoreCache {
+  if (kind === "memory") return new StoreCache({ metadata: new MemoryMetadataStore(), results: new MemoryResultStore(), hasher: bunCacheDrivers.hasher, warn: () => {} });
   const opened = openSqliteCache(join(dir, `c${files++}`, "weft.db"), bunCacheDrivers);
   if (opened.status !== "open") throw new Error(opened.reason);
-  return new WeftCache({ metadata: opened.metadata, results: opened.results, hasher: bunCacheDrivers.hasher, warn: () => {} });
+  return new StoreCache({ metadata: opened.metadata, results: opened.results, hasher: bunCacheDrivers.hasher, warn: () => {} });
 }
 
 function median(xs: number[]): number {

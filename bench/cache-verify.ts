@@ -24,7 +24,7 @@ import { fingerprint } from "../cache/fingerprint.ts";
 import { openCache } from "../cache/open-cache.ts";
 import { openSqliteCache } from "../cache/sqlite/open-sqlite-cache.ts";
 import type { KeyParts } from "../lib/ports/metadata-store.ts";
-import type { NodeCache } from "../lib/ports/node-cache.ts";
+import type { Cache } from "../lib/ports/cache.ts";
 import { bunCacheDrivers } from "../runtime/bun/mod.ts";
 import { fmt } from "./_measure.ts";
 
@@ -48,7 +48,7 @@ try {
   let k = 0;
   for (const [name, make] of shapes) {
     const path = join(dir, `c${k++}`, "weft.db");
-    const cache = openCache({ path }, bunCacheDrivers, (m) => console.warn(m)) as NodeCache;
+    const cache = openCache({ path }, bunCacheDrivers, (m) => console.warn(m)) as Cache;
     const run = cache.beginRun("fill");
     const parts = Array.from({ length: N }, (_, i) => partsOf(`n${i}`));
     for (let i = 0; i < N; i++) {

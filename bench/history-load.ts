@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openSqliteRunStore } from "../cache/sqlite/open-sqlite-run-store.ts";
+import { openSqliteRunStore } from "../history/open-sqlite-run-store.ts";
 import type { NodeRecord, RunBatch } from "../lib/ports/run-store.ts";
 import { bunCacheDrivers } from "../runtime/bun/mod.ts";
 import { startHistoryServer } from "../server/start-server.ts";

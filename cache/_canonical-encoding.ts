@@ -11,7 +11,7 @@
  * @module
  */
 import type { CanonicalWriter } from "./_canonical-writer.ts";
-import { type Frame, Kind, pathOf } from "./_fingerprint-frames.ts";
+import { type WalkFrame, Kind, pathOf } from "./_fingerprint-frames.ts";
 import { binaryKind, DATA_VIEW_CODE, kindPrototype } from "./_typed-arrays.ts";
 import { codecFor } from "./codec-registry.ts";
 
@@ -33,7 +33,7 @@ export interface WalkFailure {
 
 /** Encodes `root` into `w`; returns the failure, if any. */
 export function walk(root: unknown, w: CanonicalWriter): WalkFailure | undefined {
-  const stack: Frame[] = [];
+  const stack: WalkFrame[] = [];
   let active: Set<object> | undefined;
   let value = root;
   for (;;) {
@@ -69,7 +69,7 @@ export function walk(root: unknown, w: CanonicalWriter): WalkFailure | undefined
 const SHALLOW = 16;
 
 /** Whether `obj` is a container being walked: a cycle. */
-function onStack(stack: readonly Frame[], deep: Set<object> | undefined, obj: object): boolean {
+function onStack(stack: readonly WalkFrame[], deep: Set<object> | undefined, obj: object): boolean {
   const n = Math.min(stack.length, SHALLOW);
   for (let i = 0; i < n; i++) if (stack[i]!.obj === obj) return true;
   return deep !== undefined && deep.has(obj);
@@ -79,7 +79,7 @@ function onStack(stack: readonly Frame[], deep: Set<object> | undefined, obj: ob
  * Writes the array's next elements while they are numbers or strings, in one
  * tight loop (a third of the walk's cost per element for arrays of numbers).
  */
-function primitives(f: Frame, w: CanonicalWriter): void {
+function primitives(f: WalkFrame, w: CanonicalWriter): void {
   const arr = f.obj as unknown[];
   let i = f.i;
   for (; i < f.n; i++) {
@@ -200,7 +200,7 @@ function regExpFailure(re: RegExp): string | undefined {
 }
 
 /** Writes a container's header and returns its frame, or why it cannot be encoded. */
-function open(obj: object, w: CanonicalWriter): Frame | string {
+function open(obj: object, w: CanonicalWriter): WalkFrame | string {
   const proto = Object.getPrototypeOf(obj);
   if (proto === Array.prototype) {
     const arr = obj as unknown[];
@@ -270,7 +270,7 @@ function extraName(names: readonly string[]): string {
 }
 
 /** The container's next child, advancing it; FAILED (reason in `failure`) for a property the format cannot carry. */
-function next(f: Frame, w: CanonicalWriter): unknown {
+function next(f: WalkFrame, w: CanonicalWriter): unknown {
   const i = f.i++;
   switch (f.kind) {
     case Kind.Array: {

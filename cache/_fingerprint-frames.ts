@@ -10,7 +10,7 @@ export const Kind = { Array: 0, Object: 1, Map: 2, Set: 3, Codec: 4 } as const;
 export type Kind = (typeof Kind)[keyof typeof Kind];
 
 /** A container being walked: `i` is the index of its next child, `n` how many there are. */
-export interface Frame {
+export interface WalkFrame {
   readonly kind: Kind;
   readonly obj: object;
   i: number;
@@ -30,7 +30,7 @@ export interface Frame {
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /** The path from the root to the child each frame is visiting, such as `.rows[3].get("k")`. */
-export function pathOf(stack: readonly Frame[]): string {
+export function pathOf(stack: readonly WalkFrame[]): string {
   let path = "";
   for (const f of stack) {
     const i = f.i - 1;

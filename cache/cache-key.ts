@@ -7,7 +7,7 @@ import type { Hasher } from "../lib/ports/hasher.ts";
 import type { KeyParts } from "../lib/ports/metadata-store.ts";
 
 /** The data version a parameter left to a non-literal default contributes (the default's text is in the code version). */
-export { DEFAULT_INPUT } from "../lib/ports/node-cache.ts";
+export { DEFAULT_INPUT } from "../lib/ports/cache.ts";
 
 /**
  * The cache key of a node call: node name, code version (or the manual

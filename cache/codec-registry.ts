@@ -56,7 +56,7 @@ export function registerCodec<T, R>(codec: ValueCodec<T, R>): void {
   if (previous !== undefined && byPrototype.get(previous.class.prototype) === previous) byPrototype.delete(previous.class.prototype);
   byName.set(entry.name, entry);
   byPrototype.set(entry.class.prototype, entry);
-  // msgpackr's extension serves the executors' wire format (executors/value-codec.ts); the cache's codec uses the registry.
+  // msgpackr's extension serves the executors' wire format (executors/wire-codec.ts); the cache's codec uses the registry.
   addExtension({
     Class: entry.class as unknown as Function,
     type: EXTENSION_TYPE,

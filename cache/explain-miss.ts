@@ -56,11 +56,11 @@ function compare(
     if (a === b) continue;
     if (a === undefined) out.push(`${what} "${name}" is new`);
     else if (b === undefined) out.push(`${what} "${name}" is no longer used`);
-    else out.push(`${what} "${name}" changed from ${show(a, previewOf(beforePreviews, name))} to ${show(b, previewOf(afterPreviews, name))}`);
+    else out.push(`${what} "${name}" changed from ${show(a, previewIn(beforePreviews, name))} to ${show(b, previewIn(afterPreviews, name))}`);
   }
 }
 
-function previewOf(previews: Readonly<Record<string, string>> | undefined, name: string): string | undefined {
+function previewIn(previews: Readonly<Record<string, string>> | undefined, name: string): string | undefined {
   return previews === undefined ? undefined : ownValue(previews, name) as string | undefined;
 }
 

@@ -60,11 +60,11 @@ export function fingerprint(value: unknown, hasher: Hasher): Fingerprint {
     return { ok: false, ...failure };
   }
   const dataVersion = w.finish();
-  const preview = previewOf(value);
+  const preview = shortPreview(value);
   return preview === undefined ? { ok: true, dataVersion } : { ok: true, dataVersion, preview };
 }
 
-function previewOf(v: unknown): string | undefined {
+function shortPreview(v: unknown): string | undefined {
   switch (typeof v) {
     case "string": return v.length <= 40 ? JSON.stringify(v) : undefined;
     case "number": return Object.is(v, -0) ? "-0" : String(v);

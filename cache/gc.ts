@@ -6,7 +6,7 @@
  * @module
  */
 import type { MetadataStore } from "../lib/ports/metadata-store.ts";
-import type { GcOptions, GcReport } from "../lib/ports/node-cache.ts";
+import type { GcOptions, GcReport } from "../lib/ports/cache.ts";
 import type { ResultStore } from "../lib/ports/result-store.ts";
 
 /** Ten minutes: far longer than any batch takes between writing its results and its entries. */

@@ -7,14 +7,12 @@
  * @module
  */
 import type { CacheDrivers } from "../lib/ports/cache-drivers.ts";
-import type { NodeCache } from "../lib/ports/node-cache.ts";
+import type { Cache } from "../lib/ports/cache.ts";
 import { MemoryMetadataStore } from "./memory/memory-metadata-store.ts";
 import { MemoryResultStore } from "./memory/memory-result-store.ts";
 import { openSqliteCache } from "./sqlite/open-sqlite-cache.ts";
-import { WeftCache } from "./weft-cache.ts";
-
-/** The default cache file. */
-export const DEFAULT_CACHE_PATH = ".weft/weft.db";
+import { StoreCache } from "./store-cache.ts";
+import { DEFAULT_DATABASE_PATH } from "../sqlite/default-path.ts";
 
 /**
  * Opens a cache, or returns `undefined` after one warning when it cannot be written.
@@ -25,17 +23,17 @@ export function openCache(
   options: { readonly path?: string; readonly memory?: boolean },
   drivers: CacheDrivers,
   warn: (message: string) => void,
-): NodeCache | undefined {
+): Cache | undefined {
   if (options.memory) {
-    return new WeftCache({ metadata: new MemoryMetadataStore(), results: new MemoryResultStore(), hasher: drivers.hasher, fs: drivers.fs, warn });
+    return new StoreCache({ metadata: new MemoryMetadataStore(), results: new MemoryResultStore(), hasher: drivers.hasher, fs: drivers.fs, warn });
   }
-  const opened = openSqliteCache(options.path ?? DEFAULT_CACHE_PATH, drivers);
+  const opened = openSqliteCache(options.path ?? DEFAULT_DATABASE_PATH, drivers);
   if (opened.status === "unavailable") {
     warn(`Caching is off for this driver: ${opened.reason}`);
     return undefined;
   }
   const { metadata, results } = opened;
-  return new WeftCache({
+  return new StoreCache({
     metadata, results, hasher: drivers.hasher, fs: drivers.fs, warn,
     lookupWithResult: (key) => {
       const row = metadata.lookupWithResult(key);

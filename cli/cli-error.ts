@@ -5,7 +5,7 @@
  * @module
  */
 import { Command } from "commander";
-import type { CliHost } from "../runtime/node/cli-host.ts";
+import type { CliHost } from "../runtime/shared/cli-host.ts";
 
 /**
  * A failure the CLI reports in words and exits with.

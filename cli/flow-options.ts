@@ -5,8 +5,8 @@
  * @module
  */
 import { setOwn } from "../lib/own-property.ts";
-import { nodeTextFiles } from "../runtime/node/text-files.ts";
-import type { CliHost } from "../runtime/node/cli-host.ts";
+import { nodeTextFiles } from "../runtime/shared/text-files.ts";
+import type { CliHost } from "../runtime/shared/cli-host.ts";
 import { CliError } from "./cli-error.ts";
 
 /** The module a command runs: its exports, named after its file. */

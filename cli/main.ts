@@ -5,7 +5,7 @@
  * @module
  */
 import { Command, CommanderError } from "commander";
-import type { CliHost } from "../runtime/node/cli-host.ts";
+import type { CliHost } from "../runtime/shared/cli-host.ts";
 import { CliError } from "./cli-error.ts";
 import { cacheCommand } from "./commands/cache.ts";
 import { runCommand } from "./commands/run.ts";

@@ -7,8 +7,8 @@
  */
 import { SingleBar } from "cli-progress";
 import type { GraphStartEvent, Hook, NodeEndEvent, NodeStartEvent } from "../lib/hooks.ts";
-import { itemPath } from "../lib/tracking/records.ts";
-import type { CliHost } from "../runtime/node/cli-host.ts";
+import { itemPath } from "../lib/history/records.ts";
+import type { CliHost } from "../runtime/shared/cli-host.ts";
 import { formatMs } from "../server/run-model.ts";
 
 /** A progress hook and what the command needs from it afterwards. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { processHost } from "../runtime/node/cli-host.ts";
+import { processHost } from "../runtime/shared/cli-host.ts";
 import { runCli } from "./main.ts";
 
 const host = processHost();

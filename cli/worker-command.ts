@@ -11,7 +11,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { nodeCodeVersioner } from "../cache/node-code-version.ts";
 import { startBullmqWorker } from "../executors/bullmq-worker.ts";
 import { WorkerPoolExecutor } from "../executors/worker-pool.ts";
-import type { CliHost } from "../runtime/node/cli-host.ts";
+import type { CliHost } from "../runtime/shared/cli-host.ts";
 import { loadDirectoryStore, loadPlatform, runtimeName } from "../runtime/current.ts";
 
 interface WorkerFlags {

@@ -13,7 +13,7 @@ type QueueClass = typeof import("bullmq").Queue;
 type QueueEventsClass = typeof import("bullmq").QueueEvents;
 import pLimit from "p-limit";
 import { WorkerError } from "../lib/errors.ts";
-import type { Executor, NodeTask } from "../lib/ports/executor.ts";
+import type { Executor, ExecutorTask } from "../lib/ports/executor.ts";
 import type { LargeValueStore } from "../lib/ports/large-value-store.ts";
 import { cancelChannel, type JobResult } from "./bullmq-protocol.ts";
 import { JobEncoder } from "./bullmq-job-encoder.ts";
@@ -77,7 +77,7 @@ export class BullmqExecutor implements Executor {
     }
   }
 
-  submit(task: NodeTask): Promise<unknown> {
+  submit(task: ExecutorTask): Promise<unknown> {
     if (this.#disposed) return Promise.reject(new Error("The BullMQ executor was closed; build a new driver"));
     if (task.signal.aborted) return Promise.reject(task.signal.reason);
     return new Promise((resolve, reject) => {
@@ -105,7 +105,7 @@ export class BullmqExecutor implements Executor {
     await started.link.close();
   }
 
-  async #run(task: NodeTask, setJobId: (id: string) => void): Promise<unknown> {
+  async #run(task: ExecutorTask, setJobId: (id: string) => void): Promise<unknown> {
     const node = task.locator.nodeName;
     if (this.#disposed) throw new Error("The BullMQ executor was closed; build a new driver");
     const { link, queue, encoder } = await this.#start();

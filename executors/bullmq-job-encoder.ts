@@ -1,5 +1,5 @@
 /**
- * The driver side of a job: turns a NodeTask into {@link JobData} (arguments
+ * The driver side of a job: turns a ExecutorTask into {@link JobData} (arguments
  * and config on the wire, the node's code version) and a {@link JobResult}
  * back into the node's value or error.
  *
@@ -8,11 +8,11 @@
 import { deserializeError, type SerializedError } from "../lib/error-codec.ts";
 import { SerializationError, WorkerError } from "../lib/errors.ts";
 import type { CodeVersioner } from "../lib/ports/code-versioner.ts";
-import type { NodeTask } from "../lib/ports/executor.ts";
-import { nodeSpecsOf } from "../lib/spec.ts";
-import { findCloneProblem } from "../lib/structured.ts";
+import type { ExecutorTask } from "../lib/ports/executor.ts";
+import { nodeSpecsOf } from "../lib/model/node-specs.ts";
+import { findCloneProblem } from "../lib/structured-clone.ts";
 import { encodeArgs, PROTOCOL, type JobData, type JobResult } from "./bullmq-protocol.ts";
-import { fromWire, toWire, type Wire, type WireOptions } from "./value-codec.ts";
+import { fromWire, toWire, type Wire, type WireOptions } from "./wire-codec.ts";
 
 /** Encodes the tasks of one driver. */
 export class JobEncoder {
@@ -38,7 +38,7 @@ export class JobEncoder {
    *
    * @throws {SerializationError} naming the node and the path of a value that cannot travel
    */
-  async encode(task: NodeTask): Promise<JobData> {
+  async encode(task: ExecutorTask): Promise<JobData> {
     const { locator, style } = task;
     // Checked before anything is sent: the error can name the exact place in the value.
     const problem = findCloneProblem(task.args);
@@ -78,7 +78,7 @@ export class JobEncoder {
    * The node's code version, from the spec its module defines: the same
    * computation a worker makes on its copy of the module.
    */
-  #codeVersionOf(task: NodeTask): Promise<string> {
+  #codeVersionOf(task: ExecutorTask): Promise<string> {
     const { moduleUrl, exportName, nodeName, config } = task.locator;
     let versions = this.#versions.get(config);
     if (versions === undefined) this.#versions.set(config, (versions = new Map()));

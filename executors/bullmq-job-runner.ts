@@ -17,10 +17,10 @@ import { serializeError } from "../lib/error-codec.ts";
 import { describe, isWeftError, SerializationError, TimeoutError, WorkerError } from "../lib/errors.ts";
 import type { Executor } from "../lib/ports/executor.ts";
 import type { LargeValueStore } from "../lib/ports/large-value-store.ts";
-import { transferableBuffers } from "../lib/structured.ts";
+import { transferableBuffers } from "../lib/structured-clone.ts";
 import { decodeArgs, PROTOCOL, type JobData, type JobResult } from "./bullmq-protocol.ts";
 import type { LocalModules, LocalNode } from "./local-modules.ts";
-import { fromWire, toWire, type Wire } from "./value-codec.ts";
+import { fromWire, toWire, type Wire } from "./wire-codec.ts";
 
 /** What every job of one worker shares. */
 export interface JobContext {

@@ -7,7 +7,7 @@
  */
 import { bareRecord } from "../lib/own-property.ts";
 import type { LargeValueStore } from "../lib/ports/large-value-store.ts";
-import { fromWire, toWire, type Wire, type WireOptions } from "./value-codec.ts";
+import { fromWire, toWire, type Wire, type WireOptions } from "./wire-codec.ts";
 
 /** Bumped when job data changes shape: a worker refuses jobs of another protocol. */
 export const PROTOCOL = 1;

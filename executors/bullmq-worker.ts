@@ -16,7 +16,7 @@ import { runJob, type JobContext } from "./bullmq-job-runner.ts";
 import { cancelChannel, DEFAULT_QUEUE, type JobData, type JobResult } from "./bullmq-protocol.ts";
 import { LocalModules } from "./local-modules.ts";
 import { RedisLink } from "./redis-link.ts";
-import { encodeValue } from "./value-codec.ts";
+import { encodeWire } from "./wire-codec.ts";
 
 /** Options of {@link startBullmqWorker}. */
 export interface BullmqWorkerOptions {
@@ -74,7 +74,7 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
   const queue = options.queue ?? DEFAULT_QUEUE;
   const log = options.log ?? ((line: string) => console.error(line));
   const modules = await LocalModules.load(options.modules, options.codeVersion);
-  await encodeValue(null); // loads the codec now, not during the first job
+  await encodeWire(null); // loads the codec now, not during the first job
   await options.local.init(modules.urls);
   const { Worker } = await import("bullmq");
   const link = await RedisLink.open(options.redis, options.connectTimeout ?? 5_000, "start redis-server there, or pass its URL with --redis");

@@ -8,7 +8,7 @@
 import { Effect } from "effect";
 import pLimit from "p-limit";
 import { bareRecord } from "../lib/own-property.ts";
-import type { Executor, NodeTask } from "../lib/ports/executor.ts";
+import type { Executor, ExecutorTask } from "../lib/ports/executor.ts";
 
 /** Options of {@link InProcessExecutor}. */
 export interface InProcessOptions {
@@ -39,7 +39,7 @@ export class InProcessExecutor implements Executor {
 
   async init(): Promise<void> {}
 
-  submit(task: NodeTask): Promise<unknown> {
+  submit(task: ExecutorTask): Promise<unknown> {
     if (this.#disposed) return Promise.reject(new Error("The executor was disposed; build a new driver"));
     return this.#limit(async () => {
       if (task.signal.aborted) throw task.signal.reason;

@@ -8,7 +8,7 @@
  * @module
  */
 import { WorkerError } from "../lib/errors.ts";
-import { nodeSpecsOf, type NodeSpec } from "../lib/spec.ts";
+import { nodeSpecsOf, type NodeSpec } from "../lib/model/node-specs.ts";
 import type { JobData } from "./bullmq-protocol.ts";
 import type { CodeVersioner } from "../lib/ports/code-versioner.ts";
 

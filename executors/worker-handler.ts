@@ -9,8 +9,8 @@ import { Effect } from "effect";
 import { serializeError } from "../lib/error-codec.ts";
 import { bareRecord } from "../lib/own-property.ts";
 import { SerializationError, WorkerError } from "../lib/errors.ts";
-import { nodeSpecsOf } from "../lib/spec.ts";
-import { findCloneProblem, transferableBuffers } from "../lib/structured.ts";
+import { nodeSpecsOf } from "../lib/model/node-specs.ts";
+import { findCloneProblem, transferableBuffers } from "../lib/structured-clone.ts";
 import type { ToWorker, FromWorker } from "./worker-protocol.ts";
 
 type Post = (message: FromWorker, transfer: ArrayBuffer[]) => void;

@@ -9,9 +9,9 @@
  */
 import { deserializeError } from "../lib/error-codec.ts";
 import { SerializationError, WorkerError } from "../lib/errors.ts";
-import type { Executor, NodeTask } from "../lib/ports/executor.ts";
+import type { Executor, ExecutorTask } from "../lib/ports/executor.ts";
 import type { WorkerFactory, WorkerHandle } from "../lib/ports/worker-factory.ts";
-import { findCloneProblem } from "../lib/structured.ts";
+import { findCloneProblem } from "../lib/structured-clone.ts";
 import type { FromWorker, ToWorker } from "./worker-protocol.ts";
 
 /** How long a cancelled node may take to notice its AbortSignal before its worker is stopped. */
@@ -19,7 +19,7 @@ const CANCEL_GRACE_MS = 100;
 
 interface Pending {
   readonly id: number;
-  readonly task: NodeTask;
+  readonly task: ExecutorTask;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -79,7 +79,7 @@ export class WorkerPoolExecutor implements Executor {
     })));
   }
 
-  submit(task: NodeTask): Promise<unknown> {
+  submit(task: ExecutorTask): Promise<unknown> {
     if (this.#disposed) return Promise.reject(new Error("The worker pool was closed; build a new driver"));
     if (this.#broken) return Promise.reject(this.#broken);
     // Checked before any worker is asked: the error can name the exact place in the value.

@@ -33,7 +33,7 @@ export async function loadPlatform(): Promise<Platform> {
  * `node:fs` it uses); it is imported on first use only.
  */
 export async function loadDirectoryStore(directory: string): Promise<LargeValueStore> {
-  const { DirectoryValueStore } = await import("./node/directory-store.ts");
+  const { DirectoryValueStore } = await import("./shared/directory-store.ts");
   return new DirectoryValueStore(directory);
 }
 

@@ -17,16 +17,18 @@ const SKIP = new Set(["node_modules", "dist", ".git", ".weft"]);
 const ALLOWED: Record<string, readonly string[]> = {
   "lib": [],
   "executors": ["lib"],
-  "cache": ["lib"],
-  "runtime": ["lib", "executors", "cache"],
-  "server": ["lib", "cache", "runtime"],
-  "cli": ["lib", "executors", "cache", "runtime", "server", "mod.ts"],
+  "sqlite": ["lib"],
+  "cache": ["lib", "sqlite"],
+  "history": ["lib", "sqlite"],
+  "runtime": ["lib", "executors", "cache", "history"],
+  "server": ["lib", "cache", "history", "sqlite", "runtime"],
+  "cli": ["lib", "executors", "cache", "history", "sqlite", "runtime", "server", "mod.ts"],
   // mod.ts is the composition root: it wires runtime adapters (platform, file system) onto lib's ports, lazily, and never re-exports them.
-  "mod.ts": ["lib", "executors", "cache", "runtime"],
+  "mod.ts": ["lib", "executors", "cache", "history", "runtime"],
   "examples": ["mod.ts"],
 };
 /** Folders where only runtime/ may touch runtime APIs. */
-const NEUTRAL = new Set(["lib", "executors", "cache", "server", "cli", "mod.ts"]);
+const NEUTRAL = new Set(["lib", "executors", "cache", "history", "sqlite", "server", "cli", "mod.ts"]);
 const RUNTIME_GLOBALS = new Set(["Bun", "Deno", "process", "require", "__dirname", "__filename", "global"]);
 
 function files(dir: string): string[] {
@@ -73,7 +75,7 @@ for (const file of files(root)) {
       }
       const adapter = (f: string) => (/^runtime\/[^/]+\//.test(f) ? f.split("/")[1] : undefined);
       const [ownAdapter, targetAdapter] = [adapter(rel), adapter(relative(root, target))];
-      if (ownAdapter && targetAdapter && ownAdapter !== targetAdapter) {
+      if (ownAdapter && targetAdapter && ownAdapter !== targetAdapter && targetAdapter !== "shared") {
         problems.push(`${rel}: imports another runtime's adapter "${spec}"`);
       }
     } else if (NEUTRAL.has(from) && /^(node|bun|deno):|^bun$/.test(spec)) {

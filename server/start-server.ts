@@ -5,12 +5,12 @@
  *
  * @module
  */
-import { openSqliteRunStore } from "../cache/sqlite/open-sqlite-run-store.ts";
-import { DEFAULT_CACHE_PATH } from "../cache/open-cache.ts";
+import { openSqliteRunStore } from "../history/open-sqlite-run-store.ts";
+import { DEFAULT_DATABASE_PATH } from "../sqlite/default-path.ts";
 import type { RunHistory } from "../lib/ports/run-store.ts";
-import { livenessFor } from "../lib/tracking/liveness.ts";
+import { livenessFor } from "../lib/history/liveness.ts";
 import { loadPlatform, loadServeHttp } from "../runtime/current.ts";
-import { currentProcess, pidIsAlive } from "../runtime/node/processes.ts";
+import { currentProcess, pidIsAlive } from "../runtime/shared/processes.ts";
 import { createHistoryApp } from "./app.tsx";
 
 /** The web view's default port. */
@@ -67,7 +67,7 @@ export async function startHistoryServer(options: HistoryServerOptions = {}): Pr
   let problem: string | undefined;
   if (history === undefined) {
     const self = currentProcess();
-    const opened = openSqliteRunStore(options.path ?? DEFAULT_CACHE_PATH, await (await loadPlatform()).cacheDrivers(), {
+    const opened = openSqliteRunStore(options.path ?? DEFAULT_DATABASE_PATH, await (await loadPlatform()).cacheDrivers(), {
       alive: livenessFor(self, pidIsAlive),
       existing: true,
     });

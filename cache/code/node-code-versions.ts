@@ -9,7 +9,7 @@
  */
 import type { FileSystem } from "../../lib/ports/file-system.ts";
 import type { Hasher } from "../../lib/ports/hasher.ts";
-import type { CodeLocation, NodeCodeVersion } from "../../lib/ports/node-cache.ts";
+import type { CodeLocation, NodeCodeVersion } from "../../lib/ports/cache.ts";
 import { loadParsers, ParsersNotLoaded } from "./_parsers.ts";
 import { functionCodeVersion, UNKNOWN_FILE } from "./function-code-version.ts";
 import type { AnalysisMemo } from "./module-analysis.ts";

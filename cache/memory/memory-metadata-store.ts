@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { CacheEntry, MetadataBatch, MetadataStore, RunRecord, StoredKey } from "../../lib/ports/metadata-store.ts";
+import type { CacheEntry, MetadataBatch, MetadataStore, CacheRecord, StoredKey } from "../../lib/ports/metadata-store.ts";
 
 /**
  * Cache metadata in Maps; the same behaviour as the SQLite store (the
@@ -21,7 +21,7 @@ export class MemoryMetadataStore implements MetadataStore {
   /** Node -> keys of its entries: `latest()` on every miss must not scan every entry (a 100,000-node run did). */
   readonly #keysByNode = new Map<string, Set<string>>();
   /** Run id -> node -> record; Map order is write order, which gives the last run. */
-  readonly #runs = new Map<string, Map<string, RunRecord>>();
+  readonly #runs = new Map<string, Map<string, CacheRecord>>();
 
   lookup(key: string): StoredKey | undefined {
     const e = this.#entries.get(key);
@@ -67,7 +67,7 @@ export class MemoryMetadataStore implements MetadataStore {
       if (e !== undefined) this.#entries.set(key, { ...e, lastUsedAt: batch.at });
     }
     for (const r of batch.runs) {
-      const run = this.#runs.get(r.runId) ?? new Map<string, RunRecord>();
+      const run = this.#runs.get(r.runId) ?? new Map<string, CacheRecord>();
       // As in SQLite, where each batch is a new row: the run written last is the last run.
       this.#runs.delete(r.runId);
       this.#runs.set(r.runId, run);
@@ -75,7 +75,7 @@ export class MemoryMetadataStore implements MetadataStore {
     }
   }
 
-  runRecords(runId: string): RunRecord[] {
+  runRecords(runId: string): CacheRecord[] {
     return [...(this.#runs.get(runId)?.values() ?? [])];
   }
 

@@ -7,9 +7,9 @@
  */
 import { count, desc, eq, max, sql } from "drizzle-orm";
 import type { SqliteDatabase } from "../../lib/ports/sqlite.ts";
-import { compile, Prepared, qb } from "./queries.ts";
+import { compile, Prepared, qb } from "../../sqlite/queries.ts";
 import { cacheEntries as e, cacheResults as r } from "./schema.ts";
-import { guarded } from "./sqlite-errors.ts";
+import { guarded } from "../../sqlite/sqlite-errors.ts";
 
 /** One node's share of the cache. */
 export interface CachedNode {

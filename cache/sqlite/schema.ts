@@ -49,7 +49,7 @@ export const cacheResults = sqliteTable("cache_results", {
 export const cacheRuns = sqliteTable("cache_runs", {
   seq: integer("seq").primaryKey({ autoIncrement: true }),
   runId: text("run_id").notNull(),
-  /** JSON: RunRecord[] without runId. */
+  /** JSON: CacheRecord[] without runId. */
   records: text("records").notNull(),
   at: integer("at").notNull(),
 }, (t) => [index("cache_runs_run").on(t.runId)]);

@@ -6,13 +6,13 @@
  * @module
  */
 import { desc, eq, inArray, lt, sql } from "drizzle-orm";
-import type { CacheEntry, CodeAnalysisRow, MetadataBatch, MetadataStore, RunRecord, StoredKey } from "../../lib/ports/metadata-store.ts";
+import type { CacheEntry, CodeAnalysisRow, MetadataBatch, MetadataStore, CacheRecord, StoredKey } from "../../lib/ports/metadata-store.ts";
 import type { SqliteDatabase, SqliteParam, SqliteRow } from "../../lib/ports/sqlite.ts";
 import { CacheError } from "../../lib/errors.ts";
-import { compile, type Compiled, excluded, p, Prepared, qb } from "./queries.ts";
+import { compile, type Compiled, excluded, p, Prepared, qb } from "../../sqlite/queries.ts";
 import { cacheEntries as e, cacheResults as r, cacheRuns as runs, codeAnalyses as ca } from "./schema.ts";
-import { freeingWrite } from "./freeing-write.ts";
-import { cacheError, guarded, resetAdvice } from "./sqlite-errors.ts";
+import { freeingWrite } from "../../sqlite/freeing-write.ts";
+import { cacheError, guarded, resetAdvice } from "../../sqlite/sqlite-errors.ts";
 
 /** Keys per multi-row UPDATE: a run of hits touches its entries in a few statements, not one per node. */
 const CHUNK = 64;
@@ -159,7 +159,7 @@ export class SqliteMetadataStore implements MetadataStore {
       }
       chunked(batch.used, q.touchMany, q.touch, [batch.at], (key) => [key]);
       // One row per run in the batch, its records as JSON.
-      const byRun = new Map<string, Omit<RunRecord, "runId">[]>();
+      const byRun = new Map<string, Omit<CacheRecord, "runId">[]>();
       for (const { runId, ...rest } of batch.runs) {
         let list = byRun.get(runId);
         if (list === undefined) byRun.set(runId, (list = []));
@@ -169,13 +169,13 @@ export class SqliteMetadataStore implements MetadataStore {
     }));
   }
 
-  runRecords(runId: string): RunRecord[] {
-    const byNode = new Map<string, RunRecord>();
+  runRecords(runId: string): CacheRecord[] {
+    const byNode = new Map<string, CacheRecord>();
     for (const row of guarded(this.#path, "read", () => this.#q.runRecords.all({ run: runId }))) {
       const records = parseJson(row.records);
       // A row damaged on disk tells nothing: skipped, as if its batch had not been written.
       if (!Array.isArray(records)) continue;
-      for (const r of records as Omit<RunRecord, "runId">[]) if (typeof r?.node === "string") byNode.set(r.node, { runId, ...r });
+      for (const r of records as Omit<CacheRecord, "runId">[]) if (typeof r?.node === "string") byNode.set(r.node, { runId, ...r });
     }
     return [...byNode.values()];
   }

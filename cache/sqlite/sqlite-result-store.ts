@@ -17,10 +17,10 @@ import type { PutReport, ResultRead, ResultStore, ResultToStore, StoredResult } 
 import type { SqliteDatabase, SqliteRow } from "../../lib/ports/sqlite.ts";
 import { dataVersionOfEncoding, dataVersionOfRaw, decodeRawBody, decodeValue, encodeValue, joinParts, RAW_HEADER_SIZE, rawBodyLength } from "../codec.ts";
 import type { BlobFiles } from "./blob-files.ts";
-import { compile, p, Prepared, qb } from "./queries.ts";
+import { compile, p, Prepared, qb } from "../../sqlite/queries.ts";
 import { cacheResults as r } from "./schema.ts";
-import { freeingWrite } from "./freeing-write.ts";
-import { cacheError, guarded } from "./sqlite-errors.ts";
+import { freeingWrite } from "../../sqlite/freeing-write.ts";
+import { cacheError, guarded } from "../../sqlite/sqlite-errors.ts";
 
 /** What a read returns when the bytes do not hash to their data version. */
 const MISMATCH = "\0mismatch";

@@ -8,15 +8,16 @@
 import type { Command } from "commander";
 import { openCache } from "../../cache/open-cache.ts";
 import { summarizeCache } from "../../cache/sqlite/cache-summary.ts";
-import { migrate } from "../../cache/sqlite/migrate.ts";
-import { headerDamage, openSqliteCache } from "../../cache/sqlite/open-sqlite-cache.ts";
+import { migrate } from "../../sqlite/migrate.ts";
+import { openSqliteCache } from "../../cache/sqlite/open-sqlite-cache.ts";
+import { headerDamage } from "../../sqlite/database-file.ts";
 import { resetSqliteCache } from "../../cache/sqlite/reset-sqlite-cache.ts";
-import { classifySqliteError, resetAdvice } from "../../cache/sqlite/sqlite-errors.ts";
-import { WeftCache } from "../../cache/weft-cache.ts";
+import { classifySqliteError, resetAdvice } from "../../sqlite/sqlite-errors.ts";
+import { StoreCache } from "../../cache/store-cache.ts";
 import type { CacheDrivers } from "../../lib/ports/cache-drivers.ts";
 import { CacheError } from "../../lib/errors.ts";
-import type { NodeCache } from "../../lib/ports/node-cache.ts";
-import type { CliHost } from "../../runtime/node/cli-host.ts";
+import type { Cache } from "../../lib/ports/cache.ts";
+import type { CliHost } from "../../runtime/shared/cli-host.ts";
 import { loadPlatform } from "../../runtime/current.ts";
 import { formatMs } from "../../server/run-model.ts";
 import { CliError, DB_OPTION, weftCommand } from "../cli-error.ts";
@@ -32,9 +33,9 @@ async function existingDb(path: string): Promise<CacheDrivers> {
   return drivers;
 }
 
-async function withCache<T>(path: string, fn: (cache: NodeCache) => T): Promise<T> {
+async function withCache<T>(path: string, fn: (cache: Cache) => T): Promise<T> {
   const drivers = await existingDb(path);
-  let cache: NodeCache | undefined;
+  let cache: Cache | undefined;
   try {
     cache = openCache({ path }, drivers, (m) => {
       throw new CliError(m);
@@ -55,21 +56,21 @@ async function withCache<T>(path: string, fn: (cache: NodeCache) => T): Promise<
  *
  * @throws {CacheError} when the disk is full beyond what deletes can make room for, or the file is damaged
  */
-function maintain<T>(path: string, drivers: CacheDrivers, fn: (cache: WeftCache) => T): T {
+function maintain<T>(path: string, drivers: CacheDrivers, fn: (cache: StoreCache) => T): T {
   let result = maintainOnce(path, drivers, fn, false);
   if ("full" in result) result = maintainOnce(path, drivers, fn, true);
   if ("full" in result) throw result.full;
   return result.value;
 }
 
-function maintainOnce<T>(path: string, drivers: CacheDrivers, fn: (cache: WeftCache) => T, exclusive: boolean): { value: T } | { full: CacheError } {
+function maintainOnce<T>(path: string, drivers: CacheDrivers, fn: (cache: StoreCache) => T, exclusive: boolean): { value: T } | { full: CacheError } {
   const opened = openSqliteCache(path, drivers, { exclusive });
   if (opened.status === "unavailable") {
     const message = `Cannot change the cache "${path}": ${opened.reason}`;
     if (opened.cause === "full") return { full: new CacheError(message) };
     throw new CliError(message);
   }
-  const cache = new WeftCache({ metadata: opened.metadata, results: opened.results, hasher: drivers.hasher, warn: () => {} });
+  const cache = new StoreCache({ metadata: opened.metadata, results: opened.results, hasher: drivers.hasher, warn: () => {} });
   try {
     const value = fn(cache);
     opened.metadata.compact();

@@ -7,7 +7,7 @@
  */
 import type { Command } from "commander";
 import { Builder } from "../../mod.ts";
-import type { CliHost } from "../../runtime/node/cli-host.ts";
+import type { CliHost } from "../../runtime/shared/cli-host.ts";
 import { CliError, DB_OPTION, weftCommand } from "../cli-error.ts";
 import { loadFlowModule, parseInputs, parseOutputs, toJson } from "../flow-options.ts";
 import { runProgress } from "../run-progress.ts";

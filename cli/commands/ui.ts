@@ -4,7 +4,7 @@
  * @module
  */
 import type { Command } from "commander";
-import type { CliHost } from "../../runtime/node/cli-host.ts";
+import type { CliHost } from "../../runtime/shared/cli-host.ts";
 import { DEFAULT_HOST, DEFAULT_PORT, startHistoryServer } from "../../server/start-server.ts";
 import { CliError, DB_OPTION, weftCommand } from "../cli-error.ts";
 

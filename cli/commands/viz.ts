@@ -6,8 +6,8 @@
  */
 import type { Command } from "commander";
 import { Builder, isWeftError, type MissingInputError } from "../../mod.ts";
-import type { CliHost } from "../../runtime/node/cli-host.ts";
-import { nodeTextFiles } from "../../runtime/node/text-files.ts";
+import type { CliHost } from "../../runtime/shared/cli-host.ts";
+import { nodeTextFiles } from "../../runtime/shared/text-files.ts";
 import { CliError, weftCommand } from "../cli-error.ts";
 import { loadFlowModule, parseInputs, parseOutputs } from "../flow-options.ts";
 

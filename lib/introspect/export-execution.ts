@@ -4,9 +4,9 @@
  *
  * @module
  */
-import type { GraphNode } from "../graph.ts";
-import type { Tags } from "../node.ts";
-import type { Plan } from "../plan.ts";
+import type { GraphNode } from "../graph/graph.ts";
+import type { Tags } from "../model/node.ts";
+import type { Plan } from "../engine/planner.ts";
 
 /** One node of an {@link ExecutionDescription}. */
 export interface ExecutionNode {

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { GraphNode } from "../graph.ts";
-import type { Tags } from "../node.ts";
+import type { GraphNode } from "../graph/graph.ts";
+import type { Tags } from "../model/node.ts";
 import { documentationOf } from "./documentation.ts";
 
 /** A node (or input, or config value) as introspection reports it. */

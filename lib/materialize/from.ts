@@ -9,7 +9,7 @@ import { dataloader, type DataLoader } from "../modifiers/loaders.ts";
 import { defineModifier, innerSpecs } from "../modifiers/_modifier.ts";
 import { inject } from "../modifiers/parameterize.ts";
 import { describeValue, isBinding, value, type SourceBinding } from "../modifiers/bindings.ts";
-import { utf8Length, type FileSystem } from "./file-system.ts";
+import { utf8Length, type TextFiles } from "./text-files.ts";
 import { csv, json, ndjson, type Format } from "./formats.ts";
 import type { FileMetadata } from "./to.ts";
 
@@ -26,7 +26,7 @@ type Loader<T> = DataLoader<(path: string) => Promise<readonly [T, FileMetadata]
 /** CSV rows: header -> cell. */
 export type CsvRow = Record<string, string | number>;
 
-/** File loaders over a {@link FileSystem}: `json`, `ndjson`, `csv`, and `file` for your own format. */
+/** File loaders over a {@link TextFiles}: `json`, `ndjson`, `csv`, and `file` for your own format. */
 export interface Loaders {
   json<T = unknown>(options: FileLoadOptions): Loader<T>;
   ndjson<T = unknown>(options: FileLoadOptions): Loader<T[]>;
@@ -44,7 +44,7 @@ export interface Loaders {
  * // nodes: spendRows (the rows), spendRows.metadata ({ path, format, rows, bytes }), spendRows.raw
  * ```
  */
-export function loaders(fs: FileSystem): Loaders {
+export function loaders(fs: TextFiles): Loaders {
   const load = (format: Format, options: FileLoadOptions): Loader<any> => {
     if (typeof options !== "object" || options === null) throw new TypeError(`from.${format.name}() expects an options object { path }, got ${describeValue(options)}`);
     const path = options.path;

@@ -7,7 +7,7 @@
  * @module
  */
 import { describeValue } from "../modifiers/bindings.ts";
-import { utf8Length, type FileSystem } from "./file-system.ts";
+import { utf8Length, type TextFiles } from "./text-files.ts";
 import { csv, json, ndjson, type CsvOptions, type Format } from "./formats.ts";
 
 /** What a file materializer reports. */
@@ -37,7 +37,7 @@ export interface FileSaveOptions extends CsvOptions {
   readonly id?: string;
 }
 
-/** File materializers over a {@link FileSystem}: `json`, `ndjson`, `csv`, and `file` for your own format. */
+/** File materializers over a {@link TextFiles}: `json`, `ndjson`, `csv`, and `file` for your own format. */
 export interface Savers {
   json(options: FileSaveOptions): Materializer<FileMetadata>;
   ndjson(options: FileSaveOptions): Materializer<FileMetadata>;
@@ -58,7 +58,7 @@ export interface Savers {
  * console.log(materialized["out/rows.csv"]); // { path: "out/rows.csv", format: "csv", rows: 3, bytes: 57 }
  * ```
  */
-export function savers(fs: FileSystem): Savers {
+export function savers(fs: TextFiles): Savers {
   const file = (format: Format, options: FileSaveOptions): Materializer<FileMetadata> => {
     const method = `to.${format.name}()`;
     if (typeof options !== "object" || options === null) throw new TypeError(`${method} expects an options object { dependencies, path }, got ${describeValue(options)}`);

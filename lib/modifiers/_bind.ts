@@ -9,8 +9,8 @@
  */
 import { GraphBuildError } from "../errors.ts";
 import { bareRecord, setOwn } from "../own-property.ts";
-import type { ParamDep } from "../params.ts";
-import type { NodeSpec } from "../spec.ts";
+import type { ParamDep } from "../model/params.ts";
+import type { NodeSpec } from "../model/node-specs.ts";
 import { bindingKind, type Binding, type Bindings, type SourceBinding, type ValueBinding } from "./bindings.ts";
 
 /** Where a parameter's argument comes from: an index into the new deps, or a constant. */

@@ -9,7 +9,7 @@
  * @module
  */
 import { ownValue } from "../own-property.ts";
-import type { NodeFn } from "../types.ts";
+import type { NodeFn } from "../model/types.ts";
 import { defineModifier, innerSpecs, mark, requireFunction } from "./_modifier.ts";
 import { describeValue } from "./bindings.ts";
 

@@ -8,8 +8,8 @@
  */
 import { GraphBuildError } from "../errors.ts";
 import { bareRecord, ownValue } from "../own-property.ts";
-import { readParams, SIGNAL_PARAM } from "../params.ts";
-import type { NodeFn } from "../types.ts";
+import { readParams, SIGNAL_PARAM } from "../model/params.ts";
+import type { NodeFn } from "../model/types.ts";
 import { defineModifier, innerSpecs, mark, primarySpec, requireFunction } from "./_modifier.ts";
 import { describeValue } from "./bindings.ts";
 

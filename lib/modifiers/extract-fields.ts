@@ -5,9 +5,9 @@
  *
  * @module
  */
-import type { NodeSpec } from "../spec.ts";
+import type { NodeSpec } from "../model/node-specs.ts";
 import { hasField } from "../own-property.ts";
-import type { DefinesNodes, NodeFn, NodeValue } from "../types.ts";
+import type { DefinesNodes, NodeFn, NodeValue } from "../model/types.ts";
 import { afterResult } from "./_result.ts";
 import { defineModifier, innerSpecs, mark, primarySpec, requireFunction } from "./_modifier.ts";
 import { describeValue } from "./bindings.ts";

@@ -7,9 +7,9 @@
  *
  * @module
  */
-import { mergeOptions } from "../node.ts";
-import type { NodeSpec } from "../spec.ts";
-import type { DefinesNodes, NodeFn, NodeValue } from "../types.ts";
+import { mergeOptions } from "../model/node.ts";
+import type { NodeSpec } from "../model/node-specs.ts";
+import type { DefinesNodes, NodeFn, NodeValue } from "../model/types.ts";
 import { afterResult } from "./_result.ts";
 import { defineModifier, innerSpecs, mark, primarySpec, requireFunction } from "./_modifier.ts";
 import { describeValue } from "./bindings.ts";

@@ -8,8 +8,8 @@
  */
 import { GraphBuildError } from "../errors.ts";
 import { ownValue } from "../own-property.ts";
-import { nodeNameOf, type ExpandContext, type NodeSpec } from "../spec.ts";
-import type { DefinesNodes, NodeFn } from "../types.ts";
+import { nodeNameOf, type ExpandContext, type NodeSpec } from "../model/node-specs.ts";
+import type { DefinesNodes, NodeFn } from "../model/types.ts";
 import { bindSpec, checkParamsExist } from "./_bind.ts";
 import { defineModifier, innerSpecs, mark, requireFunction } from "./_modifier.ts";
 import { checkBindings, describeValue, type Binding, type Bindings } from "./bindings.ts";

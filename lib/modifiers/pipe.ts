@@ -7,10 +7,10 @@
  * @module
  */
 import { GraphBuildError } from "../errors.ts";
-import { ParamReadError, readParams, type ParamSpec } from "../params.ts";
+import { ParamReadError, readParams, type ParamSpec } from "../model/params.ts";
 import { ownValue } from "../own-property.ts";
-import type { ExpandContext, NodeSpec } from "../spec.ts";
-import type { DefinesNodes, NodeFn } from "../types.ts";
+import type { ExpandContext, NodeSpec } from "../model/node-specs.ts";
+import type { DefinesNodes, NodeFn } from "../model/types.ts";
 import { bindSpec } from "./_bind.ts";
 import { defineModifier, innerSpecs, mark, primarySpec, requireFunction } from "./_modifier.ts";
 import { checkBindings, describeValue, source, type Binding, type Bindings } from "./bindings.ts";

@@ -8,8 +8,8 @@
  */
 import { Schema, type StandardSchema } from "effect";
 import { SchemaValidationError, type SchemaIssue } from "../errors.ts";
-import type { NodeOptions, OutputSchema } from "../node.ts";
-import type { WarningHandler } from "../spec.ts";
+import type { NodeOptions, OutputSchema } from "../model/node.ts";
+import type { WarningHandler } from "../model/node-specs.ts";
 import { afterResult, isThenable } from "./_result.ts";
 
 type Validator = StandardSchema.StandardSchemaV1<unknown, unknown>;

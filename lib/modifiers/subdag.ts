@@ -8,8 +8,8 @@
  * @module
  */
 import { GraphBuildError } from "../errors.ts";
-import { nodeNameOf, rawSpecsOf, type NodeSpec } from "../spec.ts";
-import type { DefinesNodes, NodeFn } from "../types.ts";
+import { nodeNameOf, rawSpecsOf, type NodeSpec } from "../model/node-specs.ts";
+import type { DefinesNodes, NodeFn } from "../model/types.ts";
 import { bindSpec } from "./_bind.ts";
 import { defineModifier, innerSpecs, mark, primarySpec, requireFunction } from "./_modifier.ts";
 import { checkBindings, describeValue, source, value, type Binding, type Bindings } from "./bindings.ts";

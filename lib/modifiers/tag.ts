@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { node, type Tags } from "../node.ts";
-import type { NodeFn } from "../types.ts";
+import { node, type Tags } from "../model/node.ts";
+import type { NodeFn } from "../model/types.ts";
 import { requireFunction } from "./_modifier.ts";
 import { describeValue } from "./bindings.ts";
 

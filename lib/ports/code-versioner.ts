@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { NodeSpec } from "../spec.ts";
+import type { NodeSpec } from "../model/node-specs.ts";
 
 /**
  * `manual:<version>` when the node sets `node(fn, { version })`, otherwise a

@@ -19,7 +19,7 @@ export interface NodeLocator {
 }
 
 /** One node call to run somewhere. */
-export interface NodeTask {
+export interface ExecutorTask {
   readonly locator: NodeLocator;
   /** The function itself, for executors that run in this thread. */
   readonly fn: Function;
@@ -45,7 +45,7 @@ export interface Executor {
    */
   init(modules?: readonly string[]): Promise<void>;
   /** Runs a task; rejects with the node's error (its `kind` kept) or an executor failure. */
-  submit(task: NodeTask): Promise<unknown>;
+  submit(task: ExecutorTask): Promise<unknown>;
   /** Stops resources. Safe to call twice. */
   dispose(): Promise<void>;
 }

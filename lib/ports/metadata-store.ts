@@ -60,7 +60,7 @@ export interface CacheEntry extends KeyParts {
 }
 
 /** What happened to one node in one run. */
-export interface RunRecord {
+export interface CacheRecord {
   readonly runId: string;
   readonly node: string;
   readonly status: "hit" | "miss" | "uncacheable";
@@ -86,7 +86,7 @@ export interface MetadataBatch {
   readonly entries: readonly CacheEntry[];
   /** Keys that were hits: their `lastUsedAt` becomes `at`. */
   readonly used: readonly string[];
-  readonly runs: readonly RunRecord[];
+  readonly runs: readonly CacheRecord[];
   /** Epoch milliseconds. */
   readonly at: number;
 }
@@ -112,7 +112,7 @@ export interface MetadataStore {
   /** Applies a batch atomically. */
   write(batch: MetadataBatch): void;
   /** What the run did, one record per node. */
-  runRecords(runId: string): RunRecord[];
+  runRecords(runId: string): CacheRecord[];
   /** The id of the most recent run that wrote records. */
   lastRunId(): string | undefined;
   /** Removes the entries of `nodes` (all entries when omitted) and returns how many went. */

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { Graph, GraphNode } from "../graph.ts";
-import type { Plan } from "../plan.ts";
+import type { Graph, GraphNode } from "../graph/graph.ts";
+import type { Plan } from "../engine/planner.ts";
 
 /** How a node appears in a drawing. A node may have several roles (an output that is also config-driven). */
 export type NodeRole =

@@ -11,8 +11,8 @@
  * @module
  */
 import type { CacheDrivers } from "../../lib/ports/cache-drivers.ts";
-import { nodeFileSystem as bunFileSystem } from "../node-file-system.ts";
-import { nodeHasher as bunHasher } from "../node-hasher.ts";
+import { nodeFileSystem as bunFileSystem } from "../shared/file-system.ts";
+import { nodeHasher as bunHasher } from "../shared/hasher.ts";
 import { openBunSqlite } from "./sqlite.ts";
 
 /** Everything the cache needs from Bun. */

@@ -12,7 +12,7 @@
  */
 import type { CacheDrivers } from "../../lib/ports/cache-drivers.ts";
 import { denoFileSystem } from "./file-system.ts";
-import { nodeHasher as denoHasher } from "../node-hasher.ts";
+import { nodeHasher as denoHasher } from "../shared/hasher.ts";
 import { openDenoSqlite } from "./sqlite.ts";
 
 /** Everything the cache needs from Deno. */

@@ -11,8 +11,8 @@
  * @module
  */
 import type { CacheDrivers } from "../../lib/ports/cache-drivers.ts";
-import { nodeFileSystem } from "../node-file-system.ts";
-import { nodeHasher } from "../node-hasher.ts";
+import { nodeFileSystem } from "../shared/file-system.ts";
+import { nodeHasher } from "../shared/hasher.ts";
 import { openNodeSqlite } from "./sqlite.ts";
 
 /** Everything the cache needs from Node. */

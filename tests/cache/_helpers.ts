@@ -1,10 +1,10 @@
-/** Shared helpers of the cache tests: temporary cache directories and a WeftCache over SQLite on Bun. */
+/** Shared helpers of the cache tests: temporary cache directories and a StoreCache over SQLite on Bun. */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fingerprint } from "../../cache/fingerprint.ts";
 import { openSqliteCache, type SqliteCacheOptions } from "../../cache/sqlite/open-sqlite-cache.ts";
-import { WeftCache } from "../../cache/weft-cache.ts";
+import { StoreCache } from "../../cache/store-cache.ts";
 import type { KeyParts } from "../../lib/ports/metadata-store.ts";
 import { bunCacheDrivers } from "../../runtime/bun/mod.ts";
 
@@ -14,12 +14,12 @@ export function tempDir(prefix: string): { dir: string; remove: () => void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** A WeftCache over a SQLite file, collecting its warnings. */
-export function sqliteCache(path: string, options: SqliteCacheOptions = {}): { cache: WeftCache; warnings: string[] } {
+/** A StoreCache over a SQLite file, collecting its warnings. */
+export function sqliteCache(path: string, options: SqliteCacheOptions = {}): { cache: StoreCache; warnings: string[] } {
   const opened = openSqliteCache(path, bunCacheDrivers, options);
   if (opened.status !== "open") throw new Error(opened.reason);
   const warnings: string[] = [];
-  const cache = new WeftCache({ metadata: opened.metadata, results: opened.results, hasher: bunCacheDrivers.hasher, warn: (m) => warnings.push(m) });
+  const cache = new StoreCache({ metadata: opened.metadata, results: opened.results, hasher: bunCacheDrivers.hasher, warn: (m) => warnings.push(m) });
   return { cache, warnings };
 }
 
@@ -34,7 +34,7 @@ export function partsOf(node: string, input: unknown, codeVersion = "code-1"): K
  * Runs one node through the cache as the engine will: look up, compute on a
  * miss, record, and flush. Returns the value and whether it was a hit.
  */
-export function runNode(cache: WeftCache, runId: string, parts: KeyParts, compute: () => unknown): { value: unknown; hit: boolean } {
+export function runNode(cache: StoreCache, runId: string, parts: KeyParts, compute: () => unknown): { value: unknown; hit: boolean } {
   const run = cache.beginRun(runId);
   const found = cache.lookup(parts);
   let value: unknown;

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { functionCodeVersion } from "../../cache/code/function-code-version.ts";
-import { node, nodeMeta } from "../../lib/node.ts";
+import { node, nodeMeta } from "../../lib/model/node.ts";
 import { bunHasher } from "../../runtime/bun/mod.ts";
 import { loadParsers } from "../../cache/code/_parsers.ts";
 

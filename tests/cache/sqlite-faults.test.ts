@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, trun
 import { join } from "node:path";
 import { openCache } from "../../cache/open-cache.ts";
 import { openSqliteCache } from "../../cache/sqlite/open-sqlite-cache.ts";
-import type { WeftCache } from "../../cache/weft-cache.ts";
+import type { StoreCache } from "../../cache/store-cache.ts";
 import { CacheError } from "../../lib/errors.ts";
 import { bunCacheDrivers } from "../../runtime/bun/mod.ts";
 import { openBunSqlite } from "../../runtime/bun/sqlite.ts";
@@ -73,7 +73,7 @@ describe("damaged inline results", () => {
     "openCache()": (path: string) => {
       const warnings: string[] = [];
       mkdirSync(join(path, ".."), { recursive: true });
-      return { cache: openCache({ path }, bunCacheDrivers, (m) => void warnings.push(m)) as WeftCache, warnings };
+      return { cache: openCache({ path }, bunCacheDrivers, (m) => void warnings.push(m)) as StoreCache, warnings };
     },
     "two queries": (path: string) => sqliteCache(path),
   };
@@ -163,7 +163,7 @@ describe("a damaged index", () => {
 
     for (const make of [() => sqliteCache(path), () => {
       const warnings: string[] = [];
-      return { cache: openCache({ path }, bunCacheDrivers, (m) => void warnings.push(m)) as WeftCache, warnings };
+      return { cache: openCache({ path }, bunCacheDrivers, (m) => void warnings.push(m)) as StoreCache, warnings };
     }]) {
       const { cache, warnings } = make();
       expect(runNode(cache, "r2", partsOf("a", 1), () => "value of a")).toEqual({ value: "value of a", hit: true });

@@ -2,7 +2,7 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { runCli } from "../../cli/main.ts";
-import type { CliHost } from "../../runtime/node/cli-host.ts";
+import type { CliHost } from "../../runtime/shared/cli-host.ts";
 
 /** What a CLI call printed and returned. */
 export interface CliResult {

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { openSqliteRunStore } from "../../cache/sqlite/open-sqlite-run-store.ts";
+import { openSqliteRunStore } from "../../history/open-sqlite-run-store.ts";
 import { runCli } from "../../cli/main.ts";
 import { bunCacheDrivers } from "../../runtime/bun/mod.ts";
 import { tempDir } from "../cache/_helpers.ts";

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DirectoryValueStore } from "../../runtime/node/directory-store.ts";
+import { DirectoryValueStore } from "../../runtime/shared/directory-store.ts";
 
 const root = mkdtempSync(join(tmpdir(), "weft-store-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

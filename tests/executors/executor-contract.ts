@@ -3,12 +3,12 @@
  * (tests/executors/*.test.ts call `executorContract`).
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import type { Executor, NodeTask } from "../../lib/ports/executor.ts";
-import { nodeSpecsOf } from "../../lib/spec.ts";
+import type { Executor, ExecutorTask } from "../../lib/ports/executor.ts";
+import { nodeSpecsOf } from "../../lib/model/node-specs.ts";
 import * as workers from "../fixtures/workers.ts";
 
 /** A task for export `name` of tests/fixtures/workers.ts. */
-export function taskFor(name: keyof typeof workers, args: unknown, signal = new AbortController().signal): NodeTask {
+export function taskFor(name: keyof typeof workers, args: unknown, signal = new AbortController().signal): ExecutorTask {
   const spec = nodeSpecsOf(name, workers[name], { module: "workers", config: {} })[0]!;
   return {
     locator: { moduleUrl: spec.moduleUrl!, exportName: name, nodeName: spec.name, config: {} },

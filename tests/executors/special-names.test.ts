@@ -1,7 +1,7 @@
 /** Issue 10, part 6: worker nodes with names and parameters that are keys of Object.prototype. */
 import { describe, expect, test } from "bun:test";
 import { decodeArgs, type JobData } from "../../executors/bullmq-protocol.ts";
-import { decodeValue, encodeValue, toWire } from "../../executors/value-codec.ts";
+import { decodeWire, encodeWire, toWire } from "../../executors/wire-codec.ts";
 import { Builder } from "../../mod.ts";
 import * as flow from "../fixtures/special-names-workers.ts";
 
@@ -27,20 +27,20 @@ describe("worker nodes with special names", () => {
   });
 });
 
-describe("encodeValue() with special keys", () => {
+describe("encodeWire() with special keys", () => {
   test("round-trips own keys named constructor, toString, valueOf and hasOwnProperty", async () => {
     const value = { constructor: 1, toString: 2, valueOf: 3, hasOwnProperty: 4 };
-    const back = (await decodeValue(await encodeValue(value))) as Record<string, unknown>;
+    const back = (await decodeWire(await encodeWire(value))) as Record<string, unknown>;
     expect(Object.entries(back)).toEqual(Object.entries(value));
   });
 
   test("refuses an own key __proto__, naming where it is (msgpack would read it back as __proto_)", async () => {
     const value = { rows: [{ a: 1 }, Object.fromEntries([["__proto__", 1]])] };
-    await expect(encodeValue(value)).rejects.toThrow('the key "__proto__" at .rows[1] cannot travel to a remote worker');
+    await expect(encodeWire(value)).rejects.toThrow('the key "__proto__" at .rows[1] cannot travel to a remote worker');
   });
 
   test("accepts the string \"__proto__\" as a value", async () => {
-    expect(await decodeValue(await encodeValue({ key: "__proto__" }))).toEqual({ key: "__proto__" });
+    expect(await decodeWire(await encodeWire({ key: "__proto__" }))).toEqual({ key: "__proto__" });
   });
 });
 

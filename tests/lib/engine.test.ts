@@ -1,10 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { Effect, Schedule } from "effect";
 import { Builder, NodeExecutionError, node, TimeoutError } from "../../mod.ts";
-import { runPlan } from "../../lib/engine.ts";
-import { buildGraph } from "../../lib/graph.ts";
+import { runPlan } from "../../lib/engine/run.ts";
+import { buildGraph } from "../../lib/graph/graph.ts";
 import { systemClock } from "../../lib/hooks.ts";
-import { Planner } from "../../lib/plan.ts";
+import { Planner } from "../../lib/engine/planner.ts";
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const aborted = (signal: AbortSignal) => new Promise<unknown>((r) => signal.addEventListener("abort", () => r(signal.reason), { once: true }));

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { ParamReadError, readParams } from "../../lib/params.ts";
+import { ParamReadError, readParams } from "../../lib/model/params.ts";
 
 describe("readParams()", () => {
   test("reads positional parameters in order", () => {

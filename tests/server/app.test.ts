@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { openSqliteRunStore } from "../../cache/sqlite/open-sqlite-run-store.ts";
+import { openSqliteRunStore } from "../../history/open-sqlite-run-store.ts";
 import type { RunHistory } from "../../lib/ports/run-store.ts";
 import { bunCacheDrivers } from "../../runtime/bun/mod.ts";
 import { createHistoryApp } from "../../server/app.tsx";

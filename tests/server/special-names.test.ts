@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { openSqliteRunStore } from "../../cache/sqlite/open-sqlite-run-store.ts";
+import { openSqliteRunStore } from "../../history/open-sqlite-run-store.ts";
 import type { RunHistory } from "../../lib/ports/run-store.ts";
 import { Builder, node, parameterize } from "../../mod.ts";
 import { bunCacheDrivers } from "../../runtime/bun/mod.ts";

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import {
   Builder, config, dataloader, datasaver, does, extractFields, inject, node, parameterize, pipe, source, step, subdag, tag, unpackFields, value,
 } from "../../../mod.ts";
-import { nodeSpecsOf } from "../../../lib/spec.ts";
+import { nodeSpecsOf } from "../../../lib/model/node-specs.ts";
 
 const worker = <F extends (...args: any[]) => unknown>(fn: F) => node(fn, { worker: true, timeout: 250 });
 const specs = (exportName: string, value: unknown, config: Record<string, unknown> = {}) => nodeSpecsOf(exportName, value, { module: "m", config });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { Effect } from "effect";
 import { Builder, GraphBuildError, group, inject, MissingInputError, node, parameterize, source, tag, value } from "../../../mod.ts";
-import { nodeSpecsOf } from "../../../lib/spec.ts";
+import { nodeSpecsOf } from "../../../lib/model/node-specs.ts";
 
 interface Row { readonly channel: string; readonly amount: number }
 const rows: Row[] = [{ channel: "search", amount: 3 }, { channel: "social", amount: 4 }, { channel: "search", amount: 5 }];

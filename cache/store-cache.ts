@@ -1,0 +1,230 @@
+/**
+ * `StoreCache`: the Cache port over a MetadataStore and a ResultStore —
+ * lookups by key parts, runs that batch their writes, explanations, data
+ * versions per run, clear and garbage collection.
+ *
+ * @module
+ */
+import { systemClock, type Clock } from "../lib/hooks.ts";
+import type { FileSystem } from "../lib/ports/file-system.ts";
+import type { Hasher } from "../lib/ports/hasher.ts";
+import { setOwn } from "../lib/own-property.ts";
+import type { CodeAnalysisRow, KeyParts, MetadataStore, StoredKey } from "../lib/ports/metadata-store.ts";
+import type { CacheExplanation, CodeLocation, GcOptions, GcReport, Cache, NodeCodeVersion, NodeLookup } from "../lib/ports/cache.ts";
+import type { ResultRead, ResultStore } from "../lib/ports/result-store.ts";
+import { cacheKey } from "./cache-key.ts";
+import type { AnalysisMemo } from "./code/module-analysis.ts";
+import { sha256 } from "./code/_parts.ts";
+import { UNKNOWN_FILE } from "./code/function-code-version.ts";
+import { nodeCodeVersions } from "./code/node-code-versions.ts";
+import { StoreCacheRun } from "./store-cache-run.ts";
+import { explainMiss } from "./explain-miss.ts";
+import { fingerprint, type Fingerprint } from "./fingerprint.ts";
+import { collectGarbage, DEFAULT_GRACE_MS } from "./gc.ts";
+
+/** Stored analyses of module files older than this are dropped (a file unchanged that long is parsed once more). */
+const ANALYSIS_MAX_AGE_MS = 30 * 24 * 3600_000;
+
+/** Nodes named in one "not fully tracked" warning; the rest are counted. */
+const NAMES_SHOWN = 10;
+
+/** Quoted node names, at most {@link NAMES_SHOWN} (a module of hundreds of nodes is one line, not a page). */
+function listed(nodes: readonly string[]): string {
+  return nodes.length <= NAMES_SHOWN ? nodes.join(", ") : `${nodes.slice(0, NAMES_SHOWN).join(", ")} and ${nodes.length - NAMES_SHOWN} more`;
+}
+
+/** Options of {@link StoreCache}. */
+export interface StoreCacheOptions {
+  readonly metadata: MetadataStore;
+  readonly results: ResultStore;
+  readonly hasher: Hasher;
+  /** Reads module source files for code versions; without it every node's version comes from its function's text. */
+  readonly fs?: FileSystem;
+  readonly clock?: Clock;
+  /** Where warnings go (default `console.warn`). */
+  readonly warn?: (message: string) => void;
+  /** See {@link StoreCacheRun}. */
+  readonly flushDelayMs?: number;
+  /**
+   * The entry under a key and its result in one step, when the stores can
+   * (SQLite: one query instead of two). `undefined` when the key is unknown.
+   */
+  readonly lookupWithResult?: (key: string) => { readonly stored: StoredKey; readonly read: ResultRead } | undefined;
+}
+
+/**
+ * The cache the engine and `driver.cache` use.
+ *
+ * @example
+ * ```ts
+ * const cache = new StoreCache({ metadata: new MemoryMetadataStore(), results: new MemoryResultStore(), hasher });
+ * const parts = { node: "total", codeVersion, inputs: { rows: dv }, config: {} };
+ * const found = cache.lookup(parts); // { hit: false, reason: 'no cached result for "total" yet', … }
+ * ```
+ */
+export class StoreCache implements Cache {
+  readonly #o: StoreCacheOptions;
+  readonly #clock: Clock;
+  readonly #warn: (message: string) => void;
+  /** Why each node's code is not fully tracked, from the last build: explanations say so. */
+  readonly #untracked = new Map<string, string>();
+  readonly #warned = new Set<string>();
+
+  constructor(options: StoreCacheOptions) {
+    this.#o = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#warn = options.warn ?? ((m) => console.warn(m));
+  }
+
+  fingerprint(value: unknown): Fingerprint {
+    return fingerprint(value, this.#o.hasher);
+  }
+
+  async codeVersions(locations: readonly CodeLocation[]): Promise<readonly NodeCodeVersion[]> {
+    const versions = await nodeCodeVersions(locations, { fs: this.#o.fs, hasher: this.#o.hasher, memo: this.#analysisMemo() });
+    this.#saveAnalyses();
+    // One warning per reason, naming its nodes; not again for the same node and reason on this cache.
+    const byReason = new Map<string, string[]>();
+    const unknown = new Map<string, string[]>();
+    versions.forEach((v, i) => {
+      const node = locations[i]!.node;
+      if (!v.ok) {
+        let nodes = unknown.get(v.reason);
+        if (nodes === undefined) unknown.set(v.reason, (nodes = []));
+        nodes.push(`"${node}"`);
+      }
+      if (!v.ok || v.untracked === undefined) {
+        this.#untracked.delete(node);
+        return;
+      }
+      this.#untracked.set(node, v.untracked);
+      const seen = `${node}\0${v.untracked}`;
+      if (this.#warned.has(seen)) return;
+      this.#warned.add(seen);
+      let nodes = byReason.get(v.untracked);
+      if (nodes === undefined) byReason.set(v.untracked, (nodes = []));
+      nodes.push(`"${node}"`);
+    });
+    for (const [reason, nodes] of unknown) {
+      this.#warn(`Not caching ${nodes.length === 1 ? "node" : "nodes"} ${listed(nodes)}: ${nodes.length === 1 ? "its code version is" : "their code versions are"} unknown: ${reason}`);
+    }
+    for (const [reason, nodes] of byReason) {
+      const one = nodes.length === 1;
+      // For functions with no file, the fix that tracks everything is to put them in one.
+      const fix = reason === UNKNOWN_FILE
+        ? `export ${one ? "it" : "them"} from a module file and pass that module to withModules(), or give ${one ? "it" : "each"} a manual version with node(fn, { version })`
+        : `give ${one ? "it" : "each"} a manual version with node(fn, { version })`;
+      this.#warn(`The cache does not fully track the code of ${one ? "node" : "nodes"} ${listed(nodes)}: ${reason}; a change there may not recompute ${one ? "it" : "them"}; ${fix}`);
+    }
+    return versions;
+  }
+
+  readonly #newAnalyses: CodeAnalysisRow[] = [];
+
+  /** The metadata store as a memo of module analyses, when it keeps them; a row whose digest does not match is not used. */
+  #analysisMemo(): AnalysisMemo | undefined {
+    const { metadata, hasher } = this.#o;
+    if (metadata.codeAnalysis === undefined || metadata.saveCodeAnalyses === undefined) return undefined;
+    return {
+      get: (contentHash) => {
+        let row;
+        try {
+          row = metadata.codeAnalysis!(contentHash);
+        } catch {
+          return undefined; // an unreadable store: parse the file
+        }
+        return row !== undefined && sha256(hasher, row.analysis) === row.digest ? row.analysis : undefined;
+      },
+      put: (contentHash, analysis) => void this.#newAnalyses.push({ contentHash, analysis, digest: sha256(hasher, analysis) }),
+    };
+  }
+
+  /** Writes the analyses made in this build; a failure only means parsing again next time. */
+  #saveAnalyses(): void {
+    if (this.#newAnalyses.length === 0) return;
+    const rows = this.#newAnalyses.splice(0);
+    const now = this.#clock.now();
+    try {
+      this.#o.metadata.saveCodeAnalyses?.(rows, now, now - ANALYSIS_MAX_AGE_MS);
+    } catch {
+      // read-only or full disk: the cache itself reports those on its own writes
+    }
+  }
+
+  lookup(parts: KeyParts): NodeLookup {
+    const key = cacheKey(parts, this.#o.hasher);
+    let stored: StoredKey | undefined;
+    let read: ResultRead | undefined;
+    if (this.#o.lookupWithResult) {
+      const found = this.#o.lookupWithResult(key);
+      stored = found?.stored;
+      read = found?.read;
+    } else stored = this.#o.metadata.lookup(key);
+    if (stored === undefined) return { hit: false, key, reason: explainMiss(this.#o.metadata.latest(parts.node), parts) };
+    const { dataVersion, lastUsedAt } = stored;
+    read ??= this.#o.results.get(dataVersion);
+    if (read.status === "hit") return { hit: true, key, dataVersion, value: read.value, lastUsedAt };
+    if (read.status === "damaged") {
+      this.#warn(`Cache miss for "${parts.node}": ${read.reason}`);
+      // The store dropped the result; its entries go too, so nothing points to it until the run stores it again.
+      try {
+        this.#o.metadata.forget([dataVersion]);
+      } catch {
+        // A cache that cannot be written: the entry reads as a miss ("gone") until then.
+      }
+      return { hit: false, key, reason: "its cached result was damaged" };
+    }
+    return { hit: false, key, reason: "its cached result is gone (removed by garbage collection or by another process)" };
+  }
+
+  beginRun(runId: string): StoreCacheRun {
+    const { metadata, results, hasher, flushDelayMs } = this.#o;
+    return new StoreCacheRun(runId, { metadata, results, hasher, clock: this.#clock, warn: this.#warn, ...(flushDelayMs === undefined ? {} : { flushDelayMs }) });
+  }
+
+  explain(node: string, runId?: string): CacheExplanation {
+    const id = runId ?? this.#o.metadata.lastRunId();
+    const record = id === undefined ? undefined : this.#o.metadata.runRecords(id).find((r) => r.node === node);
+    if (record === undefined) {
+      return { node, runId: id, status: "not-run", message: id === undefined ? "no run has used the cache yet" : `"${node}" did not run in run ${id}` };
+    }
+    const dv = record.dataVersion === undefined ? {} : { dataVersion: record.dataVersion };
+    const untracked = this.#untracked.get(node.replace(/\[\d+\]/g, ""));
+    const note = untracked === undefined ? "" : `; its code is not fully tracked: ${untracked}`;
+    if (record.status === "hit") {
+      const from = record.key === undefined ? undefined : this.#o.metadata.get(record.key)?.runId;
+      return { node, runId: id, status: "hit", ...dv, message: `hit: reused the result${from === undefined ? "" : ` computed in run ${from}`}${note}` };
+    }
+    const prefix = record.status === "miss" ? "miss" : "not cached";
+    return { node, runId: id, status: record.status, ...dv, message: `${prefix}: ${record.reason ?? "no reason recorded"}${note}` };
+  }
+
+  dataVersions(runId?: string): Record<string, string> {
+    const id = runId ?? this.#o.metadata.lastRunId();
+    const out: Record<string, string> = {};
+    if (id === undefined) return out;
+    for (const r of this.#o.metadata.runRecords(id)) if (r.dataVersion !== undefined) setOwn(out, r.node, r.dataVersion);
+    return out;
+  }
+
+  lastRunId(): string | undefined {
+    return this.#o.metadata.lastRunId();
+  }
+
+  clear(nodes?: readonly string[]): void {
+    // Every result goes anyway: results first, so on a full disk their files make room for the entries' delete.
+    if (nodes === undefined) this.#o.results.delete(this.#o.results.list().map((r) => r.dataVersion));
+    this.#o.metadata.clear(nodes);
+    // Results no entry points to any more go at once; stray files only after the grace period.
+    collectGarbage(this.#o, { graceMs: 0, fileGraceMs: DEFAULT_GRACE_MS }, this.#clock.now());
+  }
+
+  gc(options: GcOptions = {}): GcReport {
+    return collectGarbage(this.#o, options, this.#clock.now());
+  }
+
+  close(): void {
+    this.#o.metadata.close();
+    this.#o.results.close();
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The RunStore in memory: run history for tests and for processes that must
+ * not write files. Same behaviour as the SQLite store (one contract suite).
+ *
+ * @module
+ */
+import {
+  type Liveness,
+  type NodeRecord,
+  pageOf,
+  type RunBatch,
+  type RunDetail,
+  type RunPage,
+  type RunQuery,
+  type RunStore,
+  type RunSummary,
+} from "../lib/ports/run-store.ts";
+
+type Row = { -readonly [K in keyof RunDetail]: RunDetail[K] };
+
+/**
+ * Run history kept in memory.
+ *
+ * @example
+ * ```ts
+ * const store = new MemoryRunStore();
+ * const dr = await new Builder().withModules(flow).withTracking({ store }).build();
+ * await dr.execute(["total"]);
+ * store.listRuns().runs[0].status; // "succeeded"
+ * ```
+ */
+export class MemoryRunStore implements RunStore {
+  readonly #runs = new Map<string, Row>();
+  readonly #nodes = new Map<string, Map<string, NodeRecord>>();
+  readonly #alive: Liveness;
+  #version = 0;
+
+  /** `alive` decides whether a "running" run's process still runs (default: it does, it is this one). */
+  constructor(options: { readonly alive?: Liveness } = {}) {
+    this.#alive = options.alive ?? (() => true);
+  }
+
+  write(batch: RunBatch): void {
+    for (const s of batch.starts) {
+      this.#runs.set(s.id, {
+        ...s, status: "running", done: 0, failed: 0, hits: 0, batch: 0, heartbeat: s.start,
+      });
+      this.#nodes.set(s.id, new Map());
+    }
+    for (const n of batch.nodes) this.#nodes.get(n.runId)?.set(`${n.node}\0${n.item}`, n);
+    for (const p of batch.progress) {
+      const run = this.#runs.get(p.id);
+      if (run === undefined) continue;
+      run.heartbeat = p.at;
+      run.batch = p.batch;
+      run.done += p.done;
+      run.failed += p.failed;
+      run.hits += p.hits;
+    }
+    for (const e of batch.ends) {
+      const run = this.#runs.get(e.id);
+      if (run === undefined) continue;
+      run.status = e.status;
+      run.end = e.end;
+      if (e.error) run.error = e.error;
+    }
+    this.#version++;
+  }
+
+  listRuns(query: RunQuery = {}): RunPage {
+    const { offset, limit } = pageOf(query);
+    const all = [...this.#runs.values()].map((r) => this.#seen(r)).filter((r) => query.status === undefined || r.status === query.status);
+    all.sort((a, b) => b.start - a.start || (a.id < b.id ? 1 : -1));
+    return { runs: all.slice(offset, offset + limit).map(summary), total: all.length, offset, limit };
+  }
+
+  getRun(id: string): RunDetail | undefined {
+    const run = this.#runs.get(id);
+    return run === undefined ? undefined : this.#seen(run);
+  }
+
+  nodesOf(runId: string, options: { readonly since?: number } = {}): NodeRecord[] {
+    const run = this.#runs.get(runId);
+    if (run === undefined) return [];
+    const interrupted = this.#seen(run).status === "interrupted";
+    const since = options.since ?? -1;
+    return [...this.#nodes.get(runId)!.values()]
+      .filter((n) => (n.batch ?? 0) > since)
+      .map((n) => (interrupted && n.status === "running" ? { ...n, status: "interrupted" as const } : n))
+      .sort((a, b) => a.start - b.start);
+  }
+
+  version(): number {
+    return this.#version;
+  }
+
+  close(): void {}
+
+  /** The run as a reader sees it: "running" with its process gone is "interrupted". */
+  #seen(run: Row): RunDetail {
+    return run.status === "running" && !this.#alive(run) ? { ...run, status: "interrupted" } : run;
+  }
+}
+
+function summary(r: RunDetail): RunSummary {
+  const { inputs: _i, overrides: _o, config: _c, graph: _g, error: _e, heartbeat: _h, ...rest } = r;
+  return rest;
+}

@@ -1,0 +1,186 @@
+/**
+ * The RunStore on SQLite: `runs`, `run_nodes` and `run_graphs` in the cache's
+ * file. A batch is one `BEGIN IMMEDIATE` transaction; the runs list reads
+ * counters kept on the run rows, and `version()` is SQLite's `data_version`
+ * plus this connection's own writes, so a poller sees every commit of every
+ * process without reading a table.
+ *
+ * @module
+ */
+import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
+import type { Hasher } from "../lib/ports/hasher.ts";
+import type { Liveness, NodeRecord, RunBatch, RunDetail, RunPage, RunQuery, RunStore } from "../lib/ports/run-store.ts";
+import { pageOf } from "../lib/ports/run-store.ts";
+import type { SqliteDatabase } from "../lib/ports/sqlite.ts";
+import { compile, excluded, p, Prepared, qb } from "../sqlite/queries.ts";
+import { runGraphs as g, runNodes as n, runs as r } from "./run-schema.ts";
+import { nodeOf, runOf, summaryOf } from "./run-rows.ts";
+import { guarded } from "../sqlite/sqlite-errors.ts";
+
+const LIST = { id: r.id, status: r.status, startedAt: r.startedAt, endedAt: r.endedAt, outputs: r.outputs, nodes: r.nodes, done: r.done, failed: r.failed, hits: r.hits, pid: r.pid, host: r.host, batch: r.batch };
+const dead = sql`${r.id} IN (SELECT value FROM json_each(${p("dead")}))`;
+/** The runs list by status: "running" and "interrupted" split the written "running" rows by `dead`. */
+const FILTERS = {
+  all: sql`1 = 1`,
+  status: sql`${r.status} = ${p("status")}`,
+  running: sql`${r.status} = 'running' AND NOT ${dead}`,
+  interrupted: sql`${r.status} = 'running' AND ${dead}`,
+};
+// A deferred join: the page's ids come from the index alone (OFFSET steps over index entries, not
+// rows), then only those rows are read. Measured with 10,000 runs: offset 9,950 in about 1 ms, not 40.
+const list = (w: keyof typeof FILTERS) => {
+  const page = qb.select({ id: r.id }).from(r).where(FILTERS[w]).orderBy(desc(r.startedAt), desc(r.id)).limit(p("limit") as never).offset(p("offset") as never);
+  return compile(qb.select(LIST).from(r).where(inArray(r.id, page)).orderBy(desc(r.startedAt), desc(r.id)));
+};
+const count = (w: keyof typeof FILTERS) => compile(qb.select({ n: sql`count(*)`.as("n") }).from(r).where(FILTERS[w]));
+
+const Q = {
+  graph: compile(qb.insert(g).values({ hash: p("hash"), view: p("view") }).onConflictDoNothing()),
+  start: compile(qb.insert(r).values({
+    id: p("id"), status: "running", startedAt: p("start"), outputs: p("outputs"), nodes: p("nodes"), inputs: p("inputs"),
+    overrides: p("overrides"), config: p("config"), graph: p("graph"), pid: p("pid"), host: p("host"), heartbeatAt: p("start"),
+  })),
+  node: compile(qb.insert(n).values({
+    runId: p("run"), node: p("node"), item: p("item"), status: p("status"), startedAt: p("start"), endedAt: p("end"), duration: p("duration"),
+    executor: p("executor"), cacheStatus: p("cs"), cacheReason: p("cr"), error: p("error"), preview: p("preview"), batch: p("batch"),
+  }).onConflictDoUpdate({
+    target: [n.runId, n.node, n.item],
+    set: Object.fromEntries((["status", "startedAt", "endedAt", "duration", "executor", "cacheStatus", "cacheReason", "error", "preview", "batch"] as const).map((c) => [c, excluded(n[c])])),
+  })),
+  progress: compile(qb.update(r).set({
+    heartbeatAt: sql`${p("at")}`, batch: sql`${p("batch")}`,
+    done: sql`${r.done} + ${p("done")}`, failed: sql`${r.failed} + ${p("failed")}`, hits: sql`${r.hits} + ${p("hits")}`,
+  }).where(eq(r.id, p("id")))),
+  end: compile(qb.update(r).set({ status: sql`${p("status")}`, endedAt: sql`${p("end")}`, error: sql`${p("error")}` }).where(eq(r.id, p("id")))),
+  running: compile(qb.select({ id: r.id, pid: r.pid, host: r.host, heartbeat: r.heartbeatAt }).from(r).where(eq(r.status, "running"))),
+  get: compile(qb.select({ run: r, view: g.view }).from(r).leftJoin(g, eq(g.hash, r.graph)).where(eq(r.id, p("id")))),
+  nodes: compile(qb.select().from(n).where(and(eq(n.runId, p("run")), gt(n.batch, p("since")))).orderBy(asc(n.startedAt))),
+  listAll: list("all"), listStatus: list("status"), listRunning: list("running"), listInterrupted: list("interrupted"),
+  countAll: count("all"), countStatus: count("status"), countRunning: count("running"), countInterrupted: count("interrupted"),
+};
+
+/** Options of {@link SqliteRunStore}. */
+export interface SqliteRunStoreOptions {
+  /** The database file, for messages. */
+  readonly path: string;
+  /** Hashes drawn graphs, so runs of one flow share one stored graph. */
+  readonly hasher: Hasher;
+  /** Whether a "running" run's process is still alive; a dead one reads as "interrupted". */
+  readonly alive: Liveness;
+  /** Called on close instead of closing the connection (when it is shared). */
+  readonly release?: () => void;
+}
+
+/**
+ * Run history in SQLite.
+ *
+ * @example
+ * ```ts
+ * const store = new SqliteRunStore(db, { path, hasher, alive: () => true });
+ * store.listRuns({ status: "failed", limit: 20 }).runs;
+ * ```
+ */
+export class SqliteRunStore implements RunStore {
+  readonly #db: SqliteDatabase;
+  readonly #o: SqliteRunStoreOptions;
+  readonly #q: { [K in keyof typeof Q]: Prepared };
+  readonly #graphs = new Set<string>();
+  readonly #dataVersion: Prepared;
+  #writes = 0;
+
+  constructor(db: SqliteDatabase, options: SqliteRunStoreOptions) {
+    this.#db = db;
+    this.#o = options;
+    this.#q = guarded(options.path, "open", () =>
+      Object.fromEntries(Object.entries(Q).map(([k, c]) => [k, new Prepared(db, c)])) as { [K in keyof typeof Q]: Prepared });
+    this.#dataVersion = new Prepared(db, { sql: "PRAGMA data_version", bindings: [] });
+    const order = Q.node.bindings.join(",");
+    if (order !== "run,node,item,status,start,end,duration,executor,cs,cr,error,preview,batch") throw new Error(`weft: unexpected parameter order in "${Q.node.sql}"`);
+  }
+
+  write(batch: RunBatch): void {
+    const q = this.#q;
+    guarded(this.#o.path, "write the run history of", () => this.#db.transaction(() => {
+      for (const s of batch.starts) {
+        const hash = this.#hash(s.graph);
+        if (!this.#graphs.has(hash)) {
+          q.graph.run({ hash, view: s.graph });
+          this.#graphs.add(hash);
+        }
+        q.start.run({
+          id: s.id, start: s.start, outputs: JSON.stringify(s.outputs), nodes: s.nodes, inputs: JSON.stringify(s.inputs),
+          overrides: JSON.stringify(s.overrides), config: JSON.stringify(s.config), graph: hash, pid: s.pid, host: s.host,
+        });
+      }
+      const node = q.node.statement;
+      for (const x of batch.nodes) {
+        // Positional, in the compiled order: the hot statement of a batch.
+        node.run(x.runId, x.node, x.item, x.status, x.start, x.end ?? null, x.duration ?? null, x.executor, x.cache?.status ?? null,
+          x.cache?.reason ?? null, x.error ? JSON.stringify(x.error) : null, x.preview ?? null, x.batch ?? 0);
+      }
+      for (const pr of batch.progress) q.progress.run({ ...pr });
+      for (const e of batch.ends) q.end.run({ id: e.id, status: e.status, end: e.end, error: e.error ? JSON.stringify(e.error) : null });
+    }));
+    this.#writes++;
+  }
+
+  listRuns(query: RunQuery = {}): RunPage {
+    const { offset, limit } = pageOf(query);
+    return guarded(this.#o.path, "read the run history of", () => {
+      const deadIds = JSON.stringify(this.#deadRuns());
+      const s = query.status;
+      const [rows, total] = s === undefined ? [this.#q.listAll, this.#q.countAll]
+        : s === "running" ? [this.#q.listRunning, this.#q.countRunning]
+        : s === "interrupted" ? [this.#q.listInterrupted, this.#q.countInterrupted]
+        : [this.#q.listStatus, this.#q.countStatus];
+      const params = { dead: deadIds, status: s ?? null, limit, offset };
+      const dead = new Set(JSON.parse(deadIds) as string[]);
+      const runs = rows.all(params).map((row) => summaryOf(row, dead.has(row.id as string)));
+      return { runs, total: Number(total.get(params)?.n ?? 0), offset, limit };
+    });
+  }
+
+  getRun(id: string): RunDetail | undefined {
+    return guarded(this.#o.path, "read the run history of", () => {
+      const row = this.#q.get.get({ id });
+      if (row === undefined) return undefined;
+      return runOf(row, this.#deadRuns().includes(id));
+    });
+  }
+
+  nodesOf(runId: string, options: { readonly since?: number } = {}): NodeRecord[] {
+    return guarded(this.#o.path, "read the run history of", () => {
+      const run = this.getRun(runId);
+      if (run === undefined) return [];
+      const interrupted = run.status === "interrupted";
+      return this.#q.nodes.all({ run: runId, since: options.since ?? -1 }).map((row) => nodeOf(row, interrupted));
+    });
+  }
+
+  version(): number {
+    const row = guarded(this.#o.path, "read the run history of", () => this.#dataVersion.get());
+    // data_version changes with other connections' commits only; add this connection's own.
+    return Number(row?.data_version ?? 0) * 1_000_000 + this.#writes;
+  }
+
+  close(): void {
+    if (this.#o.release) this.#o.release();
+    else this.#db.close();
+  }
+
+  /** Ids of "running" runs whose process is gone: few rows, found through the status index. */
+  #deadRuns(): string[] {
+    const out: string[] = [];
+    for (const row of this.#q.running.all()) {
+      const origin = { pid: Number(row.pid), host: String(row.host), heartbeat: Number(row.heartbeat) };
+      if (!this.#o.alive(origin)) out.push(String(row.id));
+    }
+    return out;
+  }
+
+  #hash(text: string): string {
+    const h = this.#o.hasher.sha256();
+    h.update(new TextEncoder().encode(text));
+    return h.hex();
+  }
+}

@@ -1,0 +1,371 @@
+/**
+ * The Driver: runs requested outputs of a built graph, and answers questions
+ * about it.
+ *
+ * @module
+ */
+import { Cause, Effect, Exit, type Semaphore } from "effect";
+import type { InputConflictError, MissingInputError, NodeExecutionError, UnknownNodeError } from "../errors.ts";
+import { UnknownNodeError as UnknownNode } from "../errors.ts";
+import { runPlan } from "../engine/run.ts";
+import type { Graph, GraphNode } from "../graph/graph.ts";
+import type { Clock, Hook } from "../hooks.ts";
+import { CacheInterceptor } from "../engine/cache-interceptor.ts";
+import type { CacheBehavior } from "../model/node.ts";
+import type { Executor } from "../ports/executor.ts";
+import type { CacheExplanation, GcOptions, GcReport, Cache, NodeCodeVersion } from "../ports/cache.ts";
+import type { RunHistory } from "../ports/run-store.ts";
+import { Planner, suggest, type Plan } from "../engine/planner.ts";
+import type { ExecuteResult } from "../model/types.ts";
+import { checkOutputs, checkValues } from "./check-args.ts";
+import { matchesTags, toVariable, type TagFilter, type Variable } from "../introspect/variables.ts";
+
+export { matchesTags };
+export type { TagFilter, Variable };
+import { describeExecution, type ExecutionDescription } from "../introspect/export-execution.ts";
+import { materialize, type MaterializeOptions, type MaterializeResult } from "../materialize/materialize.ts";
+import type { Materializer } from "../materialize/to.ts";
+import { viewOfGraph, viewOfPlan } from "../visualize/view.ts";
+import { visualize, type VisualFormat } from "../visualize/visualize.ts";
+
+type Values = Readonly<Record<string, unknown>>;
+
+/** Options of {@link Driver.execute}. */
+export interface ExecuteOptions<N = Record<string, unknown>, I extends Values = Values> {
+  /** Values of the graph's external inputs. */
+  readonly inputs?: I;
+  /** Values that replace nodes: those nodes, and everything only they need, are not computed. */
+  readonly overrides?: { readonly [K in keyof N]?: N[K] } & Values;
+  /** Cancels the run: running nodes' AbortSignals fire and `execute` rejects with `signal.reason`. */
+  readonly signal?: AbortSignal;
+}
+
+/** Errors `executeEffect` can fail with. */
+export type ExecuteError = UnknownNodeError | MissingInputError | InputConflictError | NodeExecutionError;
+
+/** Options of {@link Driver.visualizeExecution} and {@link Driver.displayAllFunctions}. */
+export interface VisualizeOptions {
+  /** "dot" (default), "mermaid", or "svg" (rendered from the DOT by Graphviz). */
+  readonly format?: VisualFormat;
+  /** A title drawn above the graph (DOT and SVG). */
+  readonly title?: string;
+}
+
+/** Settings a Builder hands to the Driver. */
+export interface DriverSettings {
+  readonly config: Values;
+  readonly hooks: readonly Hook[];
+  readonly concurrency: number | undefined;
+  /** Semaphores of the resource pools each node is in, by node id (see `withPools`). */
+  readonly pools?: readonly (readonly Semaphore.Semaphore[] | undefined)[] | undefined;
+  readonly clock: Clock;
+  /** Where worker nodes run; undefined when the graph has none. */
+  readonly executor: Executor | undefined;
+  /** The cache and each node's behaviour, when caching is on. */
+  readonly cache: { readonly store: Cache; readonly behaviors: readonly CacheBehavior[]; readonly codeVersions: readonly (NodeCodeVersion | undefined)[] } | undefined;
+  /** The run history, when tracking is on: its store, and the hook (among `hooks`) that records into it. */
+  readonly tracking?: { readonly store: RunHistory; readonly tracker: { flush(): void; close(): void } } | undefined;
+}
+
+/** `driver.cache`: what the cache knows about this driver's runs. */
+export interface DriverCache {
+  /** The id of this driver's most recent run with the cache (or the store's, before the first). */
+  readonly lastRunId: string | undefined;
+  /** Why `node` hit or missed in a run (the last one by default). */
+  explain(node: string, runId?: string): CacheExplanation;
+  /** Data versions of the nodes of a run (the last one by default), by node name. */
+  dataVersions(runId?: string): Record<string, string>;
+  /** Forgets the cached results of `nodes`, or of every node. */
+  clear(nodes?: readonly string[]): void;
+  /** Removes results by size and age, and blob files nothing refers to. */
+  gc(options?: GcOptions): GcReport;
+}
+
+/**
+ * Runs a built graph. Made by `Builder.build()`.
+ *
+ * @example
+ * ```ts
+ * const dr = await new Builder().withModules(flow).build();
+ * const { total } = await dr.execute(["total"], { inputs: { n: 3 } });
+ * ```
+ */
+export class Driver<N extends Record<string, unknown> = Record<string, unknown>> {
+  readonly #graph: Graph;
+  readonly #settings: DriverSettings;
+  readonly #planner: Planner;
+  #lastRunId: string | undefined;
+  #closed = false;
+
+  constructor(graph: Graph, settings: DriverSettings) {
+    this.#graph = graph;
+    this.#settings = settings;
+    this.#planner = new Planner(graph);
+  }
+
+  /** The graph this driver runs. */
+  get graph(): Graph {
+    return this.#graph;
+  }
+
+  /**
+   * Computes `outputs`, running only the nodes they need, each at most once.
+   * Rejects with a `WeftError` (see {@link ExecuteError}); a cancelled run rejects with `signal.reason`.
+   */
+  execute<const O extends (keyof N & string) | (keyof I & string), I extends Values = {}>(
+    outputs: readonly O[],
+    options: ExecuteOptions<N, I> = {},
+  ): Promise<ExecuteResult<N, I, O>> {
+    let effect: Effect.Effect<ExecuteResult<N, I, O>, ExecuteError>;
+    try {
+      effect = this.executeEffect(outputs, options);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const signal = options.signal;
+    return Effect.runPromiseExit(effect).then((exit) => {
+      if (Exit.isSuccess(exit)) return exit.value;
+      if (signal?.aborted && !Cause.hasFails(exit.cause)) throw signal.reason;
+      throw Cause.squash(exit.cause);
+    });
+  }
+
+  /**
+   * {@link Driver.execute} as an Effect with typed errors. Interrupting it (or
+   * aborting `options.signal`) cancels the run.
+   */
+  executeEffect<const O extends (keyof N & string) | (keyof I & string), I extends Values = {}>(
+    outputs: readonly O[],
+    options: ExecuteOptions<N, I> = {},
+  ): Effect.Effect<ExecuteResult<N, I, O>, ExecuteError> {
+    checkOutputs(outputs, "executeEffect");
+    const inputs = checkValues(options.inputs, "inputs");
+    const overrides = checkValues(options.overrides, "overrides");
+    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+      throw new TypeError("execute() option \"signal\" must be an AbortSignal");
+    }
+    const signal = options.signal;
+    const run = Effect.suspend(() => {
+      let plan: Plan;
+      try {
+        plan = this.#planner.plan({ outputs, inputs, overrides });
+      } catch (e) {
+        return Effect.fail(e as ExecuteError);
+      }
+      return this.#run(plan, inputs, overrides, signal) as Effect.Effect<ExecuteResult<N, I, O>, ExecuteError>;
+    });
+    if (signal === undefined) return run;
+    // Checked when the effect runs: a signal aborted already must not start any node.
+    return Effect.suspend(() => (signal.aborted ? Effect.interrupt : Effect.raceFirst(run, interruptOn(signal))));
+  }
+
+  #run(plan: Plan, inputs: Values, overrides: Values, signal: AbortSignal | undefined): Effect.Effect<Record<string, unknown>, NodeExecutionError> {
+    const { hooks, clock, concurrency, config, executor, cache, pools } = this.#settings;
+    const runId = crypto.randomUUID();
+    const base = { runId, hooks, clock, concurrency, pools, config, executor, controller: new AbortController() };
+    const engine = cache === undefined
+      ? runPlan(plan, { ...base, caching: undefined })
+      : Effect.suspend(() => {
+        const caching = new CacheInterceptor(cache.store, cache.store.beginRun(runId), this.#graph, cache.behaviors, config, cache.codeVersions);
+        this.#lastRunId = runId;
+        // Whatever the outcome, what finished is written: a crashed or failed run resumes from it.
+        return runPlan(plan, { ...base, caching }).pipe(Effect.ensuring(Effect.sync(() => caching.finish())));
+      });
+    if (hooks.length === 0) return engine;
+    return Effect.suspend(() => {
+      const start = clock.now();
+      const event = {
+        runId, outputs: plan.outputs, nodes: plan.nodeNames,
+        inputs, overrides, config, start,
+      };
+      for (const h of hooks) h.beforeGraph?.(event);
+      return engine.pipe(
+        Effect.onExit((exit) =>
+          Effect.sync(() => {
+            const duration = clock.now() - start;
+            // Interrupted with no failure: cancelled, and the signal's reason says why (as execute rejects with it).
+            const cancelled = Exit.isFailure(exit) && Cause.hasInterruptsOnly(exit.cause);
+            const end = Exit.isSuccess(exit)
+              ? { runId, outputs: plan.outputs, success: true, cancelled, results: exit.value, start, duration }
+              : {
+                runId, outputs: plan.outputs, success: false, cancelled, start, duration,
+                error: cancelled && signal?.aborted ? signal.reason : Cause.squash(exit.cause),
+              };
+            for (const h of hooks) h.afterGraph?.(end);
+          })
+        ),
+      );
+    });
+  }
+
+  /**
+   * Checks that `outputs` can be computed with the given inputs, without running anything.
+   *
+   * @throws {UnknownNodeError} {@link MissingInputError} {@link InputConflictError}
+   */
+  validateExecution(outputs: readonly string[], options: { inputs?: Values; overrides?: Values } = {}): void {
+    checkOutputs(outputs, "validateExecution");
+    this.#planner.plan({
+      outputs,
+      inputs: checkValues(options.inputs, "inputs"),
+      overrides: checkValues(options.overrides, "overrides"),
+    });
+  }
+
+  /** Every node, input and config value of the graph, optionally filtered by tags. */
+  listAvailableVariables(options: { tags?: TagFilter } = {}): Variable[] {
+    const filter = options.tags;
+    return this.#graph.nodes.filter((n) => !filter || matchesTags(n.tags, filter)).map(toVariable);
+  }
+
+  /** The named nodes and everything they depend on, transitively. */
+  whatIsUpstreamOf(...names: string[]): Variable[] {
+    return this.#walk(names, "whatIsUpstreamOf", (n) => n.uniqueDepIds);
+  }
+
+  /** The named nodes and everything that depends on them, transitively. */
+  whatIsDownstreamOf(...names: string[]): Variable[] {
+    return this.#walk(names, "whatIsDownstreamOf", (n) => this.#graph.dependents[n.id]!);
+  }
+
+  #walk(names: readonly string[], method: string, next: (n: GraphNode) => Int32Array): Variable[] {
+    checkOutputs(names, method);
+    const seen = new Set<number>();
+    const stack: number[] = [];
+    for (const name of names) {
+      const node = this.#graph.get(name);
+      if (!node) throw new UnknownNode(name, suggest(name, this.#graph), `Cannot answer ${method}()`);
+      stack.push(node.id);
+    }
+    while (stack.length > 0) {
+      const id = stack.pop()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      for (const d of next(this.#graph.nodes[id]!)) stack.push(d);
+    }
+    return [...seen].sort((a, b) => a - b).map((id) => toVariable(this.#graph.nodes[id]!));
+  }
+
+  /**
+   * The nodes on some path from `upstream` to `downstream`, both included
+   * (empty when `downstream` does not depend on `upstream`).
+   *
+   * @throws {UnknownNodeError} for a name the graph does not know
+   */
+  whatIsThePathBetween(upstream: string, downstream: string): Variable[] {
+    const below = new Set(this.whatIsDownstreamOf(upstream).map((v) => v.name));
+    return this.whatIsUpstreamOf(downstream).filter((v) => below.has(v.name));
+  }
+
+  /**
+   * A JSON-ready description of what `execute(outputs, options)` would run,
+   * dependencies first. Throws what `execute` would reject with before running.
+   */
+  exportExecution(outputs: readonly string[], options: { inputs?: Values; overrides?: Values } = {}): ExecutionDescription {
+    return describeExecution(this.#plan(outputs, options, "exportExecution"));
+  }
+
+  /**
+   * Draws what `execute(outputs, options)` would run: requested outputs,
+   * given inputs, overrides, config values, worker and config-driven nodes
+   * styled apart, with a legend. SVG is laid out by Graphviz (WebAssembly).
+   *
+   * @example
+   * ```ts
+   * const svg = await dr.visualizeExecution(["report"], { inputs: { day: "2026-11-22" }, format: "svg" });
+   * ```
+   */
+  visualizeExecution(
+    outputs: readonly string[],
+    options: { inputs?: Values; overrides?: Values } & VisualizeOptions = {},
+  ): Promise<string> {
+    try {
+      return visualize(viewOfPlan(this.#plan(outputs, options, "visualizeExecution")), options.format, titleOf(options));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** Draws the whole graph (every node, input and config value). */
+  displayAllFunctions(options: VisualizeOptions = {}): Promise<string> {
+    return visualize(viewOfGraph(this.#graph), options.format, titleOf(options));
+  }
+
+  /**
+   * Computes what the materializers need in one run, has each write its
+   * values, and returns their metadata by id (plus `options.outputs`).
+   *
+   * @example
+   * ```ts
+   * const { materialized } = await dr.materialize([to.csv({ dependencies: ["rows"], path: "out/rows.csv" })]);
+   * ```
+   */
+  materialize(materializers: readonly Materializer[], options: MaterializeOptions = {}): Promise<MaterializeResult> {
+    return materialize((outputs, run) => this.execute(outputs as never[], run as ExecuteOptions<N>), materializers, options);
+  }
+
+  #plan(outputs: readonly string[], options: { inputs?: Values; overrides?: Values }, method: string): Plan {
+    checkOutputs(outputs, method);
+    return this.#planner.plan({
+      outputs,
+      inputs: checkValues(options.inputs, "inputs"),
+      overrides: checkValues(options.overrides, "overrides"),
+    });
+  }
+
+  /** The cache of this driver's runs, when `withCache()` was used. */
+  get cache(): DriverCache | undefined {
+    const store = this.#settings.cache?.store;
+    if (store === undefined) return undefined;
+    const driver = this;
+    return {
+      get lastRunId() {
+        return driver.#lastRunId ?? store.lastRunId();
+      },
+      explain: (node, runId) => store.explain(node, runId ?? driver.#lastRunId),
+      dataVersions: (runId) => store.dataVersions(runId ?? driver.#lastRunId),
+      clear: (nodes) => store.clear(nodes),
+      gc: (options) => store.gc(options),
+    };
+  }
+
+  /**
+   * The run history this driver records into, when `withTracking()` was used:
+   * runs newest first, each run's node executions.
+   *
+   * @example
+   * ```ts
+   * await dr.execute(["total"]);
+   * dr.history?.listRuns().runs[0]?.status; // "succeeded"
+   * ```
+   */
+  get history(): RunHistory | undefined {
+    return this.#settings.tracking?.store;
+  }
+
+  /** Stops the driver's workers and closes its cache and run history. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#settings.executor?.dispose();
+    this.#settings.cache?.store.close();
+    this.#settings.tracking?.tracker.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+/** Interrupts when `signal` aborts (at once if it already has), so that racing it cancels a run. */
+function interruptOn(signal: AbortSignal): Effect.Effect<never> {
+  return Effect.callback<never>((resume) => {
+    const onAbort = () => resume(Effect.interrupt);
+    signal.addEventListener("abort", onAbort, { once: true });
+    return Effect.sync(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+function titleOf(options: VisualizeOptions): { title?: string } {
+  return options.title === undefined ? {} : { title: options.title };
+}

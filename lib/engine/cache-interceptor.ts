@@ -1,0 +1,204 @@
+/**
+ * The cache as the engine uses it, per run: before a node is called, its key
+ * (code version, the data versions of what it receives, the config that shaped
+ * it) is looked up; after a miss the result is handed to the run, which stores
+ * it in batches. Data versions travel with values, slot by slot, so a node's
+ * key is built from what its producers already know; given values (inputs,
+ * config, overrides, items) are fingerprinted once, when first needed. A
+ * parameter left to a literal default (`k = 5`, read at build by params.ts)
+ * contributes the data version of that value, so it shares the key of a call
+ * that passes `k: 5`; any other default contributes {@link DEFAULT_INPUT}.
+ *
+ * @module
+ */
+import type { Frame } from "./block-run.ts";
+import { CacheError } from "../errors.ts";
+import type { NodeTask } from "./compile.ts";
+import type { Graph, GraphNode } from "../graph/graph.ts";
+import type { CacheBehavior } from "../model/node.ts";
+import { ownValue, setOwn } from "../own-property.ts";
+import type { ParamDep } from "../model/params.ts";
+import type { KeyParts } from "../ports/metadata-store.ts";
+import { DEFAULT_INPUT, type Cache, type CacheRun, type NodeCodeVersion, type NodeLookup } from "../ports/cache.ts";
+
+/** Slot marker: the value has no data version; nodes reading it are not cached this run. */
+export const UNCACHEABLE = "\u0000uncacheable";
+/** Slot marker: the producer's behaviour is "ignore"; nodes reading it leave it out of their key. */
+export const IGNORED = "\u0000ignored";
+
+/** What the cache says about one node call. */
+export type CacheDecision =
+  | { readonly kind: "hit"; readonly value: unknown; readonly dataVersion: string }
+  | { readonly kind: "miss"; readonly parts: KeyParts; readonly lookup: NodeLookup & { hit: false }; readonly reason: string }
+  | { readonly kind: "skip"; readonly version: typeof UNCACHEABLE | typeof IGNORED; readonly reason: string };
+
+/** How the cache treated a node, for hooks (run history shows it). */
+export interface CacheOutcome {
+  readonly status: "hit" | "miss" | "uncacheable";
+  readonly reason?: string;
+}
+
+/** Cache behaviour per graph node, the Builder's choice winning over the node's own. */
+export function resolveBehaviors(graph: Graph, builder: BuilderCacheBehaviors): CacheBehavior[] {
+  const pick = (list: true | readonly string[] | undefined, name: string) => list === true || (list !== undefined && list.includes(name));
+  return graph.nodes.map((n) => {
+    if (pick(builder.disable, n.name)) return "disable";
+    if (pick(builder.recompute, n.name)) return "recompute";
+    if (pick(builder.ignore, n.name)) return "ignore";
+    return n.options.cache ?? "default";
+  });
+}
+
+/** The behaviours a Builder sets for all nodes (`true`) or named ones. */
+export interface BuilderCacheBehaviors {
+  readonly recompute?: true | readonly string[];
+  readonly disable?: true | readonly string[];
+  readonly ignore?: true | readonly string[];
+}
+
+/** One run's use of the cache. */
+export class CacheInterceptor {
+  readonly #configVersions = new Map<string, string>();
+  readonly #previews = new Map<string, string>();
+  /** Data versions of literal defaults, once per run (the values themselves are read at build). */
+  readonly #defaultVersions = new Map<ParamDep, string>();
+  #broken = false;
+
+  constructor(
+    readonly cache: Cache,
+    readonly run: CacheRun,
+    readonly graph: Graph,
+    readonly behaviors: readonly CacheBehavior[],
+    readonly config: Readonly<Record<string, unknown>>,
+    /** Code version of each node by id, computed once at build (`undefined`: a manual version, or not a function). */
+    readonly codeVersions: readonly (NodeCodeVersion | undefined)[],
+  ) {}
+
+  /** The data version of a slot's value, fingerprinting given values on first use. */
+  versionOf(frame: Frame, slot: number): string {
+    const versions = frame.versions!;
+    let v = versions[slot];
+    if (v === undefined) {
+      const fp = this.cache.fingerprint(frame.values[slot]);
+      v = fp.ok ? fp.dataVersion : UNCACHEABLE;
+      if (fp.ok && fp.preview !== undefined) this.#previews.set(fp.dataVersion, fp.preview);
+      versions[slot] = v;
+    }
+    return v;
+  }
+
+  /** Looks a node call up, or says why it is not cached. */
+  before(frame: Frame, task: NodeTask, record: string): CacheDecision {
+    const { node, argSlots } = task;
+    const behavior = this.behaviors[node.id]!;
+    if (behavior === "ignore") return { kind: "skip", version: IGNORED, reason: "its cache behaviour is \"ignore\"" };
+    if (behavior === "disable" || this.#broken) {
+      const reason = this.#broken ? "the cache failed earlier in this run" : "its cache behaviour is \"disable\"";
+      this.run.uncacheable(record, reason, { warn: false });
+      return { kind: "skip", version: UNCACHEABLE, reason };
+    }
+    const code = node.options.version !== undefined ? undefined : this.codeVersions[node.id];
+    if (code === undefined && node.options.version === undefined) return this.#uncacheable(record, "its code version is unknown", true);
+    // Said once, at build (the cache warns then), not on every run.
+    if (code !== undefined && !code.ok) return this.#uncacheable(record, `its code version is unknown: ${code.reason}`, false);
+    const inputs: Record<string, string> = {};
+    let previews: Record<string, string> | undefined;
+    for (let j = 0; j < argSlots.length; j++) {
+      const dep = node.deps[j]!;
+      const name = dep.name;
+      const slot = argSlots[j]!;
+      // An argument that is undefined makes JavaScript use the default: the same call as leaving it out.
+      if (slot === -1 || (dep.optional && frame.values[slot] === undefined && this.versionOf(frame, slot) !== IGNORED)) {
+        const v = this.#defaultVersion(dep);
+        setOwn(inputs, name, v);
+        const preview = this.#previews.get(v);
+        if (preview !== undefined) setOwn((previews ??= {}), name, preview);
+        continue;
+      }
+      const v = this.versionOf(frame, slot);
+      if (v === IGNORED) continue;
+      if (v === UNCACHEABLE) return this.#uncacheable(record, `input "${name}" has no data version`, false);
+      setOwn(inputs, name, v);
+      const preview = this.#previews.get(v);
+      if (preview !== undefined) setOwn((previews ??= {}), name, preview);
+    }
+    const parts: KeyParts = {
+      node: record,
+      codeVersion: code?.codeVersion ?? "",
+      ...(code?.parts !== undefined ? { codeParts: code.parts } : {}),
+      ...(node.options.version !== undefined ? { version: node.options.version } : {}),
+      inputs,
+      config: this.#configOf(node),
+      ...(previews ? { previews } : {}),
+    };
+    let found: NodeLookup;
+    try {
+      found = this.cache.lookup(parts);
+    } catch (e) {
+      // A database damaged mid-run shows up at the first query that reaches it: finish uncached.
+      if (!(e instanceof CacheError)) throw e;
+      this.#broken = true;
+      return this.#uncacheable(record, e.message, true);
+    }
+    if (found.hit && behavior !== "recompute") {
+      this.run.hit(record, found);
+      return { kind: "hit", value: found.value, dataVersion: found.dataVersion };
+    }
+    const lookup = found.hit ? { hit: false as const, key: found.key, reason: "recomputed on request (cache behaviour \"recompute\")" } : found;
+    return { kind: "miss", parts, lookup, reason: lookup.reason };
+  }
+
+  /** Stores a computed value (on a miss) and records its data version in the frame. */
+  after(decision: CacheDecision, frame: Frame, slot: number, value: unknown): CacheOutcome {
+    if (decision.kind === "miss") {
+      const dv = this.run.miss(decision.parts, decision.lookup, value);
+      frame.versions![slot] = dv ?? UNCACHEABLE;
+      return dv === undefined ? { status: "uncacheable", reason: "its result cannot be fingerprinted" } : { status: "miss", reason: decision.reason };
+    }
+    if (decision.kind === "skip") frame.versions![slot] = decision.version;
+    return { status: "uncacheable", reason: decision.kind === "skip" ? decision.reason : "" };
+  }
+
+  /** Writes what is pending; called when the run ends, however it ended. */
+  finish(): void {
+    this.run.finish();
+  }
+
+  /** What a parameter left to its default contributes to the key. */
+  #defaultVersion(dep: ParamDep): string {
+    if (dep.defaultValue === undefined) return DEFAULT_INPUT;
+    let v = this.#defaultVersions.get(dep);
+    if (v === undefined) {
+      const fp = this.cache.fingerprint(dep.defaultValue.value);
+      v = fp.ok ? fp.dataVersion : DEFAULT_INPUT;
+      if (fp.ok && fp.preview !== undefined) this.#previews.set(fp.dataVersion, fp.preview);
+      this.#defaultVersions.set(dep, v);
+    }
+    return v;
+  }
+
+  #uncacheable(record: string, reason: string, warn: boolean): CacheDecision {
+    this.run.uncacheable(record, reason, { warn });
+    return { kind: "skip", version: UNCACHEABLE, reason };
+  }
+
+  #configOf(node: GraphNode): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const key of node.configKeys) {
+      let v = this.#configVersions.get(key);
+      if (v === undefined) {
+        const fp = this.cache.fingerprint(ownValue(this.config, key));
+        v = fp.ok ? fp.dataVersion : UNCACHEABLE;
+        this.#configVersions.set(key, v);
+      }
+      setOwn(out, key, v);
+    }
+    return out;
+  }
+}
+
+/** The name a node call is recorded under: the node, and for map/reduce items its item indexes (`words[3]`). */
+export function recordName(node: GraphNode, frame: Frame): string {
+  if (frame.block === undefined) return node.name;
+  return node.name + frame.itemPath().map((i) => `[${i.index}]`).join("");
+}

@@ -1,0 +1,125 @@
+/**
+ * Node specs: what one export of a module contributes to the graph, before
+ * the graph is wired. A plain function contributes one spec named after its
+ * export (the part before `__`, so `revenue__us` defines `revenue`); a
+ * modifier (see `NodeMeta.expand`) may contribute several, none, or specs with
+ * other names. Workers rebuild a node on their side by calling
+ * {@link nodeSpecsOf} on the same export with the same config, so expansion
+ * must be a pure function of (export name, value, module name, config).
+ *
+ * @module
+ */
+import { GraphBuildError } from "../errors.ts";
+import { checkedBySchema } from "../modifiers/schema.ts";
+import { nodeMeta, type NodeOptions } from "./node.ts";
+import { ParamReadError, readParams, type ParamSpec } from "./params.ts";
+
+/** One node as an export defines it. */
+export interface NodeSpec extends ParamSpec {
+  readonly name: string;
+  /** What the engine calls, with the arguments `style` and `deps` describe. */
+  readonly fn: Function;
+  readonly options: NodeOptions;
+  /** The export that defines the node (workers import it by this name). */
+  readonly exportName: string;
+  /** The user's function the node comes from: for introspection, docs and code versions. */
+  readonly source: Function;
+  /** URL of the defining module, when known (always for worker nodes made with `node()`). */
+  readonly moduleUrl?: string;
+  /** The modifiers that shaped the node, innermost first (`"parameterize"`, `"config.when"`, ...). */
+  readonly modifiers?: readonly string[];
+  /** Config keys that decided whether (or how) the node exists. */
+  readonly configKeys?: readonly string[];
+  /** The subdag namespace the node lives in, if any. */
+  readonly namespace?: string;
+}
+
+/** Receives the warnings a run emits (a schema check in "warn" mode, for instance). */
+export type WarningHandler = (warning: Warning) => void;
+
+/** A warning: something a run noticed and did not fail on. */
+export interface Warning {
+  /** What kind of warning, e.g. `"schema"`. */
+  readonly kind: string;
+  readonly node: string;
+  readonly message: string;
+  /** Extra detail (the schema issues, for instance). */
+  readonly detail?: unknown;
+}
+
+/** What an expansion sees. */
+export interface ExpandContext {
+  readonly exportName: string;
+  readonly module: string;
+  readonly config: Readonly<Record<string, unknown>>;
+  /** Where warnings go; `console.warn` when not given. */
+  readonly warn?: WarningHandler;
+}
+
+/**
+ * The node specs an export contributes: none for private names (`_x`),
+ * non-functions and classes; the modifier's expansion when there is one;
+ * otherwise one spec named after the export. Output schemas are applied here,
+ * once, so a worker that rebuilds the spec checks the output the same way.
+ *
+ * @throws {GraphBuildError} when the function's parameters cannot be read, or a modifier cannot apply
+ */
+export function nodeSpecsOf(exportName: string, value: unknown, ctx: Omit<ExpandContext, "exportName">): readonly NodeSpec[] {
+  const specs = rawSpecsOf(exportName, value, ctx);
+  return specs.some((s) => s.options.schema !== undefined)
+    ? specs.map((s) => (s.options.schema === undefined ? s : { ...s, fn: checkedBySchema(s.name, s.fn, s.options, ctx.warn) }))
+    : specs;
+}
+
+/** {@link nodeSpecsOf} without the schema step: what `subdag` reads a module with. */
+export function rawSpecsOf(exportName: string, value: unknown, ctx: Omit<ExpandContext, "exportName">): readonly NodeSpec[] {
+  if (exportName.startsWith("_") || !isNodeFunction(value)) return [];
+  return expandExport({ ...ctx, exportName }, value);
+}
+
+/**
+ * The specs of `value` as if it were exported under `ctx.exportName`, without
+ * the final schema step: what a modifier calls on the function it wraps.
+ */
+export function expandExport(ctx: ExpandContext, value: Function): readonly NodeSpec[] {
+  const meta = nodeMeta(value);
+  if (meta?.expand) return meta.expand(ctx);
+  const fn = meta?.fn ?? value;
+  const options = meta?.options ?? {};
+  const name = nodeNameOf(ctx.exportName);
+  const spec = { name, fn, options, exportName: ctx.exportName, source: fn, ...readNodeParams(name, fn, options) };
+  return [meta?.moduleUrl === undefined ? spec : { ...spec, moduleUrl: meta.moduleUrl }];
+}
+
+/** The node an export defines by default: its name up to `__` (`revenue__us` -> `revenue`). */
+export function nodeNameOf(exportName: string): string {
+  const cut = exportName.indexOf("__", 1);
+  return cut > 0 ? exportName.slice(0, cut) : exportName;
+}
+
+/** Functions are nodes; classes are not (their `typeof` is also "function"). */
+function isNodeFunction(value: unknown): value is Function {
+  if (typeof value !== "function") return false;
+  if (nodeMeta(value)) return true;
+  return !Function.prototype.toString.call(value).startsWith("class");
+}
+
+/**
+ * Reads a node's parameters, or takes them from `options.deps`.
+ *
+ * @throws {GraphBuildError} naming the node and showing the explicit form
+ */
+export function readNodeParams(name: string, fn: Function, options: NodeOptions): ParamSpec {
+  if (options.deps) {
+    return { style: "positional", deps: options.deps.map((d) => ({ name: d, optional: false })), signalIndex: -1 };
+  }
+  try {
+    return readParams(fn);
+  } catch (e) {
+    if (!(e instanceof ParamReadError)) throw e;
+    throw new GraphBuildError(
+      `Cannot read the parameters of node "${name}": ${e.message}; declare them explicitly with node(fn, { deps: ["a", "b"] })`,
+      { node: name, cause: e },
+    );
+  }
+}

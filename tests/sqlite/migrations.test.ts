@@ -1,0 +1,47 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { migrate } from "../../sqlite/migrate.ts";
+import { MIGRATIONS } from "../../sqlite/migrations.ts";
+import { renderMigrations, target } from "../../scripts/embed-migrations.ts";
+import { openBunSqlite } from "../../runtime/bun/sqlite.ts";
+import { tempDir } from "../cache/_helpers.ts";
+
+const tmp = tempDir("migrations");
+afterAll(tmp.remove);
+
+describe("migrations", () => {
+  test("sqlite/migrations.ts matches the drizzle-kit migrations on disk (run npm run db:generate)", () => {
+    expect(readFileSync(target, "utf8")).toBe(renderMigrations());
+  });
+
+  test("migrate() applies every migration once and records it as drizzle does", () => {
+    const db = openBunSqlite(join(tmp.dir, "m.db"));
+    expect(migrate(db)).toEqual(["0000_init", "0001_run_history", "0002_code_versions"]);
+    expect(migrate(db)).toEqual([]);
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'cache_%' ORDER BY name").all();
+    expect(tables).toEqual([{ name: "cache_entries" }, { name: "cache_results" }, { name: "cache_runs" }]);
+    const history = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'run%' ORDER BY name").all();
+    expect(history).toEqual([{ name: "run_graphs" }, { name: "run_nodes" }, { name: "runs" }]);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'code_analyses'").all()).toEqual([{ name: "code_analyses" }]);
+    expect(db.prepare('SELECT count(*) AS n FROM "__drizzle_migrations"').get()).toEqual({ n: 3 });
+    db.close();
+  });
+
+  test("migrate() brings a cache written before the run history up to date", () => {
+    const db = openBunSqlite(join(tmp.dir, "old.db"));
+    expect(migrate(db, MIGRATIONS.slice(0, 1))).toEqual(["0000_init"]);
+    expect(migrate(db)).toEqual(["0001_run_history", "0002_code_versions"]);
+    expect(db.prepare("SELECT count(*) AS n FROM runs").get()).toEqual({ n: 0 });
+    db.close();
+  });
+
+  test("migrate() adds code parts to a cache written before them, its entries kept", () => {
+    const db = openBunSqlite(join(tmp.dir, "parts.db"));
+    expect(migrate(db, MIGRATIONS.slice(0, 2))).toEqual(["0000_init", "0001_run_history"]);
+    db.prepare("INSERT INTO cache_entries (cache_key, node, code_version, inputs, config, data_version, run_id, created_at, last_used_at) VALUES ('k', 'n', 'c', '{}', '{}', 'dv', 'r', 1, 1)").run();
+    expect(migrate(db)).toEqual(["0002_code_versions"]);
+    expect(db.prepare("SELECT node, code_parts FROM cache_entries").all()).toEqual([{ node: "n", code_parts: null }]);
+    db.close();
+  });
+});
