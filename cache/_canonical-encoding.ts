@@ -6,7 +6,7 @@
  * makes "equal data versions" and "decodes to the same value" the same thing.
  *
  * The walk refuses what it cannot reproduce exactly, with the path to it and
- * one reason; the contract is in docs/cache-data-versions.md.
+ * one reason; the contract is in docs/internals/cache-data-versions.md.
  *
  * @module
  */
@@ -156,7 +156,7 @@ export function binaryFailure(v: ArrayBufferView, proto: object | null): string 
   if (isResizable(v.buffer)) return "a view of a resizable ArrayBuffer";
   if (isDetached(v.buffer)) return "a view of a detached ArrayBuffer (transferred elsewhere)";
   // Named extra properties of a typed array are not looked for: listing them lists every index (about 700 ns
-  // per element on Bun, a hundred times the cost of hashing the bytes); see docs/cache-data-versions.md.
+  // per element on Bun, a hundred times the cost of hashing the bytes); see docs/internals/cache-data-versions.md.
   if (kind === DATA_VIEW_CODE) return shellFailure(v, "a DataView");
   if (Object.getOwnPropertySymbols(v).length > 0) return "a typed array with a symbol-keyed property";
   if (!Object.isExtensible(v)) return "a non-extensible typed array";

@@ -5,7 +5,7 @@
  *
  * - `0x03` + the canonical encoding (format 2, the bytes a data version
  *   hashes): any value the fingerprint accepts, reproduced exactly in the
- *   sense of docs/cache-data-versions.md (`-0`, lone surrogates, null
+ *   sense of docs/internals/cache-data-versions.md (`-0`, lone surrogates, null
  *   prototypes, `"__proto__"` keys, property order, frozen objects, RegExp
  *   `lastIndex`, registered classes, nesting of any depth).
  * - `0x04` + a 16-byte header + raw bytes, for a typed array, DataView or

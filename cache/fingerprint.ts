@@ -1,7 +1,7 @@
 /**
  * Data versions: a SHA-256 of a value's canonical, type-tagged encoding
  * (format 2, `weft-data-v2`, see _canonical-encoding.ts), the same bytes the
- * codec stores. The contract, in full in docs/cache-data-versions.md:
+ * codec stores. The contract, in full in docs/internals/cache-data-versions.md:
  *
  * - Two values share a data version only if no node can tell them apart after
  *   the cache's round trip, and for every value with a data version

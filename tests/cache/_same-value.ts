@@ -1,5 +1,5 @@
 /**
- * The strict equality of the data-version contract (docs/cache-data-versions.md):
+ * The strict equality of the data-version contract (docs/internals/cache-data-versions.md):
  * what a node can observe of a value, identity and storage aside. Numbers by
  * `Object.is`, prototypes, integrity (frozen, sealed, extensible), own keys in
  * order (symbols included), property attributes, Map and Set order, a typed

@@ -1,5 +1,5 @@
 /**
- * Property tests of the data-version contract (docs/cache-data-versions.md):
+ * Property tests of the data-version contract (docs/internals/cache-data-versions.md):
  * the codec's round trip gives back a value no node can tell from the
  * original, and two values share a data version exactly when they cannot be
  * told apart. Bounded to a few seconds on a loaded machine.
