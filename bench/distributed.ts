@@ -11,7 +11,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { Builder, bullmqExecutor } from "../mod.ts";
+import { Builder } from "../mod.ts";
+import { bullmqExecutor } from "../bullmq.ts";
 import * as flow from "./_cpu-flow.ts";
 import { fmt, medianMs } from "./_measure.ts";
 

@@ -11,7 +11,7 @@ import { cacheCommand } from "./commands/cache.ts";
 import { runCommand } from "./commands/run.ts";
 import { uiCommand } from "./commands/ui.ts";
 import { vizCommand } from "./commands/viz.ts";
-import { workerCommand } from "./worker-command.ts";
+import { workerCommand } from "./commands/worker.ts";
 
 /**
  * The program with every subcommand.

@@ -7,8 +7,7 @@
  */
 import type { CacheDrivers } from "../lib/ports/cache-drivers.ts";
 import type { Liveness } from "../lib/ports/run-store.ts";
-import type { SqliteDatabase } from "../lib/ports/sqlite.ts";
-import { migrate } from "../sqlite/migrate.ts";
+import { directoryOf, openDatabase } from "../sqlite/open-database.ts";
 import { headerDamage, probeWritable } from "../sqlite/database-file.ts";
 import { classifySqliteError, resetAdvice } from "../sqlite/sqlite-errors.ts";
 import { SqliteRunStore } from "./sqlite-run-store.ts";
@@ -43,26 +42,15 @@ export function openSqliteRunStore(path: string, drivers: CacheDrivers, options:
       return fail("missing", `There is no run history at "${path}": run a flow with withTracking() or "weft run" first, or pass the database with --db`);
     }
   } else {
-    const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) || "/" : ".";
-    const writable = probeWritable(drivers, dir);
+    const writable = probeWritable(drivers, directoryOf(path));
     if (writable !== undefined) return fail("unavailable", `Cannot record runs in "${path}": ${writable.text.replace(/^the cache directory/, "the directory")}`);
   }
   const damage = headerDamage(drivers, path);
   if (damage !== undefined) return fail("damaged", `Cannot open the run history "${path}": ${damage}; ${resetAdvice(path)}`);
-  let db: SqliteDatabase | undefined;
   try {
-    db = drivers.openSqlite(path);
-    db.exec("PRAGMA busy_timeout = 30000");
-    db.exec("PRAGMA journal_mode = WAL");
-    db.exec("PRAGMA synchronous = NORMAL");
-    migrate(db);
+    const db = openDatabase(path, drivers);
     return { status: "open", path, store: new SqliteRunStore(db, { path, hasher: drivers.hasher, alive: options.alive }) };
   } catch (e) {
-    try {
-      db?.close();
-    } catch {
-      // Unusable anyway.
-    }
     const detail = e instanceof Error ? e.message : String(e);
     const kind = classifySqliteError(e);
     if (kind === "damaged") return fail("damaged", `Cannot open the run history "${path}": the file is damaged (${detail}); ${resetAdvice(path)}`);

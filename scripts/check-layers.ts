@@ -47,9 +47,12 @@ function files(dir: string): string[] {
 }
 
 /** The layer a file belongs to: its top folder, or "mod.ts". */
+const ENTRIES = new Set(["mod.ts", "compose.ts", "bullmq.ts", "visualize.ts"]);
+
 function layer(file: string): string {
   const rel = relative(root, file);
-  return rel === "mod.ts" ? "mod.ts" : rel.split("/")[0]!;
+  // The package's entries and its composition root sit at the top: mod.ts, compose.ts, bullmq.ts, visualize.ts.
+  return ENTRIES.has(rel) ? "mod.ts" : rel.split("/")[0]!;
 }
 
 const transpilers = { ts: new Bun.Transpiler({ loader: "ts" }), tsx: new Bun.Transpiler({ loader: "tsx" }) };

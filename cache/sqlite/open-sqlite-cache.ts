@@ -9,7 +9,7 @@ import type { CacheDrivers } from "../../lib/ports/cache-drivers.ts";
 import { CacheError } from "../../lib/errors.ts";
 import type { SqliteDatabase } from "../../lib/ports/sqlite.ts";
 import { BlobFiles } from "./blob-files.ts";
-import { migrate } from "../../sqlite/migrate.ts";
+import { directoryOf, openDatabase } from "../../sqlite/open-database.ts";
 import { headerDamage, probeWritable } from "../../sqlite/database-file.ts";
 import { cacheError, classifySqliteError, resetAdvice } from "../../sqlite/sqlite-errors.ts";
 import { SqliteMetadataStore } from "./sqlite-metadata-store.ts";
@@ -47,7 +47,7 @@ export type OpenedSqliteCache =
  */
 export function openSqliteCache(path: string, drivers: CacheDrivers, options: SqliteCacheOptions = {}): OpenedSqliteCache {
   const { fs } = drivers;
-  const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) || "/" : ".";
+  const dir = directoryOf(path);
   const unavailable = (reason: string, cause: "read-only" | "full" = "read-only"): OpenedSqliteCache => ({ status: "unavailable", path, reason, cause });
   // An exclusive open is for gc and clear, which must work on a full disk, where the probe fails.
   const writable = options.exclusive ? undefined : probeWritable(drivers, dir);
@@ -55,29 +55,12 @@ export function openSqliteCache(path: string, drivers: CacheDrivers, options: Sq
 
   const damage = headerDamage(drivers, path);
   if (damage !== undefined) throw new CacheError(`Cannot open the cache "${path}": ${damage}; ${resetAdvice(path)}`);
-  let db: SqliteDatabase | undefined;
+  let db: SqliteDatabase;
   try {
-    db = drivers.openSqlite(path);
-    // The busy timeout first: the statements below may wait for another process.
-    db.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 30_000}`);
-    // Before the first access: SQLite then never makes the shared-memory WAL index (-shm).
-    if (options.exclusive) db.exec("PRAGMA locking_mode = EXCLUSIVE");
-    db.exec("PRAGMA journal_mode = WAL");
-    // NORMAL is durable against a killed process in WAL mode; only a power cut can lose the last commits.
-    db.exec("PRAGMA synchronous = NORMAL");
     // 64 MiB of page cache (SQLite's default is 2 MiB): a run writing 100,000 entries with random keys otherwise
     // re-reads index pages on every insert, and the cold cost per node grows with the cache.
-    db.exec("PRAGMA cache_size = -65536");
-    migrate(db);
-    // A read-only database file in a writable directory opens, but cannot take the write lock.
-    db.exec("BEGIN IMMEDIATE");
-    db.exec("ROLLBACK");
+    db = openDatabase(path, drivers, { busyTimeoutMs: options.busyTimeoutMs ?? 30_000, exclusive: options.exclusive ?? false, cacheKiB: 65_536, writable: true });
   } catch (e) {
-    try {
-      db?.close();
-    } catch {
-      // The connection is unusable anyway.
-    }
     const detail = e instanceof Error ? e.message : String(e);
     const kind = classifySqliteError(e);
     if (kind === "unavailable") return unavailable(`the cache "${path}" cannot be written (${detail})`);
@@ -90,12 +73,12 @@ export function openSqliteCache(path: string, drivers: CacheDrivers, options: Sq
     try {
       // Fold the WAL back into the file without waiting for other processes: a closed cache is one
       // self-contained file when nobody else has it open (safe to copy, and its header tells the truth).
-      db!.exec("PRAGMA busy_timeout = 0");
-      db!.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+      db.exec("PRAGMA busy_timeout = 0");
+      db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     } catch {
       // Another process holds the WAL; it checkpoints when it closes.
     }
-    db!.close();
+    db.close();
   };
   const blobs = new BlobFiles(fs, `${dir}/blobs`);
   const exclusive = options.exclusive ?? false;

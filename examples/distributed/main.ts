@@ -12,7 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { Builder, bullmqExecutor } from "../../mod.ts";
+import { Builder } from "../../mod.ts";
+import { bullmqExecutor } from "../../bullmq.ts";
 import * as flow from "./flow.ts";
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));

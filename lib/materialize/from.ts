@@ -32,11 +32,13 @@ export interface Loaders {
   ndjson<T = unknown>(options: FileLoadOptions): Loader<T[]>;
   csv(options: FileLoadOptions): Loader<CsvRow[]>;
   file<T = unknown>(options: FileLoadOptions & { readonly format: Format }): Loader<T>;
+  /** The same loaders reading through other files (`MemoryTextFiles` in tests, say). */
+  using(files: TextFiles): Loaders;
 }
 
 /**
- * File loaders reading through `fs`. `mod.ts` exports `from`, made with the
- * runtime's file system.
+ * File loaders reading through `fs`. The package exports `from`, made with the
+ * runtime's file system; `from.using(files)` reads through other files.
  *
  * @example
  * ```ts
@@ -65,5 +67,6 @@ export function loaders(fs: TextFiles): Loaders {
     ndjson: (o) => load(ndjson, o),
     csv: (o) => load(csv, o),
     file: (o) => load(o.format, o),
+    using: loaders,
   };
 }

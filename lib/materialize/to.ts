@@ -43,11 +43,13 @@ export interface Savers {
   ndjson(options: FileSaveOptions): Materializer<FileMetadata>;
   csv(options: FileSaveOptions): Materializer<FileMetadata>;
   file(options: FileSaveOptions & { readonly format: Format }): Materializer<FileMetadata>;
+  /** The same materializers writing through other files (`MemoryTextFiles` in tests, say). */
+  using(files: TextFiles): Savers;
 }
 
 /**
- * File materializers writing through `fs`. `mod.ts` exports `to`, made with the
- * runtime's file system.
+ * File materializers writing through `fs`. The package exports `to`, made with
+ * the runtime's file system; `to.using(files)` writes through other files.
  *
  * @example
  * ```ts
@@ -83,5 +85,6 @@ export function savers(fs: TextFiles): Savers {
     ndjson: (o) => file(ndjson, o),
     csv: (o) => file(csv, o),
     file: (o) => file(o.format, o),
+    using: savers,
   };
 }

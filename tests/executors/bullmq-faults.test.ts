@@ -5,7 +5,8 @@
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { QueueEvents } from "bullmq";
-import { Builder, bullmqExecutor, collect, isWeftError, parallelizable } from "../../mod.ts";
+import { bullmqExecutor } from "../../bullmq.ts";
+import { Builder, collect, isWeftError, parallelizable } from "../../mod.ts";
 import * as remote from "../fixtures/remote.ts";
 import { fixture, freePort, RedisServer, runCli, startWorker, type WorkerProcess } from "./_processes.ts";
 

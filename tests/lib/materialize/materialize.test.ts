@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  Builder, from, isWeftError, loaders, MaterializationError, MemoryTextFiles, savers, source, to, type Format, type Materializer,
+  Builder, from, isWeftError, MaterializationError, MemoryTextFiles, source, to, type Format, type Materializer,
 } from "../../../mod.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "weft-materialize-"));
@@ -87,11 +87,11 @@ describe("from.*() loaders", () => {
     expect(await dr.execute(["a", "b"])).toEqual({ a: { a: 1 }, b: [{ b: 1 }, { b: 2 }] });
   });
 
-  test("loaders() and savers() work over any TextFiles port (memory here), round-tripping CSV", async () => {
+  test("from.using() and to.using() work over any TextFiles (memory here), round-tripping CSV", async () => {
     const fs = new MemoryTextFiles();
     const dr = await new Builder().withModules(flow).build();
-    await dr.materialize([savers(fs).csv({ dependencies: ["rows"], path: "rows.csv" })]);
-    const back = await new Builder().withModules({ rows: loaders(fs).csv({ path: "rows.csv", numbers: true }) }).build();
+    await dr.materialize([to.using(fs).csv({ dependencies: ["rows"], path: "rows.csv" })]);
+    const back = await new Builder().withModules({ rows: from.using(fs).csv({ path: "rows.csv", numbers: true }) }).build();
     expect((await back.execute(["rows"])).rows).toEqual(flow.rows());
   });
 

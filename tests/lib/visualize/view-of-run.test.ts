@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { Builder, toDot, viewOfRun } from "../../../mod.ts";
+import { Builder } from "../../../mod.ts";
+import { toDot, viewOfRun } from "../../../visualize.ts";
 
 describe("viewOfRun()", () => {
   test("draws the computed nodes with the inputs, config values and overrides they read, outputs marked", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { Builder, config, MissingInputError, parameterize, subdag, toDot, toMermaid, value } from "../../../mod.ts";
+import { Builder, config, MissingInputError, parameterize, subdag, value } from "../../../mod.ts";
+import { toDot, toMermaid } from "../../../visualize.ts";
 
 const region = { revenue: (spend: number) => spend * 2 };
 const flow = {

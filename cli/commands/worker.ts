@@ -8,11 +8,11 @@
  * @module
  */
 import { Command, InvalidArgumentError } from "commander";
-import { nodeCodeVersioner } from "../cache/node-code-version.ts";
-import { startBullmqWorker } from "../executors/bullmq-worker.ts";
-import { WorkerPoolExecutor } from "../executors/worker-pool.ts";
-import type { CliHost } from "../runtime/shared/cli-host.ts";
-import { loadDirectoryStore, loadPlatform, runtimeName } from "../runtime/current.ts";
+import { nodeCodeVersioner } from "../../cache/node-code-version.ts";
+import { startBullmqWorker } from "../../executors/bullmq-worker.ts";
+import { WorkerPoolExecutor } from "../../executors/worker-pool.ts";
+import type { CliHost } from "../../runtime/shared/cli-host.ts";
+import { loadDirectoryStore, loadPlatform, runtimeName } from "../../runtime/current.ts";
 
 interface WorkerFlags {
   readonly modules: string[];
