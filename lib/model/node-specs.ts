@@ -1,8 +1,9 @@
 /**
  * Node specs, the modifier seam: the metadata `node()` and every modifier
  * attach to a function ({@link NodeMeta}), and what one export of a module
- * contributes to the graph, before the graph is wired. A plain function contributes one spec named after its
- * export (the part before `__`, so `revenue__us` defines `revenue`); a
+ * contributes to the graph, before the graph is wired. A plain function
+ * contributes one spec named after its export (the part before `__`, so
+ * `revenue__us` defines `revenue`); a
  * modifier (see `NodeMeta.expand`) may contribute several, none, or specs with
  * other names. Workers rebuild a node on their side by calling
  * {@link nodeSpecsOf} on the same export with the same config, so expansion
@@ -22,7 +23,7 @@ export type { Warning, WarningHandler } from "./warning.ts";
 /** Where weft keeps a node's metadata on the function `node()` returns. */
 export const NODE_META: unique symbol = Symbol.for("weft.node");
 
-/** Metadata carried by a function that went through {@link node} or a modifier. */
+/** Metadata carried by a function that went through `node()` or a modifier. */
 export interface NodeMeta {
   /** The user's function, called by the engine directly. */
   readonly fn: Function;
