@@ -2,7 +2,11 @@
  * The errors weft raises. Every one extends {@link WeftError} and carries a
  * stable `kind` string (and an Effect-style `_tag`), because an error that
  * crosses a Worker boundary loses its prototype: test with {@link isWeftError}
- * rather than `instanceof` alone.
+ * rather than `instanceof` alone. Each subclass is made by {@link weftError}
+ * from its tag, its kind and one function from its constructor's arguments to
+ * its message, cause and typed fields. (Effect's `Data.TaggedError` takes one
+ * object of fields and is an Effect itself; these keep their positional
+ * constructors and stay plain Errors.)
  *
  * @module
  */
@@ -37,28 +41,51 @@ export class WeftError extends Error {
   }
 }
 
-/** The graph cannot be built from the given modules (bad parameters, duplicate nodes, bad options). */
-export class GraphBuildError extends WeftError {
-  override readonly _tag = "GraphBuildError" as const;
-  override readonly name = "GraphBuildError";
-  /** The node the problem is about, when there is one. */
-  readonly node: string | undefined;
-  constructor(message: string, options?: { node?: string; cause?: unknown }) {
-    super("graph-build", message, options);
-    this.node = options?.node;
-  }
+/** What a subclass's constructor arguments make: its message, the options `Error` takes (`cause`), and its typed fields. */
+interface ErrorParts<F> {
+  readonly message: string;
+  readonly options?: { readonly cause?: unknown };
+  readonly fields: F;
 }
 
-/** The dependencies form a cycle; `path` lists it, first node repeated at the end. */
-export class CycleError extends WeftError {
-  override readonly _tag = "CycleError" as const;
-  override readonly name = "CycleError";
-  readonly path: readonly string[];
-  constructor(path: readonly string[]) {
-    super("cycle", `Cannot build the graph: dependency cycle ${path.map((n) => `"${n}"`).join(" -> ")}; break the cycle by renaming a parameter or removing a dependency`);
-    this.path = path;
-  }
+/** A WeftError subclass: constructed from `A`, with the fields `F` and the tag `T` as its `name` and `_tag`. */
+type WeftErrorClass<T extends string, A extends readonly unknown[], F> = new (...args: A) => WeftError &
+  Readonly<F> & { readonly _tag: T; readonly name: T };
+
+/**
+ * The base of one WeftError subclass. The subclass is declared as
+ * `class X extends XBase {}` over a constant of explicit type, so that its
+ * public type needs no inference (JSR's rule for published types).
+ */
+function weftError<T extends string, A extends readonly unknown[], F extends object>(
+  tag: T,
+  kind: WeftErrorKind,
+  parts: (...args: A) => ErrorParts<F>,
+): WeftErrorClass<T, A, F> {
+  return class extends WeftError {
+    constructor(...args: A) {
+      const { message, options, fields } = parts(...args);
+      super(kind, message, options);
+      this.name = tag;
+      (this as { _tag: string })._tag = tag;
+      Object.assign(this, fields);
+    }
+  } as unknown as WeftErrorClass<T, A, F>;
 }
+
+const GraphBuildErrorBase: WeftErrorClass<"GraphBuildError", [message: string, options?: { node?: string; cause?: unknown }], {
+  /** The node the problem is about, when there is one. */
+  node: string | undefined;
+}> = weftError("GraphBuildError", "graph-build", (message, options) => ({ message, options, fields: { node: options?.node } }));
+/** The graph cannot be built from the given modules (bad parameters, duplicate nodes, bad options). */
+export class GraphBuildError extends GraphBuildErrorBase {}
+
+const CycleErrorBase: WeftErrorClass<"CycleError", [path: readonly string[]], { path: readonly string[] }> = weftError("CycleError", "cycle", (path) => ({
+  message: `Cannot build the graph: dependency cycle ${path.map((n) => `"${n}"`).join(" -> ")}; break the cycle by renaming a parameter or removing a dependency`,
+  fields: { path },
+}));
+/** The dependencies form a cycle; `path` lists it, first node repeated at the end. */
+export class CycleError extends CycleErrorBase {}
 
 /** One missing input and the nodes that need it. */
 export interface MissingInput {
@@ -68,44 +95,40 @@ export interface MissingInput {
   readonly via?: string;
 }
 
-/** Inputs the requested outputs need were not given; every one is listed. */
-export class MissingInputError extends WeftError {
-  override readonly _tag = "MissingInputError" as const;
-  override readonly name = "MissingInputError";
-  readonly missing: readonly MissingInput[];
-  constructor(missing: readonly MissingInput[]) {
+const MissingInputErrorBase: WeftErrorClass<"MissingInputError", [missing: readonly MissingInput[]], { missing: readonly MissingInput[] }> = weftError(
+  "MissingInputError",
+  "missing-input",
+  (missing) => {
     const list = missing
       .map((m) => `"${m.input}" (needed by ${m.neededBy.map((n) => `"${n}"`).join(", ")}${m.via ? `, named by ${m.via}` : ""})`)
       .join(", ");
-    const noun = missing.length === 1 ? "input" : "inputs";
-    super("missing-input", `Cannot execute: ${noun} ${list} ${missing.length === 1 ? "is" : "are"} missing; pass ${missing.length === 1 ? "it" : "them"} in inputs or define ${missing.length === 1 ? "a node" : "nodes"} of that name`);
-    this.missing = missing;
-  }
-}
+    const one = missing.length === 1;
+    return {
+      message: `Cannot execute: ${one ? "input" : "inputs"} ${list} ${one ? "is" : "are"} missing; pass ${one ? "it" : "them"} in inputs or define ${one ? "a node" : "nodes"} of that name`,
+      fields: { missing },
+    };
+  },
+);
+/** Inputs the requested outputs need were not given; every one is listed. */
+export class MissingInputError extends MissingInputErrorBase {}
 
+const UnknownNodeErrorBase: WeftErrorClass<"UnknownNodeError", [name: string, suggestion: string | undefined, context?: string], {
+  node: string;
+  suggestion: string | undefined;
+}> = weftError("UnknownNodeError", "unknown-node", (name, suggestion, context = "Cannot execute") => ({
+  message: `${context}: "${name}" is not a node or input of the graph${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
+  fields: { node: name, suggestion },
+}));
 /** A requested name is neither a node nor an input of the graph. */
-export class UnknownNodeError extends WeftError {
-  override readonly _tag = "UnknownNodeError" as const;
-  override readonly name = "UnknownNodeError";
-  readonly node: string;
-  readonly suggestion: string | undefined;
-  constructor(name: string, suggestion: string | undefined, context = "Cannot execute") {
-    super("unknown-node", `${context}: "${name}" is not a node or input of the graph${suggestion ? `; did you mean "${suggestion}"?` : ""}`);
-    this.node = name;
-    this.suggestion = suggestion;
-  }
-}
+export class UnknownNodeError extends UnknownNodeErrorBase {}
 
+const InputConflictErrorBase: WeftErrorClass<"InputConflictError", [input: string, message: string], { input: string }> = weftError(
+  "InputConflictError",
+  "input-conflict",
+  (input, message) => ({ message, fields: { input } }),
+);
 /** The same name was given twice in ways that contradict (config and inputs, input and function). */
-export class InputConflictError extends WeftError {
-  override readonly _tag = "InputConflictError" as const;
-  override readonly name = "InputConflictError";
-  readonly input: string;
-  constructor(input: string, message: string) {
-    super("input-conflict", message);
-    this.input = input;
-  }
-}
+export class InputConflictError extends InputConflictErrorBase {}
 
 /** Which item of which parallelizable a failing node ran for. */
 export interface ItemRef {
@@ -113,84 +136,68 @@ export interface ItemRef {
   readonly index: number;
 }
 
+const NodeExecutionErrorBase: WeftErrorClass<"NodeExecutionError", [node: string, path: readonly string[], cause: unknown, items?: readonly ItemRef[]], {
+  node: string;
+  path: readonly string[];
+  items: readonly ItemRef[];
+}> = weftError("NodeExecutionError", "node-execution", (node, path, cause, items = []) => {
+  const forItems = items.map((i) => ` for item ${i.index} of "${i.node}"`).join(",");
+  const neededBy = path.length > 1 ? ` (needed by ${path.slice(0, -1).reverse().map((n) => `"${n}"`).join(" <- ")})` : "";
+  return { message: `Node "${node}" failed${forItems}${neededBy}: ${describe(cause)}`, options: { cause }, fields: { node, path, items } };
+});
 /**
  * A node failed. `path` runs from a requested output down to the node;
  * `cause` is what it threw; `items` says which map/reduce items it ran for
  * (outermost first; empty outside blocks).
  */
-export class NodeExecutionError extends WeftError {
-  override readonly _tag = "NodeExecutionError" as const;
-  override readonly name = "NodeExecutionError";
-  readonly node: string;
-  readonly path: readonly string[];
-  readonly items: readonly ItemRef[];
-  constructor(node: string, path: readonly string[], cause: unknown, items: readonly ItemRef[] = []) {
-    const forItems = items.map((i) => ` for item ${i.index} of "${i.node}"`).join(",");
-    const neededBy = path.length > 1 ? ` (needed by ${path.slice(0, -1).reverse().map((n) => `"${n}"`).join(" <- ")})` : "";
-    super("node-execution", `Node "${node}" failed${forItems}${neededBy}: ${describe(cause)}`, { cause });
-    this.node = node;
-    this.path = path;
-    this.items = items;
-  }
-}
+export class NodeExecutionError extends NodeExecutionErrorBase {}
 
+const SerializationErrorBase: WeftErrorClass<"SerializationError", [node: string, path: string, detail: string, options?: { cause?: unknown }], {
+  node: string;
+  path: string;
+}> = weftError("SerializationError", "serialization", (node, path, detail, options) => ({
+  message: `Cannot serialize the value of "${node}" at ${path || "the top level"}: ${detail}`,
+  options,
+  fields: { node, path },
+}));
 /** A value cannot cross to a worker or into the cache. */
-export class SerializationError extends WeftError {
-  override readonly _tag = "SerializationError" as const;
-  override readonly name = "SerializationError";
-  readonly node: string;
-  readonly path: string;
-  constructor(node: string, path: string, detail: string, options?: { cause?: unknown }) {
-    super("serialization", `Cannot serialize the value of "${node}" at ${path || "the top level"}: ${detail}`, options);
-    this.node = node;
-    this.path = path;
-  }
-}
+export class SerializationError extends SerializationErrorBase {}
 
+const CacheErrorBase: WeftErrorClass<"CacheError", [message: string, options?: { cause?: unknown }], Record<never, never>> = weftError(
+  "CacheError",
+  "cache",
+  (message, options) => ({ message, options, fields: {} }),
+);
 /** The cache store cannot be opened, read or written. */
-export class CacheError extends WeftError {
-  override readonly _tag = "CacheError" as const;
-  override readonly name = "CacheError";
-  constructor(message: string, options?: { cause?: unknown }) {
-    super("cache", message, options);
-  }
-}
+export class CacheError extends CacheErrorBase {}
 
+const TimeoutErrorBase: WeftErrorClass<"TimeoutError", [node: string, ms: number, fix?: string], { node: string; ms: number }> = weftError(
+  "TimeoutError",
+  "timeout",
+  // `fix` ends the message: where the limit comes from and how to lift it.
+  (node, ms, fix = "raise its timeout in node(fn, { timeout }) or make it faster") => ({
+    message: `Node "${node}" timed out after ${ms} ms; ${fix}`,
+    fields: { node, ms },
+  }),
+);
 /** A node ran longer than its `timeout`. */
-export class TimeoutError extends WeftError {
-  override readonly _tag = "TimeoutError" as const;
-  override readonly name = "TimeoutError";
-  readonly node: string;
-  readonly ms: number;
-  /** `fix` ends the message: where the limit comes from and how to lift it. */
-  constructor(node: string, ms: number, fix = "raise its timeout in node(fn, { timeout }) or make it faster") {
-    super("timeout", `Node "${node}" timed out after ${ms} ms; ${fix}`);
-    this.node = node;
-    this.ms = ms;
-  }
-}
+export class TimeoutError extends TimeoutErrorBase {}
 
+const WorkerErrorBase: WeftErrorClass<"WorkerError", [node: string, message: string, options?: { cause?: unknown }], { node: string }> = weftError(
+  "WorkerError",
+  "worker",
+  (node, message, options) => ({ message, options, fields: { node } }),
+);
 /** A worker could not run a node: its module failed to import, or the worker died (crash, exit, out of memory). */
-export class WorkerError extends WeftError {
-  override readonly _tag = "WorkerError" as const;
-  override readonly name = "WorkerError";
-  readonly node: string;
-  constructor(node: string, message: string, options?: { cause?: unknown }) {
-    super("worker", message, options);
-    this.node = node;
-  }
-}
+export class WorkerError extends WorkerErrorBase {}
 
+const MapReduceErrorBase: WeftErrorClass<"MapReduceError", [node: string, message: string], { node: string }> = weftError(
+  "MapReduceError",
+  "map-reduce",
+  (node, message) => ({ message, fields: { node } }),
+);
 /** A map/reduce block was misused at run time: a `parallelizable` that returned something not iterable. */
-export class MapReduceError extends WeftError {
-  override readonly _tag = "MapReduceError" as const;
-  override readonly name = "MapReduceError";
-  readonly node: string;
-  constructor(node: string, message: string) {
-    super("map-reduce", message);
-    this.node = node;
-  }
-}
+export class MapReduceError extends MapReduceErrorBase {}
 
 /** One failed check of a schema: where in the value, and what was wrong. */
 export interface SchemaIssue {
@@ -199,30 +206,23 @@ export interface SchemaIssue {
   readonly message: string;
 }
 
+const SchemaValidationErrorBase: WeftErrorClass<"SchemaValidationError", [node: string, issues: readonly SchemaIssue[]], {
+  node: string;
+  issues: readonly SchemaIssue[];
+}> = weftError("SchemaValidationError", "schema", (node, issues) => {
+  const list = issues.map((i) => `${i.path === "" ? "the value" : `"${i.path}"`}: ${i.message}`).join("; ");
+  return { message: `The output of "${node}" does not match its schema at ${list}; fix the node or its schema`, fields: { node, issues } };
+});
 /** A node's output does not match its `schema` (the `cause` of a `NodeExecutionError`). */
-export class SchemaValidationError extends WeftError {
-  override readonly _tag = "SchemaValidationError" as const;
-  override readonly name = "SchemaValidationError";
-  readonly node: string;
-  readonly issues: readonly SchemaIssue[];
-  constructor(node: string, issues: readonly SchemaIssue[]) {
-    const list = issues.map((i) => `${i.path === "" ? "the value" : `"${i.path}"`}: ${i.message}`).join("; ");
-    super("schema", `The output of "${node}" does not match its schema at ${list}; fix the node or its schema`);
-    this.node = node;
-    this.issues = issues;
-  }
-}
+export class SchemaValidationError extends SchemaValidationErrorBase {}
 
+const MaterializationErrorBase: WeftErrorClass<"MaterializationError", [id: string, cause: unknown], { id: string }> = weftError(
+  "MaterializationError",
+  "materialization",
+  (id, cause) => ({ message: `Cannot materialize "${id}": ${describe(cause)}`, options: { cause }, fields: { id } }),
+);
 /** A materializer failed to write; `id` names it, `cause` says why. */
-export class MaterializationError extends WeftError {
-  override readonly _tag = "MaterializationError" as const;
-  override readonly name = "MaterializationError";
-  readonly id: string;
-  constructor(id: string, cause: unknown) {
-    super("materialization", `Cannot materialize "${id}": ${describe(cause)}`, { cause });
-    this.id = id;
-  }
-}
+export class MaterializationError extends MaterializationErrorBase {}
 
 /**
  * True when `error` is a weft error (of the given kind), also for errors that

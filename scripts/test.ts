@@ -17,6 +17,7 @@ const steps: { name: string; cmd: string[]; counts?: (out: string) => [number, n
   { name: "deno", cmd: ["deno", "test", "--allow-read", "--allow-write", "--allow-env", "--allow-run", "--allow-ffi", "--allow-net=127.0.0.1", "runtime-tests/deno/"], counts: (o) => [num(o, /(\d+) passed/), num(o, /(\d+) failed/)] },
   { name: "build", cmd: ["tsc", "-p", "tsconfig.build.json"] },
   { name: "node", cmd: ["node", "--test", "runtime-tests/node/"], counts: (o) => [num(o, /^# pass (\d+)$/m), num(o, /^# fail (\d+)$/m)] },
+  // dependency-cruiser with .dependency-cruiser.cjs (folder rules, cycles with type-only imports), then runtime globals.
   { name: "layers", cmd: ["bun", "scripts/check-layers.ts"] },
 ];
 

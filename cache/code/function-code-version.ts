@@ -15,7 +15,7 @@
  */
 import type { Hasher } from "../../lib/ports/hasher.ts";
 import type { CodePart } from "../../lib/ports/metadata-store.ts";
-import { nodeMeta } from "../../lib/model/node.ts";
+import { nodeMeta } from "../../lib/model/node-specs.ts";
 import { normalizedText } from "./_normalize.ts";
 import { parsers } from "./_parsers.ts";
 import { sha256 } from "./_parts.ts";

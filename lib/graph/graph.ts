@@ -7,9 +7,10 @@
  */
 import { analyzeBlocks, type BlockAnalysis } from "./scopes.ts";
 import { CycleError, GraphBuildError } from "../errors.ts";
-import type { NodeOptions, Tags } from "../model/node.ts";
+import type { NodeOptions, Tags } from "../model/node-options.ts";
 import { SIGNAL_PARAM, type CallStyle, type ParamDep } from "../model/params.ts";
-import { nodeSpecsOf, type NodeSpec, type WarningHandler } from "../model/node-specs.ts";
+import { nodeSpecsOf, type NodeSpec } from "../model/node-specs.ts";
+import type { WarningHandler } from "../model/warning.ts";
 
 /** A module as the graph sees it: a name for messages and tags, and its exports. */
 export interface ModuleSource {

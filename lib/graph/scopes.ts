@@ -6,7 +6,18 @@
  * @module
  */
 import { GraphBuildError } from "../errors.ts";
-import type { GraphNode } from "./graph.ts";
+import type { NodeOptions } from "../model/node-options.ts";
+
+/** What the scope check reads of a graph node (a `GraphNode` is one; graph.ts builds them and calls this). */
+export interface ScopeNode {
+  readonly id: number;
+  readonly name: string;
+  readonly kind: string;
+  readonly options: Pick<NodeOptions, "mapReduce" | "worker">;
+  /** Producer id of each dependency, in parameter order. */
+  readonly depIds: Int32Array;
+  readonly uniqueDepIds: Int32Array;
+}
 
 /** Scopes and collected parameters of a graph. */
 export interface BlockAnalysis {
@@ -25,7 +36,7 @@ export interface BlockAnalysis {
  *
  * @throws {GraphBuildError}
  */
-export function analyzeBlocks(nodes: readonly GraphNode[], dependents: readonly Int32Array[]): BlockAnalysis {
+export function analyzeBlocks(nodes: readonly ScopeNode[], dependents: readonly Int32Array[]): BlockAnalysis {
   const n = nodes.length;
   const inner = new Int32Array(n).fill(-1);
   const collected = new Map<number, Uint8Array>();
@@ -81,7 +92,7 @@ export function analyzeBlocks(nodes: readonly GraphNode[], dependents: readonly 
 }
 
 /** Kahn's algorithm over dependencies (the graph is known to be acyclic). */
-function topologicalOrder(nodes: readonly GraphNode[], dependents: readonly Int32Array[]): number[] {
+function topologicalOrder(nodes: readonly ScopeNode[], dependents: readonly Int32Array[]): number[] {
   const missing = Int32Array.from(nodes, (x) => x.uniqueDepIds.length);
   const order: number[] = [];
   for (let i = 0; i < nodes.length; i++) if (missing[i] === 0) order.push(i);

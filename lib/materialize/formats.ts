@@ -1,10 +1,14 @@
 /**
  * Text formats for loaders and materializers: JSON, NDJSON (one JSON value a
  * line) and CSV (RFC 4180: quoted fields may hold commas, quotes and line
- * breaks). Each encoder reports how many rows it wrote.
+ * breaks; read and written by csv-parse and csv-stringify). Each encoder
+ * reports how many rows it wrote.
  *
  * @module
  */
+import { CsvError, parse } from "csv-parse/sync";
+import { stringify } from "csv-stringify/sync";
+import { MaterializationError } from "../errors.ts";
 import { hasField } from "../own-property.ts";
 import { describeValue } from "../modifiers/bindings.ts";
 
@@ -18,7 +22,8 @@ export interface Encoded {
 export interface Format {
   readonly name: string;
   encode(value: unknown, options?: CsvOptions): Encoded;
-  decode(text: string, options?: CsvOptions): { readonly value: unknown; readonly rows: number };
+  /** `source` (the file's path) names the text in errors. */
+  decode(text: string, options?: CsvOptions, source?: string): { readonly value: unknown; readonly rows: number };
 }
 
 /** CSV options. */
@@ -55,16 +60,16 @@ export const csv: Format = {
   encode: (value, options = {}) => {
     const rows = requireArray("CSV", value);
     const columns = options.columns ?? columnsOf(rows);
-    const lines = [columns.map(cell).join(",")];
+    const records: unknown[][] = [[...columns]];
     for (const row of rows) {
-      if (Array.isArray(row)) lines.push(row.map(cell).join(","));
-      else if (typeof row === "object" && row !== null) lines.push(columns.map((c) => cell(hasField(row, c) ? (row as Record<string, unknown>)[c] : undefined)).join(","));
+      if (Array.isArray(row)) records.push(row);
+      else if (typeof row === "object" && row !== null) records.push(columns.map((c) => (hasField(row, c) ? (row as Record<string, unknown>)[c] : undefined)));
       else throw new TypeError(`Cannot write CSV: rows must be objects or arrays, got ${describeValue(row)}`);
     }
-    return { text: `${lines.join("\r\n")}\r\n`, rows: rows.length };
+    return { text: stringify(records, WRITE), rows: rows.length };
   },
-  decode: (text, options = {}) => {
-    const [header, ...records] = parseCsv(text);
+  decode: (text, options = {}, source) => {
+    const [header, ...records] = parseCsv(text, source);
     if (header === undefined) return { value: [], rows: 0 };
     const convert = options.numbers ? (s: string) => (NUMBER.test(s) ? Number(s) : s) : (s: string) => s;
     const value = records.map((r) => Object.fromEntries(header.map((h, i) => [h, convert(r[i] ?? "")])));
@@ -85,32 +90,43 @@ function columnsOf(rows: readonly unknown[]): string[] {
   return [...seen];
 }
 
-function cell(v: unknown): string {
-  const s = v === null || v === undefined ? "" : v instanceof Date ? v.toISOString() : typeof v === "object" ? JSON.stringify(v) : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
+/** How cells are written: CRLF line ends; a cell with a comma, a quote or any line break is quoted. */
+const WRITE = {
+  record_delimiter: "\r\n",
+  // csv-stringify quotes a cell holding the record delimiter; a lone \n or \r must be quoted too.
+  quoted_match: /[\r\n]/,
+  cast: {
+    // csv-stringify writes true as "1" and false as "".
+    boolean: (b: boolean) => String(b),
+    bigint: (n: bigint) => String(n),
+    date: (d: Date) => d.toISOString(),
+    object: (o: object) => JSON.stringify(o),
+  },
+};
 
-/** RFC 4180 records: quoted fields, doubled quotes, CRLF or LF line ends. */
-export function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = "";
-  let quoted = false;
-  let i = 0;
-  const endField = () => (record.push(field), (field = ""));
-  const endRecord = () => (endField(), records.push(record), (record = []));
-  while (i < text.length) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), (i += 2);
-      else if (ch === '"') (quoted = false), i++;
-      else (field += ch), i++;
-    } else if (ch === '"' && field === "") (quoted = true), i++;
-    else if (ch === ",") endField(), i++;
-    else if (ch === "\r" && text[i + 1] === "\n") endRecord(), (i += 2);
-    else if (ch === "\n") endRecord(), i++;
-    else (field += ch), i++;
+/**
+ * RFC 4180 records: quoted fields, doubled quotes, CRLF or LF line ends; a
+ * byte order mark is dropped. Rows may be shorter or longer than the header,
+ * and a quote inside an unquoted field is kept as it is.
+ *
+ * @throws {MaterializationError} naming `source` and the line, for a quoted field never closed (which would
+ *   otherwise swallow the rest of the file) or another malformed record
+ */
+export function parseCsv(text: string, source = "CSV text"): string[][] {
+  let lastLine = 0;
+  try {
+    return parse(text, {
+      bom: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      // The line each record ends on: an unclosed quote opened in the record after the last one read.
+      on_record: (record: string[], context: { lines: number }) => ((lastLine = context.lines), record),
+    }) as string[][];
+  } catch (e) {
+    if (!(e instanceof CsvError)) throw e;
+    const detail = e.code === "CSV_QUOTE_NOT_CLOSED"
+      ? `its CSV has a quoted field, in the record at line ${lastLine + 1}, that is never closed; close it with a quote (a quote inside a quoted field is written "")`
+      : `its CSV is malformed at line ${(e as CsvError & { lines?: number }).lines ?? lastLine + 1}: ${e.message}`;
+    throw new MaterializationError(source, new Error(detail, { cause: e }));
   }
-  if (field !== "" || record.length > 0) endRecord();
-  return records;
 }

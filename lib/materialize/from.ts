@@ -55,7 +55,7 @@ export function loaders(fs: TextFiles): Loaders {
     }
     const read = async (path: string) => {
       const text = await fs.readText(path);
-      const { value: data, rows } = format.decode(text, options);
+      const { value: data, rows } = format.decode(text, options, path);
       return [data, { path, format: format.name, rows, bytes: utf8Length(text) }] as const;
     };
     const loader = dataloader(inject({ path: typeof path === "string" ? value(path) : path }, read));

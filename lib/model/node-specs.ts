@@ -1,7 +1,9 @@
 /**
- * Node specs: what one export of a module contributes to the graph, before
- * the graph is wired. A plain function contributes one spec named after its
- * export (the part before `__`, so `revenue__us` defines `revenue`); a
+ * Node specs, the modifier seam: the metadata `node()` and every modifier
+ * attach to a function ({@link NodeMeta}), and what one export of a module
+ * contributes to the graph, before the graph is wired. A plain function
+ * contributes one spec named after its export (the part before `__`, so
+ * `revenue__us` defines `revenue`); a
  * modifier (see `NodeMeta.expand`) may contribute several, none, or specs with
  * other names. Workers rebuild a node on their side by calling
  * {@link nodeSpecsOf} on the same export with the same config, so expansion
@@ -10,9 +12,49 @@
  * @module
  */
 import { GraphBuildError } from "../errors.ts";
-import { checkedBySchema } from "../modifiers/schema.ts";
-import { nodeMeta, type NodeOptions } from "./node.ts";
+import type { NodeOptions } from "./node-options.ts";
+import { checkedBySchema } from "./output-schema.ts";
 import { ParamReadError, readParams, type ParamSpec } from "./params.ts";
+import type { WarningHandler } from "./warning.ts";
+
+// Where the driver and mod.ts have named them so far; they live in warning.ts, which the output check also needs.
+export type { Warning, WarningHandler } from "./warning.ts";
+
+/** Where weft keeps a node's metadata on the function `node()` returns. */
+export const NODE_META: unique symbol = Symbol.for("weft.node");
+
+/** Metadata carried by a function that went through `node()` or a modifier. */
+export interface NodeMeta {
+  /** The user's function, called by the engine directly. */
+  readonly fn: Function;
+  readonly options: NodeOptions;
+  /** URL of the module that called `node()`, captured for worker nodes (a worker imports it). */
+  readonly moduleUrl?: string;
+  /**
+   * Set by graph-shaping modifiers: the node specs this export contributes
+   * (see {@link nodeSpecsOf}). Must be a pure function of its context.
+   */
+  readonly expand?: (ctx: ExpandContext) => readonly NodeSpec[];
+}
+
+/**
+ * A function that calls `meta.fn` and carries `meta`: how `node()` and every
+ * modifier mark what they return. It keeps `like`'s name, so the result still
+ * reads as the user's function.
+ */
+export function withMeta(like: Function, meta: NodeMeta): Function {
+  const wrapped = function (this: unknown, ...args: unknown[]) {
+    return meta.fn.apply(this, args);
+  };
+  Object.defineProperty(wrapped, "name", { value: like.name });
+  Object.defineProperty(wrapped, NODE_META, { value: meta });
+  return wrapped;
+}
+
+/** The metadata `node()` attached to `value`, if any. */
+export function nodeMeta(value: unknown): NodeMeta | undefined {
+  return typeof value === "function" ? (value as { [NODE_META]?: NodeMeta })[NODE_META] : undefined;
+}
 
 /** One node as an export defines it. */
 export interface NodeSpec extends ParamSpec {
@@ -32,19 +74,6 @@ export interface NodeSpec extends ParamSpec {
   readonly configKeys?: readonly string[];
   /** The subdag namespace the node lives in, if any. */
   readonly namespace?: string;
-}
-
-/** Receives the warnings a run emits (a schema check in "warn" mode, for instance). */
-export type WarningHandler = (warning: Warning) => void;
-
-/** A warning: something a run noticed and did not fail on. */
-export interface Warning {
-  /** What kind of warning, e.g. `"schema"`. */
-  readonly kind: string;
-  readonly node: string;
-  readonly message: string;
-  /** Extra detail (the schema issues, for instance). */
-  readonly detail?: unknown;
 }
 
 /** What an expansion sees. */

@@ -6,8 +6,7 @@
  * @module
  */
 import { GraphBuildError } from "../errors.ts";
-import { nodeMeta, withMeta } from "../model/node.ts";
-import { expandExport, nodeNameOf, type ExpandContext, type NodeSpec } from "../model/node-specs.ts";
+import { expandExport, nodeMeta, nodeNameOf, withMeta, type ExpandContext, type NodeSpec } from "../model/node-specs.ts";
 import { describeValue } from "./bindings.ts";
 
 /**

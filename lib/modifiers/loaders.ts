@@ -10,7 +10,7 @@
 import { mergeOptions } from "../model/node.ts";
 import type { NodeSpec } from "../model/node-specs.ts";
 import type { DefinesNodes, NodeFn, NodeValue } from "../model/types.ts";
-import { afterResult } from "./_result.ts";
+import { afterResult } from "../model/after-result.ts";
 import { defineModifier, innerSpecs, mark, primarySpec, requireFunction } from "./_modifier.ts";
 import { describeValue } from "./bindings.ts";
 

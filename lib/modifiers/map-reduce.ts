@@ -6,7 +6,11 @@
  *
  * @module
  */
-import { node, type NodeOptions } from "../model/node.ts";
+import { node } from "../model/node.ts";
+import type { NodeOptions } from "../model/node-options.ts";
+
+// The role is a node option, so the model defines it; it is named here too, beside the modifiers that set it.
+export type { MapReduceRole } from "../model/node-options.ts";
 
 /** Options of {@link parallelizable}. */
 export interface ParallelizableOptions extends Omit<NodeOptions, "mapReduce"> {
@@ -27,11 +31,6 @@ export interface CollectOptions extends Omit<NodeOptions, "mapReduce"> {
    */
   readonly stream?: boolean;
 }
-
-/** How a node takes part in map/reduce (set by {@link parallelizable} and {@link collect}). */
-export type MapReduceRole =
-  | { readonly role: "parallelizable"; readonly concurrency: number; readonly onItemError: "fail" | "collect" }
-  | { readonly role: "collect"; readonly stream: boolean };
 
 /** One item's outcome, given to collect nodes of a block with `onItemError: "collect"`. */
 export type ItemResult<T> =

@@ -1,7 +1,9 @@
 /**
  * Entry of a Deno Web Worker. Deno ends a worker that calls `Deno.exit` (or
  * `process.exit`) without telling the main thread, so the exit is reported
- * first; then the shared Web Worker entry takes over.
+ * first; then the shared Web Worker entry takes over. This wrapping touches
+ * `Deno` and `process`, which executors/web-worker-entry.ts may not (only
+ * runtime/ touches runtime globals): hence an entry of Deno's own.
  *
  * @module
  */

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { functionCodeVersion } from "../../cache/code/function-code-version.ts";
-import { node, nodeMeta } from "../../lib/model/node.ts";
+import { node } from "../../lib/model/node.ts";
+import { nodeMeta } from "../../lib/model/node-specs.ts";
 import { bunHasher } from "../../runtime/bun/mod.ts";
 import { loadParsers } from "../../cache/code/_parsers.ts";
 

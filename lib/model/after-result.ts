@@ -1,9 +1,9 @@
 /**
  * Post-processing of a node's result that works the same on every kind of
  * node: a sync result is handled inline, a Promise after it resolves, an
- * Effect inside the Effect. Modifiers that check or reshape an output
- * (schema, extractFields) wrap a spec's `fn` with it, so the engine, which
- * only ever sees a function, needs no change.
+ * Effect inside the Effect. What checks or reshapes an output (the output
+ * schema, the extractFields and loaders modifiers) wraps a spec's `fn` with
+ * it, so the engine, which only ever sees a function, needs no change.
  *
  * @module
  */

@@ -8,9 +8,9 @@
  */
 import { Schema, type StandardSchema } from "effect";
 import { SchemaValidationError, type SchemaIssue } from "../errors.ts";
-import type { NodeOptions, OutputSchema } from "../model/node.ts";
-import type { WarningHandler } from "../model/node-specs.ts";
-import { afterResult, isThenable } from "./_result.ts";
+import { afterResult, isThenable } from "./after-result.ts";
+import type { NodeOptions, OutputSchema } from "./node-options.ts";
+import type { WarningHandler } from "./warning.ts";
 
 type Validator = StandardSchema.StandardSchemaV1<unknown, unknown>;
 
