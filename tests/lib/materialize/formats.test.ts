@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { isWeftError, MaterializationError, NodeExecutionError } from "../../../lib/errors.ts";
 import { csv, parseCsv } from "../../../lib/materialize/formats.ts";
-import { Builder, loaders, MemoryTextFiles } from "../../../mod.ts";
+import { Builder, from, MemoryTextFiles } from "../../../mod.ts";
 
 describe("csv", () => {
   test("csv.decode() strips a byte order mark from the first header", () => {
@@ -52,7 +52,7 @@ describe("csv", () => {
   test("from.csv() fails its node with the MaterializationError of an unclosed quote", async () => {
     const fs = new MemoryTextFiles();
     await fs.writeText("in.csv", 'a,b\n1,"2\n');
-    const dr = await new Builder().withModules({ rows: loaders(fs).csv({ path: "in.csv" }) }).build();
+    const dr = await new Builder().withModules({ rows: from.using(fs).csv({ path: "in.csv" }) }).build();
     const error = await dr.execute(["rows"]).catch((e) => e);
     expect(error).toBeInstanceOf(NodeExecutionError);
     expect(isWeftError(error.cause, "materialization")).toBe(true);
