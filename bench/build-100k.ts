@@ -53,7 +53,7 @@ const results = await rounds(ROUNDS, async () => {
   const modules: ModuleSource[] = [{ name: "chain", exports: chain() }];
   const [graph, graphTotal] = time(() => buildGraph(modules));
   const [plan, planned] = time(() => new Planner(graph).plan({ outputs: [LAST], inputs: {}, overrides: {} }));
-  const ctx = { runId: "bench", clock: systemClock, config: {}, executor: undefined, hooks: [], concurrency: undefined, controller: new AbortController(), caching: undefined };
+  const ctx = { runId: "bench", clock: systemClock, config: {}, executor: undefined, hooks: [], concurrency: undefined, controller: new AbortController(), interceptor: undefined };
   const [, run] = await timeAsync(() => Effect.runPromise(runPlan(plan, ctx)));
   return { make, build, execute, total: build + execute, again, params, graph: graphTotal - params, graphTotal, planned, run };
 });

@@ -117,7 +117,7 @@ describe("execute() scheduling", () => {
     let seen: unknown = "not run";
     const graph = buildGraph([{ name: "m", exports: mod }]);
     const plan = new Planner(graph).plan({ outputs: ["later"], inputs: {}, overrides: {} });
-    const ctx = { runId: "r", hooks: [], clock: systemClock, concurrency: undefined, controller: new AbortController(), config: {}, executor: undefined, caching: undefined };
+    const ctx = { runId: "r", hooks: [], clock: systemClock, concurrency: undefined, controller: new AbortController(), config: {}, executor: undefined, interceptor: undefined };
     expect(await Effect.runPromise(runPlan(plan, ctx))).toEqual({ later: 1000 });
     expect(seen).toBeUndefined();
   });
