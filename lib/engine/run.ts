@@ -197,10 +197,10 @@ export class Run implements BlockHost {
 
   fill(frame: Frame, slot: number, value: unknown): void {
     frame.values[slot] = value;
-    const waiting = frame.plan.waiting[slot]!;
+    const { waitingStart, waitingTasks } = frame.plan;
     const pending = frame.pending;
-    for (let k = 0; k < waiting.length; k++) {
-      const t = waiting[k]!;
+    for (let k = waitingStart[slot]!, end = waitingStart[slot + 1]!; k < end; k++) {
+      const t = waitingTasks[k]!;
       if ((pending[t] = pending[t]! - 1) === 0) {
         this.#readyFrames.push(frame);
         this.#readyTasks.push(t);
