@@ -1,13 +1,16 @@
 /**
  * Per-node overhead of the driver on trivial sync nodes, against a
  * hand-written baseline that calls the same functions in the same process.
+ * Each figure is the median over rounds, with the range (min–max) in
+ * parentheses; a round is the median of 15 timed runs after 5 warm-ups.
  *
- *   npx bun bench/overhead.ts
+ *   npx bun bench/overhead.ts [rounds]
  */
-import { Builder } from "../mod.ts";
-import { fmt, medianMs } from "./_measure.ts";
+import { Builder, node } from "../mod.ts";
+import { medianMs, rounds, spread } from "./_measure.ts";
 
 type Fn = (...args: number[]) => number;
+const ROUNDS = Number(process.argv[2] ?? 5);
 
 async function chain(n: number) {
   const mod: Record<string, Fn> = { n0: () => 0 };
@@ -21,13 +24,15 @@ async function chain(n: number) {
   const last = `n${n - 1}`;
   const check = await dr.execute([last]);
   if (check[last] !== n - 1) throw new Error("chain computed a wrong result");
-  const baseline = await medianMs(() => {
-    let v = fns[0]!();
-    for (let i = 1; i < n; i++) v = fns[i]!(v);
-    return v;
+  return rounds(ROUNDS, async () => {
+    const baseline = await medianMs(() => {
+      let v = fns[0]!();
+      for (let i = 1; i < n; i++) v = fns[i]!(v);
+      return v;
+    });
+    const weft = await medianMs(() => dr.execute([last]));
+    return { baseline, weft, nodes: n };
   });
-  const weft = await medianMs(() => dr.execute([last]));
-  return { baseline, weft };
 }
 
 async function fanIn(width: number) {
@@ -39,7 +44,6 @@ async function fanIn(width: number) {
     fns.push(f);
   }
   const names = Object.keys(mod);
-  const { node } = await import("../mod.ts");
   const sink = (...xs: number[]) => {
     let s = 0;
     for (const x of xs) s += x;
@@ -49,19 +53,27 @@ async function fanIn(width: number) {
   const dr = await new Builder().withModules(mod).build();
   const check = await dr.execute(["sink"]);
   if (check.sink !== (width * (width - 1)) / 2) throw new Error("fan-in computed a wrong result");
-  const baseline = await medianMs(() => {
-    const xs = new Array(width);
-    for (let i = 0; i < width; i++) xs[i] = fns[i]!();
-    return sink(...xs);
+  return rounds(ROUNDS, async () => {
+    const baseline = await medianMs(() => {
+      const xs = new Array(width);
+      for (let i = 0; i < width; i++) xs[i] = fns[i]!();
+      return sink(...xs);
+    });
+    const weft = await medianMs(() => dr.execute(["sink"]));
+    return { baseline, weft, nodes: width + 1 };
   });
-  const weft = await medianMs(() => dr.execute(["sink"]));
-  return { baseline, weft, nodes: width + 1 };
 }
 
+type Round = { baseline: number; weft: number; nodes: number };
+const row = (label: string, rs: Round[]) => {
+  const n = rs[0]!.nodes;
+  return `| ${label} | ${n} | ${spread(rs.map((r) => r.baseline), 3)} | ${spread(rs.map((r) => r.weft), 3)} | ` +
+    `${spread(rs.map((r) => ((r.weft - r.baseline) * 1000) / n))} | ${spread(rs.map((r) => r.weft / r.baseline), 1)} |`;
+};
 const c = await chain(10_000);
 const f = await fanIn(2_000);
-const perNode = (r: { baseline: number; weft: number }, n: number) => ((r.weft - r.baseline) * 1000) / n;
-console.log("| graph | nodes | baseline ms | weft ms | overhead µs/node |");
-console.log("|---|---|---|---|---|");
-console.log(`| chain | 10000 | ${fmt(c.baseline, 3)} | ${fmt(c.weft, 3)} | ${fmt(perNode(c, 10_000))} |`);
-console.log(`| fan-in | ${f.nodes} | ${fmt(f.baseline, 3)} | ${fmt(f.weft, 3)} | ${fmt(perNode(f, f.nodes))} |`);
+console.log(`${ROUNDS} rounds; median (min–max) over rounds`);
+console.log("| graph | nodes | baseline ms | weft ms | overhead µs/node | weft / baseline |");
+console.log("|---|---|---|---|---|---|");
+console.log(row("chain", c));
+console.log(row("fan-in", f));

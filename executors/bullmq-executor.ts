@@ -47,7 +47,6 @@ interface Pending {
  */
 export class BullmqExecutor implements Executor {
   readonly name = "bullmq";
-  readonly capacity: number;
   readonly #options: ResolvedOptions;
   readonly #defaults: BullmqExecutorDefaults;
   readonly #id = crypto.randomUUID();
@@ -60,8 +59,7 @@ export class BullmqExecutor implements Executor {
   constructor(options: BullmqExecutorOptions, defaults: BullmqExecutorDefaults) {
     this.#options = resolveOptions(options);
     this.#defaults = defaults;
-    this.capacity = this.#options.capacity;
-    this.#limit = pLimit(this.capacity);
+    this.#limit = pLimit(this.#options.capacity);
   }
 
   /**

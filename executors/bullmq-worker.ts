@@ -24,8 +24,10 @@ export interface BullmqWorkerOptions {
   readonly redis: string;
   /** URLs of the modules whose nodes this worker runs. */
   readonly modules: readonly string[];
-  /** Where nodes run in this process; disposed by `close()`. Its capacity is the number of jobs run at once. */
+  /** Where nodes run in this process; disposed by `close()`. */
   readonly local: Executor;
+  /** Jobs taken from the queue at once: the local executor's own limit (e.g. its pool size). Default 1. */
+  readonly concurrency?: number;
   /** Code versions to compare with the driver's: the same CodeVersioner the driver's executor uses. */
   readonly codeVersion: CodeVersioner;
   /** Queue name; default `"weft"`. */
@@ -82,7 +84,7 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
   const context: JobContext = { modules, local: options.local, store: options.store, name: options.name ?? "worker", runtime: options.runtime, configs: new Map(), cancelled };
   const worker: Worker = new Worker(queue, (job: Job, _token?: string, signal?: AbortSignal): Promise<JobResult> => runJob(job as Job<JobData>, signal, context), {
     connection: link.client,
-    concurrency: Number.isFinite(options.local.capacity) ? options.local.capacity : 1,
+    concurrency: options.concurrency ?? 1,
     lockDuration: options.lockDuration ?? 30_000,
     stalledInterval: options.stalledInterval ?? 30_000,
     maxStalledCount: options.maxStalledCount ?? 1,

@@ -26,14 +26,12 @@ export interface InProcessOptions {
  */
 export class InProcessExecutor implements Executor {
   readonly name = "in-process";
-  readonly capacity: number;
   readonly #limit: ReturnType<typeof pLimit>;
   #disposed = false;
 
   constructor(options: InProcessOptions = {}) {
     const capacity = options.capacity ?? Number.POSITIVE_INFINITY;
     if (!(capacity >= 1)) throw new RangeError(`InProcessExecutor option "capacity" must be at least 1, got ${String(options.capacity)}`);
-    this.capacity = capacity;
     this.#limit = pLimit(capacity);
   }
 

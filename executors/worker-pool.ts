@@ -52,7 +52,7 @@ export interface WorkerPoolOptions {
  */
 export class WorkerPoolExecutor implements Executor {
   readonly name = "worker";
-  readonly capacity: number;
+  readonly #size: number;
   readonly #factory: WorkerFactory;
   readonly #slots: Slot[] = [];
   readonly #queue: Pending[] = [];
@@ -66,12 +66,12 @@ export class WorkerPoolExecutor implements Executor {
       throw new RangeError(`withWorkers() option "size" must be a positive integer, got ${String(options.size)}`);
     }
     this.#factory = factory;
-    this.capacity = options.size;
+    this.#size = options.size;
   }
 
   /** Starts the workers and has each import the worker nodes' modules, so the first run does not pay for it. */
   async init(modules: readonly string[] = []): Promise<void> {
-    while (this.#slots.length < this.capacity) this.#slots.push(this.#startSlot());
+    while (this.#slots.length < this.#size) this.#slots.push(this.#startSlot());
     if (modules.length === 0) return;
     await Promise.all(this.#slots.map((slot) => new Promise<void>((done) => {
       slot.loading = { left: modules.length, done };

@@ -61,6 +61,7 @@ async function runWorker(host: CliHost, flags: WorkerFlags): Promise<void> {
       redis: flags.redis,
       modules: flags.modules.map((m) => host.moduleUrl(m)),
       local,
+      concurrency,
       queue: flags.queue,
       name,
       runtime: runtimeName(),

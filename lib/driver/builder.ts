@@ -156,7 +156,11 @@ export class Builder<F = {}, C = {}> {
     return this;
   }
 
-  /** Bounds how many nodes run at once in-process (unbounded by default, as in Hamilton). */
+  /**
+   * Bounds how many nodes run at once in-process (unbounded by default, as in
+   * Hamilton). Worker nodes are bounded by their executor alone (`withWorkers`
+   * size, an executor's `capacity`): one limiter per path.
+   */
   withConcurrency(limit: number): this {
     if (!Number.isInteger(limit) || limit < 1) {
       throw new RangeError(`withConcurrency() expects a positive integer, got ${String(limit)}`);

@@ -164,12 +164,12 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
     const runId = crypto.randomUUID();
     const base = { runId, hooks, clock, concurrency, pools, config, executor, controller: new AbortController() };
     const engine = cache === undefined
-      ? runPlan(plan, { ...base, caching: undefined })
+      ? runPlan(plan, { ...base, interceptor: undefined })
       : Effect.suspend(() => {
-        const caching = new CacheInterceptor(cache.store, cache.store.beginRun(runId), this.#graph, cache.behaviors, config, cache.codeVersions);
+        const interceptor = new CacheInterceptor(cache.store, cache.store.beginRun(runId), this.#graph, cache.behaviors, config, cache.codeVersions);
         this.#lastRunId = runId;
         // Whatever the outcome, what finished is written: a crashed or failed run resumes from it.
-        return runPlan(plan, { ...base, caching }).pipe(Effect.ensuring(Effect.sync(() => caching.finish())));
+        return runPlan(plan, { ...base, interceptor }).pipe(Effect.ensuring(Effect.sync(() => interceptor.finish())));
       });
     if (hooks.length === 0) return engine;
     return Effect.suspend(() => {

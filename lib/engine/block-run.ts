@@ -9,65 +9,33 @@
  * @module
  */
 import { MapReduceError } from "../errors.ts";
-import type { BlockTask, CompiledFrame } from "./compile.ts";
+import type { BlockTask } from "./compile.ts";
+import { Frame, type FrameBlock } from "./frame.ts";
 import type { ItemResult } from "../modifiers/map-reduce.ts";
 import { OrderedChannel } from "./ordered-channel.ts";
 
-/** What a block needs from the engine's loop. */
-export interface EngineLink {
+/**
+ * The Run's operations a block uses. Run (run.ts) implements them as its own
+ * methods, the ones its own loop uses; the type is named here so that this
+ * file need not import run.ts, which imports it.
+ */
+export interface BlockHost {
   /** Schedules a new frame's ready tasks. */
-  start(frame: Frame): void;
+  startFrame(frame: Frame): void;
   /** Fills a slot and wakes the tasks waiting for it. */
   fill(frame: Frame, slot: number, value: unknown): void;
   /** One task of `frame` finished. */
   taskDone(frame: Frame): void;
+  /** Task `task` of `frame` failed: its item records it (keep-going blocks), or the run fails. */
+  taskFailed(frame: Frame, task: number, cause: unknown): void;
   /** Asks the loop to call `block.pump()` soon (never re-entrantly). */
-  pump(block: BlockRun): void;
-  /** Fails the run at task `task` of `frame`. */
-  fail(frame: Frame, task: number, cause: unknown): void;
+  requestPump(block: BlockRun): void;
   /** The block finished or failed: it holds nothing any more. */
   blockEnded(block: BlockRun): void;
 }
 
-/** The values and counters of one frame: the top frame of a run, or one item of a block. */
-export class Frame {
-  readonly pending: Int32Array;
-  remaining: number;
-  /** Set when this item failed in a keep-going block: its remaining tasks are dropped. */
-  failed = false;
-  /** Data versions by slot, when the run uses the cache (see node-caching.ts). */
-  versions: (string | undefined)[] | undefined;
-
-  constructor(
-    readonly plan: CompiledFrame,
-    readonly values: unknown[],
-    readonly block: BlockRun | undefined,
-    readonly index: number,
-  ) {
-    this.pending = plan.pending.slice();
-    this.remaining = plan.tasks.length;
-  }
-
-  /** True when this frame, or an item or block enclosing it, has failed: its work no longer matters. */
-  dead(): boolean {
-    for (let f: Frame | undefined = this; f !== undefined; f = f.block?.parent) {
-      if (f.failed || f.block?.failed) return true;
-    }
-    return false;
-  }
-
-  /** The items this frame runs for, outermost first. */
-  itemPath(): { readonly node: string; readonly index: number }[] {
-    const path: { node: string; index: number }[] = [];
-    for (let f: Frame | undefined = this; f?.block !== undefined; f = f.block.parent) {
-      path.unshift({ node: f.block.task.node.name, index: f.index });
-    }
-    return path;
-  }
-}
-
 /** A block being iterated. */
-export class BlockRun {
+export class BlockRun implements FrameBlock {
   failed = false;
   #done = false;
   #pumpRequested = false;
@@ -80,7 +48,7 @@ export class BlockRun {
   readonly #keepGoing: boolean;
 
   private constructor(
-    readonly link: EngineLink,
+    readonly run: BlockHost,
     readonly parent: Frame,
     readonly task: BlockTask,
     readonly taskIndex: number,
@@ -93,13 +61,13 @@ export class BlockRun {
       if (s !== 1) return undefined;
       const channel = new OrderedChannel<unknown>();
       channel.onDrain = () => this.#requestPump();
-      link.fill(parent, task.outs[j]!, channel);
+      run.fill(parent, task.outs[j]!, channel);
       return channel;
     });
   }
 
   /** Starts the block of `task` in `parent`, or fails the parent when the items are not iterable. */
-  static start(link: EngineLink, parent: Frame, task: BlockTask, taskIndex: number): BlockRun | undefined {
+  static start(run: BlockHost, parent: Frame, task: BlockTask, taskIndex: number): BlockRun | undefined {
     const items = parent.values[task.itemsSlot] as { [Symbol.iterator]?: unknown; [Symbol.asyncIterator]?: unknown } | null;
     let iterator: Iterator<unknown> | AsyncIterator<unknown>;
     let sync: boolean;
@@ -111,13 +79,13 @@ export class BlockRun {
       sync = false;
     } else {
       const got = items === null ? "null" : Array.isArray(items) ? "an array" : typeof items === "string" ? "a string" : typeof items;
-      failFrame(link, parent, taskIndex, task.node.name, new MapReduceError(
+      run.taskFailed(parent, taskIndex, new MapReduceError(
         task.node.name,
         `Node "${task.node.name}" is parallelizable and must return an array, an iterable or an async iterable of items: got ${got}${typeof items === "string" ? "; wrap it in an array to make it one item" : ""}`,
       ));
       return undefined;
     }
-    const block = new BlockRun(link, parent, task, taskIndex, iterator, sync);
+    const block = new BlockRun(run, parent, task, taskIndex, iterator, sync);
     block.#requestPump();
     return block;
   }
@@ -125,7 +93,7 @@ export class BlockRun {
   #requestPump(): void {
     if (this.#pumpRequested || this.#done) return;
     this.#pumpRequested = true;
-    this.link.pump(this);
+    this.run.requestPump(this);
   }
 
   /** Starts items while there is room; completes the block when the items ran out. Called by the loop. */
@@ -193,13 +161,7 @@ export class BlockRun {
     const imports = child.imports;
     for (let k = 0; k < imports.length; k += 2) values[imports[k]!] = this.parent.values[imports[k + 1]!];
     this.#inFlight++;
-    const frame = new Frame(child, values, this, this.#count++);
-    const parentVersions = this.parent.versions;
-    if (parentVersions !== undefined) {
-      const versions: (string | undefined)[] = (frame.versions = new Array(child.slotCount));
-      for (let k = 0; k < imports.length; k += 2) versions[imports[k]!] = parentVersions[imports[k + 1]!];
-    }
-    this.link.start(frame);
+    this.run.startFrame(new Frame(child, values, this, this.#count++));
   }
 
   /** An item's frame finished: gather its values. */
@@ -219,7 +181,7 @@ export class BlockRun {
    * does the item enclosing it, up to a keep-going block or the run (false:
    * the engine fails the run).
    */
-  itemFailed(frame: Frame, _node: string, cause: unknown): boolean {
+  itemFailed(frame: Frame, cause: unknown): boolean {
     if (this.#keepGoing) {
       frame.failed = true;
       this.#inFlight--;
@@ -231,7 +193,7 @@ export class BlockRun {
     }
     this.failed = true;
     this.close();
-    return this.parent.block?.itemFailed(this.parent, _node, cause) ?? false;
+    return this.parent.block?.itemFailed(this.parent, cause) ?? false;
   }
 
   #put(j: number, index: number, value: unknown): void {
@@ -241,7 +203,7 @@ export class BlockRun {
   }
 
   #fail(cause: unknown): void {
-    failFrame(this.link, this.parent, this.taskIndex, this.task.node.name, cause);
+    this.run.taskFailed(this.parent, this.taskIndex, cause);
     this.failed = true;
     this.close();
   }
@@ -252,10 +214,10 @@ export class BlockRun {
     for (let j = 0; j < outs.length; j++) {
       const channel = this.#channels[j];
       if (channel) channel.end(this.#count);
-      else this.link.fill(this.parent, outs[j]!, this.#arrays[j]);
+      else this.run.fill(this.parent, outs[j]!, this.#arrays[j]);
     }
-    this.link.blockEnded(this);
-    this.link.taskDone(this.parent);
+    this.run.blockEnded(this);
+    this.run.taskDone(this.parent);
   }
 
   /** Stops iterating: the run or an enclosing item ended. Lets a generator run its `finally`. */
@@ -269,11 +231,6 @@ export class BlockRun {
     } catch {
       // A faulty iterator's cleanup must not mask the error that stopped the block.
     }
-    this.link.blockEnded(this);
+    this.run.blockEnded(this);
   }
-}
-
-/** Fails the frame at a task: an item of a keep-going block records it; anything else fails the run. */
-function failFrame(link: EngineLink, frame: Frame, task: number, node: string, cause: unknown): void {
-  if (!frame.block?.itemFailed(frame, node, cause)) link.fail(frame, task, cause);
 }

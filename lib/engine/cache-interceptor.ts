@@ -8,10 +8,11 @@
  * parameter left to a literal default (`k = 5`, read at build by params.ts)
  * contributes the data version of that value, so it shares the key of a call
  * that passes `k: 5`; any other default contributes {@link DEFAULT_INPUT}.
+ * The engine sees it through the NodeInterceptor port (lib/ports/node-interceptor.ts).
  *
  * @module
  */
-import type { Frame } from "./block-run.ts";
+import type { Frame } from "./frame.ts";
 import { CacheError } from "../errors.ts";
 import type { NodeTask } from "./compile.ts";
 import type { Graph, GraphNode } from "../graph/graph.ts";
@@ -20,6 +21,7 @@ import { ownValue, setOwn } from "../own-property.ts";
 import type { ParamDep } from "../model/params.ts";
 import type { KeyParts } from "../ports/metadata-store.ts";
 import { DEFAULT_INPUT, type Cache, type CacheRun, type NodeCodeVersion, type NodeLookup } from "../ports/cache.ts";
+import type { NodeInterceptor, NodeOutcome } from "../ports/node-interceptor.ts";
 
 /** Slot marker: the value has no data version; nodes reading it are not cached this run. */
 export const UNCACHEABLE = "\u0000uncacheable";
@@ -32,11 +34,7 @@ export type CacheDecision =
   | { readonly kind: "miss"; readonly parts: KeyParts; readonly lookup: NodeLookup & { hit: false }; readonly reason: string }
   | { readonly kind: "skip"; readonly version: typeof UNCACHEABLE | typeof IGNORED; readonly reason: string };
 
-/** How the cache treated a node, for hooks (run history shows it). */
-export interface CacheOutcome {
-  readonly status: "hit" | "miss" | "uncacheable";
-  readonly reason?: string;
-}
+const HIT: NodeOutcome = Object.freeze({ status: "hit" });
 
 /** Cache behaviour per graph node, the Builder's choice winning over the node's own. */
 export function resolveBehaviors(graph: Graph, builder: BuilderCacheBehaviors): CacheBehavior[] {
@@ -56,8 +54,8 @@ export interface BuilderCacheBehaviors {
   readonly ignore?: true | readonly string[];
 }
 
-/** One run's use of the cache. */
-export class CacheInterceptor {
+/** One run's use of the cache: hits skip the call, misses are stored. */
+export class CacheInterceptor implements NodeInterceptor<CacheDecision> {
   readonly #configVersions = new Map<string, string>();
   readonly #previews = new Map<string, string>();
   /** Data versions of literal defaults, once per run (the values themselves are read at build). */
@@ -76,7 +74,7 @@ export class CacheInterceptor {
 
   /** The data version of a slot's value, fingerprinting given values on first use. */
   versionOf(frame: Frame, slot: number): string {
-    const versions = frame.versions!;
+    const versions = this.#versionsOf(frame);
     let v = versions[slot];
     if (v === undefined) {
       const fp = this.cache.fingerprint(frame.values[slot]);
@@ -87,9 +85,29 @@ export class CacheInterceptor {
     return v;
   }
 
+  /**
+   * A frame's data versions, made when the cache first meets the frame: an
+   * item's frame starts with the versions of the values it imports from its
+   * parent (final by then: a block starts once the slots it reads are filled).
+   */
+  #versionsOf(frame: Frame): (string | undefined)[] {
+    let versions = frame.versions;
+    if (versions === undefined) {
+      versions = frame.versions = new Array(frame.plan.slotCount);
+      const parent = frame.block?.parent;
+      if (parent !== undefined) {
+        const from = this.#versionsOf(parent);
+        const imports = frame.plan.imports;
+        for (let k = 0; k < imports.length; k += 2) versions[imports[k]!] = from[imports[k + 1]!];
+      }
+    }
+    return versions;
+  }
+
   /** Looks a node call up, or says why it is not cached. */
-  before(frame: Frame, task: NodeTask, record: string): CacheDecision {
+  before(frame: Frame, task: NodeTask): CacheDecision {
     const { node, argSlots } = task;
+    const record = recordName(node, frame);
     const behavior = this.behaviors[node.id]!;
     if (behavior === "ignore") return { kind: "skip", version: IGNORED, reason: "its cache behaviour is \"ignore\"" };
     if (behavior === "disable" || this.#broken) {
@@ -148,15 +166,20 @@ export class CacheInterceptor {
     return { kind: "miss", parts, lookup, reason: lookup.reason };
   }
 
-  /** Stores a computed value (on a miss) and records its data version in the frame. */
-  after(decision: CacheDecision, frame: Frame, slot: number, value: unknown): CacheOutcome {
+  /** Records the data version of the node's value in the frame; on a miss, stores the value. */
+  after(decision: CacheDecision, frame: Frame, task: NodeTask, value: unknown): NodeOutcome {
+    const versions = this.#versionsOf(frame);
+    if (decision.kind === "hit") {
+      versions[task.out] = decision.dataVersion;
+      return HIT;
+    }
     if (decision.kind === "miss") {
       const dv = this.run.miss(decision.parts, decision.lookup, value);
-      frame.versions![slot] = dv ?? UNCACHEABLE;
+      versions[task.out] = dv ?? UNCACHEABLE;
       return dv === undefined ? { status: "uncacheable", reason: "its result cannot be fingerprinted" } : { status: "miss", reason: decision.reason };
     }
-    if (decision.kind === "skip") frame.versions![slot] = decision.version;
-    return { status: "uncacheable", reason: decision.kind === "skip" ? decision.reason : "" };
+    versions[task.out] = decision.version;
+    return { status: "uncacheable", reason: decision.reason };
   }
 
   /** Writes what is pending; called when the run ends, however it ended. */
@@ -198,7 +221,7 @@ export class CacheInterceptor {
 }
 
 /** The name a node call is recorded under: the node, and for map/reduce items its item indexes (`words[3]`). */
-export function recordName(node: GraphNode, frame: Frame): string {
+function recordName(node: GraphNode, frame: Frame): string {
   if (frame.block === undefined) return node.name;
   return node.name + frame.itemPath().map((i) => `[${i.index}]`).join("");
 }

@@ -49,8 +49,13 @@ export interface CompiledFrame {
   readonly pending: Int32Array;
   /** Tasks with nothing to wait for. */
   readonly ready: Int32Array;
-  /** For each slot, the tasks waiting for it (one entry per task). */
-  readonly waiting: readonly Int32Array[];
+  /**
+   * The tasks waiting for each slot (one entry per task), as one list:
+   * `waitingTasks[waitingStart[s] .. waitingStart[s + 1])` wait for slot `s`.
+   * Two arrays, not one per slot: a 100,000-node frame builds in one pass.
+   */
+  readonly waitingStart: Int32Array;
+  readonly waitingTasks: Int32Array;
   /** Pairs (slot here, slot in the parent frame) copied when an item frame starts. */
   readonly imports: Int32Array;
   /** Where the item goes (-1 in the top frame). */
@@ -168,7 +173,16 @@ class FrameBuilder {
     for (const id of own) {
       const node = graph.nodes[id]!;
       const mask = collected.get(id);
-      const argSlots = Int32Array.from(node.depIds, (d, j) => {
+      const depIds = node.depIds;
+      // In the top frame slots are graph ids: when every dependency is in the plan, the node's own
+      // arrays are the slots (shared, never written), and most nodes of a large graph cost no copy.
+      let identity = this.scope === -1 && mask === undefined;
+      for (let j = 0; identity && j < depIds.length; j++) identity = inPlan[depIds[j]!] === 1;
+      if (identity) {
+        tasks.push({ kind: "node", node, out: id, argSlots: depIds, readSlots: node.uniqueDepIds });
+        continue;
+      }
+      const argSlots = Int32Array.from(depIds, (d, j) => {
         if (mask?.[j] === 1) return this.#gatherOut.get(`${blockScope(graph, d)}:${d}`) ?? -1;
         // An optional input the call does not give is not in the plan: its default applies.
         return inPlan[d] === 1 ? this.slotOf(d) : -1;
@@ -180,25 +194,43 @@ class FrameBuilder {
   }
 
   #finish(tasks: FrameTask[]): CompiledFrame {
-    const producer = new Int32Array(this.#slotCount).fill(-1);
-    tasks.forEach((t, i) => {
+    const slotCount = this.#slotCount;
+    const producer = new Int32Array(slotCount).fill(-1);
+    for (let i = 0; i < tasks.length; i++) {
+      const t = tasks[i]!;
       if (t.kind === "node") producer[t.out] = i;
       else for (const o of t.outs) producer[o] = i;
-    });
+    }
+    // Two passes over the reads: count the waiters of each slot, then place them.
     const pending = new Int32Array(tasks.length);
-    const waiting: number[][] = Array.from({ length: this.#slotCount }, () => []);
-    tasks.forEach((t, i) => {
-      for (const s of t.readSlots) {
+    const waitingStart = new Int32Array(slotCount + 1);
+    for (let i = 0; i < tasks.length; i++) {
+      const reads = tasks[i]!.readSlots;
+      for (let j = 0; j < reads.length; j++) {
+        const s = reads[j]!;
         if (producer[s] === -1) continue; // filled before the frame starts
         pending[i] = pending[i]! + 1;
-        waiting[s]!.push(i);
+        waitingStart[s + 1] = waitingStart[s + 1]! + 1;
       }
-    });
+    }
+    for (let s = 0; s < slotCount; s++) waitingStart[s + 1] = waitingStart[s + 1]! + waitingStart[s]!;
+    const waitingTasks = new Int32Array(waitingStart[slotCount]!);
+    const next = waitingStart.slice(0, slotCount);
+    for (let i = 0; i < tasks.length; i++) {
+      const reads = tasks[i]!.readSlots;
+      for (let j = 0; j < reads.length; j++) {
+        const s = reads[j]!;
+        if (producer[s] === -1) continue;
+        const at = next[s]!;
+        next[s] = at + 1;
+        waitingTasks[at] = i;
+      }
+    }
     const ready: number[] = [];
     for (let i = 0; i < tasks.length; i++) if (pending[i] === 0) ready.push(i);
     return {
-      slotCount: this.#slotCount, tasks, pending, ready: Int32Array.from(ready),
-      waiting: waiting.map((w) => Int32Array.from(w)), imports: Int32Array.from(this.#imports), itemSlot: this.itemSlot,
+      slotCount, tasks, pending, ready: Int32Array.from(ready), waitingStart, waitingTasks,
+      imports: Int32Array.from(this.#imports), itemSlot: this.itemSlot,
     };
   }
 }

@@ -1,7 +1,13 @@
 /**
- * Calling one node: its arguments from a frame's slots, the call itself (in
- * this thread or through the executor), the Effect form used for timeouts,
- * retries and concurrency limits, and the node hook events.
+ * Calling one node: its arguments from a frame's slots, the one dispatch that
+ * every call goes through (a sync value, a Promise or thenable, an Effect, a
+ * worker node sent to the executor), the Effect form for nodes with a
+ * timeout, a retry policy or a limit, and the node hook events.
+ *
+ * Limits, one per path (DESIGN 3.1): `withConcurrency` bounds in-process
+ * nodes; a worker node waits only for its executor's own limit (the Worker
+ * pool's size, BullMQ's `capacity`, InProcessExecutor's `capacity`), never
+ * for both. Per-tag resource pools apply to any node that names them.
  *
  * @module
  */
@@ -10,12 +16,12 @@ import { TimeoutError } from "../errors.ts";
 import type { NodeTask } from "./compile.ts";
 import type { GraphNode } from "../graph/graph.ts";
 import type { ItemRef } from "../errors.ts";
-import type { CacheOutcome } from "./cache-interceptor.ts";
 import type { Clock, Hook, NodeEndEvent, NodeStartEvent } from "../hooks.ts";
 import type { RetryPolicy } from "../model/node.ts";
 import { setOwn } from "../own-property.ts";
 import { SIGNAL_PARAM } from "../model/params.ts";
 import type { Executor } from "../ports/executor.ts";
+import type { NodeOutcome } from "../ports/node-interceptor.ts";
 import { transferableBuffers } from "../structured-clone.ts";
 
 /** What calling a node needs from its run. */
@@ -28,8 +34,42 @@ export interface CallContext {
   readonly executor: Executor | undefined;
 }
 
+/** Receives how a call ended: `ok` with the value, or not with the error. */
+export type Settle = (ok: boolean, value: unknown) => void;
+
+/**
+ * The one dispatch of a node call: calls the node in this thread, or sends a
+ * worker node to the executor, and reports the end to `settle`: at once for
+ * a value or a throw, when it settles for a Promise or thenable. An Effect
+ * result is returned instead, not run: the caller runs it as a fiber.
+ */
+export function dispatch(
+  ctx: CallContext, node: GraphNode, args: unknown, transfer: readonly ArrayBuffer[], signal: AbortSignal, settle: Settle,
+): Effect.Effect<unknown, unknown> | undefined {
+  let result: unknown;
+  try {
+    result = node.options.worker === true ? submit(ctx, node, args, transfer, signal) : call(node, args);
+  } catch (e) {
+    settle(false, e);
+    return undefined;
+  }
+  if (result !== null && (typeof result === "object" || typeof result === "function")) {
+    if (Effect.isEffect(result)) return result as Effect.Effect<unknown, unknown>;
+    if (typeof (result as PromiseLike<unknown>).then === "function") {
+      // Both handlers always attached: a promise that rejects after the run ended is never unhandled.
+      (result as PromiseLike<unknown>).then(
+        (value) => settle(true, value),
+        (error) => settle(false, error),
+      );
+      return undefined;
+    }
+  }
+  settle(true, result);
+  return undefined;
+}
+
 /** Runs an Effect to completion and reports its outcome; never fails itself. */
-export function settle(effect: Effect.Effect<unknown, unknown>, done: (ok: boolean, value: unknown) => void): Effect.Effect<void> {
+export function settle(effect: Effect.Effect<unknown, unknown>, done: Settle): Effect.Effect<void> {
   return Effect.exit(effect).pipe(
     Effect.map((exit) => {
       if (Exit.isSuccess(exit)) done(true, exit.value);
@@ -43,28 +83,25 @@ function causeToError(cause: Cause.Cause<unknown>): unknown {
   return new Error("The node's effect was interrupted");
 }
 
-/** A node as an Effect: each attempt calls the function with a fresh AbortSignal that fires on interruption. */
-export function fiberNode(
-  node: GraphNode, args: unknown, semaphore: Semaphore.Semaphore | undefined, ctx: CallContext, transfer: readonly ArrayBuffer[],
-  pools: readonly Semaphore.Semaphore[] = [],
+/** The limits a call waits for: the run's in-process limit (none for worker nodes) and the node's resource pools. */
+export interface CallLimits {
+  readonly semaphore: Semaphore.Semaphore | undefined;
+  readonly pools: readonly Semaphore.Semaphore[] | undefined;
+}
+
+/**
+ * A node call as an Effect, for nodes with a timeout, a retry policy or a
+ * limit: each attempt goes through {@link dispatch} with a fresh AbortSignal
+ * that fires on interruption (a timeout, a failure elsewhere).
+ */
+export function governedCall(
+  ctx: CallContext, node: GraphNode, args: unknown, transfer: readonly ArrayBuffer[], limits: CallLimits,
 ): Effect.Effect<unknown, unknown> {
   const worker = node.options.worker === true;
   let effect: Effect.Effect<unknown, unknown> = Effect.callback<unknown, unknown>((resume, signal) => {
     if (!worker) setSignal(node, args, signal);
-    let result: unknown;
-    try {
-      result = worker ? submit(ctx, node, args, transfer, signal) : call(node, args);
-    } catch (e) {
-      resume(Effect.fail(e));
-      return;
-    }
-    if (Effect.isEffect(result)) resume(result as Effect.Effect<unknown, unknown>);
-    else if (result !== null && typeof result === "object" && typeof (result as PromiseLike<unknown>).then === "function") {
-      (result as PromiseLike<unknown>).then(
-        (v) => resume(Effect.succeed(v)),
-        (e) => resume(Effect.fail(e)),
-      );
-    } else resume(Effect.succeed(result));
+    const result = dispatch(ctx, node, args, transfer, signal, (ok, value) => resume(ok ? Effect.succeed(value) : Effect.fail(value)));
+    if (result !== undefined) resume(result);
   });
   const { timeout, retry } = node.options;
   if (timeout !== undefined) {
@@ -75,8 +112,9 @@ export function fiberNode(
   }
   if (retry !== undefined) effect = Effect.retry(effect, retryOptions(retry));
   // The run's own limit is taken first, then the pools in name order (see resource-pools.ts): no two nodes wait on each other.
+  const pools = limits.pools ?? [];
   for (let i = pools.length - 1; i >= 0; i--) effect = pools[i]!.withPermits(1)(effect);
-  if (semaphore !== undefined) effect = semaphore.withPermits(1)(effect);
+  if (limits.semaphore !== undefined) effect = limits.semaphore.withPermits(1)(effect);
   return effect;
 }
 
@@ -124,7 +162,7 @@ export function buildArgs(task: NodeTask, values: readonly unknown[], signal: Ab
 export const NO_BUFFERS: readonly ArrayBuffer[] = Object.freeze([]);
 
 /** Sends a worker node to the executor. */
-export function submit(ctx: CallContext, node: GraphNode, args: unknown, transfer: readonly ArrayBuffer[], signal: AbortSignal): Promise<unknown> {
+function submit(ctx: CallContext, node: GraphNode, args: unknown, transfer: readonly ArrayBuffer[], signal: AbortSignal): Promise<unknown> {
   const locator = { moduleUrl: node.moduleUrl!, exportName: node.exportName, nodeName: node.name, config: ctx.config };
   return ctx.executor!.submit({ locator, fn: node.fn!, style: node.style, args, transfer, signal });
 }
@@ -153,7 +191,8 @@ function setSignal(node: GraphNode, args: unknown, signal: AbortSignal): void {
   else (args as Record<string, unknown>)[SIGNAL_PARAM] = signal;
 }
 
-export function call(node: GraphNode, args: unknown): unknown {
+/** Calls the node's function in this thread, with its arguments spread for the positional form. */
+function call(node: GraphNode, args: unknown): unknown {
   const fn = node.fn as (...a: unknown[]) => unknown;
   if (node.style === "object") return fn(args);
   const a = args as unknown[];
@@ -180,7 +219,7 @@ export function beforeNode(
 
 /** Calls `afterNode` hooks with the outcome. */
 export function afterNode(
-  hooks: readonly Hook[], ctx: CallContext, start: NodeStartEvent, success: boolean, outcome: unknown, cache?: CacheOutcome,
+  hooks: readonly Hook[], ctx: CallContext, start: NodeStartEvent, success: boolean, outcome: unknown, cache?: NodeOutcome,
 ): void {
   const duration = ctx.clock.now() - start.start;
   const base = cache === undefined ? { ...start, duration, success } : { ...start, duration, success, cache };

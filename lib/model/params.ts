@@ -52,7 +52,28 @@ export class ParamReadError extends Error {}
  *   bound functions, or source that does not parse.
  */
 export function readParams(fn: Function): ParamSpec {
-  const raw = Function.prototype.toString.call(fn);
+  return readParamSource(Function.prototype.toString.call(fn));
+}
+
+/**
+ * {@link readParams} on the source text of a compiled function.
+ *
+ * @throws {ParamReadError} as {@link readParams}
+ */
+export function readParamSource(raw: string): ParamSpec {
+  // Most nodes have plain parameter lists: reading those costs no parse (a
+  // parser per function was most of the build of a large graph).
+  const names = raw.endsWith("[native code] }") ? undefined : simpleParamNames(raw);
+  return names === undefined ? parseParamSource(raw) : positional(names.map((name) => ({ name, optional: false })));
+}
+
+/**
+ * The parameters of function source `raw`, read by the parser alone: the
+ * authority {@link simpleParamNames} is tested against.
+ *
+ * @throws {ParamReadError} as {@link readParams}
+ */
+export function parseParamSource(raw: string): ParamSpec {
   const parsed = parseFunction(raw);
   if (!parsed) {
     if (raw.endsWith("[native code] }")) {
@@ -62,14 +83,18 @@ export function readParams(fn: Function): ParamSpec {
   }
   const { fn: fnNode, source } = parsed;
   const params = fnNode.params;
-  if (params.length === 0) return { style: "positional", deps: [], signalIndex: -1 };
   if (params.length === 1 && unwrapDefault(params[0]!).type === "ObjectPattern") {
     return readObjectPattern(unwrapDefault(params[0]!) as ObjectPatternNode, source);
   }
+  return positional(params.map((p) => readSimple(p, source, "parameter")));
+}
+
+/** A positional parameter list, the signal parameter taken out (it must come last). */
+function positional(params: readonly ParamDep[]): ParamSpec {
+  if (params.length === 0) return { style: "positional", deps: [], signalIndex: -1 };
   const deps: ParamDep[] = [];
   let signalIndex = -1;
-  params.forEach((p, i) => {
-    const dep = readSimple(p, source, "parameter");
+  params.forEach((dep, i) => {
     if (dep.name === SIGNAL_PARAM) signalIndex = i;
     else deps.push(dep);
   });
@@ -77,6 +102,54 @@ export function readParams(fn: Function): ParamSpec {
     throw new ParamReadError(`the "${SIGNAL_PARAM}" parameter must come last`);
   }
   return { style: "positional", deps, signalIndex };
+}
+
+// A function, method or arrow head whose parameters are plain identifiers: `function f(a, b) {`,
+// `async function* (a) {`, `m(a) {`, `(a, b) =>`, `async (a) =>`; and the one-parameter arrow `a =>`.
+// Whitespace only (a comment, a default, a pattern, a rest or a trailing comma leaves it to the parser).
+const WS = "[ \\t\\n\\r]";
+const IDENT = "[A-Za-z_$][\\w$]*";
+// No line break after `async` nor before `=>`: the grammar forbids one there.
+const ASYNC = "async[ \\t]+";
+const HEAD = new RegExp(
+  `^(?:${ASYNC})?(?:function\\b${WS}*(?:\\*${WS}*)?(?:${IDENT}${WS}*)?|(?:\\*${WS}*)?${IDENT}${WS}*)?\\(((?:${WS}|[\\w$,])*)\\)(?:${WS}*\\{|[ \\t]*=>)`,
+);
+const ARROW = new RegExp(`^(?:${ASYNC})?(${IDENT})[ \\t]*=>`);
+const PARAM = new RegExp(`^${WS}*(${IDENT})${WS}*$`);
+
+// Names the parser (module code, hence strict) refuses or treats apart as parameters: left to it.
+const RESERVED = new Set([
+  "arguments", "await", "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do",
+  "else", "enum", "eval", "export", "extends", "false", "finally", "for", "function", "if", "implements", "import", "in",
+  "instanceof", "interface", "let", "new", "null", "package", "private", "protected", "public", "return", "static",
+  "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void", "while", "with", "yield",
+]);
+
+/**
+ * The parameter names of a function source whose head is a plain list of
+ * identifiers, read without a parser; `undefined` for anything else (the
+ * parser then decides). What it reads is what the parser reads (a property
+ * test holds the two together). It does not look at the body: a body only
+ * sloppy code allows (`with`, from `new Function`), which the parser, reading
+ * module code, gives up on, keeps the parameters the runtime compiled.
+ */
+export function simpleParamNames(raw: string): string[] | undefined {
+  const arrow = ARROW.exec(raw);
+  if (arrow !== null) return RESERVED.has(arrow[1]!) ? undefined : [arrow[1]!];
+  const head = HEAD.exec(raw);
+  if (head === null) return undefined;
+  const list = head[1]!;
+  if (list.trim() === "") return [];
+  const names: string[] = [];
+  for (const part of list.split(",")) {
+    const m = PARAM.exec(part);
+    if (m === null) return undefined;
+    const name = m[1]!;
+    // Duplicates are a syntax error in strict code: the parser's to report.
+    if (RESERVED.has(name) || names.includes(name)) return undefined;
+    names.push(name);
+  }
+  return names;
 }
 
 type ObjectPatternNode = Extract<Pattern, { type: "ObjectPattern" }>;

@@ -32,12 +32,14 @@ export interface ExecutorTask {
   readonly signal: AbortSignal;
 }
 
-/** Where tasks run. */
+/**
+ * Where tasks run. An executor bounds how many tasks it runs at once by its
+ * own means (a pool's size, a queue's capacity): that limit alone governs
+ * worker nodes, the engine's `withConcurrency` does not apply to them.
+ */
 export interface Executor {
   /** Shown in errors and run history ("in-process", "worker", ...). */
   readonly name: string;
-  /** How many tasks it runs at once; the engine bounds in-flight map/reduce items with it. */
-  readonly capacity: number;
   /**
    * Starts resources (workers, connections). Called once per driver, by
    * build(), with the URLs of the modules worker nodes come from, so that

@@ -1,10 +1,11 @@
 import { describe, expect, test } from "bun:test";
 import { Effect, Schedule } from "effect";
-import { Builder, NodeExecutionError, node, TimeoutError } from "../../mod.ts";
+import { Builder, InProcessExecutor, NodeExecutionError, node, TimeoutError } from "../../mod.ts";
 import { runPlan } from "../../lib/engine/run.ts";
 import { buildGraph } from "../../lib/graph/graph.ts";
 import { systemClock } from "../../lib/hooks.ts";
 import { Planner } from "../../lib/engine/planner.ts";
+import * as inFlightFlow from "../fixtures/in-flight.ts";
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const aborted = (signal: AbortSignal) => new Promise<unknown>((r) => signal.addEventListener("abort", () => r(signal.reason), { once: true }));
@@ -67,6 +68,15 @@ describe("execute() scheduling", () => {
     expect(t.stats.max).toBe(3);
   });
 
+  test("withConcurrency(n) bounds in-process nodes only: worker nodes wait for their executor's limit alone", async () => {
+    const { _inFlight } = inFlightFlow;
+    await using dr = await new Builder().withModules(inFlightFlow).withConcurrency(1).withExecutor(new InProcessExecutor({ capacity: 3 })).build();
+    expect(await dr.execute(["sum"])).toEqual({ sum: 12 });
+    // Two limiters on one path would hold the worker nodes to 1 as well.
+    expect(_inFlight.worker.max).toBe(3);
+    expect(_inFlight.local.max).toBe(1);
+  });
+
   test("withPools() bounds the nodes tagged with a pool, across concurrent runs, and leaves other nodes alone", async () => {
     const api = inFlight();
     const free = inFlight();
@@ -117,7 +127,7 @@ describe("execute() scheduling", () => {
     let seen: unknown = "not run";
     const graph = buildGraph([{ name: "m", exports: mod }]);
     const plan = new Planner(graph).plan({ outputs: ["later"], inputs: {}, overrides: {} });
-    const ctx = { runId: "r", hooks: [], clock: systemClock, concurrency: undefined, controller: new AbortController(), config: {}, executor: undefined, caching: undefined };
+    const ctx = { runId: "r", hooks: [], clock: systemClock, concurrency: undefined, controller: new AbortController(), config: {}, executor: undefined, interceptor: undefined };
     expect(await Effect.runPromise(runPlan(plan, ctx))).toEqual({ later: 1000 });
     expect(seen).toBeUndefined();
   });

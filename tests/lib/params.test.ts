@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { ParamReadError, readParams } from "../../lib/model/params.ts";
+import fc from "fast-check";
+import { ParamReadError, parseParamSource, readParams, readParamSource, simpleParamNames } from "../../lib/model/params.ts";
 
 describe("readParams()", () => {
   test("reads positional parameters in order", () => {
@@ -87,5 +88,57 @@ describe("readParams()", () => {
 
   test("rejects abortSignal anywhere but last", () => {
     expect(() => readParams((abortSignal: AbortSignal, a: number) => [abortSignal, a])).toThrow(/must come last/);
+  });
+});
+
+describe("readParamSource() fast path", () => {
+  const outcome = (read: () => unknown) => {
+    try {
+      return { ok: read() };
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  };
+  const name = fc.oneof(
+    fc.constantFrom("a", "b", "x1", "$", "_", "n0", "abortSignal", "async", "get", "of", "constructor", "__proto__", "let", "yield", "await", "eval", "arguments", "static"),
+    fc.stringMatching(/^[A-Za-z_$][\w$]{0,5}$/),
+  );
+  const ws = fc.constantFrom("", " ", "\n", "\t", " \n  ");
+  // A parameter as written: mostly a plain name, sometimes what only the parser reads.
+  const param = fc.tuple(ws, name, ws, fc.constantFrom("", "", "", "", " = 1", "/* c */", "=a")).map(([l, n, r, extra]) => `${l}${n}${r}${extra}`);
+  const list = fc.tuple(fc.array(param, { maxLength: 5 }), fc.constantFrom("", "", "", ",", "...rest", "{ a }"))
+    .map(([ps, tail]) => (tail === "" ? ps.join(",") : [...ps, tail].join(",")));
+  const block = fc.constantFrom("{}", "{ return 1 }", "{\nreturn a + 1;\n}", "{ with (a) {} }");
+  const source = fc.oneof(
+    fc.tuple(fc.constantFrom("function", "function f", "function*", "async function", "async function* g", "function anonymous"), list, ws, block)
+      .map(([head, ps, w, body]) => `${head}(${ps})${w}${body}`),
+    fc.tuple(fc.constantFrom("m", "run", "get", "delete", "async", "*gen", "async m", "async *m"), list, ws, block)
+      .map(([head, ps, w, body]) => `${head}(${ps})${w}${body}`),
+    fc.tuple(fc.constantFrom("", "async ", "async"), list, fc.constantFrom(" ", "", "\t"), fc.constantFrom("1", "a", "({})", "{ return 2 }"))
+      .map(([head, ps, w, body]) => `${head}(${ps})${w}=> ${body}`),
+    fc.tuple(fc.constantFrom("", "async "), name, fc.constantFrom(" ", "")).map(([head, n, w]) => `${head}${n}${w}=> 1`),
+  );
+
+  test("readParamSource() reads what the parser reads, or throws what it throws", () => {
+    fc.assert(
+      fc.property(source, (src) => {
+        // `with` is sloppy code, which the parser (reading module code) refuses: the one case left to the fast path.
+        if (src.includes("with (") && simpleParamNames(src) !== undefined) return;
+        expect(outcome(() => readParamSource(src))).toEqual(outcome(() => parseParamSource(src)));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  test("simpleParamNames() reads plain lists without the parser, and leaves the rest to it", () => {
+    expect(simpleParamNames("function anonymous(n0\n) {\nreturn n0 + 1\n}")).toEqual(["n0"]);
+    expect(simpleParamNames("async (a, b) => a")).toEqual(["a", "b"]);
+    expect(simpleParamNames("async x => x")).toEqual(["x"]);
+    expect(simpleParamNames("async => 1")).toEqual(["async"]);
+    expect(simpleParamNames("*gen(a) {}")).toEqual(["a"]);
+    expect(simpleParamNames("() => 1")).toEqual([]);
+    for (const src of ["(a = 1) => a", "(a, b,) => a", "(a /* c */) => a", "(...r) => r", "({ a }) => a", "(a, a) {}", "(let) => 1", "get x() {}"]) {
+      expect(simpleParamNames(src)).toBeUndefined();
+    }
   });
 });

@@ -1,0 +1,40 @@
+/**
+ * The NodeInterceptor port: what the engine asks before and after each node
+ * call of a run. Before: a hit, whose value stands in for the call (the node
+ * is not called), or a decision to compute. After a node ends with a value
+ * (a hit included): how the interceptor treated it, for `afterNode` hooks. The
+ * cache is the implementation (lib/engine/cache-interceptor.ts); the engine
+ * knows only this port. A failed node is not reported: it stores nothing.
+ *
+ * @module
+ */
+import type { NodeTask } from "../engine/compile.ts";
+import type { Frame } from "../engine/frame.ts";
+
+/** The value stands in for the call: the node is not called. */
+export interface InterceptedHit {
+  readonly kind: "hit";
+  readonly value: unknown;
+}
+
+/** The node must be called; the decision is handed back to {@link NodeInterceptor.after}. */
+export interface InterceptedCall {
+  readonly kind: "miss" | "skip";
+}
+
+/** What {@link NodeInterceptor.before} decided. */
+export type Interception = InterceptedHit | InterceptedCall;
+
+/** How the interceptor treated a call, reported to `afterNode` hooks as `cache`. */
+export interface NodeOutcome {
+  readonly status: "hit" | "miss" | "uncacheable";
+  readonly reason?: string;
+}
+
+/** One run's interceptor: called for every node task of every frame. */
+export interface NodeInterceptor<D extends Interception = Interception> {
+  /** Before the call of `task` in `frame`, while the frame still holds the arguments. */
+  before(frame: Frame, task: NodeTask): D;
+  /** After the call (or the hit) produced `value` for `task`'s slot. */
+  after(decision: D, frame: Frame, task: NodeTask, value: unknown): NodeOutcome;
+}
