@@ -8,6 +8,8 @@ import type { StoreCache } from "../../cache/store-cache.ts";
 import { CacheError } from "../../lib/errors.ts";
 import { bunCacheDrivers } from "../../runtime/bun/mod.ts";
 import { openBunSqlite } from "../../runtime/bun/sqlite.ts";
+import { ResultIndex } from "../../cache/sqlite/result-index.ts";
+import type { SqliteDatabase } from "../../lib/ports/sqlite.ts";
 import { rebuildIndexes } from "../../sqlite/rebuild-indexes.ts";
 import { damageResultIndexEntry, duplicateResults, integrityOf, partsOf, runNode, sqliteCache, tempDir } from "./_helpers.ts";
 
@@ -263,6 +265,20 @@ describe("a result the index of results hides", () => {
     for (const node of ["first", "a", "b"]) expect(runNode(cache, "r2", partsOf(node, 1), () => 0)).toEqual({ value: `value of ${node}`, hit: true });
     expect(warnings).toEqual([]);
     cache.close();
+  });
+  test("ResultIndex.rebuild() that fails is a CacheError naming the file and how to reset it, and false on a full disk", () => {
+    const path = hiddenResult("rebuild-fails");
+    const real = openBunSqlite(path);
+    let failure = new Error("database disk image is malformed");
+    // The file's own REINDEX would work: only the failure is made up.
+    const db: SqliteDatabase = { ...real, exec: (text) => { if (text.startsWith("REINDEX")) throw failure; real.exec(text); } };
+    const index = new ResultIndex(db, path);
+    expect(() => index.rebuild("the index of results hides 0123456789ab")).toThrow(new CacheError(
+      `Cannot read the cache "${path}": the file is damaged (the index of results hides 0123456789ab, and the index cannot be rebuilt: database disk image is malformed); delete "${path}" (with its -wal and -shm files) or run "weft cache clear --db ${path}" to start an empty cache`,
+    ));
+    failure = new Error("database or disk is full");
+    expect(index.rebuild("the index of results hides 0123456789ab")).toBe(false);
+    real.close();
   });
 });
 
