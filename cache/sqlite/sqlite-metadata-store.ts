@@ -12,7 +12,7 @@ import { CacheError } from "../../lib/errors.ts";
 import { compile, type Compiled, excluded, p, Prepared, qb } from "../../sqlite/queries.ts";
 import { cacheEntries as e, cacheResults as r, cacheRuns as runs, codeAnalyses as ca } from "./schema.ts";
 import { freeingWrite } from "../../sqlite/freeing-write.ts";
-import { rebuildIndexes } from "../../sqlite/rebuild-indexes.ts";
+import { rebuildIndexes, repairingWrite } from "../../sqlite/rebuild-indexes.ts";
 import { ResultIndex } from "./result-index.ts";
 import { cacheError, guarded, resetAdvice } from "../../sqlite/sqlite-errors.ts";
 
@@ -160,9 +160,14 @@ export class SqliteMetadataStore implements MetadataStore {
     return row === undefined ? undefined : toEntry(row);
   }
 
+  /**
+   * Writes a batch in one transaction. A damaged index page found on the way
+   * is rebuilt and the batch written again (see {@link repairingWrite}):
+   * otherwise every later run whose keys sort there would fail to write.
+   */
   write(batch: MetadataBatch): void {
     const q = this.#q;
-    guarded(this.#path, "write", () => this.#db.transaction(() => {
+    repairingWrite({ db: this.#db, path: this.#path }, [["cache_entries", "cache_key"], ["cache_runs"]], () => this.#db.transaction(() => {
       for (const x of batch.entries) {
         q.upsert.run({
           key: x.key, node: x.node, code: x.codeVersion, version: x.version ?? null, inputs: JSON.stringify(x.inputs),

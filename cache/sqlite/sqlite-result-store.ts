@@ -21,6 +21,7 @@ import { ResultIndex } from "./result-index.ts";
 import { compile, p, Prepared, qb } from "../../sqlite/queries.ts";
 import { cacheResults as r } from "./schema.ts";
 import { freeingWrite } from "../../sqlite/freeing-write.ts";
+import { repairingWrite } from "../../sqlite/rebuild-indexes.ts";
 import { cacheError, guarded } from "../../sqlite/sqlite-errors.ts";
 
 /** What a read returns when the bytes do not hash to their data version. */
@@ -198,7 +199,8 @@ export class SqliteResultStore implements ResultStore {
     }
     if (rows.length > 0) {
       const at = Date.now();
-      guarded(this.#o.path, "write", () => this.#o.db.transaction(() => {
+      // A damaged index page found on the way is rebuilt and the rows written again (see repairingWrite).
+      repairingWrite({ db: this.#o.db, path: this.#o.path }, [["cache_results", "data_version"]], () => this.#o.db.transaction(() => {
         for (const row of rows) this.#q.insert.run({ ...row, at });
       }));
     }

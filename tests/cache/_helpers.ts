@@ -84,12 +84,33 @@ export function duplicateResults(path: string): string[] {
   }
 }
 
-/** What `PRAGMA integrity_check` says of the file: `["ok"]` when nothing is wrong. */
+/** What `PRAGMA integrity_check` says of the file: `["ok"]` when nothing is wrong (SQLite's error when it cannot tell). */
 export function integrityOf(path: string): string[] {
   const db = openBunSqlite(path);
   try {
     return db.prepare("PRAGMA integrity_check").all().map((r) => r.integrity_check as string);
+  } catch (e) {
+    return [e instanceof Error ? e.message : String(e)];
   } finally {
     db.close();
   }
+}
+
+/**
+ * Moves the first cell pointer of the one-page index `index` back by `by`
+ * bytes, out of the page's cell area, as a flipped byte of its low half can:
+ * SQLite reports the page malformed, but only when a statement reaches that
+ * cell, and a lookup may never do. The cache must be closed, and the index one page.
+ */
+export function damageFirstCellPointer(path: string, index: string, by: number): void {
+  const db = openBunSqlite(path);
+  const pageSize = Number(db.prepare("PRAGMA page_size").get()!.page_size);
+  const root = Number(db.prepare("SELECT rootpage FROM sqlite_master WHERE name = ?").get(index)!.rootpage);
+  db.close();
+  const bytes = readFileSync(path);
+  const page = bytes.subarray((root - 1) * pageSize, root * pageSize);
+  if (page[0] !== 0x0a) throw new Error(`the index "${index}" in "${path}" is more than one page`);
+  // A leaf page's header is 8 bytes; the cell pointers follow, big-endian.
+  page.writeUInt16BE(page.readUInt16BE(8) - by, 8);
+  writeFileSync(path, bytes);
 }

@@ -11,7 +11,7 @@ import { openBunSqlite } from "../../runtime/bun/sqlite.ts";
 import { ResultIndex } from "../../cache/sqlite/result-index.ts";
 import type { SqliteDatabase } from "../../lib/ports/sqlite.ts";
 import { rebuildIndexes } from "../../sqlite/rebuild-indexes.ts";
-import { damageResultIndexEntry, duplicateResults, integrityOf, partsOf, runNode, sqliteCache, tempDir } from "./_helpers.ts";
+import { damageFirstCellPointer, damageResultIndexEntry, duplicateResults, integrityOf, partsOf, runNode, sqliteCache, tempDir } from "./_helpers.ts";
 
 const tmp = tempDir("faults");
 afterAll(tmp.remove);
@@ -279,6 +279,29 @@ describe("a result the index of results hides", () => {
     failure = new Error("database or disk is full");
     expect(index.rebuild("the index of results hides 0123456789ab")).toBe(false);
     real.close();
+  });
+});
+
+describe("a damaged index page found by a write", () => {
+  // Seed 2049960264 of the corruption test, trial 170: a cell pointer of the index of run records out of range
+  // (there 10 bytes before the cell area, which the second write tripped over; here 2, which every write does).
+  // Lookups never reach that index; the write of a later run did, failed (malformed), and so did every run after.
+  test("a write that finds an index page damaged rebuilds the indexes and writes again, so later runs are cached", () => {
+    const path = join(tmp.dir, "runs-index-page", "weft.db");
+    const first = sqliteCache(path);
+    runNode(first.cache, "r1", partsOf("a", 1), () => "value of a");
+    first.cache.close();
+    damageFirstCellPointer(path, "cache_runs_run", 2);
+    expect(integrityOf(path)).not.toEqual(["ok"]);
+    const { cache, warnings } = sqliteCache(path);
+    for (const run of ["r2", "r3", "r4"]) {
+      expect(runNode(cache, run, partsOf("a", 1), () => 0)).toEqual({ value: "value of a", hit: true });
+      expect(runNode(cache, run, partsOf(`b${run}`, 1), () => `value of b in ${run}`)).toEqual({ value: `value of b in ${run}`, hit: false });
+    }
+    expect(warnings).toEqual([]);
+    expect(runNode(cache, "r5", partsOf("br4", 1), () => 0)).toEqual({ value: "value of b in r4", hit: true });
+    cache.close();
+    expect(integrityOf(path)).toEqual(["ok"]);
   });
 });
 
