@@ -164,6 +164,18 @@ export class SqliteResultStore implements ResultStore {
     return { value: rawLength === undefined ? decodeValue(bytes) : decodeRawBody(head, bytes) };
   }
 
+  /**
+   * Whether a stored row still holds what was stored under `dataVersion`, for
+   * a store that would otherwise keep it: inline bytes are hashed (64 KiB at
+   * most); a blob file is checked by its path and size only, since hashing it
+   * would read the whole file on every store of a value already there (a file
+   * damaged in place is still caught, and replaced, by the next read).
+   */
+  #intact(dataVersion: string, row: SqliteRow): boolean {
+    if (typeof row.file !== "string") return row.inline instanceof Uint8Array && dataVersionOfEncoding(row.inline, this.#o.hasher) === dataVersion;
+    return row.file === this.#o.blobs.relativePath(dataVersion) && this.#o.blobs.size(row.file) === Number(row.size);
+  }
+
   has(dataVersion: string): boolean {
     return guarded(this.#o.path, "read", () => this.#q.get.get({ dv: dataVersion })) !== undefined;
   }
@@ -177,9 +189,14 @@ export class SqliteResultStore implements ResultStore {
       const { dataVersion } = item;
       if (seen.has(dataVersion)) continue;
       seen.add(dataVersion);
-      if (this.has(dataVersion)) {
-        stored.push(dataVersion);
-        continue;
+      const existing = this.#row(dataVersion);
+      if (existing !== undefined) {
+        if (this.#intact(dataVersion, existing)) {
+          stored.push(dataVersion);
+          continue;
+        }
+        // Damage no read has met yet (the entry pointing to it was lost, say): the good value in hand replaces it.
+        this.delete([dataVersion]);
       }
       let encoded = item.encoded;
       if (encoded === undefined) {
