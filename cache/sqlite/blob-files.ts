@@ -56,6 +56,11 @@ export class BlobFiles {
     return this.#fs.readFile(this.pathOf(relative), offset, length);
   }
 
+  /** How many bytes a blob file has; `undefined` when it is gone. */
+  size(relative: string): number | undefined {
+    return this.#fs.stat(this.pathOf(relative))?.size;
+  }
+
   remove(relative: string): void {
     this.#fs.remove(this.pathOf(relative));
   }

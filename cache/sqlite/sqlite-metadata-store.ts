@@ -12,6 +12,8 @@ import { CacheError } from "../../lib/errors.ts";
 import { compile, type Compiled, excluded, p, Prepared, qb } from "../../sqlite/queries.ts";
 import { cacheEntries as e, cacheResults as r, cacheRuns as runs, codeAnalyses as ca } from "./schema.ts";
 import { freeingWrite } from "../../sqlite/freeing-write.ts";
+import { rebuildIndexes, repairingWrite } from "../../sqlite/rebuild-indexes.ts";
+import { ResultIndex } from "./result-index.ts";
 import { cacheError, guarded, resetAdvice } from "../../sqlite/sqlite-errors.ts";
 
 /** Keys per multi-row UPDATE: a run of hits touches its entries in a few statements, not one per node. */
@@ -75,6 +77,7 @@ export class SqliteMetadataStore implements MetadataStore {
   readonly #q: { [K in keyof typeof Q]: Prepared };
   readonly #release: (() => void) | undefined;
   readonly #exclusive: boolean;
+  readonly #results: ResultIndex;
 
   /**
    * `path` is the database file, for messages; `release` is called on close;
@@ -87,6 +90,7 @@ export class SqliteMetadataStore implements MetadataStore {
     this.#exclusive = options.exclusive ?? false;
     this.#q = guarded(path, "open", () =>
       Object.fromEntries(Object.entries(Q).map(([k, c]) => [k, new Prepared(db, c)])) as { [K in keyof typeof Q]: Prepared });
+    this.#results = new ResultIndex(db, path);
   }
 
   lookup(key: string): StoredKey | undefined {
@@ -96,9 +100,18 @@ export class SqliteMetadataStore implements MetadataStore {
 
   /**
    * The entry under `key` with the row of its result (`size` is null when the
-   * result is gone), in one query: what a warm hit costs.
+   * result is gone), in one query: what a warm hit costs. An entry without its
+   * result may be one a damaged index of results hides (see
+   * {@link ResultIndex.misplacedNear}): the index is then rebuilt and the
+   * lookup made again, so the result is found, and never stored a second time.
+   *
+   * @throws {CacheError} when the file cannot be read, or a damaged index cannot be rebuilt
    */
   lookupWithResult(key: string): SqliteRow | undefined {
+    const row = this.#checked(key, this.#q.lookupWithResult);
+    if (row === undefined || row.size !== null) return row;
+    const dv = row.data_version as string;
+    if (!this.#results.misplacedNear(dv) || !this.#results.rebuild(`the index of results hides ${dv.slice(0, 12)}`)) return row;
     return this.#checked(key, this.#q.lookupWithResult);
   }
 
@@ -106,9 +119,10 @@ export class SqliteMetadataStore implements MetadataStore {
    * Runs a lookup by key and checks that the row is the entry asked for (its
    * own key column, read from the table). SQLite keeps no checksums: a
    * flipped bit in the key index sends a lookup to another entry's row, whose
-   * bytes pass their own data-version check. Then the indexes are rebuilt from
-   * the tables, before any write could follow the damaged index, and the
-   * lookup runs again.
+   * bytes pass their own data-version check. Then the indexes of the entries
+   * are rebuilt from the table, before any write could follow the damaged
+   * index, and the lookup runs again (see {@link rebuildIndexes}: a second
+   * entry under one key, which the damaged index let in, goes first).
    *
    * @throws {CacheError} when the indexes cannot be rebuilt, or are still wrong after
    */
@@ -129,7 +143,7 @@ export class SqliteMetadataStore implements MetadataStore {
       const problem = `the entry found under the key ${key.slice(0, 12)} is another one`;
       if (attempt > 0) throw damaged(this.#path, `${problem}, also after its indexes were rebuilt`);
       try {
-        this.#db.exec("REINDEX");
+        rebuildIndexes(this.#db, "cache_entries", "cache_key");
       } catch (e) {
         throw damaged(this.#path, `${problem}, and its indexes cannot be rebuilt: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -146,9 +160,14 @@ export class SqliteMetadataStore implements MetadataStore {
     return row === undefined ? undefined : toEntry(row);
   }
 
+  /**
+   * Writes a batch in one transaction. A damaged index page found on the way
+   * is rebuilt and the batch written again (see {@link repairingWrite}):
+   * otherwise every later run whose keys sort there would fail to write.
+   */
   write(batch: MetadataBatch): void {
     const q = this.#q;
-    guarded(this.#path, "write", () => this.#db.transaction(() => {
+    repairingWrite({ db: this.#db, path: this.#path }, [["cache_entries", "cache_key"], ["cache_runs"]], () => this.#db.transaction(() => {
       for (const x of batch.entries) {
         q.upsert.run({
           key: x.key, node: x.node, code: x.codeVersion, version: x.version ?? null, inputs: JSON.stringify(x.inputs),

@@ -11,15 +11,17 @@
  *
  * @module
  */
-import { eq, isNotNull, sql } from "drizzle-orm";
+import { eq, isNotNull } from "drizzle-orm";
 import type { Hasher } from "../../lib/ports/hasher.ts";
 import type { PutReport, ResultRead, ResultStore, ResultToStore, StoredResult } from "../../lib/ports/result-store.ts";
 import type { SqliteDatabase, SqliteRow } from "../../lib/ports/sqlite.ts";
 import { dataVersionOfEncoding, dataVersionOfRaw, decodeRawBody, decodeValue, encodeValue, joinParts, RAW_HEADER_SIZE, rawBodyLength } from "../codec.ts";
 import type { BlobFiles } from "./blob-files.ts";
+import { ResultIndex } from "./result-index.ts";
 import { compile, p, Prepared, qb } from "../../sqlite/queries.ts";
 import { cacheResults as r } from "./schema.ts";
 import { freeingWrite } from "../../sqlite/freeing-write.ts";
+import { repairingWrite } from "../../sqlite/rebuild-indexes.ts";
 import { cacheError, guarded } from "../../sqlite/sqlite-errors.ts";
 
 /** What a read returns when the bytes do not hash to their data version. */
@@ -30,14 +32,16 @@ export const DEFAULT_INLINE_LIMIT = 64 * 1024;
 
 const Q = {
   get: compile(qb.select({ size: r.size, inline: r.inline, file: r.file }).from(r).where(eq(r.dataVersion, p("dv")))),
-  // The data version of the row the index sends `dv` to, read from the table: the two differ only when the index is damaged.
-  versionAtIndex: compile(qb.select({ dv: r.dataVersion }).from(r)
-    .where(sql`"cache_results"."rowid" = (SELECT "rowid" FROM "cache_results" WHERE "data_version" = ${p("dv")})`)),
   insert: compile(qb.insert(r).values({ dataVersion: p("dv"), size: p("size"), inline: p("inline"), file: p("file"), createdAt: p("at") }).onConflictDoNothing()),
   delete: compile(qb.delete(r).where(eq(r.dataVersion, p("dv")))),
   list: compile(qb.select({ dv: r.dataVersion, size: r.size, at: r.createdAt }).from(r)),
   files: compile(qb.select({ file: r.file }).from(r).where(isNotNull(r.file))),
 };
+
+/** The read of a result that cannot be used, and why. */
+function damaged(dataVersion: string, problem: string): ResultRead {
+  return { status: "damaged", reason: `The cached result ${dataVersion.slice(0, 12)} cannot be used: ${problem}; it will be recomputed` };
+}
 
 /** Options of {@link SqliteResultStore}. */
 export interface SqliteResultStoreOptions {
@@ -58,64 +62,83 @@ export class SqliteResultStore implements ResultStore {
   readonly #o: SqliteResultStoreOptions;
   readonly #q: { [K in keyof typeof Q]: Prepared };
   readonly #limit: number;
+  readonly #index: ResultIndex;
 
   constructor(options: SqliteResultStoreOptions) {
     this.#o = options;
     this.#limit = options.inlineLimit ?? DEFAULT_INLINE_LIMIT;
+    this.#index = new ResultIndex(options.db, options.path);
     this.#q = guarded(options.path, "open", () =>
       Object.fromEntries(Object.entries(Q).map(([k, c]) => [k, new Prepared(options.db, c)])) as { [K in keyof typeof Q]: Prepared });
   }
 
+  /**
+   * The result stored under `dataVersion`, asked for because an entry points
+   * to it. When it is not found, a damaged index may hide it (see
+   * {@link ResultIndex.misplacedNear}): then the index is rebuilt and the read
+   * made again, so the result is found, and never stored a second time.
+   *
+   * @throws {CacheError} when the file cannot be read, or its damaged index cannot be rebuilt
+   */
   get(dataVersion: string): ResultRead {
-    let row;
+    let row = this.#row(dataVersion);
+    if (row === undefined && this.#index.misplacedNear(dataVersion) && this.#index.rebuild(`the index of results hides ${dataVersion.slice(0, 12)}`)) {
+      row = this.#row(dataVersion);
+    }
+    return row === undefined ? { status: "missing" } : this.fromRow(dataVersion, row);
+  }
+
+  #row(dataVersion: string): SqliteRow | undefined {
     // The hot path of every warm node: positional binding, no closure.
     try {
-      row = this.#q.get.statement.get(dataVersion);
+      return this.#q.get.statement.get(dataVersion);
     } catch (error) {
       throw cacheError(this.#o.path, "read", error);
     }
-    return row === undefined ? { status: "missing" } : this.fromRow(dataVersion, row);
   }
 
   /**
    * Reads the result a row of the results table describes (`inline`, `file`,
    * `size`): the decoding half of {@link get}, for callers that fetched the row
-   * together with the entry pointing to it.
+   * together with the entry pointing to it. A row that fails its check may be
+   * another result's, where a damaged index on data_version sent the read:
+   * then the index is rebuilt and the read made again, once. A result that
+   * is damaged itself is forgotten, so the next run stores a good one.
+   *
+   * @throws {CacheError} when the damaged index cannot be rebuilt
    */
   fromRow(dataVersion: string, row: SqliteRow): ResultRead {
+    let read = this.#decode(dataVersion, row);
+    if (typeof read !== "string") return { status: "hit", value: read.value };
+    if (this.#index.sendsElsewhere(dataVersion)) {
+      // On a full disk the damaged index stays, and nothing is deleted through it: the other row would go, not this one.
+      if (!this.#index.rebuild(`the index of results sends ${dataVersion.slice(0, 12)} to another result`)) return damaged(dataVersion, read);
+      const own = this.#row(dataVersion);
+      if (own === undefined) return { status: "missing" };
+      read = this.#decode(dataVersion, own);
+      if (typeof read !== "string") return { status: "hit", value: read.value };
+    }
+    try {
+      this.delete([dataVersion]);
+    } catch {
+      // A cache that cannot be written (a full disk) keeps it: every read checks it again, the run goes on.
+    }
+    return damaged(dataVersion, read);
+  }
+
+  /** The value a row holds for `dataVersion`, or why it holds none. */
+  #decode(dataVersion: string, row: SqliteRow): { value: unknown } | string {
     const file = row.file;
     const where = typeof file === "string" ? `its blob file "${this.#o.blobs.pathOf(file)}"` : "its stored bytes";
-    let problem: string;
     try {
       const read = typeof file !== "string" ? this.#readInline(row.inline, dataVersion)
         // The path follows from the data version: a damaged one must not send the read (or the delete) elsewhere.
         : file !== this.#o.blobs.relativePath(dataVersion) ? `its blob file path "${file}" is damaged`
         : this.#readFile(file, Number(row.size), dataVersion);
-      if (typeof read !== "string") return { status: "hit", value: read.value };
-      problem = read === MISMATCH
-        ? `${where} ${typeof file === "string" ? "does" : "do"} not hold the value ${typeof file === "string" ? "it was" : "they were"} stored with`
-        : read;
+      if (typeof read !== "string" || read !== MISMATCH) return read;
+      return `${where} ${typeof file === "string" ? "does" : "do"} not hold the value ${typeof file === "string" ? "it was" : "they were"} stored with`;
     } catch (e) {
-      problem = `${where} cannot be decoded (${e instanceof Error ? e.message : String(e)})`;
-    }
-    this.#forget(dataVersion);
-    return { status: "damaged", reason: `The cached result ${dataVersion.slice(0, 12)} cannot be used: ${problem}; it will be recomputed` };
-  }
-
-  /**
-   * Forgets a damaged result, so the next run stores a good one. When the row
-   * read is another result's (a damaged index on data_version sent the read
-   * there), the indexes are rebuilt first: a delete through the damaged index
-   * would remove the other row and leave the index entry, and the result could
-   * never be stored again.
-   */
-  #forget(dataVersion: string): void {
-    try {
-      const own = this.#q.versionAtIndex.get({ dv: dataVersion });
-      if (own !== undefined && own.data_version !== dataVersion) this.#o.db.exec("REINDEX");
-      this.delete([dataVersion]);
-    } catch {
-      // A cache that cannot be written (a full disk) keeps it: every read checks it again, the run goes on.
+      return `${where} cannot be decoded (${e instanceof Error ? e.message : String(e)})`;
     }
   }
 
@@ -141,6 +164,18 @@ export class SqliteResultStore implements ResultStore {
     return { value: rawLength === undefined ? decodeValue(bytes) : decodeRawBody(head, bytes) };
   }
 
+  /**
+   * Whether a stored row still holds what was stored under `dataVersion`, for
+   * a store that would otherwise keep it: inline bytes are hashed (64 KiB at
+   * most); a blob file is checked by its path and size only, since hashing it
+   * would read the whole file on every store of a value already there (a file
+   * damaged in place is still caught, and replaced, by the next read).
+   */
+  #intact(dataVersion: string, row: SqliteRow): boolean {
+    if (typeof row.file !== "string") return row.inline instanceof Uint8Array && dataVersionOfEncoding(row.inline, this.#o.hasher) === dataVersion;
+    return row.file === this.#o.blobs.relativePath(dataVersion) && this.#o.blobs.size(row.file) === Number(row.size);
+  }
+
   has(dataVersion: string): boolean {
     return guarded(this.#o.path, "read", () => this.#q.get.get({ dv: dataVersion })) !== undefined;
   }
@@ -154,9 +189,14 @@ export class SqliteResultStore implements ResultStore {
       const { dataVersion } = item;
       if (seen.has(dataVersion)) continue;
       seen.add(dataVersion);
-      if (this.has(dataVersion)) {
-        stored.push(dataVersion);
-        continue;
+      const existing = this.#row(dataVersion);
+      if (existing !== undefined) {
+        if (this.#intact(dataVersion, existing)) {
+          stored.push(dataVersion);
+          continue;
+        }
+        // Damage no read has met yet (the entry pointing to it was lost, say): the good value in hand replaces it.
+        this.delete([dataVersion]);
       }
       let encoded = item.encoded;
       if (encoded === undefined) {
@@ -176,7 +216,8 @@ export class SqliteResultStore implements ResultStore {
     }
     if (rows.length > 0) {
       const at = Date.now();
-      guarded(this.#o.path, "write", () => this.#o.db.transaction(() => {
+      // A damaged index page found on the way is rebuilt and the rows written again (see repairingWrite).
+      repairingWrite({ db: this.#o.db, path: this.#o.path }, [["cache_results", "data_version"]], () => this.#o.db.transaction(() => {
         for (const row of rows) this.#q.insert.run({ ...row, at });
       }));
     }

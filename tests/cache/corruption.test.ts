@@ -7,13 +7,15 @@
  * an uncached run with a warning, never a crash and never a wrong value.
  *
  * Seeded: a failure prints its seed; WEFT_CORRUPTION_SEED=<seed> repeats it.
+ * A damage that a seed found once is made again directly below, every run.
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Builder, CacheError, type Driver } from "../../mod.ts";
 import * as flow from "./fixtures/corruption-flow.ts";
-import { tempDir } from "./_helpers.ts";
+import { damageResultIndexEntry, duplicateResults, integrityOf, tempDir } from "./_helpers.ts";
+import { openBunSqlite } from "../../runtime/bun/sqlite.ts";
 
 const tmp = tempDir("corruption");
 afterAll(tmp.remove);
@@ -141,4 +143,40 @@ describe("a cache damaged at random", () => {
     // The trials did reach the cache's contents, not only bytes nobody reads.
     expect(outcomes.damagedMisses + outcomes.uncachedRuns + outcomes.openErrors).toBeGreaterThan(0);
   }, 60_000);
+});
+
+describe("a cache damaged as seeds found it once", () => {
+  // Seed 826618724, trial 110: one byte of the index of results (the primary key of cache_results) became 0xC3,
+  // the second character of a data version whose neighbour shares its first one, so the entry sorted after that
+  // neighbour and no longer held its data version. The row it stood for could not be found (a silent miss), the
+  // run stored the result again as a second row under the same data version, and from then on a lookup of the
+  // neighbour reached that row (a damaged result, every run) while REINDEX failed on the two rows.
+  test("an entry of the index of results that sorts after its neighbour is found again and never stored twice (seed 826618724, trial 110)", async () => {
+    await using plain = await new Builder().withModules(flow).build();
+    const expected: Record<string, unknown> = await plain.execute(NODES, { inputs: { n: 1 } });
+    const path = join(tmp.dir, "seed-826618724", "weft.db");
+    const warnings: string[] = [];
+    {
+      await using dr = await driver(path, warnings);
+      await dr.execute(NODES, { inputs: { n: 1 } });
+    }
+    const db = openBunSqlite(path);
+    const versions = db.prepare("SELECT data_version AS dv FROM cache_results ORDER BY data_version").all().map((r) => r.dv as string);
+    db.close();
+    // More results than hex digits: two neighbours share a first character.
+    const i = versions.findIndex((dv, j) => j + 1 < versions.length && dv[0] === versions[j + 1]![0]);
+    expect(i).toBeGreaterThanOrEqual(0);
+    damageResultIndexEntry(path, versions[i]!, 1);
+    expect(integrityOf(path)).not.toEqual(["ok"]);
+
+    for (const run of [1, 2]) {
+      await using dr = await driver(path, warnings);
+      const got: Record<string, unknown> = await dr.execute(NODES, { inputs: { n: 1 } });
+      for (const name of NODES) expect(Bun.deepEquals(got[name], expected[name], true), `"${name}" in run ${run}`).toBe(true);
+    }
+    // No result was found damaged, in either run: the index was rebuilt from the table at the first lookup it failed.
+    expect(warnings).toEqual([]);
+    expect(duplicateResults(path)).toEqual([]);
+    expect(integrityOf(path)).toEqual(["ok"]);
+  });
 });
