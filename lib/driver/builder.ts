@@ -6,7 +6,7 @@
 import { Driver } from "./driver.ts";
 import { GraphBuildError } from "../errors.ts";
 import { buildGraph, type Graph, type ModuleSource } from "../graph/graph.ts";
-import type { CacheBehavior } from "../model/node.ts";
+import type { CacheBehavior } from "../model/node-options.ts";
 import { resolveBehaviors, type BuilderCacheBehaviors } from "../engine/cache-interceptor.ts";
 import { setOwn } from "../own-property.ts";
 import { checkPoolLimits, poolsByNode, type PoolLimits } from "../engine/resource-pools.ts";
@@ -19,7 +19,7 @@ import { RunTracker } from "../history/run-tracker.ts";
 import { viewOfRun } from "../visualize/view.ts";
 import type { WorkerFactory } from "../ports/worker-factory.ts";
 import { systemClock, type Clock, type Hook } from "../hooks.ts";
-import type { WarningHandler } from "../model/node-specs.ts";
+import type { WarningHandler } from "../model/warning.ts";
 import type { EdgeErrors, NamedModule, NodeFunctionsOfAll, NodeTypes } from "../model/types.ts";
 
 type Values = Readonly<Record<string, unknown>>;

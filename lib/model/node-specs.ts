@@ -17,9 +17,6 @@ import { checkedBySchema } from "./output-schema.ts";
 import { ParamReadError, readParamSource, type ParamSpec } from "./params.ts";
 import type { WarningHandler } from "./warning.ts";
 
-// Where the driver and mod.ts have named them so far; they live in warning.ts, which the output check also needs.
-export type { Warning, WarningHandler } from "./warning.ts";
-
 /** Where weft keeps a node's metadata on the function `node()` returns. */
 export const NODE_META: unique symbol = Symbol.for("weft.node");
 
