@@ -25,7 +25,9 @@ export type { ValueCodec } from "./cache/codec-registry.ts";
 export type { DriverCache } from "./lib/driver/driver.ts";
 export type { CacheExplanation, GcOptions, GcReport, Cache } from "./lib/ports/cache.ts";
 export type { PoolLimits } from "./lib/engine/resource-pools.ts";
-export type { BuilderDefaults, CacheOptions, IllTypedEdges, ModuleArg, TrackingOptions, WorkersOptions } from "./lib/driver/builder.ts";
+export type { IllTypedEdges } from "./lib/driver/builder.ts";
+export type { BuilderDefaults, CacheOptions, TrackingOptions, WorkersOptions } from "./lib/driver/builder-options.ts";
+export type { ModuleArg } from "./lib/driver/module-args.ts";
 export { MemoryRunStore } from "./history/memory-run-store.ts";
 export { RUN_STATUSES } from "./lib/ports/run-store.ts";
 export type {
