@@ -137,20 +137,16 @@ export function nodeNameOf(exportName: string): string {
   return cut > 0 ? exportName.slice(0, cut) : exportName;
 }
 
-/**
- * Reads a node's parameters, or takes them from `options.deps`.
- *
- * @throws {GraphBuildError} naming the node and showing the explicit form
- */
-export function readNodeParams(name: string, fn: Function, options: NodeOptions): ParamSpec {
-  return options.deps ? explicitParams(options.deps) : sourceParams(name, Function.prototype.toString.call(fn));
-}
-
+/** A node's parameters as `node(fn, { deps })` declares them. */
 function explicitParams(deps: readonly string[]): ParamSpec {
   return { style: "positional", deps: deps.map((d) => ({ name: d, optional: false })), signalIndex: -1 };
 }
 
-/** @throws {GraphBuildError} naming the node and showing the explicit form */
+/**
+ * A node's parameters read from its source text.
+ *
+ * @throws {GraphBuildError} naming the node and showing the explicit form
+ */
 function sourceParams(name: string, raw: string): ParamSpec {
   try {
     return readParamSource(raw);
