@@ -103,7 +103,7 @@ export class Graph {
  * @throws {CycleError} when the dependencies form a cycle
  */
 export function buildGraph(modules: readonly ModuleSource[], options: GraphOptions = {}): Graph {
-  const candidates = new Map<string, { readonly spec: NodeSpec; readonly module: string }>();
+  const candidates = new Map<string, Candidate>();
   const config = options.config ?? {};
   for (const mod of modules) {
     const ctx = options.warn ? { module: mod.name, config, warn: options.warn } : { module: mod.name, config };
@@ -113,55 +113,71 @@ export function buildGraph(modules: readonly ModuleSource[], options: GraphOptio
         if (previous && (!options.allowModuleOverrides || previous.module === mod.name)) {
           throw new GraphBuildError(duplicateMessage(spec, mod.name, previous.spec, previous.module), { node: spec.name });
         }
-        candidates.set(spec.name, { spec, module: mod.name });
+        candidates.set(spec.name, { spec, module: mod.name, id: -1 });
       }
     }
   }
-  for (const key of Object.keys(config)) candidates.delete(key); // config shadows functions
+  const configKeys = Object.keys(config);
+  for (const key of configKeys) candidates.delete(key); // config shadows functions
 
-  const nodes: MutableNode[] = [];
-  const byName = new Map<string, MutableNode>();
-  const add = (node: MutableNode): MutableNode => {
+  // Ids: config values first, then function nodes, then external inputs in the order they are first needed.
+  // Every id is known before any node is made, so each node is made once, complete, and never patched.
+  const configIds = new Map<string, number>();
+  for (let i = 0; i < configKeys.length; i++) configIds.set(configKeys[i]!, i);
+  let nextId = configKeys.length;
+  for (const c of candidates.values()) c.id = nextId++;
+  const inputIds = new Map<string, number>();
+  const idOf = (name: string): number => {
+    const id = candidates.get(name)?.id ?? configIds.get(name) ?? inputIds.get(name);
+    if (id !== undefined) return id;
+    inputIds.set(name, nextId);
+    return nextId++;
+  };
+
+  const nodes: GraphNode[] = [];
+  const byName = new Map<string, GraphNode>();
+  const add = (made: GraphNode): void => {
+    // Copied out of the literal on purpose. Measured on Bun with the 100,000-node chain (bench/build-100k.ts):
+    // nodes that are the object literal itself made the first plan 1.5-2x and a second run about 4x as slow
+    // as nodes copied by a spread, and the copy costs the build little. The cause is inside JavaScriptCore and
+    // not pinned down: re-measure before removing the copy.
+    const node = { ...made };
     nodes.push(node);
     byName.set(node.name, node);
-    return node;
   };
-  for (const key of Object.keys(config)) {
-    add(leaf(nodes.length, key, "config", config[key]));
-  }
-  for (const { spec, module } of candidates.values()) {
+  for (let i = 0; i < configKeys.length; i++) add(leaf(i, configKeys[i]!, "config", config[configKeys[i]!]));
+  for (const { spec, module, id } of candidates.values()) {
     if (spec.name === SIGNAL_PARAM) {
       throw new GraphBuildError(`Cannot build the graph: "${SIGNAL_PARAM}" is reserved for the AbortSignal parameter; rename the node`, { node: spec.name });
     }
     if (spec.options.worker && spec.moduleUrl === undefined) {
       throw new GraphBuildError(`Cannot build the graph: worker node "${spec.name}" has no module a worker could import; export it with node(fn, { worker: true }) from a module file and pass that module to withModules`, { node: spec.name });
     }
-    // Every node is one object literal of one shape (id first): at 100,000 nodes a spread per node was a
-    // measurable part of the build.
+    const deps = spec.deps;
+    let depIds = EMPTY;
+    if (deps.length > 0) {
+      depIds = new Int32Array(deps.length);
+      for (let j = 0; j < deps.length; j++) depIds[j] = idOf(deps[j]!.name);
+    }
     add({
-      id: nodes.length, name: spec.name, kind: "function", fn: spec.fn, style: spec.style, deps: spec.deps, depIds: EMPTY,
-      uniqueDepIds: EMPTY, signalIndex: spec.signalIndex, options: spec.options, tags: tagsOf(spec.options, module), module,
-      value: undefined, exportName: spec.exportName, source: spec.source, moduleUrl: spec.moduleUrl,
+      id, name: spec.name, kind: "function", fn: spec.fn, style: spec.style, deps, depIds, uniqueDepIds: withoutRepeats(depIds),
+      signalIndex: spec.signalIndex, options: spec.options, tags: tagsOf(spec.options, module), module, value: undefined,
+      exportName: spec.exportName, source: spec.source, moduleUrl: spec.moduleUrl,
       modifiers: spec.modifiers ?? NONE, configKeys: spec.configKeys ?? NONE, namespace: spec.namespace ?? "",
     });
   }
-  // Resolve dependencies; a name nobody produces becomes an external input.
-  const functionCount = nodes.length;
-  for (let i = 0; i < functionCount; i++) {
-    const n = nodes[i]!;
-    if (n.kind !== "function" || n.deps.length === 0) continue;
-    const deps = n.deps;
-    const depIds = new Int32Array(deps.length);
-    for (let j = 0; j < deps.length; j++) {
-      const name = deps[j]!.name;
-      depIds[j] = (byName.get(name) ?? add(leaf(nodes.length, name, "input", undefined))).id;
-    }
-    n.depIds = depIds;
-    n.uniqueDepIds = withoutRepeats(depIds);
-  }
+  // A name nobody produces is an external input.
+  for (const [name, id] of inputIds) add(leaf(id, name, "input", undefined));
   const sources = new Map<string, object>();
   for (const m of modules) sources.set(m.name, m.exports);
   return new Graph(nodes, { byName, modules: sources });
+}
+
+/** A node spec a module contributes, and the id its node gets once config has shadowed what it shadows. */
+interface Candidate {
+  readonly spec: NodeSpec;
+  readonly module: string;
+  id: number;
 }
 
 /** A node's tags: its own, and the module it comes from. */
@@ -204,8 +220,6 @@ function dependentsOf(nodes: readonly GraphNode[]): Int32Array[] {
   return out;
 }
 
-type MutableNode = { -readonly [K in keyof GraphNode]: GraphNode[K] };
-
 const EMPTY = new Int32Array(0);
 const NONE: readonly string[] = Object.freeze([]);
 
@@ -238,7 +252,7 @@ function duplicateMessage(spec: NodeSpec, module: string, previous: NodeSpec, pr
   return `Cannot build the graph: node "${name}" is defined in two modules, "${previousModule}" and "${module}"; rename one, or call allowModuleOverrides() on the Builder to let the later module win`;
 }
 
-function leaf(id: number, name: string, kind: NodeKind, value: unknown): MutableNode {
+function leaf(id: number, name: string, kind: NodeKind, value: unknown): GraphNode {
   return {
     id, name, kind, fn: undefined, style: "positional", deps: [], depIds: EMPTY, uniqueDepIds: EMPTY,
     signalIndex: -1, options: {}, tags: {}, module: "", value, exportName: "", source: undefined, moduleUrl: undefined,
