@@ -25,7 +25,9 @@ export type { ValueCodec } from "./cache/codec-registry.ts";
 export type { DriverCache } from "./lib/driver/driver.ts";
 export type { CacheExplanation, GcOptions, GcReport, Cache } from "./lib/ports/cache.ts";
 export type { PoolLimits } from "./lib/engine/resource-pools.ts";
-export type { BuilderDefaults, CacheOptions, IllTypedEdges, ModuleArg, TrackingOptions, WorkersOptions } from "./lib/driver/builder.ts";
+export type { IllTypedEdges } from "./lib/driver/builder.ts";
+export type { BuilderDefaults, CacheOptions, TrackingOptions, WorkersOptions } from "./lib/driver/builder-options.ts";
+export type { ModuleArg } from "./lib/driver/module-args.ts";
 export { MemoryRunStore } from "./history/memory-run-store.ts";
 export { RUN_STATUSES } from "./lib/ports/run-store.ts";
 export type {
@@ -78,7 +80,7 @@ export type { Graph, GraphNode, NodeKind } from "./lib/graph/graph.ts";
 export { systemClock } from "./lib/hooks.ts";
 export type { Clock, GraphEndEvent, GraphStartEvent, Hook, NodeEndEvent, NodeStartEvent } from "./lib/hooks.ts";
 export { collect, parallelizable } from "./lib/modifiers/map-reduce.ts";
-export type { Collecting, CollectOptions, ItemResult, MapReduceRole, Parallelizable, ParallelizableOptions } from "./lib/modifiers/map-reduce.ts";
+export type { Collecting, CollectOptions, ItemResult, Parallelizable, ParallelizableOptions } from "./lib/modifiers/map-reduce.ts";
 export { documentationOf } from "./lib/introspect/documentation.ts";
 export type { ExecutionDescription, ExecutionNode } from "./lib/introspect/export-execution.ts";
 export { MemoryTextFiles } from "./lib/materialize/text-files.ts";
@@ -104,9 +106,9 @@ export { subdag } from "./lib/modifiers/subdag.ts";
 export type { Subdag, SubdagOptions } from "./lib/modifiers/subdag.ts";
 export { tag } from "./lib/modifiers/tag.ts";
 export { node } from "./lib/model/node.ts";
-export type { CacheBehavior, NodeOptions, OutputSchema, RetryPolicy, TagValue, Tags } from "./lib/model/node.ts";
+export type { CacheBehavior, MapReduceRole, NodeOptions, OutputSchema, RetryPolicy, TagValue, Tags } from "./lib/model/node-options.ts";
 export { SIGNAL_PARAM } from "./lib/model/params.ts";
-export type { Warning, WarningHandler } from "./lib/model/node-specs.ts";
+export type { Warning, WarningHandler } from "./lib/model/warning.ts";
 export type { VisualFormat } from "./lib/visualize/visualize.ts";
 export type {
   DefinesNodes,

@@ -7,7 +7,7 @@
  * @module
  */
 import type { ItemRef } from "./errors.ts";
-import type { Tags } from "./model/node.ts";
+import type { Tags } from "./model/node-options.ts";
 
 /** Passed to {@link Hook.beforeGraph}. */
 export interface GraphStartEvent {

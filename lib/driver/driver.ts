@@ -11,7 +11,7 @@ import { runPlan } from "../engine/run.ts";
 import type { Graph, GraphNode } from "../graph/graph.ts";
 import type { Clock, Hook } from "../hooks.ts";
 import { CacheInterceptor } from "../engine/cache-interceptor.ts";
-import type { CacheBehavior } from "../model/node.ts";
+import type { CacheBehavior } from "../model/node-options.ts";
 import type { Executor } from "../ports/executor.ts";
 import type { CacheExplanation, GcOptions, GcReport, Cache, NodeCodeVersion } from "../ports/cache.ts";
 import type { RunHistory } from "../ports/run-store.ts";

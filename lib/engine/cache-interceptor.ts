@@ -16,7 +16,7 @@ import type { Frame } from "./frame.ts";
 import { CacheError } from "../errors.ts";
 import type { NodeTask } from "./compile.ts";
 import type { Graph, GraphNode } from "../graph/graph.ts";
-import type { CacheBehavior } from "../model/node.ts";
+import type { CacheBehavior } from "../model/node-options.ts";
 import { ownValue, setOwn } from "../own-property.ts";
 import type { ParamDep } from "../model/params.ts";
 import type { KeyParts } from "../ports/metadata-store.ts";

@@ -9,7 +9,7 @@
  */
 import { MapReduceError } from "../errors.ts";
 import type { Graph, GraphNode } from "../graph/graph.ts";
-import type { MapReduceRole } from "../modifiers/map-reduce.ts";
+import type { MapReduceRole } from "../model/node-options.ts";
 
 /** Call a node; its value goes to slot `out`. */
 export interface NodeTask {

@@ -17,7 +17,7 @@ import type { NodeTask } from "./compile.ts";
 import type { GraphNode } from "../graph/graph.ts";
 import type { ItemRef } from "../errors.ts";
 import type { Clock, Hook, NodeEndEvent, NodeStartEvent } from "../hooks.ts";
-import type { RetryPolicy } from "../model/node.ts";
+import type { RetryPolicy } from "../model/node-options.ts";
 import { setOwn } from "../own-property.ts";
 import { SIGNAL_PARAM } from "../model/params.ts";
 import type { Executor } from "../ports/executor.ts";

@@ -77,14 +77,16 @@ export class Graph {
   /** Exports of each module by name: code versions follow a node's same-module helpers through them. */
   readonly modules: ReadonlyMap<string, object>;
 
-  /** @throws {CycleError} {@link GraphBuildError} for a cycle or misused map/reduce */
-  constructor(nodes: readonly GraphNode[], modules: ReadonlyMap<string, object> = new Map()) {
+  /**
+   * Made by {@link buildGraph}, which indexes the nodes by name as it adds them.
+   *
+   * @throws {CycleError} {@link GraphBuildError} for a cycle or misused map/reduce
+   */
+  constructor(nodes: readonly GraphNode[], index: { readonly byName: ReadonlyMap<string, GraphNode>; readonly modules: ReadonlyMap<string, object> }) {
     this.nodes = nodes;
-    this.modules = modules;
-    this.byName = new Map(nodes.map((n) => [n.name, n]));
-    const lists: number[][] = nodes.map(() => []);
-    for (const n of nodes) for (const d of n.uniqueDepIds) lists[d]!.push(n.id);
-    this.dependents = lists.map((l) => Int32Array.from(l));
+    this.byName = index.byName;
+    this.modules = index.modules;
+    this.dependents = dependentsOf(nodes);
     checkAcyclic(this);
     this.blocks = analyzeBlocks(nodes, this.dependents);
   }
@@ -101,63 +103,117 @@ export class Graph {
  * @throws {CycleError} when the dependencies form a cycle
  */
 export function buildGraph(modules: readonly ModuleSource[], options: GraphOptions = {}): Graph {
-  const candidates = new Map<string, { readonly spec: NodeSpec; readonly module: string }>();
+  const candidates = new Map<string, Candidate>();
   const config = options.config ?? {};
   for (const mod of modules) {
+    const ctx = options.warn ? { module: mod.name, config, warn: options.warn } : { module: mod.name, config };
     for (const exportName of Object.keys(mod.exports)) {
-      const ctx = options.warn ? { module: mod.name, config, warn: options.warn } : { module: mod.name, config };
       for (const spec of nodeSpecsOf(exportName, mod.exports[exportName], ctx)) {
         const previous = candidates.get(spec.name);
         if (previous && (!options.allowModuleOverrides || previous.module === mod.name)) {
           throw new GraphBuildError(duplicateMessage(spec, mod.name, previous.spec, previous.module), { node: spec.name });
         }
-        candidates.set(spec.name, { spec, module: mod.name });
+        candidates.set(spec.name, { spec, module: mod.name, id: -1 });
       }
     }
   }
-  for (const key of Object.keys(config)) candidates.delete(key); // config shadows functions
+  const configKeys = Object.keys(config);
+  for (const key of configKeys) candidates.delete(key); // config shadows functions
 
-  const nodes: MutableNode[] = [];
-  const ids = new Map<string, number>();
-  const add = (n: Omit<MutableNode, "id">): MutableNode => {
-    const node = { ...n, id: nodes.length } as MutableNode;
-    nodes.push(node);
-    ids.set(n.name, node.id);
-    return node;
+  // Ids: config values first, then function nodes, then external inputs in the order they are first needed.
+  // Every id is known before any node is made, so each node is made once, complete, and never patched.
+  const configIds = new Map<string, number>();
+  for (let i = 0; i < configKeys.length; i++) configIds.set(configKeys[i]!, i);
+  let nextId = configKeys.length;
+  for (const c of candidates.values()) c.id = nextId++;
+  const inputIds = new Map<string, number>();
+  const idOf = (name: string): number => {
+    const id = candidates.get(name)?.id ?? configIds.get(name) ?? inputIds.get(name);
+    if (id !== undefined) return id;
+    inputIds.set(name, nextId);
+    return nextId++;
   };
-  for (const key of Object.keys(config)) {
-    add(leaf(key, "config", config[key]));
-  }
-  for (const { spec, module } of candidates.values()) {
+
+  const nodes: GraphNode[] = [];
+  const byName = new Map<string, GraphNode>();
+  const add = (node: GraphNode): void => {
+    nodes.push(node);
+    byName.set(node.name, node);
+  };
+  for (let i = 0; i < configKeys.length; i++) add(leaf(i, configKeys[i]!, "config", config[configKeys[i]!]));
+  for (const { spec, module, id } of candidates.values()) {
     if (spec.name === SIGNAL_PARAM) {
       throw new GraphBuildError(`Cannot build the graph: "${SIGNAL_PARAM}" is reserved for the AbortSignal parameter; rename the node`, { node: spec.name });
     }
     if (spec.options.worker && spec.moduleUrl === undefined) {
       throw new GraphBuildError(`Cannot build the graph: worker node "${spec.name}" has no module a worker could import; export it with node(fn, { worker: true }) from a module file and pass that module to withModules`, { node: spec.name });
     }
+    const deps = spec.deps;
+    let depIds = EMPTY;
+    if (deps.length > 0) {
+      depIds = new Int32Array(deps.length);
+      for (let j = 0; j < deps.length; j++) depIds[j] = idOf(deps[j]!.name);
+    }
     add({
-      name: spec.name, kind: "function", fn: spec.fn, style: spec.style, deps: spec.deps, signalIndex: spec.signalIndex,
-      options: spec.options, tags: { ...spec.options.tags, module }, module, value: undefined,
-      exportName: spec.exportName, source: spec.source, moduleUrl: spec.moduleUrl, depIds: EMPTY, uniqueDepIds: EMPTY,
+      id, name: spec.name, kind: "function", fn: spec.fn, style: spec.style, deps, depIds, uniqueDepIds: withoutRepeats(depIds),
+      signalIndex: spec.signalIndex, options: spec.options, tags: tagsOf(spec.options, module), module, value: undefined,
+      exportName: spec.exportName, source: spec.source, moduleUrl: spec.moduleUrl,
       modifiers: spec.modifiers ?? NONE, configKeys: spec.configKeys ?? NONE, namespace: spec.namespace ?? "",
     });
   }
-  // Resolve dependencies; a name nobody produces becomes an external input.
-  const functionCount = nodes.length;
-  for (let i = 0; i < functionCount; i++) {
-    const n = nodes[i]!;
-    if (n.kind !== "function") continue;
-    const depIds = new Int32Array(n.deps.length);
-    n.deps.forEach((d, j) => {
-      depIds[j] = ids.get(d.name) ?? add(leaf(d.name, "input", undefined)).id;
-    });
-    n.depIds = depIds;
-    n.uniqueDepIds = Int32Array.from(new Set(depIds));
-  }
-  return new Graph(nodes, new Map(modules.map((m) => [m.name, m.exports])));
+  // A name nobody produces is an external input.
+  for (const [name, id] of inputIds) add(leaf(id, name, "input", undefined));
+  const sources = new Map<string, object>();
+  for (const m of modules) sources.set(m.name, m.exports);
+  return new Graph(nodes, { byName, modules: sources });
 }
 
-type MutableNode = { -readonly [K in keyof GraphNode]: GraphNode[K] };
+/** A node spec a module contributes, and the id its node gets once config has shadowed what it shadows. */
+interface Candidate {
+  readonly spec: NodeSpec;
+  readonly module: string;
+  id: number;
+}
+
+/** A node's tags: its own, and the module it comes from. */
+function tagsOf(options: NodeOptions, module: string): Tags {
+  return options.tags === undefined ? { module } : { ...options.tags, module };
+}
+
+/**
+ * `ids` without repeats, first occurrence kept; `ids` itself when it has none
+ * (the usual case: both arrays are read, never written, so they may be one).
+ */
+function withoutRepeats(ids: Int32Array): Int32Array {
+  const n = ids.length;
+  let repeated = false;
+  // Parameter lists are short: a quadratic scan costs less than a Set.
+  if (n <= 16) {
+    for (let j = 1; j < n && !repeated; j++) for (let k = 0; k < j; k++) if (ids[k] === ids[j]) { repeated = true; break; }
+    if (!repeated) return ids;
+  }
+  return Int32Array.from(new Set(ids));
+}
+
+/** dependents[id]: the ids of the nodes whose `uniqueDepIds` hold `id`, in id order; counted first, then placed. */
+function dependentsOf(nodes: readonly GraphNode[]): Int32Array[] {
+  const count = new Int32Array(nodes.length);
+  for (const n of nodes) {
+    const deps = n.uniqueDepIds;
+    for (let j = 0; j < deps.length; j++) count[deps[j]!]!++;
+  }
+  const out: Int32Array[] = new Array(nodes.length);
+  for (let i = 0; i < nodes.length; i++) out[i] = count[i] === 0 ? EMPTY : new Int32Array(count[i]!);
+  count.fill(0);
+  for (const n of nodes) {
+    const deps = n.uniqueDepIds;
+    for (let j = 0; j < deps.length; j++) {
+      const d = deps[j]!;
+      out[d]![count[d]!++] = n.id;
+    }
+  }
+  return out;
+}
 
 const EMPTY = new Int32Array(0);
 const NONE: readonly string[] = Object.freeze([]);
@@ -191,9 +247,9 @@ function duplicateMessage(spec: NodeSpec, module: string, previous: NodeSpec, pr
   return `Cannot build the graph: node "${name}" is defined in two modules, "${previousModule}" and "${module}"; rename one, or call allowModuleOverrides() on the Builder to let the later module win`;
 }
 
-function leaf(name: string, kind: NodeKind, value: unknown): Omit<MutableNode, "id"> {
+function leaf(id: number, name: string, kind: NodeKind, value: unknown): GraphNode {
   return {
-    name, kind, fn: undefined, style: "positional", deps: [], depIds: EMPTY, uniqueDepIds: EMPTY,
+    id, name, kind, fn: undefined, style: "positional", deps: [], depIds: EMPTY, uniqueDepIds: EMPTY,
     signalIndex: -1, options: {}, tags: {}, module: "", value, exportName: "", source: undefined, moduleUrl: undefined,
     modifiers: NONE, configKeys: NONE, namespace: "",
   };

@@ -5,7 +5,7 @@
  * @module
  */
 import type { GraphNode } from "../graph/graph.ts";
-import type { Tags } from "../model/node.ts";
+import type { Tags } from "../model/node-options.ts";
 import type { Plan } from "../engine/planner.ts";
 
 /** One node of an {@link ExecutionDescription}. */

@@ -5,7 +5,7 @@
  * @module
  */
 import type { GraphNode } from "../graph/graph.ts";
-import type { Tags } from "../model/node.ts";
+import type { Tags } from "../model/node-options.ts";
 import { documentationOf } from "./documentation.ts";
 
 /** A node (or input, or config value) as introspection reports it. */

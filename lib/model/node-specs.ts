@@ -14,11 +14,8 @@
 import { GraphBuildError } from "../errors.ts";
 import type { NodeOptions } from "./node-options.ts";
 import { checkedBySchema } from "./output-schema.ts";
-import { ParamReadError, readParams, type ParamSpec } from "./params.ts";
+import { ParamReadError, readParamSource, type ParamSpec } from "./params.ts";
 import type { WarningHandler } from "./warning.ts";
-
-// Where the driver and mod.ts have named them so far; they live in warning.ts, which the output check also needs.
-export type { Warning, WarningHandler } from "./warning.ts";
 
 /** Where weft keeps a node's metadata on the function `node()` returns. */
 export const NODE_META: unique symbol = Symbol.for("weft.node");
@@ -95,15 +92,24 @@ export interface ExpandContext {
  */
 export function nodeSpecsOf(exportName: string, value: unknown, ctx: Omit<ExpandContext, "exportName">): readonly NodeSpec[] {
   const specs = rawSpecsOf(exportName, value, ctx);
-  return specs.some((s) => s.options.schema !== undefined)
+  return hasSchema(specs)
     ? specs.map((s) => (s.options.schema === undefined ? s : { ...s, fn: checkedBySchema(s.name, s.fn, s.options, ctx.warn) }))
     : specs;
 }
 
+function hasSchema(specs: readonly NodeSpec[]): boolean {
+  for (let i = 0; i < specs.length; i++) if (specs[i]!.options.schema !== undefined) return true;
+  return false;
+}
+
 /** {@link nodeSpecsOf} without the schema step: what `subdag` reads a module with. */
 export function rawSpecsOf(exportName: string, value: unknown, ctx: Omit<ExpandContext, "exportName">): readonly NodeSpec[] {
-  if (exportName.startsWith("_") || !isNodeFunction(value)) return [];
-  return expandExport({ ...ctx, exportName }, value);
+  if (exportName.startsWith("_") || typeof value !== "function") return [];
+  if (nodeMeta(value) !== undefined) return expandExport({ ...ctx, exportName }, value);
+  // A plain function: its source is read once, both to tell a class (not a node) and to read its parameters.
+  const raw = Function.prototype.toString.call(value);
+  if (raw.startsWith("class")) return [];
+  return [plainSpec(exportName, value, {}, raw)];
 }
 
 /**
@@ -113,11 +119,16 @@ export function rawSpecsOf(exportName: string, value: unknown, ctx: Omit<ExpandC
 export function expandExport(ctx: ExpandContext, value: Function): readonly NodeSpec[] {
   const meta = nodeMeta(value);
   if (meta?.expand) return meta.expand(ctx);
-  const fn = meta?.fn ?? value;
-  const options = meta?.options ?? {};
-  const name = nodeNameOf(ctx.exportName);
-  const spec = { name, fn, options, exportName: ctx.exportName, source: fn, ...readNodeParams(name, fn, options) };
-  return [meta?.moduleUrl === undefined ? spec : { ...spec, moduleUrl: meta.moduleUrl }];
+  if (meta === undefined) return [plainSpec(ctx.exportName, value, {}, undefined)];
+  const spec = plainSpec(ctx.exportName, meta.fn, meta.options, undefined);
+  return [meta.moduleUrl === undefined ? spec : { ...spec, moduleUrl: meta.moduleUrl }];
+}
+
+/** The one spec of a function without an expansion; `raw` is its source when already read. */
+function plainSpec(exportName: string, fn: Function, options: NodeOptions, raw: string | undefined): NodeSpec {
+  const name = nodeNameOf(exportName);
+  const params = options.deps ? explicitParams(options.deps) : sourceParams(name, raw ?? Function.prototype.toString.call(fn));
+  return { name, fn, options, exportName, source: fn, style: params.style, deps: params.deps, signalIndex: params.signalIndex };
 }
 
 /** The node an export defines by default: its name up to `__` (`revenue__us` -> `revenue`). */
@@ -126,24 +137,19 @@ export function nodeNameOf(exportName: string): string {
   return cut > 0 ? exportName.slice(0, cut) : exportName;
 }
 
-/** Functions are nodes; classes are not (their `typeof` is also "function"). */
-function isNodeFunction(value: unknown): value is Function {
-  if (typeof value !== "function") return false;
-  if (nodeMeta(value)) return true;
-  return !Function.prototype.toString.call(value).startsWith("class");
+/** A node's parameters as `node(fn, { deps })` declares them. */
+function explicitParams(deps: readonly string[]): ParamSpec {
+  return { style: "positional", deps: deps.map((d) => ({ name: d, optional: false })), signalIndex: -1 };
 }
 
 /**
- * Reads a node's parameters, or takes them from `options.deps`.
+ * A node's parameters read from its source text.
  *
  * @throws {GraphBuildError} naming the node and showing the explicit form
  */
-export function readNodeParams(name: string, fn: Function, options: NodeOptions): ParamSpec {
-  if (options.deps) {
-    return { style: "positional", deps: options.deps.map((d) => ({ name: d, optional: false })), signalIndex: -1 };
-  }
+function sourceParams(name: string, raw: string): ParamSpec {
   try {
-    return readParams(fn);
+    return readParamSource(raw);
   } catch (e) {
     if (!(e instanceof ParamReadError)) throw e;
     throw new GraphBuildError(

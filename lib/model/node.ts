@@ -1,16 +1,13 @@
 /**
  * `node(fn, options)`: attaches weft metadata to a node function without
  * changing how it is called or typed. Its option types live in
- * node-options.ts (the graph and the engine read them without `node()`) and
- * are re-exported here, beside the function that takes them.
+ * node-options.ts, where the graph and the engine read them without `node()`.
  *
  * @module
  */
 import { callerModuleUrl } from "./caller-module.ts";
 import type { NodeOptions } from "./node-options.ts";
 import { nodeMeta, withMeta, type NodeMeta } from "./node-specs.ts";
-
-export type { CacheBehavior, MapReduceRole, NodeOptions, OutputSchema, RetryPolicy, TagValue, Tags } from "./node-options.ts";
 
 /**
  * Marks `fn` as a node with options. Returns a function that calls `fn`, so

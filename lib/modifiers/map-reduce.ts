@@ -9,9 +9,6 @@
 import { node } from "../model/node.ts";
 import type { NodeOptions } from "../model/node-options.ts";
 
-// The role is a node option, so the model defines it; it is named here too, beside the modifiers that set it.
-export type { MapReduceRole } from "../model/node-options.ts";
-
 /** Options of {@link parallelizable}. */
 export interface ParallelizableOptions extends Omit<NodeOptions, "mapReduce"> {
   /** Items in flight at once (default 64): items are pulled from the iterable only as earlier ones finish. */

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { node, type Tags } from "../model/node.ts";
+import { node } from "../model/node.ts";
+import type { Tags } from "../model/node-options.ts";
 import type { NodeFn } from "../model/types.ts";
 import { requireFunction } from "./_modifier.ts";
 import { describeValue } from "./bindings.ts";

@@ -1,0 +1,62 @@
+/**
+ * The run history `build()` opens for `withTracking(options)`: the store,
+ * and the hook that records every run into it.
+ *
+ * @module
+ */
+import { GraphBuildError } from "../errors.ts";
+import type { Graph } from "../graph/graph.ts";
+import type { WarningHandler } from "../model/warning.ts";
+import { RunTracker } from "../history/run-tracker.ts";
+import type { RunOrigin, RunStore } from "../ports/run-store.ts";
+import { viewOfRun } from "../visualize/view.ts";
+import type { BuilderDefaults, CacheOptions, TrackingOptions } from "./builder-options.ts";
+
+/** What {@link openBuildTracking} reads besides the graph. */
+export interface BuildTrackingSettings {
+  /** What `withTracking` asked for; `undefined` when it was not called. */
+  readonly options: TrackingOptions | undefined;
+  readonly defaults: BuilderDefaults | undefined;
+  readonly warn: WarningHandler | undefined;
+  /** What `withCache` asked for: the history goes to the cache's file by default. */
+  readonly cache: CacheOptions | undefined;
+}
+
+/**
+ * Opens the run history asked for and makes the hook that records into it;
+ * `undefined` when none is asked for, or when the default store cannot be used
+ * (after one warning: runs go on untracked).
+ *
+ * @throws {GraphBuildError} when no run store can be made
+ */
+export async function openBuildTracking(graph: Graph, ctx: BuildTrackingSettings): Promise<{ tracker: RunTracker; store: RunStore } | undefined> {
+  const options = ctx.options;
+  if (options === undefined) return undefined;
+  const warn = ctx.warn;
+  const message = (m: string) => (warn ? warn({ kind: "tracking", node: "", message: m }) : console.warn(m));
+  let opened: { readonly store: RunStore; readonly origin: RunOrigin } | undefined;
+  if (options.store !== undefined) {
+    opened = { store: options.store, origin: { pid: 0, host: "" } };
+  } else {
+    if (ctx.defaults?.openTracking === undefined) {
+      throw new GraphBuildError("Cannot build the graph: withTracking() needs a run store; pass { store } or use the Builder exported by \"weft\"");
+    }
+    const path = options.path ?? (ctx.cache?.memory || ctx.cache?.store ? undefined : ctx.cache?.path);
+    opened = await ctx.defaults.openTracking({ ...options, ...(path === undefined ? {} : { path }) }, await ctx.defaults.loadPlatform(), message);
+    if (opened === undefined) return undefined;
+  }
+  const graphs = new WeakMap<readonly string[], string>();
+  const tracker = new RunTracker(opened.store, {
+    origin: opened.origin,
+    warn: message,
+    ...(options.previewLength === undefined ? {} : { previewLength: options.previewLength }),
+    ...(options.flushMs === undefined ? {} : { flushMs: options.flushMs }),
+    // One drawing per plan: the planner hands every run of one request shape the same node list.
+    graphOf: (e) => {
+      let json = graphs.get(e.nodes);
+      if (json === undefined) graphs.set(e.nodes, (json = JSON.stringify(viewOfRun(graph, e))));
+      return json;
+    },
+  });
+  return { tracker, store: opened.store };
+}
