@@ -3,12 +3,16 @@
  * `weft worker` processes: a worker killed mid-job, Redis unreachable at
  * start, Redis stopped mid-run, two drivers on one queue.
  */
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { QueueEvents } from "bullmq";
 import { bullmqExecutor } from "../../bullmq.ts";
 import { Builder, collect, isWeftError, parallelizable } from "../../mod.ts";
 import * as remote from "../fixtures/remote.ts";
 import { fixture, freePort, RedisServer, runCli, startWorker, type WorkerProcess } from "./_processes.ts";
+
+// Every test starts redis-server or `weft worker` processes: on a loaded 2-core machine one start can take
+// seconds, so bun's 5 s default fails tests whose behaviour is right.
+setDefaultTimeout(30_000);
 
 const redis = await RedisServer.start();
 const connection = redis.url;

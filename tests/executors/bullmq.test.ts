@@ -3,7 +3,7 @@
  * processes (started here, on a loopback port). Faults are in
  * bullmq-faults.test.ts.
  */
-import { afterAll, describe, expect, spyOn, test } from "bun:test";
+import { afterAll, describe, expect, setDefaultTimeout, spyOn, test } from "bun:test";
 import { QueueEvents } from "bullmq";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,6 +16,10 @@ import { bunCacheDrivers } from "../../runtime/bun/mod.ts";
 import * as remote from "../fixtures/remote.ts";
 import { executorContract, taskFor } from "./executor-contract.ts";
 import { fixture, RedisServer, startWorker, type WorkerProcess } from "./_processes.ts";
+
+// Every test starts redis-server or `weft worker` processes: on a loaded 2-core machine one start can take
+// seconds, so bun's 5 s default fails tests whose behaviour is right.
+setDefaultTimeout(30_000);
 
 const redis = await RedisServer.start();
 const modules = ["--modules", fixture("workers.ts"), fixture("remote.ts")];
