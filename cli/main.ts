@@ -12,6 +12,7 @@ import { runCommand } from "./commands/run.ts";
 import { uiCommand } from "./commands/ui.ts";
 import { vizCommand } from "./commands/viz.ts";
 import { workerCommand } from "./commands/worker.ts";
+import { WEFT_VERSION } from "./version.ts";
 
 /**
  * The program with every subcommand.
@@ -24,6 +25,7 @@ import { workerCommand } from "./commands/worker.ts";
 export function createProgram(host: CliHost): Command {
   const program = new Command("weft")
     .description("weft: Hamilton-style dataflow for TypeScript. Run flows, browse their history, look into the cache.")
+    .version(WEFT_VERSION, "-V, --version", "print the version")
     .configureOutput({ writeOut: (s) => void host.stdout.write(s), writeErr: (s) => void host.stderr.write(s) })
     .exitOverride()
     .showHelpAfterError("(add --help for usage)");
