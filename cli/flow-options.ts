@@ -7,7 +7,7 @@
 import { setOwn } from "../lib/own-property.ts";
 import { nodeTextFiles } from "../runtime/shared/text-files.ts";
 import type { CliHost } from "../runtime/shared/cli-host.ts";
-import { CliError } from "./cli-error.ts";
+import { CliError, UsageError } from "./cli-error.ts";
 
 /** The module a command runs: its exports, named after its file. */
 export async function loadFlowModule(host: CliHost, path: string): Promise<{ name: string; exports: Record<string, unknown>; url: string }> {
@@ -18,7 +18,7 @@ export async function loadFlowModule(host: CliHost, path: string): Promise<{ nam
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     if (/Cannot find module|not found|ENOENT|No such file/i.test(message)) {
-      throw new CliError(`Cannot load the module "${path}": there is no such file in ${host.cwd()}; pass the path of a module whose exported functions are the nodes`);
+      throw new UsageError(`Cannot load the module "${path}": there is no such file in ${host.cwd()}; pass the path of a module whose exported functions are the nodes`);
     }
     throw new CliError(`Cannot load the module "${path}": ${message}`, { cause: e });
   }
@@ -30,7 +30,7 @@ export async function loadFlowModule(host: CliHost, path: string): Promise<{ nam
 /** `a,b , c` -> ["a", "b", "c"]; at least one name. */
 export function parseOutputs(list: string): string[] {
   const names = list.split(",").map((s) => s.trim()).filter((s) => s !== "");
-  if (names.length === 0) throw new CliError(`Option "--outputs" needs at least one node name, such as --outputs report,total`);
+  if (names.length === 0) throw new UsageError(`Option "--outputs" needs at least one node name, such as --outputs report,total`);
   return names;
 }
 
@@ -50,17 +50,17 @@ export async function parseInputs(pairs: readonly string[], file: string | undef
     try {
       parsed = JSON.parse(await nodeTextFiles.readText(file));
     } catch (e) {
-      throw new CliError(`Cannot read the inputs file "${file}": ${e instanceof Error ? e.message : String(e)}`);
+      throw new UsageError(`Cannot read the inputs file "${file}": ${e instanceof Error ? e.message : String(e)}`);
     }
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-      throw new CliError(`The inputs file "${file}" must hold a JSON object of name -> value`);
+      throw new UsageError(`The inputs file "${file}" must hold a JSON object of name -> value`);
     }
     // Own keys, one by one: Object.assign would set the prototype for a "__proto__" input.
     for (const [name, value] of Object.entries(parsed)) setOwn(inputs, name, value);
   }
   for (const pair of pairs) {
     const eq = pair.indexOf("=");
-    if (eq <= 0) throw new CliError(`Input "${pair}" must be name=value, such as --inputs day=2026-11-22`);
+    if (eq <= 0) throw new UsageError(`Input "${pair}" must be name=value, such as --inputs day=2026-11-22`);
     const raw = pair.slice(eq + 1);
     let value: unknown = raw;
     try {

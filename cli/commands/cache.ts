@@ -20,7 +20,7 @@ import type { Cache } from "../../lib/ports/cache.ts";
 import type { CliHost } from "../../runtime/shared/cli-host.ts";
 import { loadPlatform } from "../../runtime/current.ts";
 import { formatMs } from "../../server/run-model.ts";
-import { CliError, DB_OPTION, weftCommand } from "../cli-error.ts";
+import { CliError, DB_OPTION, UsageError, weftCommand } from "../cli-error.ts";
 
 /** Checks the file before anything opens it: a missing file is not created, a damaged one is named. */
 async function existingDb(path: string): Promise<CacheDrivers> {
@@ -164,12 +164,12 @@ export function cacheCommand(host: CliHost): Command {
       const options: { maxBytes?: number; maxAgeMs?: number } = {};
       if (opts.maxBytes !== undefined) {
         const n = Number(opts.maxBytes);
-        if (!Number.isInteger(n) || n < 0) throw new CliError(`Option "--max-bytes" must be a whole number of bytes, got "${opts.maxBytes}"`);
+        if (!Number.isInteger(n) || n < 0) throw new UsageError(`Option "--max-bytes" must be a whole number of bytes, got "${opts.maxBytes}"`);
         options.maxBytes = n;
       }
       if (opts.maxAge !== undefined) {
         const m = DURATION.exec(opts.maxAge);
-        if (!m) throw new CliError(`Option "--max-age" must be a duration such as 30s, 10m, 12h or 7d, got "${opts.maxAge}"`);
+        if (!m) throw new UsageError(`Option "--max-age" must be a duration such as 30s, 10m, 12h or 7d, got "${opts.maxAge}"`);
         options.maxAgeMs = Number(m[1]) * UNIT[m[2]!]!;
       }
       const path = host.resolvePath(opts.db);

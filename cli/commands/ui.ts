@@ -6,7 +6,7 @@
 import type { Command } from "commander";
 import type { CliHost } from "../../runtime/shared/cli-host.ts";
 import { DEFAULT_HOST, DEFAULT_PORT, startHistoryServer } from "../../server/start-server.ts";
-import { CliError, DB_OPTION, weftCommand } from "../cli-error.ts";
+import { CliError, DB_OPTION, UsageError, weftCommand } from "../cli-error.ts";
 
 /**
  * The `ui` command.
@@ -24,7 +24,7 @@ export function uiCommand(host: CliHost): Command {
     .option(...DB_OPTION)
     .action(async (opts: { port: string; host: string; db: string }) => {
       const port = Number(opts.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`Option "--port" must be an integer from 0 to 65535, got "${opts.port}"`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`Option "--port" must be an integer from 0 to 65535, got "${opts.port}"`);
       let server;
       try {
         server = await startHistoryServer({ path: host.resolvePath(opts.db), port, hostname: opts.host, warn: (m) => void host.stderr.write(`weft: ${m}\n`) });

@@ -8,7 +8,7 @@ import type { Command } from "commander";
 import { Builder, isWeftError, type MissingInputError } from "../../mod.ts";
 import type { CliHost } from "../../runtime/shared/cli-host.ts";
 import { nodeTextFiles } from "../../runtime/shared/text-files.ts";
-import { CliError, weftCommand } from "../cli-error.ts";
+import { CliError, UsageError, weftCommand } from "../cli-error.ts";
 import { loadFlowModule, parseInputs, parseOutputs } from "../flow-options.ts";
 
 const FORMATS = ["svg", "dot", "mermaid"] as const;
@@ -33,7 +33,7 @@ export function vizCommand(host: CliHost): Command {
     .option("--out <file>", "write to a file instead of stdout")
     .action(async (module: string, opts: { outputs: string; format: string; inputs: string[]; inputsFile?: string; out?: string }) => {
       if (!(FORMATS as readonly string[]).includes(opts.format)) {
-        throw new CliError(`Unknown format "${opts.format}": use ${FORMATS.map((f) => `"${f}"`).join(", ")}`);
+        throw new UsageError(`Unknown format "${opts.format}": use ${FORMATS.map((f) => `"${f}"`).join(", ")}`);
       }
       const format = opts.format as (typeof FORMATS)[number];
       const outputs = parseOutputs(opts.outputs);
