@@ -9,7 +9,7 @@ import { SingleBar } from "cli-progress";
 import type { GraphStartEvent, Hook, NodeEndEvent, NodeStartEvent } from "../lib/hooks.ts";
 import { itemPath } from "../lib/history/records.ts";
 import type { CliHost } from "../runtime/shared/cli-host.ts";
-import { formatMs } from "../server/run-model.ts";
+import { formatDuration } from "../lib/format-duration.ts";
 
 /** A progress hook and what the command needs from it afterwards. */
 export interface RunProgress extends Hook {
@@ -68,7 +68,7 @@ export function runProgress(host: CliHost, options: { readonly bar: boolean }): 
       if (bar) bar.update(Math.min(done.size, total), { running: runningText() });
       else {
         const cache = e.cache ? ` (cache ${e.cache.status}${e.cache.reason && e.cache.status !== "hit" ? `: ${e.cache.reason}` : ""})` : "";
-        const took = formatMs(e.duration);
+        const took = formatDuration(e.duration);
         host.stderr.write(e.success
           ? `weft: ${label(e)} done in ${took}${cache}\n`
           : `weft: ${label(e)} failed in ${took}: ${e.error instanceof Error ? e.error.message : String(e.error)}\n`);

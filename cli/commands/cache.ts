@@ -19,7 +19,7 @@ import { CacheError } from "../../lib/errors.ts";
 import type { Cache } from "../../lib/ports/cache.ts";
 import type { CliHost } from "../../runtime/shared/cli-host.ts";
 import { loadPlatform } from "../../runtime/current.ts";
-import { formatMs } from "../../server/run-model.ts";
+import { formatDuration } from "../../lib/format-duration.ts";
 import { CliError, DB_OPTION, UsageError, weftCommand } from "../cli-error.ts";
 
 /** Checks the file before anything opens it: a missing file is not created, a damaged one is named. */
@@ -175,7 +175,7 @@ export function cacheCommand(host: CliHost): Command {
       const path = host.resolvePath(opts.db);
       const drivers = await existingDb(path);
       const report = guardedCli(() => maintain(path, drivers, (c) => c.gc(options)));
-      out(`Removed ${report.results} results (${bytes(report.bytes)}), ${report.entries} entries, ${report.files} files${options.maxAgeMs ? ` unused for ${formatMs(options.maxAgeMs)}` : ""}`);
+      out(`Removed ${report.results} results (${bytes(report.bytes)}), ${report.entries} entries, ${report.files} files${options.maxAgeMs ? ` unused for ${formatDuration(options.maxAgeMs)}` : ""}`);
     }));
   cmd.addCommand(weftCommand(host, "clear").description("Forget the cached results of the named nodes, or of every node")
     .argument("[nodes...]", "node names (all when none)").option(...DB_OPTION)

@@ -80,6 +80,13 @@ describe("weft cache", () => {
     expect((await weft(cwd(), "cache", "gc", "--max-age", "soon", "--db", "c.db")).stderr).toContain('Option "--max-age" must be a duration');
   });
 
+  test("gc says the age in human units", async () => {
+    await weft(cwd(), "run", flow, "-o", "revenue", "-i", "day=2026-11-22", "--cache", "--db", "gc.db");
+    const week = await weft(cwd(), "cache", "gc", "--max-age", "7d", "--db", "gc.db");
+    expect(week).toEqual({ code: 0, stdout: "Removed 0 results (0 B), 0 entries, 0 files unused for 7 d\n", stderr: "" });
+    expect((await weft(cwd(), "cache", "gc", "--max-age", "90m", "--db", "gc.db")).stdout).toEndWith(" unused for 1 h 30 min\n");
+  });
+
   test("a missing or damaged database is a clear message, not a stack trace", async () => {
     const missing = await weft(cwd(), "cache", "ls", "--db", "none.db");
     expect([missing.code, missing.stderr]).toEqual([1, `weft: There is no cache at "${join(tmp.dir, "none.db")}": run a flow with withCache() or "weft run --cache" first, or pass the database with --db\n`]);
