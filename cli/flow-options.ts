@@ -131,14 +131,3 @@ async function readInputsFile(host: CliHost, file: string): Promise<Record<strin
   for (const [name, value] of Object.entries(parsed)) setOwn(inputs, name, value);
   return inputs;
 }
-
-/** JSON for people: bigints as strings, Maps and Sets as objects and arrays, typed arrays as arrays. */
-export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => {
-    if (typeof v === "bigint") return v.toString();
-    if (v instanceof Map) return Object.fromEntries(v);
-    if (v instanceof Set) return [...v];
-    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>);
-    return v;
-  }, 2);
-}

@@ -20,7 +20,8 @@ export interface RunProgress extends Hook {
 }
 
 /**
- * Progress on `host.stderr`: a bar when it is a terminal and `bar` is not false, lines otherwise.
+ * Progress on `host.stderr`: a bar when it is a terminal and `bar` is not false, lines otherwise,
+ * nothing when `quiet` (`weft run --json`; the hook then only learns the run id).
  *
  * @example
  * ```ts
@@ -28,7 +29,17 @@ export interface RunProgress extends Hook {
  * await new Builder().withModules(flow).withHooks(progress).build();
  * ```
  */
-export function runProgress(host: CliHost, options: { readonly bar: boolean }): RunProgress {
+export function runProgress(host: CliHost, options: { readonly bar: boolean; readonly quiet?: boolean }): RunProgress {
+  if (options.quiet) {
+    let id: string | undefined;
+    return {
+      get runId() {
+        return id;
+      },
+      beforeGraph: (e: GraphStartEvent) => void (id = e.runId),
+      stop: () => {},
+    };
+  }
   const tty = options.bar && host.stderr.isTTY === true;
   const running = new Set<string>();
   const done = new Set<string>();

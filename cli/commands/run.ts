@@ -9,7 +9,8 @@ import type { Command } from "commander";
 import { Builder } from "../../mod.ts";
 import type { CliHost } from "../../runtime/shared/cli-host.ts";
 import { CliError, DB_OPTION, weftCommand } from "../cli-error.ts";
-import { loadFlowModule, parseOutputs, readValues, toJson, valueOptions, type ValueFlags } from "../flow-options.ts";
+import { loadFlowModule, parseOutputs, readValues, valueOptions, type ValueFlags } from "../flow-options.ts";
+import { JSON_OPTION, toJson } from "../json-output.ts";
 import { runProgress } from "../run-progress.ts";
 
 interface RunFlags extends ValueFlags {
@@ -17,6 +18,7 @@ interface RunFlags extends ValueFlags {
   readonly cache?: boolean;
   readonly db: string;
   readonly progress: boolean;
+  readonly json?: boolean;
 }
 
 /**
@@ -36,11 +38,12 @@ export function runCommand(host: CliHost): Command {
     .option("--cache", "cache node results in the database and reuse them")
     .option(...DB_OPTION)
     .option("--no-progress", "plain progress lines even on a terminal")
+    .option(JSON_OPTION[0], "machine output: the outputs' JSON on stdout (as always) and no progress on stderr, only errors")
     .action(async (module: string, opts: RunFlags) => {
       const outputs = parseOutputs(opts.outputs);
       const { inputs, config } = await readValues(host, opts);
       const flow = await loadFlowModule(host, module);
-      const progress = runProgress(host, { bar: opts.progress });
+      const progress = runProgress(host, { bar: opts.progress, quiet: opts.json === true });
       const db = host.resolvePath(opts.db);
       let builder = new Builder().withModules(flow).withConfig(config).withHooks(progress).withTracking({ path: db });
       if (opts.cache) builder = builder.withCache({ path: db });
@@ -56,7 +59,7 @@ export function runCommand(host: CliHost): Command {
         const result = await driver.execute(outputs, { inputs, signal: controller.signal });
         progress.stop();
         host.stdout.write(`${toJson(result)}\n`);
-        host.stderr.write(`weft: run ${progress.runId} succeeded; see it with weft ui --db ${opts.db}\n`);
+        if (!opts.json) host.stderr.write(`weft: run ${progress.runId} succeeded; see it with weft ui --db ${opts.db}\n`);
       } catch (e) {
         progress.stop();
         const where = progress.runId ? `; run ${progress.runId} is recorded, see it with weft ui --db ${opts.db}` : "";
