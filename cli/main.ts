@@ -6,12 +6,13 @@
  */
 import { Command, CommanderError } from "commander";
 import type { CliHost } from "../runtime/shared/cli-host.ts";
-import { CliError } from "./cli-error.ts";
+import { CliError, USAGE_EXIT_CODE } from "./cli-error.ts";
 import { cacheCommand } from "./commands/cache.ts";
 import { runCommand } from "./commands/run.ts";
 import { uiCommand } from "./commands/ui.ts";
 import { vizCommand } from "./commands/viz.ts";
 import { workerCommand } from "./commands/worker.ts";
+import { WEFT_VERSION } from "./version.ts";
 
 /**
  * The program with every subcommand.
@@ -24,6 +25,7 @@ import { workerCommand } from "./commands/worker.ts";
 export function createProgram(host: CliHost): Command {
   const program = new Command("weft")
     .description("weft: Hamilton-style dataflow for TypeScript. Run flows, browse their history, look into the cache.")
+    .version(WEFT_VERSION, "-V, --version", "print the version")
     .configureOutput({ writeOut: (s) => void host.stdout.write(s), writeErr: (s) => void host.stderr.write(s) })
     .exitOverride()
     .showHelpAfterError("(add --help for usage)");
@@ -53,8 +55,8 @@ export async function runCli(host: CliHost): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {
-      // Commander printed its message (or the help) already.
-      return e.exitCode === 0 || e.code === "commander.helpDisplayed" || e.code === "commander.version" ? 0 : e.exitCode || 1;
+      // Commander printed its message (or the help) already; anything it rejects is a wrong command line.
+      return e.exitCode === 0 || e.code === "commander.helpDisplayed" || e.code === "commander.version" ? 0 : USAGE_EXIT_CODE;
     }
     if (e instanceof CliError) {
       host.stderr.write(`weft: ${e.message}\n`);

@@ -9,7 +9,7 @@ import { SingleBar } from "cli-progress";
 import type { GraphStartEvent, Hook, NodeEndEvent, NodeStartEvent } from "../lib/hooks.ts";
 import { itemPath } from "../lib/history/records.ts";
 import type { CliHost } from "../runtime/shared/cli-host.ts";
-import { formatMs } from "../server/run-model.ts";
+import { formatDuration } from "../lib/format-duration.ts";
 
 /** A progress hook and what the command needs from it afterwards. */
 export interface RunProgress extends Hook {
@@ -20,7 +20,8 @@ export interface RunProgress extends Hook {
 }
 
 /**
- * Progress on `host.stderr`: a bar when it is a terminal and `bar` is not false, lines otherwise.
+ * Progress on `host.stderr`: a bar when it is a terminal and `bar` is not false, lines otherwise,
+ * nothing when `quiet` (`weft run --json`; the hook then only learns the run id).
  *
  * @example
  * ```ts
@@ -28,7 +29,17 @@ export interface RunProgress extends Hook {
  * await new Builder().withModules(flow).withHooks(progress).build();
  * ```
  */
-export function runProgress(host: CliHost, options: { readonly bar: boolean }): RunProgress {
+export function runProgress(host: CliHost, options: { readonly bar: boolean; readonly quiet?: boolean }): RunProgress {
+  if (options.quiet) {
+    let id: string | undefined;
+    return {
+      get runId() {
+        return id;
+      },
+      beforeGraph: (e: GraphStartEvent) => void (id = e.runId),
+      stop: () => {},
+    };
+  }
   const tty = options.bar && host.stderr.isTTY === true;
   const running = new Set<string>();
   const done = new Set<string>();
@@ -68,7 +79,7 @@ export function runProgress(host: CliHost, options: { readonly bar: boolean }): 
       if (bar) bar.update(Math.min(done.size, total), { running: runningText() });
       else {
         const cache = e.cache ? ` (cache ${e.cache.status}${e.cache.reason && e.cache.status !== "hit" ? `: ${e.cache.reason}` : ""})` : "";
-        const took = formatMs(e.duration);
+        const took = formatDuration(e.duration);
         host.stderr.write(e.success
           ? `weft: ${label(e)} done in ${took}${cache}\n`
           : `weft: ${label(e)} failed in ${took}: ${e.error instanceof Error ? e.error.message : String(e.error)}\n`);

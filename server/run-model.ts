@@ -97,23 +97,6 @@ export function runModel(run: RunDetail, nodes: readonly NodeRecord[], now: numb
   return { wall, busy, parallelism: wall > 0 ? busy / wall : 0, peak, rows };
 }
 
-/**
- * A duration for people: "0.4 ms", "12 ms", "1.25 s", "3 min 4 s".
- *
- * @example
- * ```ts
- * formatMs(1250); // "1.25 s"
- * ```
- */
-export function formatMs(ms: number | undefined): string {
-  if (ms === undefined || !Number.isFinite(ms)) return "–";
-  if (ms < 1) return `${ms.toFixed(2)} ms`;
-  if (ms < 1000) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;
-  const min = Math.floor(ms / 60_000);
-  return `${min} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
-
 /** An epoch-ms time as ISO 8601 (the client script shows it in local time). */
 export function isoOf(ms: number): string {
   return new Date(ms).toISOString();

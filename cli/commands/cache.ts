@@ -6,47 +6,20 @@
  * @module
  */
 import type { Command } from "commander";
-import { openCache } from "../../cache/open-cache.ts";
-import { summarizeCache } from "../../cache/sqlite/cache-summary.ts";
-import { migrate } from "../../sqlite/migrate.ts";
 import { openSqliteCache } from "../../cache/sqlite/open-sqlite-cache.ts";
 import { headerDamage } from "../../sqlite/database-file.ts";
 import { resetSqliteCache } from "../../cache/sqlite/reset-sqlite-cache.ts";
-import { classifySqliteError, resetAdvice } from "../../sqlite/sqlite-errors.ts";
+import { classifySqliteError } from "../../sqlite/sqlite-errors.ts";
 import { StoreCache } from "../../cache/store-cache.ts";
 import type { CacheDrivers } from "../../lib/ports/cache-drivers.ts";
 import { CacheError } from "../../lib/errors.ts";
-import type { Cache } from "../../lib/ports/cache.ts";
 import type { CliHost } from "../../runtime/shared/cli-host.ts";
 import { loadPlatform } from "../../runtime/current.ts";
-import { formatMs } from "../../server/run-model.ts";
-import { CliError, DB_OPTION, weftCommand } from "../cli-error.ts";
-
-/** Checks the file before anything opens it: a missing file is not created, a damaged one is named. */
-async function existingDb(path: string): Promise<CacheDrivers> {
-  const drivers = await (await loadPlatform()).cacheDrivers();
-  if (drivers.fs.stat(path) === undefined) {
-    throw new CliError(`There is no cache at "${path}": run a flow with withCache() or "weft run --cache" first, or pass the database with --db`);
-  }
-  const damage = headerDamage(drivers, path);
-  if (damage !== undefined) throw new CliError(`Cannot open the cache "${path}": ${damage}; ${resetAdvice(path)}`);
-  return drivers;
-}
-
-async function withCache<T>(path: string, fn: (cache: Cache) => T): Promise<T> {
-  const drivers = await existingDb(path);
-  let cache: Cache | undefined;
-  try {
-    cache = openCache({ path }, drivers, (m) => {
-      throw new CliError(m);
-    });
-    return fn(cache!);
-  } catch (e) {
-    throw e instanceof CliError ? e : new CliError(e instanceof Error ? e.message : String(e), { cause: e });
-  } finally {
-    cache?.close();
-  }
-}
+import { formatDuration } from "../../lib/format-duration.ts";
+import { cachedNodes, existingDb, formatBytes } from "../cache-database.ts";
+import { CliError, DB_OPTION, UsageError, weftCommand } from "../cli-error.ts";
+import { JSON_OPTION, printJson } from "../json-output.ts";
+import { explainCommand } from "./cache-explain.ts";
 
 /**
  * Runs `fn` (gc or clear) on the cache at `path`, then compacts the file and
@@ -86,14 +59,15 @@ function maintainOnce<T>(path: string, drivers: CacheDrivers, fn: (cache: StoreC
 /**
  * Clears every node. A file that cannot be cleared in place (not SQLite,
  * damaged, or a disk too full to record even a delete) is started anew:
- * what the reset advice in every damaged-file message promises.
+ * what the reset advice in every damaged-file message promises. Returns why
+ * it was started anew, if it was.
  */
-function clearAll(path: string, drivers: CacheDrivers): string {
+function clearAll(path: string, drivers: CacheDrivers): { readonly reset?: string } {
   let why = headerDamage(drivers, path);
   if (why === undefined) {
     try {
       maintain(path, drivers, (c) => c.clear());
-      return "Cleared the cache";
+      return {};
     } catch (e) {
       const detail = e instanceof Error ? e.message : String(e);
       // A lock another process holds, or a file this process may not write: starting anew would not help.
@@ -106,7 +80,7 @@ function clearAll(path: string, drivers: CacheDrivers): string {
   } catch (e) {
     throw new CliError(e instanceof Error ? e.message : String(e), { cause: e });
   }
-  return `Cleared the cache: "${path}" could not be cleared in place (${why}), so it was started anew, without its run history`;
+  return { reset: why };
 }
 
 /** Runs `fn`, reporting any failure as a CliError with its message. */
@@ -118,7 +92,6 @@ function guardedCli<T>(fn: () => T): T {
   }
 }
 
-const bytes = (n: number) => (n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 ** 2).toFixed(1)} MiB`);
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
 const UNIT: Record<string, number> = { ms: 1, s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 };
 
@@ -133,61 +106,52 @@ const UNIT: Record<string, number> = { ms: 1, s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e
 export function cacheCommand(host: CliHost): Command {
   const out = (s: string) => void host.stdout.write(`${s}\n`);
   const cmd = weftCommand(host, "cache").description("Look into the cache: what it holds, why a node missed, make room, start over");
-  cmd.addCommand(weftCommand(host, "ls").description("List cached nodes: entries, result bytes, last use").option(...DB_OPTION)
-    .action(async (opts: { db: string }) => {
+  cmd.addCommand(weftCommand(host, "ls").description("List cached nodes: entries, result bytes, last use").option(...DB_OPTION).option(...JSON_OPTION)
+    .action(async (opts: { db: string; json?: boolean }) => {
       const path = host.resolvePath(opts.db);
-      const drivers = await existingDb(path);
-      const db = drivers.openSqlite(path);
-      try {
-        migrate(db);
-        const rows = summarizeCache(db, path);
-        if (rows.length === 0) return out("The cache is empty.");
-        const width = Math.max(4, ...rows.map((r) => r.node.length));
-        out(`${"node".padEnd(width)}  entries  ${"bytes".padStart(10)}  last used`);
-        for (const r of rows) out(`${r.node.padEnd(width)}  ${String(r.entries).padStart(7)}  ${bytes(r.bytes).padStart(10)}  ${new Date(r.lastUsedAt).toISOString()}`);
-      } catch (e) {
-        throw new CliError(e instanceof Error ? e.message : String(e), { cause: e });
-      } finally {
-        db.close();
-      }
+      const rows = cachedNodes(path, await existingDb(path));
+      if (opts.json) return printJson(host, rows.map((r) => ({ node: r.node, entries: r.entries, bytes: r.bytes, lastUsedAt: new Date(r.lastUsedAt).toISOString() })));
+      if (rows.length === 0) return out("The cache is empty.");
+      const width = Math.max(4, ...rows.map((r) => r.node.length));
+      out(`${"node".padEnd(width)}  entries  ${"bytes".padStart(10)}  last used`);
+      for (const r of rows) out(`${r.node.padEnd(width)}  ${String(r.entries).padStart(7)}  ${formatBytes(r.bytes).padStart(10)}  ${new Date(r.lastUsedAt).toISOString()}`);
     }));
-  cmd.addCommand(weftCommand(host, "explain").description("Why a node hit or missed the cache in a run (the last run by default)")
-    .argument("<node>", "the node name").option("--run <id>", "the run id (see weft ui or the run's output)").option(...DB_OPTION)
-    .action(async (node: string, opts: { run?: string; db: string }) => {
-      const explanation = await withCache(host.resolvePath(opts.db), (c) => c.explain(node, opts.run ?? c.lastRunId()));
-      out(`${node}${explanation.runId ? ` in run ${explanation.runId}` : ""}: ${explanation.message}`);
-    }));
+  cmd.addCommand(explainCommand(host));
   cmd.addCommand(weftCommand(host, "gc").description("Remove results by total size and age, and blob files nothing refers to")
     .option("--max-bytes <n>", "keep at most this many bytes of results (least recently used go first)")
-    .option("--max-age <age>", "drop results unused for this long: 500ms, 30s, 10m, 12h, 7d").option(...DB_OPTION)
-    .action(async (opts: { maxBytes?: string; maxAge?: string; db: string }) => {
+    .option("--max-age <age>", "drop results unused for this long: 500ms, 30s, 10m, 12h, 7d").option(...DB_OPTION).option(...JSON_OPTION)
+    .action(async (opts: { maxBytes?: string; maxAge?: string; db: string; json?: boolean }) => {
       const options: { maxBytes?: number; maxAgeMs?: number } = {};
       if (opts.maxBytes !== undefined) {
         const n = Number(opts.maxBytes);
-        if (!Number.isInteger(n) || n < 0) throw new CliError(`Option "--max-bytes" must be a whole number of bytes, got "${opts.maxBytes}"`);
+        if (!Number.isInteger(n) || n < 0) throw new UsageError(`Option "--max-bytes" must be a whole number of bytes, got "${opts.maxBytes}"`);
         options.maxBytes = n;
       }
       if (opts.maxAge !== undefined) {
         const m = DURATION.exec(opts.maxAge);
-        if (!m) throw new CliError(`Option "--max-age" must be a duration such as 30s, 10m, 12h or 7d, got "${opts.maxAge}"`);
+        if (!m) throw new UsageError(`Option "--max-age" must be a duration such as 30s, 10m, 12h or 7d, got "${opts.maxAge}"`);
         options.maxAgeMs = Number(m[1]) * UNIT[m[2]!]!;
       }
       const path = host.resolvePath(opts.db);
       const drivers = await existingDb(path);
       const report = guardedCli(() => maintain(path, drivers, (c) => c.gc(options)));
-      out(`Removed ${report.results} results (${bytes(report.bytes)}), ${report.entries} entries, ${report.files} files${options.maxAgeMs ? ` unused for ${formatMs(options.maxAgeMs)}` : ""}`);
+      if (opts.json) return printJson(host, { ...report, ...options });
+      out(`Removed ${report.results} results (${formatBytes(report.bytes)}), ${report.entries} entries, ${report.files} files${options.maxAgeMs ? ` unused for ${formatDuration(options.maxAgeMs)}` : ""}`);
     }));
   cmd.addCommand(weftCommand(host, "clear").description("Forget the cached results of the named nodes, or of every node")
-    .argument("[nodes...]", "node names (all when none)").option(...DB_OPTION)
-    .action(async (nodes: string[], opts: { db: string }) => {
+    .argument("[nodes...]", "node names (all when none)").option(...DB_OPTION).option(...JSON_OPTION)
+    .action(async (nodes: string[], opts: { db: string; json?: boolean }) => {
       const path = host.resolvePath(opts.db);
       if (nodes.length === 0) {
         const drivers = await (await loadPlatform()).cacheDrivers();
         if (drivers.fs.stat(path) === undefined) await existingDb(path);
-        return out(clearAll(path, drivers));
+        const { reset } = clearAll(path, drivers);
+        if (opts.json) return printJson(host, { cleared: "all", ...(reset === undefined ? {} : { reset }) });
+        return out(reset === undefined ? "Cleared the cache" : `Cleared the cache: "${path}" could not be cleared in place (${reset}), so it was started anew, without its run history`);
       }
       const drivers = await existingDb(path);
       guardedCli(() => maintain(path, drivers, (c) => c.clear(nodes)));
+      if (opts.json) return printJson(host, { cleared: nodes });
       out(`Cleared ${nodes.map((n) => `"${n}"`).join(", ")}`);
     }));
   return cmd;

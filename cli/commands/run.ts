@@ -9,36 +9,43 @@ import type { Command } from "commander";
 import { Builder } from "../../mod.ts";
 import type { CliHost } from "../../runtime/shared/cli-host.ts";
 import { CliError, DB_OPTION, weftCommand } from "../cli-error.ts";
-import { loadFlowModule, parseInputs, parseOutputs, toJson } from "../flow-options.ts";
+import { loadFlowModule, parseOutputs, readValues, valueOptions, type ValueFlags } from "../flow-options.ts";
+import { JSON_OPTION, toJson } from "../json-output.ts";
 import { runProgress } from "../run-progress.ts";
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+interface RunFlags extends ValueFlags {
+  readonly outputs: string;
+  readonly cache?: boolean;
+  readonly db: string;
+  readonly progress: boolean;
+  readonly json?: boolean;
+}
 
 /**
  * The `run` command.
  *
  * @example
  * ```sh
- * weft run flow.ts --outputs report --inputs day=2026-11-22 --cache
+ * weft run flow.ts --outputs report --input day=2026-11-22 --config region=eu --cache
  * ```
  */
 export function runCommand(host: CliHost): Command {
-  return weftCommand(host, "run")
+  const cmd = weftCommand(host, "run")
     .description("Run a flow module (its exported functions are the nodes) and print the outputs as JSON; every run is recorded for weft ui")
     .argument("<module>", "the module file, relative to the working directory")
-    .requiredOption("-o, --outputs <names>", "comma-separated nodes to compute")
-    .option("-i, --inputs <name=value>", "an input (repeatable); the value is JSON when it parses as JSON, else a string", collect, [])
-    .option("--inputs-file <file>", "a JSON object of inputs (--inputs pairs win)")
+    .requiredOption("-o, --outputs <names>", "comma-separated nodes to compute");
+  return valueOptions(cmd, "an input")
     .option("--cache", "cache node results in the database and reuse them")
     .option(...DB_OPTION)
     .option("--no-progress", "plain progress lines even on a terminal")
-    .action(async (module: string, opts: { outputs: string; inputs: string[]; inputsFile?: string; cache?: boolean; db: string; progress: boolean }) => {
+    .option(JSON_OPTION[0], "machine output: the outputs' JSON on stdout (as always) and no progress on stderr, only errors")
+    .action(async (module: string, opts: RunFlags) => {
       const outputs = parseOutputs(opts.outputs);
-      const inputs = await parseInputs(opts.inputs, opts.inputsFile === undefined ? undefined : host.resolvePath(opts.inputsFile));
+      const { inputs, config } = await readValues(host, opts);
       const flow = await loadFlowModule(host, module);
-      const progress = runProgress(host, { bar: opts.progress });
+      const progress = runProgress(host, { bar: opts.progress, quiet: opts.json === true });
       const db = host.resolvePath(opts.db);
-      let builder = new Builder().withModules(flow).withHooks(progress).withTracking({ path: db });
+      let builder = new Builder().withModules(flow).withConfig(config).withHooks(progress).withTracking({ path: db });
       if (opts.cache) builder = builder.withCache({ path: db });
       let driver;
       try {
@@ -52,7 +59,7 @@ export function runCommand(host: CliHost): Command {
         const result = await driver.execute(outputs, { inputs, signal: controller.signal });
         progress.stop();
         host.stdout.write(`${toJson(result)}\n`);
-        host.stderr.write(`weft: run ${progress.runId} succeeded; see it with weft ui --db ${opts.db}\n`);
+        if (!opts.json) host.stderr.write(`weft: run ${progress.runId} succeeded; see it with weft ui --db ${opts.db}\n`);
       } catch (e) {
         progress.stop();
         const where = progress.runId ? `; run ${progress.runId} is recorded, see it with weft ui --db ${opts.db}` : "";

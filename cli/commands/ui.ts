@@ -6,7 +6,8 @@
 import type { Command } from "commander";
 import type { CliHost } from "../../runtime/shared/cli-host.ts";
 import { DEFAULT_HOST, DEFAULT_PORT, startHistoryServer } from "../../server/start-server.ts";
-import { CliError, DB_OPTION, weftCommand } from "../cli-error.ts";
+import { CliError, DB_OPTION, UsageError, weftCommand } from "../cli-error.ts";
+import { JSON_OPTION } from "../json-output.ts";
 
 /**
  * The `ui` command.
@@ -22,9 +23,10 @@ export function uiCommand(host: CliHost): Command {
     .option("-p, --port <port>", "the port (0 picks a free one)", String(DEFAULT_PORT))
     .option("--host <host>", "the address to listen on; anything but loopback is reachable from other machines", DEFAULT_HOST)
     .option(...DB_OPTION)
-    .action(async (opts: { port: string; host: string; db: string }) => {
+    .option(JSON_OPTION[0], 'print {"url": ...} on stdout once it serves (for scripts that pass --port 0)')
+    .action(async (opts: { port: string; host: string; db: string; json?: boolean }) => {
       const port = Number(opts.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`Option "--port" must be an integer from 0 to 65535, got "${opts.port}"`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`Option "--port" must be an integer from 0 to 65535, got "${opts.port}"`);
       let server;
       try {
         server = await startHistoryServer({ path: host.resolvePath(opts.db), port, hostname: opts.host, warn: (m) => void host.stderr.write(`weft: ${m}\n`) });
@@ -35,7 +37,9 @@ export function uiCommand(host: CliHost): Command {
         await server.close();
         throw new CliError(server.problem);
       }
-      host.stdout.write(`weft: run history at ${server.url} (Ctrl-C to stop)\n`);
+      // One line: the server keeps running, so a script reads the first line rather than waiting for the end.
+      if (opts.json) host.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
+      else host.stdout.write(`weft: run history at ${server.url} (Ctrl-C to stop)\n`);
       await new Promise<void>((resolve) => {
         const off = host.onInterrupt(() => {
           off();

@@ -8,11 +8,16 @@ import type { Command } from "commander";
 import { Builder, isWeftError, type MissingInputError } from "../../mod.ts";
 import type { CliHost } from "../../runtime/shared/cli-host.ts";
 import { nodeTextFiles } from "../../runtime/shared/text-files.ts";
-import { CliError, weftCommand } from "../cli-error.ts";
-import { loadFlowModule, parseInputs, parseOutputs } from "../flow-options.ts";
+import { CliError, UsageError, weftCommand } from "../cli-error.ts";
+import { loadFlowModule, parseOutputs, readValues, valueOptions, type ValueFlags } from "../flow-options.ts";
 
 const FORMATS = ["svg", "dot", "mermaid"] as const;
-const collect = (value: string, previous: string[]) => [...previous, value];
+
+interface VizFlags extends ValueFlags {
+  readonly outputs: string;
+  readonly format: string;
+  readonly out?: string;
+}
 
 /**
  * The `viz` command.
@@ -23,23 +28,22 @@ const collect = (value: string, previous: string[]) => [...previous, value];
  * ```
  */
 export function vizCommand(host: CliHost): Command {
-  return weftCommand(host, "viz")
+  const cmd = weftCommand(host, "viz")
     .description("Draw what computing the outputs would run (inputs not given are drawn as inputs all the same)")
     .argument("<module>", "the module file, relative to the working directory")
     .requiredOption("-o, --outputs <names>", "comma-separated nodes to draw the run of")
-    .option("-f, --format <format>", `${FORMATS.join(", ")}`, "svg")
-    .option("-i, --inputs <name=value>", "an input (repeatable); given inputs are styled as such", collect, [])
-    .option("--inputs-file <file>", "a JSON object of inputs")
+    .option("-f, --format <format>", `${FORMATS.join(", ")}`, "svg");
+  return valueOptions(cmd, "an input, drawn as given")
     .option("--out <file>", "write to a file instead of stdout")
-    .action(async (module: string, opts: { outputs: string; format: string; inputs: string[]; inputsFile?: string; out?: string }) => {
+    .action(async (module: string, opts: VizFlags) => {
       if (!(FORMATS as readonly string[]).includes(opts.format)) {
-        throw new CliError(`Unknown format "${opts.format}": use ${FORMATS.map((f) => `"${f}"`).join(", ")}`);
+        throw new UsageError(`Unknown format "${opts.format}": use ${FORMATS.map((f) => `"${f}"`).join(", ")}`);
       }
       const format = opts.format as (typeof FORMATS)[number];
       const outputs = parseOutputs(opts.outputs);
-      const inputs = await parseInputs(opts.inputs, opts.inputsFile === undefined ? undefined : host.resolvePath(opts.inputsFile));
+      const { inputs, config } = await readValues(host, opts);
       const flow = await loadFlowModule(host, module);
-      await using driver = await new Builder().withModules(flow).build().catch((e: unknown) => {
+      await using driver = await new Builder().withModules(flow).withConfig(config).build().catch((e: unknown) => {
         throw new CliError(`Cannot build the flow "${module}": ${e instanceof Error ? e.message : String(e)}`, { cause: e });
       });
       let text: string;

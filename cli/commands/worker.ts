@@ -7,12 +7,13 @@
  *
  * @module
  */
-import { Command, InvalidArgumentError } from "commander";
+import { type Command, InvalidArgumentError } from "commander";
 import { nodeCodeVersioner } from "../../cache/node-code-version.ts";
 import { startBullmqWorker } from "../../executors/bullmq-worker.ts";
 import { WorkerPoolExecutor } from "../../executors/worker-pool.ts";
 import type { CliHost } from "../../runtime/shared/cli-host.ts";
 import { loadDirectoryStore, loadPlatform, runtimeName } from "../../runtime/current.ts";
+import { weftCommand } from "../cli-error.ts";
 
 interface WorkerFlags {
   readonly modules: string[];
@@ -35,7 +36,7 @@ interface WorkerFlags {
  * ```
  */
 export function workerCommand(host: CliHost): Command {
-  return new Command("worker")
+  return weftCommand(host, "worker")
     .description("run jobs of bullmqExecutor(): worker nodes and map/reduce items of drivers sharing the queue")
     .requiredOption("--modules <paths...>", "modules that define the nodes, the same code as the driver's")
     .requiredOption("--redis <url>", "Redis URL, e.g. redis://127.0.0.1:6379")

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { closest, distance } from "fastest-levenshtein";
+import { closestNames } from "../closest-names.ts";
 import { InputConflictError, MapReduceError, MissingInputError, UnknownNodeError, type MissingInput } from "../errors.ts";
 import { compileTopFrame, type CompiledFrame } from "./compile.ts";
 import type { Graph } from "../graph/graph.ts";
@@ -225,10 +225,6 @@ function makeTemplate(graph: Graph, request: PlanRequest): RequestShape {
 
 /** The closest known name, when it is close enough to be a likely typo. */
 export function suggest(name: string, graph: Graph): string | undefined {
-  const names = [...graph.byName.keys()];
-  if (names.length === 0) return undefined;
-  const best = closest(name, names);
-  const limit = Math.max(2, Math.floor(name.length / 3));
-  return distance(name, best) <= limit || best.toLowerCase() === name.toLowerCase() ? best : undefined;
+  return closestNames(name, graph.byName.keys(), { max: 1 })[0];
 }
 

@@ -7,7 +7,7 @@
  * @module
  */
 import type { NodeRecord, RunDetail } from "../../lib/ports/run-store.ts";
-import { formatMs } from "../run-model.ts";
+import { formatDuration } from "../../lib/format-duration.ts";
 import { Badge, Time } from "./layout.tsx";
 
 /** Item executions listed at most in the panel. */
@@ -34,7 +34,7 @@ export function NodePanel({ run, node, executions }: { run: RunDetail; node: str
             <p>{`${executions.length} executions (map/reduce items).`}</p>
             {executions.slice(0, MAX_ITEMS).map((n) => (
               <details open={n.status === "failed"}>
-                <summary><span class="mono">{n.item || "(top)"}</span> <Badge status={n.status} /> {formatMs(n.duration)}</summary>
+                <summary><span class="mono">{n.item || "(top)"}</span> <Badge status={n.status} /> {formatDuration(n.duration)}</summary>
                 <Execution run={run} n={n} />
               </details>
             ))}
@@ -51,8 +51,8 @@ function Execution({ run, n }: { run: RunDetail; n: NodeRecord }) {
     <div class="execution">
       <dl>
         <dt>status</dt><dd><Badge status={n.status} /></dd>
-        <dt>started</dt><dd><Time ms={n.start} />{` (+${formatMs(n.start - run.start)})`}</dd>
-        <dt>duration</dt><dd>{n.duration === undefined ? (n.status === "running" ? "running…" : "–") : formatMs(n.duration)}</dd>
+        <dt>started</dt><dd><Time ms={n.start} />{` (+${formatDuration(n.start - run.start)})`}</dd>
+        <dt>duration</dt><dd>{n.duration === undefined ? (n.status === "running" ? "running…" : "–") : formatDuration(n.duration)}</dd>
         <dt>ran</dt><dd>{n.executor}</dd>
         <dt>cache</dt>
         <dd>{n.cache === undefined ? "off" : `${n.cache.status}${n.cache.reason ? `: ${n.cache.reason}` : n.cache.status === "hit" ? ": inputs and code unchanged" : ""}`}</dd>

@@ -8,7 +8,8 @@
  */
 import { raw } from "hono/html";
 import type { NodeRecord, RunDetail } from "../../lib/ports/run-store.ts";
-import { formatMs, type RunModel } from "../run-model.ts";
+import { formatDuration } from "../../lib/format-duration.ts";
+import type { RunModel } from "../run-model.ts";
 import { Badge, Layout, Time } from "./layout.tsx";
 import { Timeline } from "./timeline.tsx";
 
@@ -44,10 +45,10 @@ export function RunPage({ run, nodes, model, svg, now }: RunPageProps) {
         <h1><Badge status={run.status} /> <span>{run.outputs.join(", ") || "(no outputs)"}</span></h1>
         <dl class="facts">
           <dt>started</dt><dd><Time ms={run.start} /></dd>
-          <dt>wall time</dt><dd id="wall">{formatMs(model.wall)}</dd>
+          <dt>wall time</dt><dd id="wall">{formatDuration(model.wall)}</dd>
           <dt>nodes</dt><dd id="progress">{`${run.done}/${run.nodes} done${run.failed ? `, ${run.failed} failed` : ""}, ${run.hits} cache hits`}</dd>
           <dt>parallelism</dt>
-          <dd id="parallelism">{`${model.parallelism.toFixed(2)}× (node time ${formatMs(model.busy)} over ${formatMs(model.wall)} wall), at most ${model.peak} at once`}</dd>
+          <dd id="parallelism">{`${model.parallelism.toFixed(2)}× (node time ${formatDuration(model.busy)} over ${formatDuration(model.wall)} wall), at most ${model.peak} at once`}</dd>
           <dt>process</dt><dd>{`${run.host} pid ${run.pid}`}</dd>
         </dl>
         {run.error
@@ -76,8 +77,8 @@ export function RunPage({ run, nodes, model, svg, now }: RunPageProps) {
                     <tr data-node={r.node}>
                       <td><a class="mono node-link" href={href(r.node)} data-node={r.node}>{r.node}</a>{r.runs > 1 ? <span class="note">{` ×${r.runs}`}</span> : null}</td>
                       <td><Badge status={r.status} /></td>
-                      <td class="num">{`+${formatMs(r.start - run.start)}`}</td>
-                      <td class="num">{formatMs(r.runs > 1 ? r.span : r.busy)}</td>
+                      <td class="num">{`+${formatDuration(r.start - run.start)}`}</td>
+                      <td class="num">{formatDuration(r.runs > 1 ? r.span : r.busy)}</td>
                       <td class="num">{model.wall > 0 ? `${Math.round(((r.runs > 1 ? r.span : r.busy) / model.wall) * 100)}%` : "–"}</td>
                       <td class="nowrap">{r.executor}</td>
                       <td>{r.hits + r.misses === 0 ? "–" : r.misses === 0 ? "hit" : `${r.hits ? `${r.hits} hit, ` : ""}miss${r.reason ? `: ${r.reason}` : ""}`}</td>

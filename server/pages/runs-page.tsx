@@ -5,7 +5,7 @@
  * @module
  */
 import { RUN_STATUSES, type RunPage, type RunStatus, type RunSummary } from "../../lib/ports/run-store.ts";
-import { formatMs } from "../run-model.ts";
+import { formatDuration } from "../../lib/format-duration.ts";
 import { Badge, Layout, Time } from "./layout.tsx";
 
 /** Props of {@link RunsPage}. */
@@ -63,7 +63,7 @@ function Row({ run, now }: { run: RunSummary; now: number }) {
       <td><Badge status={run.status} /></td>
       <td><a class="mono" href={`/runs/${encodeURIComponent(run.id)}`}>{run.id.slice(0, 8)}</a></td>
       <td><Time ms={run.start} /></td>
-      <td class="num">{duration === undefined ? "–" : formatMs(duration - run.start)}</td>
+      <td class="num">{duration === undefined ? "–" : formatDuration(duration - run.start)}</td>
       <td class="outputs">{run.outputs.join(", ")}</td>
       <td class="num">{`${run.done}/${run.nodes}`}{run.failed > 0 ? <span class="bad">{` (${run.failed} failed)`}</span> : null}</td>
       <td class="num">{run.hits}</td>

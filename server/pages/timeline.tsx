@@ -7,7 +7,7 @@
  * @module
  */
 import type { NodeRecord, RunDetail } from "../../lib/ports/run-store.ts";
-import { formatMs } from "../run-model.ts";
+import { formatDuration } from "../../lib/format-duration.ts";
 
 /** Bars drawn at most; a map over thousands of items shows the first ones and says how many more. */
 export const MAX_BARS = 400;
@@ -31,7 +31,7 @@ export function Timeline({ run, nodes, wall, now }: { run: RunDetail; nodes: rea
         <span class="tl-label"></span>
         <svg class="tl-track" aria-hidden="true">
           {ticks.map((t) => (
-            <text x={`${t * 100}%`} y="12" text-anchor={t === 0 ? "start" : t === 1 ? "end" : "middle"}>{formatMs(t * span)}</text>
+            <text x={`${t * 100}%`} y="12" text-anchor={t === 0 ? "start" : t === 1 ? "end" : "middle"}>{formatDuration(t * span)}</text>
           ))}
         </svg>
       </div>
@@ -47,7 +47,7 @@ export function Timeline({ run, nodes, wall, now }: { run: RunDetail; nodes: rea
             <svg class="tl-track">
               {ticks.slice(1, -1).map((t) => <line class="tl-grid" x1={`${t * 100}%`} x2={`${t * 100}%`} y1="0" y2="100%" />)}
               <rect class={`tl-bar s-${n.status}${cache}`} x={`${x}%`} width={`${w}%`} y="3" height="14" rx="2">
-                <title>{`${label}: ${n.status}${n.cache ? `, cache ${n.cache.status}` : ""}, ${formatMs(n.duration ?? end - n.start)} from +${formatMs(n.start - run.start)} (${n.executor})`}</title>
+                <title>{`${label}: ${n.status}${n.cache ? `, cache ${n.cache.status}` : ""}, ${formatDuration(n.duration ?? end - n.start)} from +${formatDuration(n.start - run.start)} (${n.executor})`}</title>
               </rect>
             </svg>
           </div>

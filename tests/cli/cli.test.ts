@@ -56,11 +56,11 @@ describe("weft run", () => {
     history.store.close();
   });
 
-  test("explains a missing module and a missing --outputs", async () => {
+  test("a missing module and a missing --outputs are usage errors: exit 2 with the reason", async () => {
     const missing = await weft(cwd(), "run", "nope.ts", "-o", "a");
-    expect([missing.code, missing.stderr]).toEqual([1, `weft: Cannot load the module "nope.ts": there is no such file in ${tmp.dir}; pass the path of a module whose exported functions are the nodes\n`]);
+    expect([missing.code, missing.stderr]).toEqual([2, `weft: Cannot load the module "nope.ts": there is no such file in ${tmp.dir}; pass the path of a module whose exported functions are the nodes\n`]);
     const noOutputs = await weft(cwd(), "run", flow);
-    expect(noOutputs.code).toBe(1);
+    expect(noOutputs.code).toBe(2);
     expect(noOutputs.stderr).toContain("required option '-o, --outputs <names>' not specified");
   });
 });
@@ -78,6 +78,13 @@ describe("weft cache", () => {
     expect((await weft(cwd(), "cache", "ls", "--db", "c.db")).stdout).not.toMatch(/^orders /m);
     expect((await weft(cwd(), "cache", "gc", "--max-age", "0ms", "--db", "c.db")).stdout).toMatch(/^Removed \d+ results/);
     expect((await weft(cwd(), "cache", "gc", "--max-age", "soon", "--db", "c.db")).stderr).toContain('Option "--max-age" must be a duration');
+  });
+
+  test("gc says the age in human units", async () => {
+    await weft(cwd(), "run", flow, "-o", "revenue", "-i", "day=2026-11-22", "--cache", "--db", "gc.db");
+    const week = await weft(cwd(), "cache", "gc", "--max-age", "7d", "--db", "gc.db");
+    expect(week).toEqual({ code: 0, stdout: "Removed 0 results (0 B), 0 entries, 0 files unused for 7 d\n", stderr: "" });
+    expect((await weft(cwd(), "cache", "gc", "--max-age", "90m", "--db", "gc.db")).stdout).toEndWith(" unused for 1 h 30 min\n");
   });
 
   test("a missing or damaged database is a clear message, not a stack trace", async () => {
@@ -119,7 +126,21 @@ describe("weft viz", () => {
     expect((await weft(cwd(), "viz", flow, "-o", "report", "-f", "mermaid")).stdout).toStartWith("flowchart LR");
     await weft(cwd(), "viz", flow, "-o", "report", "--out", "flow.svg");
     expect(readFileSync(join(tmp.dir, "flow.svg"), "utf8")).toContain("<svg");
-    expect((await weft(cwd(), "viz", flow, "-o", "report", "-f", "png")).stderr).toBe('weft: Unknown format "png": use "svg", "dot", "mermaid"\n');
+    expect(await weft(cwd(), "viz", flow, "-o", "report", "-f", "png")).toEqual({ code: 2, stdout: "", stderr: 'weft: Unknown format "png": use "svg", "dot", "mermaid"\n' });
+  });
+});
+
+describe("weft exit codes", () => {
+  test("a wrong command line exits 2: unknown command or option, bad option values", async () => {
+    for (const args of [["nope"], ["run", flow, "-o", "report", "--frobnicate"], ["ui", "--port", "99999"], ["cache", "gc", "--max-bytes", "-1"], ["cache", "gc", "--max-age", "soon"], ["cache"]]) {
+      const res = await weft(cwd(), ...args);
+      expect([args, res.code, res.stdout]).toEqual([args, 2, ""]);
+      expect(res.stderr).not.toBe("");
+    }
+  });
+
+  test("a command that fails for another reason exits 1", async () => {
+    expect((await weft(cwd(), "cache", "ls", "--db", "none.db")).code).toBe(1);
   });
 });
 

@@ -13,15 +13,15 @@ describe("weft worker", () => {
     }
   });
 
-  test("fails with status 1 and names the missing option", async () => {
+  test("a missing option is a usage error: status 2, naming the option", async () => {
     const { code, err } = await runCli(["worker", "--modules", "flow.ts"]);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(err).toContain("required option '--redis <url>' not specified");
   });
 
-  test("rejects a concurrency that is not a positive integer", async () => {
+  test("rejects a concurrency that is not a positive integer with status 2", async () => {
     const { code, err } = await runCli(["worker", "--modules", "flow.ts", "--redis", "redis://127.0.0.1:1", "--concurrency", "0"]);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(err).toContain('expected an integer of at least 1, got "0"');
   });
 

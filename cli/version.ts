@@ -1,0 +1,11 @@
+/**
+ * The version `weft --version` prints. Kept here, not read from package.json:
+ * the CLI also ships compiled in dist/ and on JSR, where no package.json sits
+ * beside it. tests/cli/version.test.ts checks it against package.json and
+ * deno.json.
+ *
+ * @module
+ */
+
+/** The package version, as in package.json and deno.json. */
+export const WEFT_VERSION = "0.1.0";
