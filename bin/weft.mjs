@@ -1,30 +1,23 @@
 #!/usr/bin/env node
-// The `weft` command. The CLI runs on Bun: under Bun this imports it; under
-// Node it starts Bun (WEFT_BUN, the `bun` npm package, or `bun` on PATH) on
-// cli/weft.ts, and passes signals and the exit code through.
-import { spawn } from "node:child_process";
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
+// The `weft` command, run in this process on whichever runtime started it:
+// Bun runs the TypeScript source, Deno and Node the JavaScript build in dist/
+// (`npm pack` builds it). Node without type stripping (Node 20) gets module
+// hooks first, so that `weft run flow.ts` can import TypeScript.
+const here = new URL(".", import.meta.url);
 
-const main = fileURLToPath(new URL("../cli/weft.ts", import.meta.url));
-
-function findBun() {
-  try {
-    return createRequire(import.meta.url).resolve("bun/bin/bun.exe");
-  } catch {
-    return "bun";
-  }
-}
-
-if (process.versions.bun) {
-  await import(main);
+if (globalThis.Bun) {
+  await import(new URL("../cli/weft.ts", here).href);
 } else {
-  const bun = process.env.WEFT_BUN ?? findBun();
-  const child = spawn(bun, [main, ...process.argv.slice(2)], { stdio: "inherit" });
-  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
-  child.on("error", (e) => {
-    console.error(`weft: cannot start Bun ("${bun}"): ${e.message}; install it (npm install bun) or set WEFT_BUN to its path`);
+  const entry = new URL("../dist/cli/weft.js", here);
+  try {
+    if (!globalThis.Deno) {
+      const { registerTypeScriptLoader } = await import(new URL("../dist/runtime/node/typescript-loader.js", here).href);
+      registerTypeScriptLoader();
+    }
+  } catch (e) {
+    if (e?.code !== "ERR_MODULE_NOT_FOUND") throw e;
+    console.error("weft: Cannot start the CLI: dist/ is missing (a source checkout); run `npm run build` first, or use Bun (`bun cli/weft.ts`)");
     process.exit(1);
-  });
-  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  }
+  await import(entry.href);
 }

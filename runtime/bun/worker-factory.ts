@@ -9,6 +9,6 @@ import { WebWorkerFactory } from "../shared/web-worker-factory.ts";
 /** Starts Bun Web Workers running weft's worker entry. */
 export class BunWorkerFactory extends WebWorkerFactory {
   constructor() {
-    super({ entry: new URL("./worker.ts", import.meta.url), closeEvent: true });
+    super({ entry: new URL(import.meta.url.endsWith(".ts") ? "./worker.ts" : "./worker.js", import.meta.url), closeEvent: true });
   }
 }

@@ -10,6 +10,6 @@ import { WebWorkerFactory } from "../shared/web-worker-factory.ts";
 /** Starts Deno Web Workers running weft's worker entry. */
 export class DenoWorkerFactory extends WebWorkerFactory {
   constructor() {
-    super({ entry: new URL("./worker.ts", import.meta.url), closeEvent: false });
+    super({ entry: new URL(import.meta.url.endsWith(".ts") ? "./worker.ts" : "./worker.js", import.meta.url), closeEvent: false });
   }
 }

@@ -5,8 +5,12 @@
  * @module
  */
 import { parentPort } from "node:worker_threads";
+import { registerTypeScriptLoader } from "./typescript-loader.ts";
 import { createWorkerHandler } from "../../executors/worker-handler.ts";
 import type { ToWorker } from "../../executors/worker-protocol.ts";
+
+// Hooks are per thread on Node 20: the modules this worker imports may be TypeScript too.
+registerTypeScriptLoader();
 
 const port = parentPort!;
 const handle = createWorkerHandler((message, transfer) => port.postMessage(message, transfer));
