@@ -12,11 +12,9 @@ import { livenessFor } from "../lib/history/liveness.ts";
 import { loadPlatform, loadServeHttp } from "../runtime/current.ts";
 import { currentProcess, pidIsAlive } from "../runtime/shared/processes.ts";
 import { createHistoryApp } from "./app.tsx";
+import { DEFAULT_HOST, DEFAULT_PORT } from "./defaults.ts";
 
-/** The web view's default port. */
-export const DEFAULT_PORT = 4319;
-/** The web view's default host: this machine only. */
-export const DEFAULT_HOST = "127.0.0.1";
+export { DEFAULT_HOST, DEFAULT_PORT };
 
 /** Options of {@link startHistoryServer}. */
 export interface HistoryServerOptions {

@@ -11,7 +11,6 @@ import type { CacheRecord } from "../../lib/ports/metadata-store.ts";
 import type { CacheExplanation } from "../../lib/ports/cache.ts";
 import { closestNames } from "../../lib/closest-names.ts";
 import type { CliHost } from "../../runtime/shared/cli-host.ts";
-import { cachedNodes, existingDb, withOpenCache } from "../cache-database.ts";
 import { DB_OPTION, UsageError, weftCommand } from "../cli-error.ts";
 import { JSON_OPTION, printJson } from "../json-output.ts";
 
@@ -58,6 +57,7 @@ export function explainCommand(host: CliHost): Command {
       }
       const name = opts.item === undefined ? node : node + opts.item.split(",").map((i) => `[${i}]`).join("");
       const path = host.resolvePath(opts.db);
+      const { cachedNodes, existingDb, withOpenCache } = await import("../cache-database.ts");
       const drivers = await existingDb(path);
       const answer = withOpenCache(path, drivers, (cache, metadata) => {
         const runId = opts.run ?? metadata.lastRunId();

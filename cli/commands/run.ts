@@ -6,7 +6,6 @@
  * @module
  */
 import type { Command } from "commander";
-import { Builder } from "../../mod.ts";
 import type { CliHost } from "../../runtime/shared/cli-host.ts";
 import { CliError, DB_OPTION, weftCommand } from "../cli-error.ts";
 import { loadFlowModule, parseOutputs, readValues, valueOptions, type ValueFlags } from "../flow-options.ts";
@@ -43,6 +42,8 @@ export function runCommand(host: CliHost): Command {
       const outputs = parseOutputs(opts.outputs);
       const { inputs, config } = await readValues(host, opts);
       const flow = await loadFlowModule(host, module);
+      // Loaded here, not at the top: `weft --help` and the other commands start without the engine.
+      const { Builder } = await import("../../mod.ts");
       const progress = runProgress(host, { bar: opts.progress, quiet: opts.json === true });
       const db = host.resolvePath(opts.db);
       let builder = new Builder().withModules(flow).withConfig(config).withHooks(progress).withTracking({ path: db });

@@ -5,7 +5,7 @@
  */
 import type { Command } from "commander";
 import type { CliHost } from "../../runtime/shared/cli-host.ts";
-import { DEFAULT_HOST, DEFAULT_PORT, startHistoryServer } from "../../server/start-server.ts";
+import { DEFAULT_HOST, DEFAULT_PORT } from "../../server/defaults.ts";
 import { CliError, DB_OPTION, UsageError, weftCommand } from "../cli-error.ts";
 import { JSON_OPTION } from "../json-output.ts";
 
@@ -27,6 +27,8 @@ export function uiCommand(host: CliHost): Command {
     .action(async (opts: { port: string; host: string; db: string; json?: boolean }) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`Option "--port" must be an integer from 0 to 65535, got "${opts.port}"`);
+      // Loaded here, not at the top: `weft --help` and the other commands start without the server.
+      const { startHistoryServer } = await import("../../server/start-server.ts");
       let server;
       try {
         server = await startHistoryServer({ path: host.resolvePath(opts.db), port, hostname: opts.host, warn: (m) => void host.stderr.write(`weft: ${m}\n`) });

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Command } from "commander";
-import { Builder, isWeftError, type MissingInputError } from "../../mod.ts";
+import type { MissingInputError } from "../../mod.ts";
 import type { CliHost } from "../../runtime/shared/cli-host.ts";
 import { nodeTextFiles } from "../../runtime/shared/text-files.ts";
 import { CliError, UsageError, weftCommand } from "../cli-error.ts";
@@ -43,6 +43,7 @@ export function vizCommand(host: CliHost): Command {
       const outputs = parseOutputs(opts.outputs);
       const { inputs, config } = await readValues(host, opts);
       const flow = await loadFlowModule(host, module);
+      const { Builder, isWeftError } = await import("../../mod.ts");
       await using driver = await new Builder().withModules(flow).withConfig(config).build().catch((e: unknown) => {
         throw new CliError(`Cannot build the flow "${module}": ${e instanceof Error ? e.message : String(e)}`, { cause: e });
       });

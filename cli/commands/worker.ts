@@ -8,11 +8,7 @@
  * @module
  */
 import { type Command, InvalidArgumentError } from "commander";
-import { nodeCodeVersioner } from "../../cache/node-code-version.ts";
-import { startBullmqWorker } from "../../executors/bullmq-worker.ts";
-import { WorkerPoolExecutor } from "../../executors/worker-pool.ts";
 import type { CliHost } from "../../runtime/shared/cli-host.ts";
-import { loadDirectoryStore, loadPlatform, runtimeName } from "../../runtime/current.ts";
 import { weftCommand } from "../cli-error.ts";
 
 interface WorkerFlags {
@@ -51,6 +47,13 @@ export function workerCommand(host: CliHost): Command {
 }
 
 async function runWorker(host: CliHost, flags: WorkerFlags): Promise<void> {
+  // Loaded here, not at the top: `weft --help` and the other commands start without BullMQ.
+  const [{ nodeCodeVersioner }, { startBullmqWorker }, { WorkerPoolExecutor }, { loadDirectoryStore, loadPlatform, runtimeName }] = await Promise.all([
+    import("../../cache/node-code-version.ts"),
+    import("../../executors/bullmq-worker.ts"),
+    import("../../executors/worker-pool.ts"),
+    import("../../runtime/current.ts"),
+  ]);
   const platform = await loadPlatform();
   const concurrency = flags.concurrency ?? platform.cpuCount();
   const local = new WorkerPoolExecutor(platform.workers, { size: concurrency });
