@@ -2,7 +2,7 @@
  * weft as a JSR user gets it: the files `deno publish --dry-run` lists are copied into a Deno app made in a
  * temporary directory outside the repository, whose deno.json maps "@weft/weft" and its subpaths to that copy
  * and every npm dependency to the `npm:` specifier `deno publish` rewrites its bare imports to (served from
- * this checkout's node_modules). The app (fixtures/jsr-app/) runs a flow twice with the cache, a worker node
+ * this checkout's node_modules). The app (FLOW and MAIN below) runs a flow twice with the cache, a worker node
  * and tracking in one SQLite file, then serves the web view and reads /api/runs.
  *
  * The app runs with the permissions docs/guide/runtimes.md documents, no more: read, write to its own
@@ -14,7 +14,52 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath as fromFileUrl } from "node:url";
 
 const root = fromFileUrl(new URL("../../", import.meta.url));
-const app = fromFileUrl(new URL("./fixtures/jsr-app/", import.meta.url));
+
+// The app's files, written into its directory (they import "@weft/weft", which only the app's import map resolves).
+const FLOW = `/** The flow of the JSR consumer app: an async loader, a worker node, a sum. */
+import { node } from "@weft/weft";
+
+export async function numbers(count: number): Promise<number[]> {
+  await new Promise((resolve) => setTimeout(resolve, 1));
+  return Array.from({ length: count }, (_, i) => i + 1);
+}
+
+export const squares = node((numbers: number[]) => numbers.map((n) => n * n), { worker: true });
+
+export function total(squares: number[]): number {
+  return squares.reduce((a, b) => a + b, 0);
+}
+`;
+
+const MAIN = `/**
+ * A Deno app that uses weft as a JSR user would: \`@weft/weft\` from its import map, a cache and a run history
+ * in one SQLite file beside it, a worker node, and the web view. It executes the flow twice: the second run hits
+ * the cache.
+ * Prints one JSON line for the test.
+ */
+import { Builder } from "@weft/weft";
+import { startHistoryServer } from "@weft/weft/server";
+import * as flow from "./flow.ts";
+
+const path = new URL("./weft.db", import.meta.url).pathname;
+const runs = [];
+{
+  await using dr = await new Builder().withModules(flow).withWorkers({ size: 1 }).withCache({ path }).withTracking().build();
+  for (let i = 0; i < 2; i++) {
+    const { total } = await dr.execute(["total"], { inputs: { count: 4 } });
+    const [last] = dr.history!.listRuns({ limit: 1 }).runs;
+    const nodes = dr.history!.nodesOf(last!.id).map((n) => \`\${n.node}: \${n.cache?.status} in \${n.executor}\`).sort();
+    runs.push({ total, nodes });
+  }
+}
+const server = await startHistoryServer({ path, port: 0 });
+try {
+  const listed = await (await fetch(\`\${server.url}api/runs\`)).json() as { total: number; runs: { status: string }[] };
+  console.log(JSON.stringify({ runs, hostname: server.hostname, listed: { total: listed.total, statuses: listed.runs.map((r) => r.status) } }));
+} finally {
+  await server.close();
+}
+`;
 
 /** What `deno publish` would upload, as paths relative to the repository root. */
 async function publishedFiles(): Promise<string[]> {
@@ -65,7 +110,8 @@ Deno.test("a Deno app outside the repository runs weft from the published files:
     }
     await Deno.writeTextFile(join(dir, "deno.json"), JSON.stringify({ nodeModulesDir: "manual", imports: importMap() }, null, 2));
     await Deno.symlink(await Deno.realPath(join(root, "node_modules")), join(dir, "node_modules"));
-    for (const file of ["main.ts", "flow.ts"]) await Deno.copyFile(join(app, file), join(dir, file));
+    await Deno.writeTextFile(join(dir, "flow.ts"), FLOW);
+    await Deno.writeTextFile(join(dir, "main.ts"), MAIN);
 
     const out = await new Deno.Command(Deno.execPath(), {
       args: ["run", "--allow-read", `--allow-write=${dir}`, "--allow-env", "--allow-ffi", "--allow-net=127.0.0.1", "main.ts"],
