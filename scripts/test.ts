@@ -15,6 +15,9 @@ const steps: { name: string; cmd: string[]; counts?: (out: string) => [number, n
   // The cache suite writes a cache in a temporary directory and runs Bun to write one: read, write, run;
   // the history suite serves the web view on a loopback port: net; code versions load oxc-parser's native addon: ffi.
   { name: "deno", cmd: ["deno", "test", "--allow-read", "--allow-write", "--allow-env", "--allow-run", "--allow-ffi", "--allow-net=127.0.0.1", "runtime-tests/deno/"], counts: (o) => [num(o, /(\d+) passed/), num(o, /(\d+) failed/)] },
+  // What JSR would receive: fails on any publish error (a slow type in the public API, a missing license, a module
+  // that does not resolve); its warnings (dynamic imports of users' module URLs) are explained in docs/guide/runtimes.md.
+  { name: "jsr", cmd: ["deno", "publish", "--dry-run", "--allow-dirty"] },
   // dist/ for Node and Deno (tsconfig.build.json checked with Node's types; the Bun and Deno adapters emitted unchecked).
   { name: "build", cmd: ["npm", "run", "build"] },
   { name: "node", cmd: ["node", "--test", "runtime-tests/node/"], counts: (o) => [num(o, /^# pass (\d+)$/m), num(o, /^# fail (\d+)$/m)] },

@@ -17,7 +17,7 @@ export interface TextFiles {
 
 /** An in-memory {@link TextFiles}: for tests, and for runtimes without files. */
 export class MemoryTextFiles implements TextFiles {
-  readonly files = new Map<string, string>();
+  readonly files: Map<string, string> = new Map();
 
   readText(path: string): Promise<string> {
     const text = this.files.get(path);
