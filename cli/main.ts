@@ -12,7 +12,7 @@ import { runCommand } from "./commands/run.ts";
 import { uiCommand } from "./commands/ui.ts";
 import { vizCommand } from "./commands/viz.ts";
 import { workerCommand } from "./commands/worker.ts";
-import { WEFT_VERSION } from "./version.ts";
+import { WEFT_VERSION } from "../lib/version.ts";
 
 /**
  * The program with every subcommand.

@@ -11,6 +11,7 @@
 import type { FileSystem } from "../../lib/ports/file-system.ts";
 import type { Hasher } from "../../lib/ports/hasher.ts";
 import type { CodePart } from "../../lib/ports/metadata-store.ts";
+import { WEFT_VERSION } from "../../lib/version.ts";
 import { describePart, sha256 } from "./_parts.ts";
 import { analyzeModule, type AnalysisMemo, type ModuleAnalysis } from "./module-analysis.ts";
 
@@ -208,8 +209,8 @@ export class SourceCodeVersions {
   #follow(specifier: string, from: string, files: Set<string>, into: (file: string) => ItemRef): ItemRef | undefined {
     const pkg = packageOf(specifier);
     if (pkg === null) return undefined;
-    // Bare "weft" is the weft that runs (an install, or an import map pointing at its source).
-    if (pkg === "weft") return { pkg, spec: "weft", from: WEFT_ROOT };
+    // "weft" (npm) and "@weft/weft" (JSR, or an import map of that name) are the weft that runs.
+    if (pkg === "weft" || pkg === "@weft/weft") return { pkg: "weft", spec: "weft", from: WEFT_ROOT };
     if (pkg !== undefined) return { pkg, spec: specifier, from };
     const file = this.resolve(specifier, from);
     if (file === undefined) return { pkg: specifier, spec: specifier, from };
@@ -232,13 +233,13 @@ export class SourceCodeVersions {
     if (version !== undefined) return version;
     version = UNRESOLVED;
     const pinned = /^(?:npm|jsr):(?:@[^@/]+\/)?[^@/]+@([^/]+)/.exec(spec);
-    if (pinned) version = pinned[1]!;
+    if (name === "weft" && from === WEFT_ROOT) version = WEFT_VERSION;
+    else if (pinned) version = pinned[1]!;
     else if (/^[a-z]+:/.test(spec)) version = /^(https?|data|blob):/.test(spec) ? spec : UNRESOLVED;
     else {
-      const start = name === "weft" && from === WEFT_ROOT ? WEFT_ROOT : new URL(".", fileOf(from)).href;
-      for (let dir = start; ; ) {
-        const path = pathOf(name === "weft" && from === WEFT_ROOT ? `${dir}package.json` : `${dir}node_modules/${name}/package.json`);
-        const bytes = path === undefined ? undefined : this.#fs.readFile(path);
+      for (let dir = new URL(".", fileOf(from)).href; ; ) {
+        const path = pathOf(`${dir}node_modules/${name}/package.json`);
+        const bytes = path === undefined ? undefined : this.#readIfAllowed(path);
         if (bytes !== undefined) {
           try {
             const v = (JSON.parse(decoder.decode(bytes)) as { version?: unknown }).version;
@@ -257,6 +258,19 @@ export class SourceCodeVersions {
     }
     this.#packages.set(key, version);
     return version;
+  }
+
+  /**
+   * A package.json on the way up, or undefined when it is absent or may not be
+   * read (Deno with `--allow-read` scoped to some folders): the search then
+   * goes on upward and ends, at worst, in an unknown version (not fully tracked).
+   */
+  #readIfAllowed(path: string): Uint8Array | undefined {
+    try {
+      return this.#fs.readFile(path);
+    } catch {
+      return undefined;
+    }
   }
 }
 

@@ -131,6 +131,8 @@ Deno.test("a Deno app outside the repository runs weft from the published files:
       listed: { total: 2, statuses: ["succeeded", "succeeded"] },
     });
     strictEqual((await Deno.stat(join(dir, "weft.db"))).isFile, true, "the SQLite file is in the app's directory");
+    // A node made with node() from "@weft/weft" is fully tracked: the running weft's version is weft's own.
+    strictEqual(/not fully tracked/.test(new TextDecoder().decode(out.stderr)), false, new TextDecoder().decode(out.stderr));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -1,3 +1,4 @@
+import { WEFT_VERSION } from "../../lib/version.ts";
 import { afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -160,6 +161,17 @@ describe("SourceCodeVersions.ofExport()", () => {
     const after = p.version("flow.ts", "f");
     expect(p.why(before, after, "f")).toBe('code of "f" changed (flow.ts:2)');
     expect(after.parts.map((x) => x.id)).toEqual(["#f", "package:weft"]);
+  });
+
+  test("ofExport() takes weft imported as \"weft\", \"@weft/weft\" or jsr:@weft/weft as the running weft, fully tracked", () => {
+    for (const spec of ["weft", "@weft/weft", "jsr:@weft/weft@0.1.0", "npm:weft"]) {
+      const p = project();
+      p.write("flow.ts", `import { node } from "${spec}";\nexport const f = node((x: number) => x, { tags: { a: "1" } });\n`);
+      const v = p.version("flow.ts", "f");
+      expect(v.untracked).toBeUndefined();
+      expect(v.parts.map((x) => x.id)).toEqual(["#f", "package:weft"]);
+      expect(v.parts.find((x) => x.id === "package:weft")?.version).toBe(WEFT_VERSION);
+    }
   });
 
   test("ofExport() says why when the export is not declared in the file", () => {

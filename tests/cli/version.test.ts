@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { WEFT_VERSION } from "../../cli/version.ts";
+import { WEFT_VERSION } from "../../lib/version.ts";
 import { weft } from "./_host.ts";
 
 const root = join(import.meta.dir, "..", "..");
