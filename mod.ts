@@ -66,6 +66,7 @@ export {
   isWeftError,
   MaterializationError,
   MissingInputError,
+  MissingPackageError,
   NodeExecutionError,
   SchemaValidationError,
   SerializationError,

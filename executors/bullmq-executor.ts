@@ -3,7 +3,8 @@
  * where `weft worker` processes on any machine pick them up. Completion comes
  * through BullMQ's queue events, never by polling. Job ids are unique per
  * executor and each executor settles only its own jobs, so several drivers
- * can share one queue. bullmq and ioredis are imported by `init()`.
+ * can share one queue. bullmq and ioredis (optional peer dependencies) are
+ * imported by `init()`.
  *
  * @module
  */
@@ -18,6 +19,7 @@ import type { LargeValueStore } from "../lib/ports/large-value-store.ts";
 import { cancelChannel, type JobResult } from "./bullmq-protocol.ts";
 import { JobEncoder } from "./bullmq-job-encoder.ts";
 import { resolveOptions, type BullmqExecutorDefaults, type BullmqExecutorOptions, type ResolvedOptions } from "./bullmq-options.ts";
+import { loadBullmqPackages } from "./bullmq-packages.ts";
 import { RedisLink } from "./redis-link.ts";
 
 const HINT = "start redis-server there, or pass its URL as bullmqExecutor({ connection })";
@@ -40,7 +42,8 @@ interface Pending {
  *
  * @example
  * ```ts
- * import { Builder, bullmqExecutor } from "weft";
+ * import { Builder } from "weft";
+ * import { bullmqExecutor } from "weft/bullmq";
  * const executor = bullmqExecutor({ connection: "redis://10.0.0.5:6379", sharedDirectory: "/mnt/weft" });
  * const dr = await new Builder().withModules(flow).withExecutor(executor).build();
  * ```
@@ -141,8 +144,8 @@ export class BullmqExecutor implements Executor {
 
   async #connect(): Promise<Started> {
     const { connection, connectTimeout } = this.#options;
-    const [{ Queue, QueueEvents }, store] = await Promise.all([import("bullmq"), this.#openStore()]);
-    const link = await RedisLink.open(connection, connectTimeout, HINT);
+    const [{ Queue, QueueEvents, Redis }, store] = await Promise.all([loadBullmqPackages("start the BullMQ executor"), this.#openStore()]);
+    const link = await RedisLink.open(connection, { Redis, timeoutMs: connectTimeout, hint: HINT });
     try {
       return await this.#listen(link, store, Queue, QueueEvents);
     } catch (e) {

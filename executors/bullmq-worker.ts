@@ -14,6 +14,7 @@ import type { CodeVersioner } from "../lib/ports/code-versioner.ts";
 import type { LargeValueStore } from "../lib/ports/large-value-store.ts";
 import { runJob, type JobContext } from "./bullmq-job-runner.ts";
 import { cancelChannel, DEFAULT_QUEUE, type JobData, type JobResult } from "./bullmq-protocol.ts";
+import { loadBullmqPackages } from "./bullmq-packages.ts";
 import { LocalModules } from "./local-modules.ts";
 import { RedisLink } from "./redis-link.ts";
 import { encodeWire } from "./wire-codec.ts";
@@ -64,6 +65,7 @@ export interface BullmqWorkerHandle {
 /**
  * Connects to Redis and runs jobs until closed.
  *
+ * @throws {MissingPackageError} when bullmq or ioredis is not installed
  * @throws {Error} when Redis does not answer within `connectTimeout`, or a module cannot be imported
  * @example
  * ```ts
@@ -75,11 +77,16 @@ export interface BullmqWorkerHandle {
 export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<BullmqWorkerHandle> {
   const queue = options.queue ?? DEFAULT_QUEUE;
   const log = options.log ?? ((line: string) => console.error(line));
+  // First: without the packages nothing else is worth starting.
+  const { Worker, Redis } = await loadBullmqPackages("start a BullMQ worker");
   const modules = await LocalModules.load(options.modules, options.codeVersion);
   await encodeWire(null); // loads the codec now, not during the first job
   await options.local.init(modules.urls);
-  const { Worker } = await import("bullmq");
-  const link = await RedisLink.open(options.redis, options.connectTimeout ?? 5_000, "start redis-server there, or pass its URL with --redis");
+  const link = await RedisLink.open(options.redis, {
+    Redis,
+    timeoutMs: options.connectTimeout ?? 5_000,
+    hint: "start redis-server there, or pass its URL with --redis",
+  });
   const cancelled = new Set<string>();
   const context: JobContext = { modules, local: options.local, store: options.store, name: options.name ?? "worker", runtime: options.runtime, configs: new Map(), cancelled };
   const worker: Worker = new Worker(queue, (job: Job, _token?: string, signal?: AbortSignal): Promise<JobResult> => runJob(job as Job<JobData>, signal, context), {

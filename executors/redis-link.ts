@@ -5,11 +5,22 @@
  * bounded and ends in an error that names the URL, while reconnection goes on
  * in the background, so a Redis that comes back is used again.
  *
- * ioredis is imported on first use, so that importing weft does not load it.
+ * ioredis is handed in by the caller (see bullmq-packages.ts), so that
+ * importing weft does not load it.
  *
  * @module
  */
 import type { Redis } from "ioredis";
+
+/** How {@link RedisLink.open} connects. */
+export interface RedisLinkOptions {
+  /** ioredis's client class. */
+  readonly Redis: typeof Redis;
+  /** How long to wait for the first connection. */
+  readonly timeoutMs: number;
+  /** The end of the message when Redis does not answer: how to make it answer. */
+  readonly hint: string;
+}
 
 /** A Redis connection with bounded waits and a notice when an established connection is lost. */
 export class RedisLink {
@@ -38,8 +49,7 @@ export class RedisLink {
    *
    * @throws {Error} `Cannot connect to Redis at "<url>": <reason> ...; <hint>` when it does not answer in time
    */
-  static async open(url: string, timeoutMs: number, hint: string): Promise<RedisLink> {
-    const { Redis } = await import("ioredis");
+  static async open(url: string, { Redis, timeoutMs, hint }: RedisLinkOptions): Promise<RedisLink> {
     const client = new Redis(url, {
       lazyConnect: true,
       // BullMQ's blocking commands need it; requests wait for a reconnection, bounded by our own waits.

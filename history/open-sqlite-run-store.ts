@@ -6,6 +6,7 @@
  * @module
  */
 import type { CacheDrivers } from "../lib/ports/cache-drivers.ts";
+import { isWeftError } from "../lib/errors.ts";
 import type { Liveness } from "../lib/ports/run-store.ts";
 import { directoryOf, openDatabase } from "../sqlite/open-database.ts";
 import { headerDamage, probeWritable } from "../sqlite/database-file.ts";
@@ -28,6 +29,8 @@ export interface OpenRunStoreOptions {
 /**
  * Opens the run history at `path` (`.weft/weft.db` by default elsewhere).
  *
+ * @throws {CacheError} when the runtime has no SQLite driver (Node 20 without
+ *   better-sqlite3), naming the package to install
  * @example
  * ```ts
  * const opened = openSqliteRunStore(".weft/weft.db", bunCacheDrivers, { alive: () => true, existing: true });
@@ -51,6 +54,8 @@ export function openSqliteRunStore(path: string, drivers: CacheDrivers, options:
     const db = openDatabase(path, drivers);
     return { status: "open", path, store: new SqliteRunStore(db, { path, hasher: drivers.hasher, alive: options.alive }) };
   } catch (e) {
+    // The runtime's own CacheError (Node without a SQLite driver) says what to install: not the file's fault.
+    if (isWeftError(e, "cache")) throw e;
     const detail = e instanceof Error ? e.message : String(e);
     const kind = classifySqliteError(e);
     if (kind === "damaged") return fail("damaged", `Cannot open the run history "${path}": the file is damaged (${detail}); ${resetAdvice(path)}`);

@@ -25,7 +25,8 @@ export type WeftErrorKind =
   | "worker"
   | "map-reduce"
   | "schema"
-  | "materialization";
+  | "materialization"
+  | "missing-package";
 
 /** Base class of every error weft raises on purpose. */
 export class WeftError extends Error {
@@ -223,6 +224,25 @@ const MaterializationErrorBase: WeftErrorClass<"MaterializationError", [id: stri
 );
 /** A materializer failed to write; `id` names it, `cause` says why. */
 export class MaterializationError extends MaterializationErrorBase {}
+
+const MissingPackageErrorBase: WeftErrorClass<
+  "MissingPackageError",
+  [whatFor: string, missing: string, options?: { install?: readonly string[]; otherwise?: string; cause?: unknown }],
+  { missing: string; install: readonly string[] }
+> = weftError("MissingPackageError", "missing-package", (whatFor, missing, options) => {
+  const install = options?.install ?? [missing];
+  const otherwise = options?.otherwise === undefined ? "" : `, or ${options.otherwise}`;
+  return {
+    message: `Cannot ${whatFor}: "${missing}" is not installed; run "npm install ${install.join(" ")}"${otherwise}`,
+    options: options?.cause === undefined ? {} : { cause: options.cause },
+    fields: { missing, install },
+  };
+});
+/**
+ * An optional peer dependency is not installed: `missing` names it, `install`
+ * lists what the message says to install (bullmq and ioredis go together).
+ */
+export class MissingPackageError extends MissingPackageErrorBase {}
 
 /**
  * True when `error` is a weft error (of the given kind), also for errors that

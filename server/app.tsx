@@ -109,8 +109,8 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
     const nodes = history.nodesOf(run.id);
     const now = Date.now();
     const model = runModel(run, nodes, now);
-    const svg = await dagSvg(run.graph, model.rows);
-    return c.html(<RunPage run={run} nodes={nodes} model={model} svg={svg} now={now} />);
+    const dag = await dagSvg(run.graph, model.rows);
+    return c.html(<RunPage run={run} nodes={nodes} model={model} dag={dag} now={now} />);
   });
 
   app.get("/runs/:id/timeline", (c) => {

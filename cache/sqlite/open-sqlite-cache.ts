@@ -38,7 +38,8 @@ export type OpenedSqliteCache =
  * Opens (creating when missing) the cache database at `path`.
  *
  * @throws {CacheError} when the file exists but is not a SQLite database or is
- *   damaged; the message names the file and how to reset it
+ *   damaged; the message names the file and how to reset it; or when the runtime has no
+ *   SQLite driver (Node 20 without better-sqlite3), naming the package to install
  * @example
  * ```ts
  * const cache = openSqliteCache(".weft/weft.db", bunCacheDrivers);
@@ -61,6 +62,8 @@ export function openSqliteCache(path: string, drivers: CacheDrivers, options: Sq
     // re-reads index pages on every insert, and the cold cost per node grows with the cache.
     db = openDatabase(path, drivers, { busyTimeoutMs: options.busyTimeoutMs ?? 30_000, exclusive: options.exclusive ?? false, cacheKiB: 65_536, writable: true });
   } catch (e) {
+    // The runtime's own CacheError (Node without a SQLite driver) says what to install: not the file's fault.
+    if (e instanceof CacheError) throw e;
     const detail = e instanceof Error ? e.message : String(e);
     const kind = classifySqliteError(e);
     if (kind === "unavailable") return unavailable(`the cache "${path}" cannot be written (${detail})`);

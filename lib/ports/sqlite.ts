@@ -1,8 +1,8 @@
 /**
  * The SQLite connection port: the synchronous subset of a SQLite driver the
- * cache stores need. `bun:sqlite` (Bun), `node:sqlite` (Deno) and
- * better-sqlite3 (Node) each get a thin adapter in runtime/<name>/, so the
- * same store code runs on all three.
+ * cache stores need. `bun:sqlite` (Bun), `node:sqlite` (Deno, and Node
+ * 22.13 or later) and better-sqlite3 (Node) each get a thin adapter in
+ * runtime/, so the same store code runs on all three.
  *
  * @module
  */

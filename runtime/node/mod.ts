@@ -1,5 +1,6 @@
 /**
- * weft's Node adapters: better-sqlite3, files and SHA-256 for the cache.
+ * weft's Node adapters: SQLite (better-sqlite3 or `node:sqlite`, chosen at
+ * the first open), files and SHA-256 for the cache.
  *
  * @example
  * ```ts

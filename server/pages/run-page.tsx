@@ -9,6 +9,7 @@
 import { raw } from "hono/html";
 import type { NodeRecord, RunDetail } from "../../lib/ports/run-store.ts";
 import { formatDuration } from "../../lib/format-duration.ts";
+import type { DagDrawing } from "../dag.ts";
 import type { RunModel } from "../run-model.ts";
 import { Badge, Layout, Time } from "./layout.tsx";
 import { Timeline } from "./timeline.tsx";
@@ -18,8 +19,8 @@ export interface RunPageProps {
   readonly run: RunDetail;
   readonly nodes: readonly NodeRecord[];
   readonly model: RunModel;
-  /** The DAG as SVG, already escaped by Graphviz and checked (see dag.ts). */
-  readonly svg: string;
+  /** The DAG as SVG, already escaped by Graphviz and checked, or a note in its place (see dag.ts). */
+  readonly dag: DagDrawing;
   readonly now: number;
 }
 
@@ -33,10 +34,11 @@ const LEGEND = [
  *
  * @example
  * ```tsx
- * c.html(<RunPage run={run} nodes={nodes} model={runModel(run, nodes, now)} svg={svg} now={now} />);
+ * const model = runModel(run, nodes, now);
+ * c.html(<RunPage run={run} nodes={nodes} model={model} dag={await dagSvg(run.graph, model.rows)} now={now} />);
  * ```
  */
-export function RunPage({ run, nodes, model, svg, now }: RunPageProps) {
+export function RunPage({ run, nodes, model, dag, now }: RunPageProps) {
   const href = (node: string) => `/runs/${encodeURIComponent(run.id)}/nodes/${encodeURIComponent(node)}`;
   return (
     <Layout title={`Run ${run.id.slice(0, 8)}`} live={run.status === "running" ? "run" : undefined}>
@@ -62,7 +64,7 @@ export function RunPage({ run, nodes, model, svg, now }: RunPageProps) {
             <section>
               <h2>DAG</h2>
               <ul class="legend">{LEGEND.map(([k, text]) => <li><i class={k.startsWith("c-") ? `sw s-succeeded ${k}` : `sw s-${k}`}></i>{text}</li>)}</ul>
-              <div class="dag" id="dag">{svg ? raw(svg) : <p class="note">No graph recorded.</p>}</div>
+              <div class="dag" id="dag">{dag.svg ? raw(dag.svg) : <p class="note">{dag.note ?? "No graph recorded."}</p>}</div>
             </section>
             <section>
               <h2>Timeline</h2>

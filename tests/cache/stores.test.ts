@@ -1,13 +1,19 @@
-/** Runs the store contracts against every implementation: memory, and SQLite on Bun. */
+/**
+ * Runs the store contracts against every implementation: memory, and SQLite on
+ * Bun, through bun:sqlite and through the node:sqlite adapter Deno and Node
+ * share (Bun implements node:sqlite too).
+ */
 import { afterAll } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { MemoryMetadataStore } from "../../cache/memory/memory-metadata-store.ts";
 import { MemoryResultStore } from "../../cache/memory/memory-result-store.ts";
 import { openSqliteCache } from "../../cache/sqlite/open-sqlite-cache.ts";
 import { bunCacheDrivers } from "../../runtime/bun/mod.ts";
 import { openBunSqlite } from "../../runtime/bun/sqlite.ts";
+import { nodeSqliteOpener } from "../../runtime/shared/node-sqlite.ts";
 import { metadataStoreContract } from "./metadata-store.contract.ts";
 import { resultStoreContract } from "./result-store.contract.ts";
 
@@ -15,14 +21,17 @@ const root = mkdtempSync(join(tmpdir(), "weft-stores-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 let n = 0;
 
-function sqlite() {
-  const opened = openSqliteCache(join(root, `c${++n}`, "weft.db"), bunCacheDrivers, { inlineLimit: 1024 });
+const viaNodeSqlite = { ...bunCacheDrivers, openSqlite: nodeSqliteOpener(DatabaseSync) };
+
+function sqlite(drivers = bunCacheDrivers) {
+  const opened = openSqliteCache(join(root, `c${++n}`, "weft.db"), drivers, { inlineLimit: 1024 });
   if (opened.status !== "open") throw new Error(opened.reason);
   return opened;
 }
 
 metadataStoreContract("memory", () => new MemoryMetadataStore());
 metadataStoreContract("SQLite (bun:sqlite)", () => sqlite().metadata);
+metadataStoreContract("SQLite (node:sqlite)", () => sqlite(viaNodeSqlite).metadata);
 resultStoreContract("memory", () => new MemoryResultStore());
 /** Flips a byte of a result of the last SQLite store made: in its row (inline) or in its blob file. */
 function damageSqlite(dataVersion: string): void {
@@ -38,3 +47,4 @@ function damageSqlite(dataVersion: string): void {
 }
 
 resultStoreContract("SQLite (bun:sqlite, blob files above 1 KiB)", () => sqlite().results, { damage: damageSqlite });
+resultStoreContract("SQLite (node:sqlite, blob files above 1 KiB)", () => sqlite(viaNodeSqlite).results, { damage: damageSqlite });

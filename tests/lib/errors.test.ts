@@ -9,6 +9,7 @@ import {
   MapReduceError,
   MaterializationError,
   MissingInputError,
+  MissingPackageError,
   NodeExecutionError,
   SchemaValidationError,
   SerializationError,
@@ -88,6 +89,12 @@ const cases: { error: WeftError; name: string; kind: WeftErrorKind; message: str
     error: new MaterializationError("report", boom),
     name: "MaterializationError", kind: "materialization", message: 'Cannot materialize "report": boom', fields: { id: "report" },
   },
+  {
+    error: new MissingPackageError("start the BullMQ executor", "bullmq", { install: ["bullmq", "ioredis"], cause: boom }),
+    name: "MissingPackageError", kind: "missing-package",
+    message: 'Cannot start the BullMQ executor: "bullmq" is not installed; run "npm install bullmq ioredis"',
+    fields: { missing: "bullmq", install: ["bullmq", "ioredis"] },
+  },
 ];
 
 describe("WeftError subclasses", () => {
@@ -116,6 +123,12 @@ describe("WeftError subclasses", () => {
     expect(new MaterializationError("r", boom).cause).toBe(boom);
     expect("cause" in new GraphBuildError("x", { node: "a" })).toBe(false);
     expect("cause" in new TimeoutError("t", 1)).toBe(false);
+    expect("cause" in new MissingPackageError("draw SVG", "@viz-js/viz")).toBe(false);
+  });
+
+  test("MissingPackageError installs the missing package by default and ends with another way out when given one", () => {
+    const e = new MissingPackageError("draw SVG", "@viz-js/viz", { otherwise: "draw DOT" });
+    expect([e.message, e.install]).toEqual(['Cannot draw SVG: "@viz-js/viz" is not installed; run "npm install @viz-js/viz", or draw DOT', ["@viz-js/viz"]]);
   });
 
   test("GraphBuildError has an undefined node when none is named", () => {
