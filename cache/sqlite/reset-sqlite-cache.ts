@@ -15,7 +15,7 @@ import { openSqliteCache } from "./open-sqlite-cache.ts";
  * A process that still has the old file open goes on with it, unseen by
  * later opens; what it stores is lost, never mixed in.
  *
- * @throws {CacheError} when the new file cannot be created
+ * @throws {CacheError} when the new file cannot be created, or no SQLite driver loads (then nothing is deleted)
  * @example
  * ```ts
  * resetSqliteCache("/p/.weft/weft.db", bunCacheDrivers);
@@ -23,6 +23,9 @@ import { openSqliteCache } from "./open-sqlite-cache.ts";
  */
 export function resetSqliteCache(path: string, drivers: CacheDrivers): void {
   const { fs } = drivers;
+  // The SQLite driver must load before anything is deleted (Node 20 without better-sqlite3): a cache that
+  // cannot be opened again would be a cache, and a run history, lost for nothing.
+  drivers.openSqlite(":memory:").close();
   const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) || "/" : ".";
   // Blob files first: on a full disk they are what makes room for the new file.
   const blobs = `${dir}/blobs`;

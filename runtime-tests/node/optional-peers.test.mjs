@@ -81,3 +81,17 @@ test("SVG on Node without @viz-js/viz is a MissingPackageError that names it", (
     message: 'Cannot draw SVG: "@viz-js/viz" is not installed; run "npm install @viz-js/viz", or draw DOT or Mermaid, which need no package',
   });
 });
+
+test("weft cache clear on Node without a SQLite driver deletes nothing: the cache and its run history stay", { skip: hasNodeSqlite && "this Node has node:sqlite" }, () => {
+  const { result } = node(`import { writeFileSync, readFileSync } from "node:fs";
+    const path = process.env.WEFT_DIR + "/weft.db";
+    const { runCli } = await import(${JSON.stringify(join(root, "dist/cli/main.js"))});
+    // Any bytes: the command must fail before it looks at them.
+    writeFileSync(path, "SQLite format 3\\0" + "x".repeat(100));
+    let err = "";
+    const host = { args: ["cache", "clear", "--db", path], cwd: () => process.env.WEFT_DIR, resolvePath: (p) => p, moduleUrl: (p) => p,
+      stdout: { write: () => {} }, stderr: { write: (s) => { err += s; } }, onInterrupt: () => () => {}, pid: 1, hostname: "h", onShutdown: () => {}, exit: () => {} };
+    const code = await runCli(host);
+    console.log(JSON.stringify({ code, kept: readFileSync(path, "utf8").startsWith("SQLite format 3"), names: /npm install better-sqlite3/.test(err) }));`, "better-sqlite3");
+  assert.deepEqual(result, { code: 1, kept: true, names: true });
+});

@@ -94,7 +94,14 @@ describe("the packed package", () => {
 const dr = await new Builder().withModules({ a: (x) => x + 1 }).withCache({ path: process.argv[1] + "/weft.db" }).build();
 await dr.execute(["a"], { inputs: { x: 1 } });`;
     const { stderr } = await run(["node", "--input-type=module", "-e", script, tmp], { expectExit: 1 });
-    expect(stderr).toMatch(/npm install better-sqlite3/);
+    expect(stderr).toMatch(/"better-sqlite3" is not installed; run "npm install better-sqlite3", or use Node 22\.13 or later/);
+  });
+
+  test("tells a Node 20 user of the CLI which package a TypeScript flow needs", async () => {
+    const node = (await run(["node", "--version"])).stdout.trim();
+    if (!/^v20\./.test(node)) return; // Node 22.18 and later remove types themselves: nothing to install
+    const { stderr } = await run(["node", join(app, "node_modules", ".bin", "weft"), "run", "flow.ts", "--outputs", "label", "--input", "count=3"], { expectExit: 1 });
+    expect(stderr).toContain(`Cannot import the TypeScript module "${join(app, "flow.ts")}" on Node ${node}: "oxc-transform" is not installed; run "npm install oxc-transform"`);
   });
 });
 

@@ -10,6 +10,7 @@
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import process from "node:process";
+import { importOptional } from "../../lib/import-optional.ts";
 
 interface LoadContext {
   format?: string | null;
@@ -31,15 +32,15 @@ const TYPESCRIPT = /\.(?:mts|tsx?)$/;
 let oxc: Promise<OxcTransform> | undefined;
 
 function loadOxc(file: string): Promise<OxcTransform> {
-  oxc ??= import("oxc-transform").then(
+  oxc ??= importOptional(() => import("oxc-transform"), {
+    specifier: "oxc-transform",
+    whatFor: `import the TypeScript module "${file}" on Node ${process.version}`,
+    otherwise: "use Node 22.18 or later (it removes types itself), Bun or Deno",
+  }).then(
     (m: unknown) => ((m as { default?: OxcTransform }).default ?? m) as OxcTransform,
     (e: unknown) => {
       oxc = undefined;
-      throw new Error(
-        `Cannot load "${file}": Node ${process.version} does not run TypeScript by itself; ` +
-          `install oxc-transform (npm install oxc-transform), which weft uses to remove the types, or use Node 22.18 or later, Bun or Deno`,
-        { cause: e },
-      );
+      throw e;
     },
   );
   return oxc;
