@@ -132,6 +132,19 @@ describe("a flow from the installed package", () => {
     await run([tool("tsc"), "-p", "tsconfig.json"]);
   }, STEP_MS);
 
+  for (const [runtime, weft] of [
+    ["Bun", [tool("bun"), "x", "--bun", "weft"]],
+    ["Deno", [tool("deno"), "run", "-A", "npm:weft"]],
+  ] as const) {
+    test(`the CLI runs on ${runtime} from the install: --version, run (a TypeScript flow with a worker node)`, async () => {
+      expect((await run([...weft, "--version"])).stdout.trim()).toBe("0.1.0");
+      const db = join(tmp, `cli-${runtime}.db`);
+      const { stdout } = await run([...weft, "run", "flow.ts", "--outputs", "label,heavy", "--input", "count=4", "--db", db, "--json"]);
+      const outputs = JSON.parse(stdout) as { label: string; heavy: { value: number } };
+      expect(outputs).toMatchObject({ label: "10 items", heavy: { value: 100 } });
+    }, STEP_MS);
+  }
+
   test("the CLI runs on Node with no Bun on PATH: --version, run (a TypeScript flow), a cached re-run, ui", async () => {
     const bin = join(tmp, "bin");
     mkdirSync(bin, { recursive: true });
@@ -141,8 +154,11 @@ describe("a flow from the installed package", () => {
     const weft = join(app, "node_modules", ".bin", "weft");
     expect((await run([weft, "--version"], { env })).stdout.trim()).toBe("0.1.0");
     for (let i = 0; i < 2; i++) {
-      const { stdout, stderr } = await run([weft, "run", "flow.ts", "--outputs", "label", "--input", "count=3", "--cache"], { env });
-      expect(JSON.parse(stdout)).toEqual({ label: "6 items" });
+      const { stdout, stderr } = await run([weft, "run", "flow.ts", "--outputs", "label,heavy", "--input", "count=3", "--cache"], { env });
+      const outputs = JSON.parse(stdout) as { label: string; heavy: { value: number; thread: number } };
+      expect(outputs.label).toBe("6 items");
+      expect(outputs.heavy.value).toBe(60);
+      expect(outputs.heavy.thread).toBeGreaterThan(0);
       if (i === 1) expect(stderr).toMatch(/label.*(from cache|hit)/);
     }
     const ui = Bun.spawn([weft, "ui", "--port", "0", "--db", ".weft/weft.db"], { cwd: app, env, stdout: "pipe", stderr: "pipe" });
