@@ -42,7 +42,8 @@ export interface HistoryAppOptions {
  * @example
  * ```ts
  * const { app } = createHistoryApp({ history });
- * const res = await app.request("/api/runs?status=failed");
+ * // Without a Host header that the allow-list knows, every request is 400 (none) or 403 (another name).
+ * const res = await app.request("/api/runs?status=failed", { headers: { host: "localhost" } });
  * ```
  */
 export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close(): void } {
