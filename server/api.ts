@@ -107,6 +107,6 @@ export function historyApi(history: RunHistory, live: LiveRuns): Hono {
     });
   });
 
-  api.notFound((c) => c.json({ error: `Nothing at "${new URL(c.req.url).pathname}": the API has /api/runs, /api/runs/:id, /api/runs/:id/nodes, /api/runs/:id/nodes/:node and /api/runs/:id/events` }, 404));
+  api.notFound((c) => c.json({ error: `Nothing at "${c.req.path}": the API has /api/runs, /api/runs/:id, /api/runs/:id/nodes, /api/runs/:id/nodes/:node and /api/runs/:id/events` }, 404));
   return api;
 }

@@ -12,6 +12,8 @@ import { RUN_STATUSES, type RunHistory, type RunStatus } from "../lib/ports/run-
 import { historyApi, QueryError, runQueryOf } from "./api.ts";
 import { ASSETS } from "./assets/assets.ts";
 import { dagSvg, parseView } from "./dag.ts";
+import { HostAllowList, LOOPBACK_HOSTS } from "./host-check.ts";
+import { plainResponse as plain, withSecurityHeaders as secure } from "./security-headers.ts";
 import { LiveRuns } from "./live-runs.ts";
 import { ErrorPage } from "./pages/error-page.tsx";
 import { Layout } from "./pages/layout.tsx";
@@ -25,13 +27,14 @@ import { runModel } from "./run-model.ts";
 export interface HistoryAppOptions {
   /** The history to show, or why there is none (a missing or damaged database): every page then says so. */
   readonly history: RunHistory | { readonly error: string };
-  /** Host names requests may address (`Host` header); others get 403, which stops DNS rebinding. Default: any. */
+  /**
+   * Host names requests may address (the `Host` header, each name optionally with `:port`); a request
+   * for any other is 403, one without a well-formed `Host` is 400. Default: {@link LOOPBACK_HOSTS}.
+   */
   readonly allowedHosts?: readonly string[];
   /** How often live views look for changes, in ms; default 250. */
   readonly pollMs?: number;
 }
-
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /**
  * The app, plus `close()` for its live listeners.
@@ -39,25 +42,27 @@ const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 's
  * @example
  * ```ts
  * const { app } = createHistoryApp({ history });
- * const res = await app.request("/api/runs?status=failed");
+ * // Without a Host header that the allow-list knows, every request is 400 (none) or 403 (another name).
+ * const res = await app.request("/api/runs?status=failed", { headers: { host: "localhost" } });
  * ```
  */
 export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close(): void } {
   const app = new Hono();
-  const allowed = options.allowedHosts ? new Set(options.allowedHosts.map((h) => h.toLowerCase())) : undefined;
+  const hosts = new HostAllowList(options.allowedHosts ?? LOOPBACK_HOSTS);
   app.use(async (c, next) => {
+    await next();
+    c.res = secure(c.res);
+  });
+  app.use(async (c, next) => {
+    // The Host header, not the request URL: a runtime makes the URL from it, and throws or guesses when it is
+    // missing or odd (HTTP/1.0, "Host: a@b"); it is also what a DNS-rebinding page sends.
+    const verdict = hosts.check(c.req.header("host"));
+    if (verdict === "malformed") return plain(400, "Bad request: the Host header is missing or is not a host name");
+    if (verdict === "forbidden") return plain(403, `Forbidden: this server answers to ${hosts.entries.join(", ")}; to reach it by another name, list it with weft ui --allow-host <name>`);
     if (c.req.method !== "GET" && c.req.method !== "HEAD") {
       return c.json({ error: `Method ${c.req.method} is not allowed: the run history is read-only, only GET requests are served` }, 405, { Allow: "GET, HEAD" });
     }
-    if (allowed) {
-      // The request URL's host comes from the Host header: what a rebinding attacker's page would send.
-      const host = new URL(c.req.url).hostname.toLowerCase();
-      if (!allowed.has(host)) return c.text(`Forbidden: this server answers to ${[...allowed].join(", ")}`, 403);
-    }
     await next();
-    c.header("Content-Security-Policy", CSP);
-    c.header("X-Content-Type-Options", "nosniff");
-    c.header("Referrer-Policy", "no-referrer");
   });
   app.get("/assets/:file", (c) => {
     const asset = ASSETS.get(c.req.param("file"));
@@ -66,15 +71,20 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
   });
   const isApi = (path: string) => path === "/api" || path.startsWith("/api/");
   app.notFound((c) => {
-    const path = new URL(c.req.url).pathname;
+    const path = c.req.path;
     if (isApi(path)) return c.json({ error: `Nothing at "${path}": the API has /api/runs, /api/runs/:id, /api/runs/:id/nodes, /api/runs/:id/nodes/:node and /api/runs/:id/events` }, 404);
     return c.html(<ErrorPage title="Not found" message={`Nothing at "${path}".`} />, 404);
   });
-  app.onError((e, c) => {
-    // Words, never a stack trace: the store's errors already say what is wrong and how to fix it.
-    const message = e instanceof Error ? e.message : String(e);
-    if (isApi(new URL(c.req.url).pathname)) return c.json({ error: message }, 500);
-    return c.html(<ErrorPage title="Cannot show the run history" message={message} />, 500);
+  app.onError(async (e, c) => {
+    // Words, never a stack trace: the store's errors already say what is wrong and how to fix it. This handler
+    // must not throw (a runtime would answer with its own page), hence the plain fallback.
+    try {
+      const message = e instanceof Error ? e.message : String(e);
+      if (isApi(c.req.path)) return c.json({ error: message }, 500);
+      return await c.html(<ErrorPage title="Cannot show the run history" message={message} />, 500);
+    } catch {
+      return plain(500, "Internal server error");
+    }
   });
 
   const history = "error" in options.history ? undefined : options.history;

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { activeContentOf } from "./active-content.ts";
 import { isWeftError, type MissingPackageError } from "../lib/errors.ts";
 import { toDot } from "../lib/visualize/dot.ts";
 import { renderSvg } from "../lib/visualize/svg.ts";
@@ -34,7 +35,8 @@ export interface DagDrawing {
 
 /**
  * The SVG of a run's graph, classed by `rows`. Every name in it is escaped by
- * Graphviz; the result is checked for anything active before it is inlined.
+ * Graphviz (toDot quotes it for DOT); the result is checked for anything a
+ * browser would run (see active-content.ts) before it is inlined.
  *
  * @example
  * ```ts
@@ -58,7 +60,9 @@ export async function dagSvg(graphJson: string, rows: readonly NodeRow[]): Promi
       return { svg: "", note: `No drawing: "${missing}" is not installed; run "npm install ${install.join(" ")}" to draw the DAG here` };
     }
     svg = drawn.replace(/^[\s\S]*?(?=<svg)/, "").replace(/<!--[\s\S]*?-->/g, "");
-    if (/<script|<foreignObject|\son[a-z]+\s*=|javascript:/i.test(svg)) throw new Error("Cannot show the graph: the drawing holds active content");
+    // Parsed as the page's browser will parse it: a name Graphviz escaped ("x onload=y") is text, not a handler.
+    const active = activeContentOf(svg);
+    if (active !== undefined) throw new Error(`Cannot show the graph: the drawing holds active content (${active})`);
     if (rendered.size >= KEEP) rendered.delete(rendered.keys().next().value!);
     rendered.set(dot, svg);
   }

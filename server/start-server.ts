@@ -13,6 +13,8 @@ import { loadPlatform, loadServeHttp } from "../runtime/current.ts";
 import { currentProcess, pidIsAlive } from "../runtime/shared/processes.ts";
 import { createHistoryApp } from "./app.tsx";
 import { DEFAULT_HOST, DEFAULT_PORT } from "./defaults.ts";
+import { HostAllowList, LOOPBACK_HOSTS } from "./host-check.ts";
+import { plainResponse } from "./security-headers.ts";
 
 export { DEFAULT_HOST, DEFAULT_PORT };
 
@@ -26,6 +28,13 @@ export interface HistoryServerOptions {
   readonly port?: number;
   /** Default 127.0.0.1. Anything else is reachable from other machines, and warned about. */
   readonly hostname?: string;
+  /**
+   * More names the server answers to (the `Host` header; a name, optionally with `:port`), besides
+   * {@link LOOPBACK_HOSTS} and the address it is bound to. Bound to 0.0.0.0 or `::`, list the machine's
+   * own names and addresses that others use to reach it: any other `Host` is refused (403), which stops
+   * DNS rebinding.
+   */
+  readonly allowedHosts?: readonly string[];
   /** Where the warning goes; default console.warn. */
   readonly warn?: (message: string) => void;
   /** How often live views look for changes, in ms; default 250. */
@@ -47,6 +56,14 @@ export function isLoopback(hostname: string): boolean {
   return hostname === "localhost" || hostname === "::1" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
+/** What the runtime answers when it cannot read a request or the app throws: words, never a stack. */
+const fallback = (status: 400 | 500) => plainResponse(status, status === 400 ? "Bad request" : "Internal server error");
+
+/** Whether `hostname` is every address of the machine (it names none that a request could use). */
+function isWildcard(hostname: string): boolean {
+  return hostname === "0.0.0.0" || hostname === "::" || hostname === "[::]" || hostname === "";
+}
+
 /**
  * Starts the web view.
  *
@@ -61,6 +78,8 @@ export async function startHistoryServer(options: HistoryServerOptions = {}): Pr
   const hostname = options.hostname ?? DEFAULT_HOST;
   const port = options.port ?? DEFAULT_PORT;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`Port must be an integer from 0 to 65535, got ${String(port)}`);
+  // Checked before anything is opened: a bad name is the caller's mistake, not the server's.
+  const hosts = new HostAllowList([...LOOPBACK_HOSTS, ...(isWildcard(hostname) ? [] : [hostname]), ...(options.allowedHosts ?? [])]);
   let history = options.history;
   let problem: string | undefined;
   if (history === undefined) {
@@ -74,18 +93,18 @@ export async function startHistoryServer(options: HistoryServerOptions = {}): Pr
   }
   if (!isLoopback(hostname)) {
     (options.warn ?? console.warn)(
-      `Warning: the run history server listens on ${hostname}:${port}, where other machines can reach it; it has no login, so bind it to ${DEFAULT_HOST} (the default) unless you mean to share it`,
+      `Warning: the run history server listens on ${hostname}:${port}, where other machines can reach it; it has no login, so bind it to ${DEFAULT_HOST} (the default) unless you mean to share it; it answers only to the host names ${hosts.entries.join(", ")} (list more with --allow-host or allowedHosts)`,
     );
   }
   const { app, close } = createHistoryApp({
     history: history ?? { error: problem! },
-    ...(isLoopback(hostname) ? { allowedHosts: ["127.0.0.1", "localhost", "[::1]", hostname] } : {}),
+    allowedHosts: hosts.entries,
     ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
   });
   const serve = await loadServeHttp();
   let server;
   try {
-    server = await serve({ fetch: app.fetch, hostname, port });
+    server = await serve({ fetch: app.fetch, hostname, port, fallback });
   } catch (e) {
     close();
     if (options.history === undefined) history?.close();

@@ -6,6 +6,7 @@
 import type { Command } from "commander";
 import type { CliHost } from "../../runtime/shared/cli-host.ts";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../../server/defaults.ts";
+import { parseHost } from "../../server/host-check.ts";
 import { CliError, DB_OPTION, UsageError, weftCommand } from "../cli-error.ts";
 import { JSON_OPTION } from "../json-output.ts";
 
@@ -22,16 +23,19 @@ export function uiCommand(host: CliHost): Command {
     .description(`Serve the run history web view (runs, DAGs, timelines, live progress) on http://${DEFAULT_HOST}:${DEFAULT_PORT}/`)
     .option("-p, --port <port>", "the port (0 picks a free one)", String(DEFAULT_PORT))
     .option("--host <host>", "the address to listen on; anything but loopback is reachable from other machines", DEFAULT_HOST)
+    .option("--allow-host <name>", "also answer to this Host name (repeatable); loopback names always work, the machine's other names only if listed", (name: string, names: string[]) => [...names, name], [] as string[])
     .option(...DB_OPTION)
     .option(JSON_OPTION[0], 'print {"url": ...} on stdout once it serves (for scripts that pass --port 0)')
-    .action(async (opts: { port: string; host: string; db: string; json?: boolean }) => {
+    .action(async (opts: { port: string; host: string; allowHost: string[]; db: string; json?: boolean }) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`Option "--port" must be an integer from 0 to 65535, got "${opts.port}"`);
+      const bad = opts.allowHost.find((name) => name.trim() === "" || parseHost(name) === undefined);
+      if (bad !== undefined) throw new UsageError(`Option "--allow-host" must be a host name, optionally with ":port", got "${bad}"`);
       // Loaded here, not at the top: `weft --help` and the other commands start without the server.
       const { startHistoryServer } = await import("../../server/start-server.ts");
       let server;
       try {
-        server = await startHistoryServer({ path: host.resolvePath(opts.db), port, hostname: opts.host, warn: (m) => void host.stderr.write(`weft: ${m}\n`) });
+        server = await startHistoryServer({ path: host.resolvePath(opts.db), port, hostname: opts.host, allowedHosts: opts.allowHost, warn: (m) => void host.stderr.write(`weft: ${m}\n`) });
       } catch (e) {
         throw new CliError(e instanceof Error ? e.message : String(e), { cause: e });
       }

@@ -23,4 +23,16 @@ export interface HttpServer {
  *
  * @throws {Error} with `code` "EADDRINUSE" when the port is taken
  */
-export type ServeHttp = (options: { readonly fetch: FetchHandler; readonly hostname: string; readonly port: number }) => Promise<HttpServer>;
+export type ServeHttp = (options: ServeOptions) => Promise<HttpServer>;
+
+/** Options of {@link ServeHttp}. */
+export interface ServeOptions {
+  readonly fetch: FetchHandler;
+  readonly hostname: string;
+  readonly port: number;
+  /**
+   * The answer when the runtime cannot make a Request of what came in (400) or `fetch` throws (500).
+   * Default: a bare status. Never the runtime's development error page (stacks, paths, source lines).
+   */
+  readonly fallback?: (status: 400 | 500) => Response;
+}

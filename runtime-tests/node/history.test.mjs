@@ -3,9 +3,11 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { test } from "node:test";
 import { Builder } from "weft";
+import { serveHttp } from "../../dist/runtime/node/serve.js";
 import { startHistoryServer } from "../../dist/server/start-server.js";
 
 test("withTracking() records a run on Node, and startHistoryServer() serves it with @hono/node-server", async () => {
@@ -30,5 +32,49 @@ test("withTracking() records a run on Node, and startHistoryServer() serves it w
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Sends a whole raw request to 127.0.0.1:port and reads until the server closes (fetch() cannot omit Host). */
+function rawRequest(port, request) {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1", () => socket.write(request));
+    let text = "";
+    socket.setEncoding("utf8");
+    socket.on("data", (d) => (text += d));
+    socket.on("error", reject);
+    socket.on("end", () => resolve(text));
+  });
+}
+
+test("startHistoryServer() on Node answers a missing or malformed Host with a plain 400, another host with 403, with the policy", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "weft-history-"));
+  const server = await startHistoryServer({ path: join(dir, "none.db"), port: 0 });
+  try {
+    const answers = [
+      await rawRequest(server.port, "GET /api/runs HTTP/1.0\r\n\r\n"),
+      await rawRequest(server.port, "GET /api/runs HTTP/1.1\r\nHost: \r\nConnection: close\r\n\r\n"),
+      await rawRequest(server.port, "GET /api/runs HTTP/1.1\r\nHost: 127.0.0.1@evil.com\r\nConnection: close\r\n\r\n"),
+      await rawRequest(server.port, "GET /api/runs HTTP/1.1\r\nHost: evil.com\r\nConnection: close\r\n\r\n"),
+    ];
+    assert.deepEqual(answers.map((a) => a.split(" ")[1]), ["400", "400", "400", "403"]);
+    for (const a of answers) {
+      assert.match(a, /content-security-policy: default-src 'none'/i);
+      assert.equal(a.includes("    at ") || a.includes(dir) || a.includes("app.tsx") || a.includes("start-server.js"), false);
+    }
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("serveHttp() on Node answers a handler that throws with a 500 that shows nothing of it", async () => {
+  const server = await serveHttp({ fetch: () => { throw new Error(`boom in ${import.meta.url}`); }, hostname: "127.0.0.1", port: 0 });
+  try {
+    const answer = await rawRequest(server.port, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    assert.equal(answer.split(" ")[1], "500");
+    assert.equal(answer.includes("boom"), false);
+  } finally {
+    await server.close();
   }
 });

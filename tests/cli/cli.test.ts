@@ -117,6 +117,33 @@ describe("weft ui", () => {
     host.interrupt();
     expect(await serving).toBe(0);
   });
+
+  test("--allow-host adds the names it answers to when bound to 0.0.0.0; others are 403", async () => {
+    const host = testHost(cwd(), ["ui", "--port", "0", "--host", "0.0.0.0", "--allow-host", "box.lan", "--allow-host", "other.lan:9"]);
+    const serving = runCli(host);
+    let port: string | undefined;
+    for (let i = 0; i < 100 && port === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      port = /run history at http:\/\/0\.0\.0\.0:(\d+)\//.exec(host.out.join(""))?.[1];
+    }
+    const statusOf = async (name: string) => (await fetch(`http://127.0.0.1:${port}/api/runs`, { headers: { host: name } })).status;
+    try {
+      expect(await statusOf(`box.lan:${port}`)).toBe(200);
+      expect(await statusOf("other.lan:9")).toBe(200);
+      expect(await statusOf(`other.lan:${port}`)).toBe(403);
+      expect(await statusOf(`attacker.example:${port}`)).toBe(403);
+      expect(await statusOf(`localhost:${port}`)).toBe(200);
+    } finally {
+      host.interrupt();
+      expect(await serving).toBe(0);
+    }
+  });
+
+  test("--allow-host with something that is not a host name exits 2", async () => {
+    expect(await weft(cwd(), "ui", "--port", "0", "--allow-host", "127.0.0.1@evil.com")).toEqual({
+      code: 2, stdout: "", stderr: 'weft: Option "--allow-host" must be a host name, optionally with ":port", got "127.0.0.1@evil.com"\n',
+    });
+  });
 });
 
 describe("weft viz", () => {

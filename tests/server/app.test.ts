@@ -13,7 +13,8 @@ const tmp = tempDir("app");
 let runs: RecordedRuns;
 let history: RunHistory;
 let app: ReturnType<typeof createHistoryApp>["app"];
-const get = (path: string, init?: RequestInit) => app.request(path, init);
+/** A request as a browser sends it: with the Host header of its URL (app.request() alone sends none). */
+const get = (path: string, init?: RequestInit) => app.request(path, { ...init, headers: { host: new URL(path, "http://localhost").host } });
 
 beforeAll(async () => {
   runs = await recordRuns(tmp.dir);
@@ -138,12 +139,12 @@ describe("a missing or damaged database", () => {
     const opened = openSqliteRunStore(junk, bunCacheDrivers, { alive: () => true, existing: true });
     expect(opened.status).toBe("damaged");
     const { app: broken } = createHistoryApp({ history: { error: opened.status !== "open" ? opened.reason : "" } });
-    const page = await broken.request("/");
+    const page = await broken.request("/", { headers: { host: "localhost" } });
     expect(page.status).toBe(503);
     const html = await page.text();
     expect(html).toContain("the file is not a SQLite database");
     expect(html).not.toContain("    at ");
-    const api = await broken.request("/api/runs");
+    const api = await broken.request("/api/runs", { headers: { host: "localhost" } });
     expect((await api.json()).error).toContain(`Cannot open the run history "${junk}"`);
   });
 });

@@ -15,7 +15,7 @@ const tmp = tempDir("server-names");
 let history: RunHistory;
 let runId = "";
 let app: ReturnType<typeof createHistoryApp>["app"];
-const get = (path: string) => app.request(path);
+const get = (path: string) => app.request(path, { headers: { host: "localhost" } });
 
 beforeAll(async () => {
   const path = join(tmp.dir, "weft.db");
