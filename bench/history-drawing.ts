@@ -69,9 +69,10 @@ try {
     })();
     const t0 = performance.now();
     const page = await timed(`${server.url}runs/${id}`);
-    let svgAt = page.body.includes("<svg") ? page.ms : NaN;
-    // After the change the page holds a placeholder and fetches the drawing from this endpoint.
+    // Since issue 15 the page may hold a placeholder that fetches the drawing from this endpoint.
     const src = /data-dag-src="([^"]+)"/.exec(page.body)?.[1];
+    let svgAt = src === undefined && /<g id="node1" class="node/.test(page.body) ? page.ms : NaN;
+    if (src === undefined && Number.isNaN(svgAt)) throw new Error("the run page has neither the drawing nor a placeholder");
     while (Number.isNaN(svgAt) && src !== undefined) {
       const res = await fetch(new URL(src.replaceAll("&amp;", "&"), server.url));
       if (res.status === 200 && (await res.text()).includes("<svg")) svgAt = performance.now() - t0;
