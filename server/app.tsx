@@ -11,14 +11,16 @@ import { Hono } from "hono";
 import { RUN_STATUSES, type RunHistory, type RunStatus } from "../lib/ports/run-store.ts";
 import { historyApi, QueryError, runQueryOf } from "./api.ts";
 import { ASSETS } from "./assets/assets.ts";
-import { dagSvg, parseView } from "./dag.ts";
+import { parseView } from "./dag.ts";
+import { DagDrawings, type DrawSvg } from "./dag-drawings.ts";
+import { drawSvgOf } from "./draw-task.ts";
 import { HostAllowList, LOOPBACK_HOSTS } from "./host-check.ts";
 import { plainResponse as plain, withSecurityHeaders as secure } from "./security-headers.ts";
 import { LiveRuns } from "./live-runs.ts";
 import { ErrorPage } from "./pages/error-page.tsx";
 import { Layout } from "./pages/layout.tsx";
 import { NodePanel } from "./pages/node-panel.tsx";
-import { RunPage } from "./pages/run-page.tsx";
+import { DagView, RunPage } from "./pages/run-page.tsx";
 import { RunsPage } from "./pages/runs-page.tsx";
 import { Timeline } from "./pages/timeline.tsx";
 import { runModel } from "./run-model.ts";
@@ -34,7 +36,12 @@ export interface HistoryAppOptions {
   readonly allowedHosts?: readonly string[];
   /** How often live views look for changes, in ms; default 250. */
   readonly pollMs?: number;
+  /** Lays out a DAG as SVG; default: Graphviz on this thread (startHistoryServer passes a worker's). */
+  readonly draw?: DrawSvg;
 }
+
+/** How long GET /runs/:id/dag waits for a drawing in the making before it answers 202 (the page asks again). */
+const DAG_WAIT_MS = 5_000;
 
 /**
  * The app, plus `close()` for its live listeners.
@@ -96,6 +103,7 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
   }
 
   const live = new LiveRuns(history, options.pollMs === undefined ? {} : { pollMs: options.pollMs });
+  const drawings = new DagDrawings(options.draw ?? drawSvgOf);
   app.route("/api", historyApi(history, live));
 
   app.get("/", (c) => {
@@ -119,8 +127,16 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
     const nodes = history.nodesOf(run.id);
     const now = Date.now();
     const model = runModel(run, nodes, now);
-    const dag = await dagSvg(run.graph, model.rows);
+    // Never waits for Graphviz: a graph not drawn yet gets a placeholder that fetches /runs/:id/dag.
+    const dag = await drawings.current(run.graph, model.rows);
     return c.html(<RunPage run={run} nodes={nodes} model={model} dag={dag} now={now} />);
+  });
+
+  app.get("/runs/:id/dag", async (c) => {
+    const run = history.getRun(c.req.param("id"));
+    if (run === undefined) return c.html(<p class="note">Unknown run.</p>, 404);
+    const dag = await drawings.settled(run.graph, runModel(run, history.nodesOf(run.id), Date.now()).rows, DAG_WAIT_MS);
+    return c.html(<DagView dag={dag} />, dag.pending ? 202 : dag.failed ? 500 : 200);
   });
 
   app.get("/runs/:id/timeline", (c) => {
@@ -155,5 +171,11 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
       </Layout>,
     );
   });
-  return { app, close: () => live.close() };
+  return {
+    app,
+    close: () => {
+      live.close();
+      drawings.close();
+    },
+  };
 }

@@ -1,22 +1,16 @@
 /**
- * A run's DAG as inline SVG: the drawing of lib/visualize (DOT laid out by
- * Graphviz), each node's SVG group classed by its status and cache outcome so
- * the stylesheet colours it, and the live script can recolour it by class.
- * Without @viz-js/viz (an optional peer dependency) the page shows a note in
- * its place.
+ * A run's DAG as inline SVG. The layout (DOT laid out by Graphviz, see
+ * dag-drawings.ts) is made once per graph and has no status in it: each node's
+ * SVG group carries a `wn-<index>` placeholder class, and {@link colourSvg}
+ * swaps it for the run's status and cache classes, so the stylesheet colours
+ * it and the live script can recolour it by class. Without @viz-js/viz (an
+ * optional peer dependency) the page shows a note in its place.
  *
  * @module
  */
-import { activeContentOf } from "./active-content.ts";
-import { isWeftError, type MissingPackageError } from "../lib/errors.ts";
 import { toDot } from "../lib/visualize/dot.ts";
-import { renderSvg } from "../lib/visualize/svg.ts";
 import type { GraphView, ViewNode } from "../lib/visualize/view.ts";
 import type { NodeRow } from "./run-model.ts";
-
-/** Rendered drawings by DOT source: a live page asks for the same drawing again and again. */
-const rendered = new Map<string, string>();
-const KEEP = 64;
 
 /** The CSS classes of a node: `wn`, its status (`s-…`) and cache outcome (`c-hit`, `c-miss`). */
 export function nodeClasses(node: ViewNode, row: NodeRow | undefined): string {
@@ -29,44 +23,42 @@ export function nodeClasses(node: ViewNode, row: NodeRow | undefined): string {
 /** A run's drawing: its SVG ("" when the run recorded no graph), or a note to show in its place. */
 export interface DagDrawing {
   readonly svg: string;
-  /** Why there is no drawing although there is a graph (the package that draws it is missing). */
+  /** Why there is no drawing although there is a graph (the package is missing, the drawing failed, or is being made). */
   readonly note?: string;
+  /** True while the drawing is being made: the page shows the note and fetches the drawing. */
+  readonly pending?: boolean;
+  /** True when the drawing failed (not a missing package). */
+  readonly failed?: boolean;
 }
 
 /**
- * The SVG of a run's graph, classed by `rows`. Every name in it is escaped by
- * Graphviz (toDot quotes it for DOT); the result is checked for anything a
- * browser would run (see active-content.ts) before it is inlined.
+ * The DOT source of a graph's layout: the same for every run of the graph,
+ * each node classed `wn wn-<index in view.nodes>` for {@link colourSvg}.
+ */
+export function layoutDot(view: GraphView): string {
+  const index = new Map(view.nodes.map((n, i) => [n.name, i]));
+  return toDot(view, { legend: false, classes: (n) => `wn wn-${index.get(n.name)}` });
+}
+
+/**
+ * The layout `svg` of `view` (from {@link layoutDot}) with each node's
+ * placeholder class replaced by its classes in this run: one pass over the
+ * text, cheap next to a layout.
  *
  * @example
  * ```ts
- * const { svg, note } = await dagSvg(run.graph, runModel(run, nodes, Date.now()).rows);
+ * const page = colourSvg(layout, view, runModel(run, nodes, Date.now()).rows);
  * ```
  */
-export async function dagSvg(graphJson: string, rows: readonly NodeRow[]): Promise<DagDrawing> {
-  const view = parseView(graphJson);
-  if (view.nodes.length === 0) return { svg: "" };
+export function colourSvg(svg: string, view: GraphView, rows: readonly NodeRow[]): string {
   const byNode = new Map(rows.map((r) => [r.node, r]));
-  const dot = toDot(view, { legend: false, classes: (n) => nodeClasses(n, byNode.get(n.name)) });
-  let svg = rendered.get(dot);
-  if (svg === undefined) {
-    // Graphviz's prolog, doctype and comments are not needed inline.
-    let drawn: string;
-    try {
-      drawn = await renderSvg(dot);
-    } catch (e) {
-      if (!isWeftError(e, "missing-package")) throw e;
-      const { missing, install } = e as MissingPackageError;
-      return { svg: "", note: `No drawing: "${missing}" is not installed; run "npm install ${install.join(" ")}" to draw the DAG here` };
-    }
-    svg = drawn.replace(/^[\s\S]*?(?=<svg)/, "").replace(/<!--[\s\S]*?-->/g, "");
-    // Parsed as the page's browser will parse it: a name Graphviz escaped ("x onload=y") is text, not a handler.
-    const active = activeContentOf(svg);
-    if (active !== undefined) throw new Error(`Cannot show the graph: the drawing holds active content (${active})`);
-    if (rendered.size >= KEEP) rendered.delete(rendered.keys().next().value!);
-    rendered.set(dot, svg);
-  }
-  return { svg };
+  // Graphviz writes "-" in attribute values as "&#45;".
+  return svg.replace(/class="node wn wn&#45;(\d+)"/g, (whole, i: string) => {
+    const node = view.nodes[Number(i)];
+    if (node === undefined) return whole;
+    const classes = nodeClasses(node, byNode.get(node.name)).replace(/[^A-Za-z0-9 _-]/g, "").replaceAll("-", "&#45;");
+    return `class="node ${classes}"`;
+  });
 }
 
 /** The stored `GraphView` JSON, or an empty view when it cannot be read. */

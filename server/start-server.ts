@@ -1,7 +1,8 @@
 /**
  * Starts the run-history web view on the current runtime: opens the history
- * (read side) in the SQLite file, makes the app, serves it on 127.0.0.1:4319
- * unless told otherwise, and warns when it listens beyond this machine.
+ * (read side) in the SQLite file, makes the app (drawing DAGs on a worker
+ * thread), serves it on 127.0.0.1:4319 unless told otherwise, and warns when
+ * it listens beyond this machine.
  *
  * @module
  */
@@ -12,6 +13,7 @@ import { livenessFor } from "../lib/history/liveness.ts";
 import { loadPlatform, loadServeHttp } from "../runtime/current.ts";
 import { currentProcess, pidIsAlive } from "../runtime/shared/processes.ts";
 import { createHistoryApp } from "./app.tsx";
+import { WorkerDrawer } from "./worker-drawer.ts";
 import { DEFAULT_HOST, DEFAULT_PORT } from "./defaults.ts";
 import { HostAllowList, LOOPBACK_HOSTS } from "./host-check.ts";
 import { plainResponse } from "./security-headers.ts";
@@ -96,9 +98,12 @@ export async function startHistoryServer(options: HistoryServerOptions = {}): Pr
       `Warning: the run history server listens on ${hostname}:${port}, where other machines can reach it; it has no login, so bind it to ${DEFAULT_HOST} (the default) unless you mean to share it; it answers only to the host names ${hosts.entries.join(", ")} (list more with --allow-host or allowedHosts)`,
     );
   }
+  // One drawing worker per server, started by the first drawing: Graphviz never runs on the thread that answers requests.
+  const drawer = new WorkerDrawer((await loadPlatform()).workers);
   const { app, close } = createHistoryApp({
     history: history ?? { error: problem! },
     allowedHosts: hosts.entries,
+    draw: (dot) => drawer.draw(dot),
     ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
   });
   const serve = await loadServeHttp();
@@ -107,6 +112,7 @@ export async function startHistoryServer(options: HistoryServerOptions = {}): Pr
     server = await serve({ fetch: app.fetch, hostname, port, fallback });
   } catch (e) {
     close();
+    await drawer.close();
     if (options.history === undefined) history?.close();
     const inUse = (e as { code?: string }).code === "EADDRINUSE" || /in use|EADDRINUSE/i.test(String((e as Error)?.message));
     throw new Error(`Cannot start the run history server on ${hostname}:${port}: ${inUse ? "the port is in use; pass another port" : (e as Error)?.message ?? String(e)}`, { cause: e });
@@ -119,6 +125,7 @@ export async function startHistoryServer(options: HistoryServerOptions = {}): Pr
     problem,
     close: async () => {
       close();
+      await drawer.close();
       await server.close();
       if (options.history === undefined) history?.close();
     },

@@ -8,7 +8,7 @@ import { Builder } from "../../mod.ts";
 import { serveHttp } from "../../runtime/deno/serve.ts";
 import { startHistoryServer } from "../../server/start-server.ts";
 
-Deno.test("withTracking() records a run on Deno, and startHistoryServer() serves it with Deno.serve", async () => {
+Deno.test("withTracking() records a run on Deno, and startHistoryServer() serves it with Deno.serve, drawing on a Web Worker", async () => {
   const dir = Deno.makeTempDirSync({ prefix: "weft-history-" });
   try {
     const path = `${dir}/weft.db`;
@@ -23,7 +23,13 @@ Deno.test("withTracking() records a run on Deno, and startHistoryServer() serves
       strictEqual(list.runs[0].status, "succeeded");
       const page = await fetch(`${server.url}runs/${list.runs[0].id}`);
       strictEqual(page.status, 200);
-      strictEqual((await page.text()).includes("<svg"), true);
+      // The first view of a graph answers at once and draws it on a worker; the drawing endpoint waits for it.
+      strictEqual((await page.text()).includes(`data-dag-src="/runs/${list.runs[0].id}/dag"`), true);
+      let dag = await fetch(`${server.url}runs/${list.runs[0].id}/dag`);
+      while (dag.status === 202) dag = (await dag.text(), await fetch(`${server.url}runs/${list.runs[0].id}/dag`));
+      strictEqual(dag.status, 200);
+      strictEqual((await dag.text()).startsWith("<svg"), true);
+      strictEqual((await (await fetch(`${server.url}runs/${list.runs[0].id}`)).text()).includes("<svg"), true);
     } finally {
       await server.close();
     }

@@ -24,7 +24,13 @@ test("withTracking() records a run on Node, and startHistoryServer() serves it w
       assert.equal(list.runs[0].status, "succeeded");
       const page = await fetch(`${server.url}runs/${list.runs[0].id}`);
       assert.equal(page.status, 200);
-      assert.match(await page.text(), /<svg/);
+      // The first view of a graph answers at once and draws it on a worker thread; the drawing endpoint waits for it.
+      assert.match(await page.text(), /data-dag-src="\/runs\/[^"]+\/dag"/);
+      let dag = await fetch(`${server.url}runs/${list.runs[0].id}/dag`);
+      while (dag.status === 202) dag = (await dag.text(), await fetch(`${server.url}runs/${list.runs[0].id}/dag`));
+      assert.equal(dag.status, 200);
+      assert.match(await dag.text(), /^<svg/);
+      assert.match(await (await fetch(`${server.url}runs/${list.runs[0].id}`)).text(), /<svg/);
       const events = await fetch(`${server.url}api/runs/${list.runs[0].id}/events`);
       assert.match(await events.text(), /^event: end$/m);
     } finally {

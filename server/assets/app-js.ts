@@ -39,6 +39,31 @@ export const APP_JS = String.raw`"use strict";
     return byName;
   }
   var dag = dagNodes();
+  // Live classes by node, kept so that a drawing that arrives late shows the latest states.
+  var liveClasses = new Map();
+
+  // A graph not drawn yet: the server draws it off its thread; ask until it is there (202: still drawing).
+  function loadDag(box) {
+    fetch(box.dataset.dagSrc).then(function (r) {
+      return r.text().then(function (html) { return { status: r.status, html: html }; });
+    }).then(function (a) {
+      if (a.status === 202) { setTimeout(function () { loadDag(box); }, 100); return; }
+      box.innerHTML = a.html;
+      box.removeAttribute("data-dag-src");
+      dag = dagNodes();
+      liveClasses.forEach(function (cls, n) { var g = dag.get(n); if (g) g.setAttribute("class", cls); });
+      var selected = /^#node=(.*)$/.exec(location.hash);
+      if (selected) dag.forEach(function (g, n) { g.classList.toggle("selected", n === decodeURIComponent(selected[1])); });
+    }, function (e) {
+      var p = document.createElement("p");
+      p.className = "note error-message";
+      p.textContent = "Cannot load the drawing: " + e.message;
+      box.replaceChildren(p);
+      box.removeAttribute("data-dag-src");
+    });
+  }
+  var dagBox = document.getElementById("dag");
+  if (dagBox && dagBox.dataset.dagSrc) loadDag(dagBox);
 
   function openNode(name, push) {
     dag.forEach(function (g, n) { g.classList.toggle("selected", n === name); });
@@ -91,7 +116,9 @@ export const APP_JS = String.raw`"use strict";
       var status = prev === "failed" ? "failed" : n.status;
       states.set(n.node, status);
       var g = dag.get(n.node);
-      if (g) g.setAttribute("class", "node wn s-" + status + (n.cache && n.cache.status === "hit" ? " c-hit" : "") + (g.classList.contains("selected") ? " selected" : ""));
+      var cls = "node wn s-" + status + (n.cache && n.cache.status === "hit" ? " c-hit" : "");
+      liveClasses.set(n.node, cls);
+      if (g) g.setAttribute("class", cls + (g.classList.contains("selected") ? " selected" : ""));
       var row = document.querySelector("#nodes tr[data-node=\"" + CSS.escape(n.node) + "\"] .badge");
       if (row) setStatus(row, status);
     });

@@ -35,7 +35,7 @@ const LEGEND = [
  * @example
  * ```tsx
  * const model = runModel(run, nodes, now);
- * c.html(<RunPage run={run} nodes={nodes} model={model} dag={await dagSvg(run.graph, model.rows)} now={now} />);
+ * c.html(<RunPage run={run} nodes={nodes} model={model} dag={await drawings.current(run.graph, model.rows)} now={now} />);
  * ```
  */
 export function RunPage({ run, nodes, model, dag, now }: RunPageProps) {
@@ -64,7 +64,7 @@ export function RunPage({ run, nodes, model, dag, now }: RunPageProps) {
             <section>
               <h2>DAG</h2>
               <ul class="legend">{LEGEND.map(([k, text]) => <li><i class={k.startsWith("c-") ? `sw s-succeeded ${k}` : `sw s-${k}`}></i>{text}</li>)}</ul>
-              <div class="dag" id="dag">{dag.svg ? raw(dag.svg) : <p class="note">{dag.note ?? "No graph recorded."}</p>}</div>
+              <div class="dag" id="dag" data-dag-src={dag.pending ? `/runs/${encodeURIComponent(run.id)}/dag` : undefined}><DagView dag={dag} /></div>
             </section>
             <section>
               <h2>Timeline</h2>
@@ -95,6 +95,11 @@ export function RunPage({ run, nodes, model, dag, now }: RunPageProps) {
       </div>
     </Layout>
   );
+}
+
+/** The inside of the DAG box: the SVG, or the note in its place (also what GET /runs/:id/dag answers). */
+export function DagView({ dag }: { dag: DagDrawing }) {
+  return dag.svg ? raw(dag.svg) : <p class={dag.failed ? "note error-message" : "note"}>{dag.note ?? "No graph recorded."}</p>;
 }
 
 function Values({ title, values }: { title: string; values: Readonly<Record<string, string>> }) {

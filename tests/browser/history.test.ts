@@ -102,7 +102,7 @@ describe("run history in Chromium", () => {
 
   test("a run in flight updates live: nodes turn green as they finish, then the page shows the final run", async () => {
     const path = join(tmp.dir, "live", "weft.db");
-    const child = Bun.spawn(["bun", join(import.meta.dir, "../fixtures/history-slow-run.ts"), path, "500", "3"], { stdout: "pipe", stderr: "inherit" });
+    const child = Bun.spawn(["bun", join(import.meta.dir, "../fixtures/history-slow-run.ts"), path, "1500", "3"], { stdout: "pipe", stderr: "inherit" });
     const reader = child.stdout.getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toContain("started");
     reader.releaseLock();
@@ -112,17 +112,18 @@ describe("run history in Chromium", () => {
       const page = await context.newPage();
       await page.goto(`${live.url}runs/${run.id}`);
       expect(await page.locator("h1 .badge").textContent()).toBe("running");
+      // The page answers before the DAG is drawn (on the server's drawing worker, started by this first view), then shows it.
       await page.waitForSelector("#dag g.node.s-running");
-      // step0 finishes at about 500 ms: its DAG node turns green without a reload.
-      await page.waitForSelector("#dag g.node.s-succeeded", { timeout: 5_000 });
+      // step0 finishes at about 1.5 s: its DAG node turns green without a reload.
+      await page.waitForSelector("#dag g.node.s-succeeded", { timeout: 10_000 });
       expect(await page.locator("h1 .badge").textContent()).toBe("running");
       // When the run ends the page reloads with the final state.
-      await page.waitForSelector("h1 .badge.s-succeeded", { timeout: 5_000 });
+      await page.waitForSelector("h1 .badge.s-succeeded", { timeout: 10_000 });
       expect(await page.locator("#dag g.node.s-succeeded").count()).toBe(5);
       await page.close();
     } finally {
       await live.close();
       await child.exited;
     }
-  }, 20_000);
+  }, 40_000);
 });

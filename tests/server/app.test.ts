@@ -79,6 +79,8 @@ describe("history pages", () => {
     const list = await (await get("/")).text();
     expect(list).toStartWith("<!DOCTYPE html>");
     expect(list).toContain(`href="/runs/${runs.cold}"`);
+    // The first view of a graph starts its drawing; the drawing endpoint waits for it; then the page has it inline.
+    expect((await get(`/runs/${runs.cold}/dag`)).status).toBe(200);
     const page = await (await get(`/runs/${runs.cold}`)).text();
     expect(page).toContain('<svg');
     expect(page).toMatch(/<g id="node\d+" class="node wn s&#45;succeeded c&#45;miss">\s*<title>orders<\/title>/);

@@ -59,6 +59,7 @@ describe("history API with special names", () => {
 
 describe("history pages with special names", () => {
   test("the run page draws the nodes named constructor and __proto__ coloured by status", async () => {
+    expect((await get(`/runs/${runId}/dag`)).status).toBe(200);
     const page = await (await get(`/runs/${runId}`)).text();
     expect(page).toMatch(/class="node wn s&#45;succeeded c&#45;miss">\s*<title>constructor<\/title>/);
     expect(page).toMatch(/class="node wn s&#45;succeeded c&#45;miss">\s*<title>__proto__<\/title>/);
