@@ -98,7 +98,7 @@ export class MemoryRunStore implements RunStore {
   prune(options: PruneOptions): PruneReport {
     checkPruneOptions(options);
     const newest = [...this.#runs.values()].sort((a, b) => b.start - a.start || (a.id < b.id ? 1 : -1));
-    const { doomed, inFlight } = selectPruned(newest, options, this.#alive, options.now ?? Date.now());
+    const { doomed, inFlight } = selectPruned(newest, { ...options, alive: this.#alive, now: options.now ?? Date.now() });
     let nodes = 0;
     for (const id of doomed) nodes += this.#nodes.get(id)?.size ?? 0;
     if (!options.dryRun && doomed.length > 0) {

@@ -34,11 +34,11 @@ const SQL = {
  * @throws {RangeError} when the options name no limit or a malformed one
  * @example
  * ```ts
- * const report = pruneSqliteRuns(db, { keepRuns: 100, olderThanMs: 30 * 86_400_000 }, alive);
+ * const report = pruneSqliteRuns(db, { keepRuns: 100, olderThanMs: 30 * 86_400_000, alive });
  * report.runs.length; // runs removed
  * ```
  */
-export function pruneSqliteRuns(db: SqliteDatabase, options: PruneOptions, alive: Liveness): PruneReport {
+export function pruneSqliteRuns(db: SqliteDatabase, options: PruneOptions & { readonly alive: Liveness }): PruneReport {
   checkPruneOptions(options);
   const now = options.now ?? Date.now();
   const free = () => Number(db.prepare("PRAGMA freelist_count").get()?.freelist_count ?? 0);
@@ -48,7 +48,7 @@ export function pruneSqliteRuns(db: SqliteDatabase, options: PruneOptions, alive
       id: String(row.id), status: String(row.status), start: Number(row.started_at),
       pid: Number(row.pid), host: String(row.host), heartbeat: Number(row.heartbeat_at),
     }));
-    const { doomed, inFlight } = selectPruned(runs, options, alive, now);
+    const { doomed, inFlight } = selectPruned(runs, { ...options, now });
     const ids = JSON.stringify(doomed);
     const hasCache = db.prepare("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = 'cache_runs'").get() !== undefined;
     const count = (q: string) => Number(db.prepare(q).get(ids)?.n ?? 0);

@@ -163,7 +163,7 @@ export class SqliteRunStore implements RunStore {
    */
   prune(options: PruneOptions): PruneReport {
     checkPruneOptions(options);
-    const report = guarded(this.#o.path, "prune the run history of", () => pruneSqliteRuns(this.#db, options, this.#o.alive));
+    const report = guarded(this.#o.path, "prune the run history of", () => pruneSqliteRuns(this.#db, { ...options, alive: this.#o.alive }));
     if (!options.dryRun && report.runs.length > 0) this.#writes++;
     return report;
   }

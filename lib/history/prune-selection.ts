@@ -16,6 +16,14 @@ export interface PruneCandidate extends RunOrigin {
   readonly heartbeat: number;
 }
 
+/** The limits of a prune, with what decides liveness and age. */
+export interface PruneSelection extends PruneOptions {
+  /** Whether a "running" run's process is still alive. */
+  readonly alive: Liveness;
+  /** The time ages are measured from (epoch ms). */
+  readonly now: number;
+}
+
 /**
  * Splits `runs`, newest first, into those to remove and those the limits
  * select that are still in flight (kept). A "running" run whose process is
@@ -23,15 +31,11 @@ export interface PruneCandidate extends RunOrigin {
  *
  * @example
  * ```ts
- * const { doomed, inFlight } = selectPruned(runs, { keepRuns: 100 }, () => true, Date.now());
+ * const { doomed, inFlight } = selectPruned(runs, { keepRuns: 100, alive: () => true, now: Date.now() });
  * ```
  */
-export function selectPruned(
-  runs: readonly PruneCandidate[],
-  options: PruneOptions,
-  alive: Liveness,
-  now: number,
-): { doomed: string[]; inFlight: string[] } {
+export function selectPruned(runs: readonly PruneCandidate[], options: PruneSelection): { doomed: string[]; inFlight: string[] } {
+  const { alive, now } = options;
   const doomed: string[] = [];
   const inFlight: string[] = [];
   runs.forEach((run, i) => {
