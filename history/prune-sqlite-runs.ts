@@ -16,7 +16,8 @@ import { checkPruneOptions } from "../lib/ports/run-store.ts";
 import type { SqliteDatabase } from "../lib/ports/sqlite.ts";
 
 const IDS = "SELECT value FROM json_each(?)";
-// cache_runs is named here in SQL, not through the cache's schema: history/ imports lib/ and sqlite/ only.
+// cache_runs is named here in SQL, not through the cache's schema: history/ imports lib/ and sqlite/ only. The
+// shared migrations (sqlite/migrations/) make it in every file the history opens.
 const SQL = {
   candidates: "SELECT id, status, started_at, pid, host, heartbeat_at FROM runs ORDER BY started_at DESC, id DESC",
   countNodes: `SELECT count(*) AS n FROM run_nodes WHERE run_id IN (${IDS})`,
@@ -50,16 +51,15 @@ export function pruneSqliteRuns(db: SqliteDatabase, options: PruneOptions & { re
     }));
     const { doomed, inFlight } = selectPruned(runs, { ...options, now });
     const ids = JSON.stringify(doomed);
-    const hasCache = db.prepare("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = 'cache_runs'").get() !== undefined;
     const count = (q: string) => Number(db.prepare(q).get(ids)?.n ?? 0);
     if (doomed.length === 0) return { runs: [], nodes: 0, graphs: 0, cacheRecords: 0, inFlight };
     if (options.dryRun) {
-      return { runs: doomed, nodes: count(SQL.countNodes), graphs: count(SQL.countGraphs), cacheRecords: hasCache ? count(SQL.countCacheRecords) : 0, inFlight };
+      return { runs: doomed, nodes: count(SQL.countNodes), graphs: count(SQL.countGraphs), cacheRecords: count(SQL.countCacheRecords), inFlight };
     }
     const nodes = db.prepare(SQL.deleteNodes).run(ids).changes;
     db.prepare(SQL.deleteRuns).run(ids);
     const graphs = db.prepare(SQL.deleteGraphs).run().changes;
-    const cacheRecords = hasCache ? db.prepare(SQL.deleteCacheRecords).run(ids).changes : 0;
+    const cacheRecords = db.prepare(SQL.deleteCacheRecords).run(ids).changes;
     return { runs: doomed, nodes, graphs, cacheRecords, inFlight };
   });
   const pageSize = Number(db.prepare("PRAGMA page_size").get()?.page_size ?? 0);
