@@ -184,9 +184,14 @@ export class StoreCache implements Cache {
 
   explain(node: string, runId?: string): CacheExplanation {
     const id = runId ?? this.#o.metadata.lastRunId();
-    const record = id === undefined ? undefined : this.#o.metadata.runRecords(id).find((r) => r.node === node);
+    const records = id === undefined ? [] : this.#o.metadata.runRecords(id);
+    const record = records.find((r) => r.node === node);
     if (record === undefined) {
-      return { node, runId: id, status: "not-run", message: id === undefined ? "no run has used the cache yet" : `"${node}" did not run in run ${id}` };
+      // No record at all: a run that never used this cache, or one pruned from the history (`weft history prune`).
+      const message = id === undefined ? "no run has used the cache yet"
+        : records.length === 0 ? `run ${id} is unknown to the cache: it did not use this cache, or it was pruned from the history`
+        : `"${node}" did not run in run ${id}`;
+      return { node, runId: id, status: "not-run", message };
     }
     const dv = record.dataVersion === undefined ? {} : { dataVersion: record.dataVersion };
     const untracked = this.#untracked.get(node.replace(/\[\d+\]/g, ""));

@@ -4,10 +4,14 @@
  *
  * @module
  */
+import { selectPruned } from "../lib/history/prune-selection.ts";
 import {
+  checkPruneOptions,
   type Liveness,
   type NodeRecord,
   pageOf,
+  type PruneOptions,
+  type PruneReport,
   type RunBatch,
   type RunDetail,
   type RunPage,
@@ -88,6 +92,23 @@ export class MemoryRunStore implements RunStore {
       .filter((n) => (n.batch ?? 0) > since)
       .map((n) => (interrupted && n.status === "running" ? { ...n, status: "interrupted" as const } : n))
       .sort((a, b) => a.start - b.start);
+  }
+
+  /** Removes old runs and their node records, never one still running (see {@link selectPruned}). */
+  prune(options: PruneOptions): PruneReport {
+    checkPruneOptions(options);
+    const newest = [...this.#runs.values()].sort((a, b) => b.start - a.start || (a.id < b.id ? 1 : -1));
+    const { doomed, inFlight } = selectPruned(newest, { ...options, alive: this.#alive, now: options.now ?? Date.now() });
+    let nodes = 0;
+    for (const id of doomed) nodes += this.#nodes.get(id)?.size ?? 0;
+    if (!options.dryRun && doomed.length > 0) {
+      for (const id of doomed) {
+        this.#runs.delete(id);
+        this.#nodes.delete(id);
+      }
+      this.#version++;
+    }
+    return { runs: doomed, nodes, graphs: 0, cacheRecords: 0, inFlight, bytes: 0 };
   }
 
   version(): number {

@@ -1,7 +1,9 @@
 /**
  * The run history's tables, in the cache's SQLite file (`.weft/weft.db`).
  * drizzle-kit reads this file with schema.ts (`npm run db:generate`), so both
- * share one migration history; the history never touches the cache's tables.
+ * share one migration history; the history never touches the cache's tables,
+ * except that a prune removes the cache's per-run records of the runs it
+ * removes (prune-sqlite-runs.ts).
  * Times are epoch milliseconds as REAL (hook clocks are sub-millisecond).
  *
  * @module

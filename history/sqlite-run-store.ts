@@ -9,13 +9,14 @@
  */
 import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Hasher } from "../lib/ports/hasher.ts";
-import type { Liveness, NodeRecord, RunBatch, RunDetail, RunPage, RunQuery, RunStore } from "../lib/ports/run-store.ts";
-import { pageOf } from "../lib/ports/run-store.ts";
+import type { Liveness, NodeRecord, PruneOptions, PruneReport, RunBatch, RunDetail, RunPage, RunQuery, RunStore } from "../lib/ports/run-store.ts";
+import { checkPruneOptions, pageOf } from "../lib/ports/run-store.ts";
 import type { SqliteDatabase } from "../lib/ports/sqlite.ts";
 import { compile, excluded, p, Prepared, qb } from "../sqlite/queries.ts";
 import { runGraphs as g, runNodes as n, runs as r } from "./run-schema.ts";
 import { nodeOf, runOf, summaryOf } from "./run-rows.ts";
 import { guarded } from "../sqlite/sqlite-errors.ts";
+import { pruneSqliteRuns } from "./prune-sqlite-runs.ts";
 
 const LIST = { id: r.id, status: r.status, startedAt: r.startedAt, endedAt: r.endedAt, outputs: r.outputs, nodes: r.nodes, done: r.done, failed: r.failed, hits: r.hits, pid: r.pid, host: r.host, batch: r.batch };
 const dead = sql`${r.id} IN (SELECT value FROM json_each(${p("dead")}))`;
@@ -84,7 +85,6 @@ export class SqliteRunStore implements RunStore {
   readonly #db: SqliteDatabase;
   readonly #o: SqliteRunStoreOptions;
   readonly #q: { [K in keyof typeof Q]: Prepared };
-  readonly #graphs = new Set<string>();
   readonly #dataVersion: Prepared;
   #writes = 0;
 
@@ -103,10 +103,8 @@ export class SqliteRunStore implements RunStore {
     guarded(this.#o.path, "write the run history of", () => this.#db.transaction(() => {
       for (const s of batch.starts) {
         const hash = this.#hash(s.graph);
-        if (!this.#graphs.has(hash)) {
-          q.graph.run({ hash, view: s.graph });
-          this.#graphs.add(hash);
-        }
+        // Every start, not once per process: a prune (of any process) may have removed the graph since.
+        q.graph.run({ hash, view: s.graph });
         q.start.run({
           id: s.id, start: s.start, outputs: JSON.stringify(s.outputs), nodes: s.nodes, inputs: JSON.stringify(s.inputs),
           overrides: JSON.stringify(s.overrides), config: JSON.stringify(s.config), graph: hash, pid: s.pid, host: s.host,
@@ -155,6 +153,19 @@ export class SqliteRunStore implements RunStore {
       const interrupted = run.status === "interrupted";
       return this.#q.nodes.all({ run: runId, since: options.since ?? -1 }).map((row) => nodeOf(row, interrupted));
     });
+  }
+
+  /**
+   * Removes old runs (see {@link pruneSqliteRuns}): never one still running.
+   *
+   * @throws {RangeError} when the options name no limit or a malformed one
+   * @throws {CacheError} when the file cannot be written
+   */
+  prune(options: PruneOptions): PruneReport {
+    checkPruneOptions(options);
+    const report = guarded(this.#o.path, "prune the run history of", () => pruneSqliteRuns(this.#db, { ...options, alive: this.#o.alive }));
+    if (!options.dryRun && report.runs.length > 0) this.#writes++;
+    return report;
   }
 
   version(): number {

@@ -64,7 +64,7 @@ export function explainCommand(host: CliHost): Command {
         if (runId === undefined) return cache.explain(name);
         const records = metadata.runRecords(runId);
         if (opts.run !== undefined && records.length === 0) {
-          throw new UsageError(`Run "${opts.run}" left no records in the cache "${path}": it ran without the cache, or the id is wrong; the last run is the default, see the ids with weft ui --db ${opts.db}`);
+          throw new UsageError(`Run "${opts.run}" left no records in the cache "${path}": it ran without the cache, was pruned from the history (weft history prune), or the id is wrong; the last run is the default, see the ids with weft ui --db ${opts.db}`);
         }
         if (records.some((r) => r.node === name)) return cache.explain(name, runId);
         const items = records.filter((r) => r.node.startsWith(`${name}[`) && baseName(r.node.slice(name.length)) === "");

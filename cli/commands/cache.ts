@@ -9,6 +9,7 @@ import type { Command } from "commander";
 import type { CliHost } from "../../runtime/shared/cli-host.ts";
 import { formatDuration } from "../../lib/format-duration.ts";
 import { CliError, DB_OPTION, UsageError, weftCommand } from "../cli-error.ts";
+import { durationOption } from "../duration-option.ts";
 import { JSON_OPTION, printJson } from "../json-output.ts";
 import { explainCommand } from "./cache-explain.ts";
 
@@ -20,9 +21,6 @@ function guardedCli<T>(fn: () => T): T {
     throw e instanceof CliError ? e : new CliError(e instanceof Error ? e.message : String(e), { cause: e });
   }
 }
-
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
-const UNIT: Record<string, number> = { ms: 1, s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 };
 
 /**
  * The `cache` command and its subcommands.
@@ -57,11 +55,7 @@ export function cacheCommand(host: CliHost): Command {
         if (!Number.isInteger(n) || n < 0) throw new UsageError(`Option "--max-bytes" must be a whole number of bytes, got "${opts.maxBytes}"`);
         options.maxBytes = n;
       }
-      if (opts.maxAge !== undefined) {
-        const m = DURATION.exec(opts.maxAge);
-        if (!m) throw new UsageError(`Option "--max-age" must be a duration such as 30s, 10m, 12h or 7d, got "${opts.maxAge}"`);
-        options.maxAgeMs = Number(m[1]) * UNIT[m[2]!]!;
-      }
+      if (opts.maxAge !== undefined) options.maxAgeMs = durationOption("--max-age", opts.maxAge);
       const path = host.resolvePath(opts.db);
       const { existingDb, formatBytes, maintain } = await import("../cache-database.ts");
       const drivers = await existingDb(path);

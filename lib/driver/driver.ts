@@ -14,7 +14,7 @@ import { CacheInterceptor } from "../engine/cache-interceptor.ts";
 import type { CacheBehavior } from "../model/node-options.ts";
 import type { Executor } from "../ports/executor.ts";
 import type { CacheExplanation, GcOptions, GcReport, Cache, NodeCodeVersion } from "../ports/cache.ts";
-import type { RunHistory } from "../ports/run-store.ts";
+import type { RunHistory, RunPruner } from "../ports/run-store.ts";
 import { Planner, suggest, type Plan } from "../engine/planner.ts";
 import type { ExecuteResult } from "../model/types.ts";
 import { checkOutputs, checkValues } from "./check-args.ts";
@@ -64,7 +64,7 @@ export interface DriverSettings {
   /** The cache and each node's behaviour, when caching is on. */
   readonly cache: { readonly store: Cache; readonly behaviors: readonly CacheBehavior[]; readonly codeVersions: readonly (NodeCodeVersion | undefined)[] } | undefined;
   /** The run history, when tracking is on: its store, and the hook (among `hooks`) that records into it. */
-  readonly tracking?: { readonly store: RunHistory; readonly tracker: { flush(): void; close(): void } } | undefined;
+  readonly tracking?: { readonly store: RunHistory & RunPruner; readonly tracker: { flush(): void; close(): void } } | undefined;
 }
 
 /** `driver.cache`: what the cache knows about this driver's runs. */
@@ -331,15 +331,17 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
 
   /**
    * The run history this driver records into, when `withTracking()` was used:
-   * runs newest first, each run's node executions.
+   * runs newest first, each run's node executions; `prune` removes old runs
+   * (never one still running) with the cache's per-run records of them.
    *
    * @example
    * ```ts
    * await dr.execute(["total"]);
    * dr.history?.listRuns().runs[0]?.status; // "succeeded"
+   * dr.history?.prune({ keepRuns: 100, olderThanMs: 30 * 86_400_000 }).runs.length; // runs removed
    * ```
    */
-  get history(): RunHistory | undefined {
+  get history(): (RunHistory & RunPruner) | undefined {
     return this.#settings.tracking?.store;
   }
 

@@ -1,7 +1,8 @@
 /**
  * The RunStore port: run history. The tracking hook writes through
  * {@link RunRecorder} (batched, synchronous, cheap); the web view and the CLI
- * read through {@link RunHistory}, which has no method that changes anything.
+ * read through {@link RunHistory}, which has no method that changes anything;
+ * {@link RunPruner} removes old runs (`driver.history.prune`, `weft history prune`).
  * Implemented in memory and on SQLite (the cache's file, its own tables) in cache/.
  *
  * @module
@@ -159,8 +160,63 @@ export interface RunHistory {
   close(): void;
 }
 
-/** Both sides, as the stores implement them. */
-export interface RunStore extends RunRecorder, RunHistory {}
+/**
+ * Options of {@link RunPruner.prune}. A run goes when either limit says so: outside the newest `keepRuns`, or
+ * started more than `olderThanMs` ago (as `weft cache gc` drops a result when its size or its age limit says so).
+ */
+export interface PruneOptions {
+  /** Keep the newest this many runs (by start), whatever their age. */
+  readonly keepRuns?: number;
+  /** Remove runs that started longer ago than this (ms). */
+  readonly olderThanMs?: number;
+  /** Report what would go, remove nothing. */
+  readonly dryRun?: boolean;
+  /** The time ages are measured from (epoch ms; `Date.now()` by default). */
+  readonly now?: number;
+}
+
+/** What {@link RunPruner.prune} removed (or, with `dryRun`, would remove). */
+export interface PruneReport {
+  /** Ids of the runs removed, newest first. */
+  readonly runs: readonly string[];
+  /** Node execution records removed with them. */
+  readonly nodes: number;
+  /** Stored drawings of graphs no remaining run uses. */
+  readonly graphs: number;
+  /** The cache's per-run records (what `explain(node, runId)` reads) of the removed runs, when they share the file. */
+  readonly cacheRecords: number;
+  /** Runs the limits select that are still running (their process is alive): never removed. */
+  readonly inFlight: readonly string[];
+  /** Bytes of the file freed for reuse (SQLite free pages), when known: 0 for a dry run or in memory. */
+  readonly bytes: number;
+}
+
+/** The one side of a run store that removes: old runs, on demand. */
+export interface RunPruner {
+  /**
+   * Removes runs by count and age, with their node records; never a run that is still running.
+   *
+   * @throws {RangeError} when neither limit is given, or one is not a whole number >= 0
+   */
+  prune(options: PruneOptions): PruneReport;
+}
+
+/** Checks {@link PruneOptions}: at least one limit, each a whole number >= 0. */
+export function checkPruneOptions(options: PruneOptions): void {
+  const { keepRuns, olderThanMs } = options;
+  if (keepRuns === undefined && olderThanMs === undefined) {
+    throw new RangeError("Cannot prune the run history: no limit given; pass keepRuns, olderThanMs or both");
+  }
+  if (keepRuns !== undefined && !(Number.isInteger(keepRuns) && keepRuns >= 0)) {
+    throw new RangeError(`Cannot prune the run history: "keepRuns" must be a whole number >= 0, got ${keepRuns}`);
+  }
+  if (olderThanMs !== undefined && !(Number.isFinite(olderThanMs) && olderThanMs >= 0)) {
+    throw new RangeError(`Cannot prune the run history: "olderThanMs" must be a number of milliseconds >= 0, got ${olderThanMs}`);
+  }
+}
+
+/** Both sides, as the stores implement them, and pruning. */
+export interface RunStore extends RunRecorder, RunHistory, RunPruner {}
 
 /** Decides whether the process that started a "running" run is still alive. */
 export type Liveness = (run: RunOrigin & { readonly heartbeat: number }) => boolean;

@@ -81,3 +81,21 @@ Deno.test("serveHttp() on Deno answers a handler that throws with a 500 that sho
     await server.close();
   }
 });
+
+Deno.test("dr.history.prune() removes old runs on Deno (node:sqlite), and a re-run still hits the cache", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "weft-prune-" });
+  try {
+    const path = `${dir}/weft.db`;
+    await using dr = await new Builder().withModules({ a: (x: number) => x + 1, b: async (a: number) => a * 2 }).withCache({ path }).withTracking().build();
+    for (const x of [1, 2, 1]) await dr.execute(["b"], { inputs: { x } });
+    const report = dr.history!.prune({ keepRuns: 1 });
+    strictEqual(report.runs.length, 2);
+    strictEqual(report.nodes, 4);
+    strictEqual(report.cacheRecords, 2);
+    strictEqual(dr.history!.listRuns().total, 1);
+    await dr.execute(["b"], { inputs: { x: 2 } });
+    strictEqual(dr.history!.listRuns({ limit: 1 }).runs[0]!.hits, 2);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

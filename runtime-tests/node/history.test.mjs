@@ -84,3 +84,23 @@ test("serveHttp() on Node answers a handler that throws with a 500 that shows no
     await server.close();
   }
 });
+
+test("dr.history.prune() removes old runs on Node (better-sqlite3), and a re-run still hits the cache", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "weft-prune-"));
+  try {
+    const path = join(dir, "weft.db");
+    const dr = await new Builder().withModules({ a: (x) => x + 1, b: async (a) => a * 2 }).withCache({ path }).withTracking().build();
+    try {
+      for (const x of [1, 2, 1]) await dr.execute(["b"], { inputs: { x } });
+      const report = dr.history.prune({ keepRuns: 1 });
+      assert.deepEqual([report.runs.length, report.nodes, report.cacheRecords], [2, 4, 2]);
+      assert.equal(dr.history.listRuns().total, 1);
+      await dr.execute(["b"], { inputs: { x: 2 } });
+      assert.equal(dr.history.listRuns({ limit: 1 }).runs[0].hits, 2);
+    } finally {
+      await dr.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

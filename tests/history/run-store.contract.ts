@@ -16,6 +16,23 @@ const nodeOf = (runId: string, node: string, batchNo: number, extra: Partial<Nod
   runId, node, item: "", status: "succeeded", start: 10, end: 15, duration: 5, executor: "in-process", batch: batchNo, ...extra,
 });
 
+const DAY = 86_400_000;
+const runId = (i: number) => `run-${String(i).padStart(3, "0")}`;
+
+/** `count` finished runs, run i started at i * `step` ms, each with nodes "a" and "b". */
+export function writeFinishedRuns(store: RunStore, count: number, step: number, prefix = ""): void {
+  for (let i = 0; i < count; i++) {
+    const id = prefix + runId(i);
+    const start = i * step;
+    store.write(batch({
+      starts: [startOf(id, start)],
+      nodes: [nodeOf(id, "a", 1, { start, end: start + 1 }), nodeOf(id, "b", 1, { start: start + 1, end: start + 2 })],
+      progress: [{ id, at: start + 2, batch: 1, done: 2, failed: 0, hits: 0 }],
+      ends: [{ id, end: start + 2, status: "succeeded" }],
+    }));
+  }
+}
+
 /** Runs the contract against stores made by `make` (`alive` decides which "running" runs still run). */
 export function runStoreContract(name: string, make: (alive: Liveness) => RunStore): void {
   describe(`RunStore contract: ${name}`, () => {
@@ -74,6 +91,77 @@ export function runStoreContract(name: string, make: (alive: Liveness) => RunSto
       expect(store.listRuns({ status: "interrupted" }).runs.map((r) => r.id)).toEqual(["dead"]);
       expect(store.listRuns({ status: "running" }).runs.map((r) => r.id)).toEqual(["live"]);
       expect(store.listRuns().runs.map((r) => r.status)).toEqual(["running", "interrupted"]);
+      store.close();
+    });
+
+    test("prune() keeps the newest keepRuns runs and removes the rest with their node records", () => {
+      const store = make(() => true);
+      writeFinishedRuns(store, 50, DAY);
+      const report = store.prune({ keepRuns: 10 });
+      expect(report.runs).toEqual(Array.from({ length: 40 }, (_, i) => runId(39 - i)));
+      expect(report.nodes).toBe(80);
+      expect(report.inFlight).toEqual([]);
+      expect(store.listRuns({ limit: 500 }).runs.map((r) => r.id)).toEqual(Array.from({ length: 10 }, (_, i) => runId(49 - i)));
+      expect(store.nodesOf(runId(0))).toEqual([]);
+      expect(store.getRun(runId(0))).toBeUndefined();
+      expect(store.nodesOf(runId(49)).map((n) => n.node)).toEqual(["a", "b"]);
+      store.close();
+    });
+
+    test("prune() removes runs started longer ago than olderThanMs, measured from now", () => {
+      const store = make(() => true);
+      writeFinishedRuns(store, 50, DAY);
+      // Run i started on day i; "now" is day 50, so runs 0..19 started more than 30 days ago.
+      const report = store.prune({ olderThanMs: 30 * DAY, now: 50 * DAY });
+      expect(report.runs.length).toBe(20);
+      expect(store.listRuns({ limit: 500 }).total).toBe(30);
+      expect(store.getRun(runId(19))).toBeUndefined();
+      expect(store.getRun(runId(20))).toBeDefined();
+      store.close();
+    });
+
+    test("prune() with both limits removes a run when either says so", () => {
+      const store = make(() => true);
+      writeFinishedRuns(store, 50, DAY);
+      expect(store.prune({ keepRuns: 40, olderThanMs: 30 * DAY, now: 50 * DAY }).runs.length).toBe(20);
+      expect(store.prune({ keepRuns: 5, olderThanMs: 30 * DAY, now: 50 * DAY }).runs.length).toBe(25);
+      expect(store.listRuns().runs.map((r) => r.id)).toEqual([49, 48, 47, 46, 45].map(runId));
+      store.close();
+    });
+
+    test("prune() never removes a run still running, and reports it; a run whose process is gone goes", () => {
+      const store = make((run) => run.pid !== 666);
+      writeFinishedRuns(store, 5, DAY);
+      store.write(batch({ starts: [startOf("live", 0.5 * DAY, { pid: 7 }), startOf("dead", 0.6 * DAY, { pid: 666 })] }));
+      const report = store.prune({ keepRuns: 0 });
+      expect(report.inFlight).toEqual(["live"]);
+      expect(report.runs).toContain("dead");
+      expect(report.runs.length).toBe(6);
+      expect(store.listRuns().runs.map((r) => r.id)).toEqual(["live"]);
+      store.close();
+    });
+
+    test("prune() with dryRun reports what would go and removes nothing", () => {
+      const store = make(() => true);
+      writeFinishedRuns(store, 20, DAY);
+      const v = store.version();
+      const dry = store.prune({ keepRuns: 5, dryRun: true });
+      expect(dry.runs.length).toBe(15);
+      expect(dry.nodes).toBe(30);
+      expect(dry.bytes).toBe(0);
+      expect(store.listRuns().total).toBe(20);
+      expect(store.version()).toBe(v);
+      const real = store.prune({ keepRuns: 5 });
+      expect({ ...real, bytes: 0, graphs: dry.graphs }).toEqual(dry);
+      store.close();
+    });
+
+    test("prune() rejects a call without a limit and malformed limits", () => {
+      const store = make(() => true);
+      expect(() => store.prune({})).toThrow(new RangeError("Cannot prune the run history: no limit given; pass keepRuns, olderThanMs or both"));
+      expect(() => store.prune({ keepRuns: -1 })).toThrow(RangeError);
+      expect(() => store.prune({ keepRuns: 1.5 })).toThrow(RangeError);
+      expect(() => store.prune({ olderThanMs: Number.NaN })).toThrow(RangeError);
       store.close();
     });
 

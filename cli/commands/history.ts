@@ -1,0 +1,104 @@
+/**
+ * `weft history prune`: the run history in the database only grows; this
+ * removes old runs by count and age (never one still running), with their
+ * node records and the cache's per-run records of them. Cached results stay:
+ * a re-run still hits.
+ *
+ * @module
+ */
+import type { Command } from "commander";
+import type { PruneOptions, PruneReport } from "../../lib/ports/run-store.ts";
+import type { CliHost } from "../../runtime/shared/cli-host.ts";
+import { formatDuration } from "../../lib/format-duration.ts";
+import { CliError, DB_OPTION, UsageError, weftCommand } from "../cli-error.ts";
+import { durationOption } from "../duration-option.ts";
+import { JSON_OPTION, printJson } from "../json-output.ts";
+
+interface PruneFlags {
+  readonly keepRuns?: string;
+  readonly olderThan?: string;
+  readonly dryRun?: boolean;
+  readonly db: string;
+  readonly json?: boolean;
+}
+
+/**
+ * The `history` command and its subcommands.
+ *
+ * @example
+ * ```sh
+ * weft history prune --keep-runs 100 --older-than 30d --dry-run
+ * ```
+ */
+export function historyCommand(host: CliHost): Command {
+  const cmd = weftCommand(host, "history").description("Look after the run history: remove old runs");
+  cmd.addCommand(weftCommand(host, "prune")
+    .description("Remove runs outside the newest N or older than an age (either limit removes a run), never one still running; cached results stay")
+    .option("--keep-runs <n>", "keep the newest n runs (by start)")
+    .option("--older-than <age>", "remove runs started longer ago than this: 500ms, 30s, 10m, 12h, 30d")
+    .option("--dry-run", "print what would be removed, remove nothing")
+    .option(...DB_OPTION)
+    .option(...JSON_OPTION)
+    .action(async (opts: PruneFlags) => {
+      const options = pruneOptions(opts);
+      const path = host.resolvePath(opts.db);
+      const { openSqliteRunStore } = await import("../../history/open-sqlite-run-store.ts");
+      const { livenessFor } = await import("../../lib/history/liveness.ts");
+      const { currentProcess, pidIsAlive } = await import("../../runtime/shared/processes.ts");
+      const drivers = await (await (await import("../../runtime/current.ts")).loadPlatform()).cacheDrivers();
+      const opened = openSqliteRunStore(path, drivers, { alive: livenessFor(currentProcess(), pidIsAlive), existing: true });
+      if (opened.status !== "open") throw new CliError(opened.reason);
+      let report: PruneReport;
+      let remaining: number;
+      try {
+        report = opened.store.prune(options);
+        remaining = opened.store.listRuns({ limit: 1 }).total;
+      } catch (e) {
+        throw new CliError(e instanceof Error ? e.message : String(e), { cause: e });
+      } finally {
+        opened.store.close();
+      }
+      if (opts.json) return printJson(host, { ...options, dryRun: options.dryRun ?? false, ...report, remaining });
+      const { formatBytes } = await import("../cache-database.ts");
+      host.stdout.write(`${describe(report, options, remaining, formatBytes).join("\n")}\n`);
+    }));
+  return cmd;
+}
+
+/** The options the flags ask for. */
+function pruneOptions(opts: PruneFlags): PruneOptions {
+  if (opts.keepRuns === undefined && opts.olderThan === undefined) {
+    throw new UsageError('Cannot prune the run history: no limit given; pass --keep-runs, --older-than or both, such as "weft history prune --keep-runs 100"');
+  }
+  const out: { -readonly [K in keyof PruneOptions]: PruneOptions[K] } = {};
+  if (opts.keepRuns !== undefined) {
+    const n = Number(opts.keepRuns);
+    if (!/^\d+$/.test(opts.keepRuns) || !Number.isSafeInteger(n)) {
+      throw new UsageError(`Option "--keep-runs" must be a whole number of runs, got "${opts.keepRuns}"`);
+    }
+    out.keepRuns = n;
+  }
+  if (opts.olderThan !== undefined) out.olderThanMs = durationOption("--older-than", opts.olderThan);
+  if (opts.dryRun) out.dryRun = true;
+  return out;
+}
+
+/** The report for people. */
+function describe(report: PruneReport, options: PruneOptions, remaining: number, formatBytes: (n: number) => string): string[] {
+  const limits = [
+    ...(options.keepRuns === undefined ? [] : [`beyond the newest ${options.keepRuns}`]),
+    ...(options.olderThanMs === undefined ? [] : [`older than ${formatDuration(options.olderThanMs)}`]),
+  ].join(" or ");
+  const runs = (n: number) => `${n} run${n === 1 ? "" : "s"}`;
+  const lines: string[] = [];
+  if (report.runs.length === 0) lines.push(`Nothing to remove: no finished run is ${limits}`);
+  else {
+    const what = `${runs(report.runs.length)} ${limits}, ${report.nodes} node records, ${report.graphs} graphs, ${report.cacheRecords} cache run records`;
+    lines.push(options.dryRun
+      ? `Would remove ${what} (--dry-run: nothing removed)`
+      : `Removed ${what}${report.bytes > 0 ? `; ${formatBytes(report.bytes)} of the file free for reuse` : ""}`);
+  }
+  if (report.inFlight.length > 0) lines.push(`Kept ${runs(report.inFlight.length)} still running: ${report.inFlight.join(", ")}`);
+  lines.push(`${runs(options.dryRun ? remaining - report.runs.length : remaining)} left in the history`);
+  return lines;
+}
