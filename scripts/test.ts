@@ -9,6 +9,9 @@
 import { readdirSync } from "node:fs";
 
 const steps: { name: string; cmd: string[]; counts?: (out: string) => [number, number] }[] = [
+  // First: dist/ for Node and Deno (tsconfig.build.json checked with Node's types; the Bun and Deno adapters emitted
+  // unchecked), which bin/weft.mjs runs on Node, so the CLI tests that start `weft` under Node need it.
+  { name: "build", cmd: ["npm", "run", "build"] },
   { name: "bun", cmd: ["bun", "test"], counts: (o) => [num(o, /^\s*(\d+) pass$/m), num(o, /^\s*(\d+) fail$/m)] },
   { name: "types", cmd: ["tsc", "-p", "."] },
   { name: "deno-check", cmd: ["deno", "check", "mod.ts", "bullmq.ts", "visualize.ts", "examples/", "runtime/deno/"] },
@@ -18,8 +21,6 @@ const steps: { name: string; cmd: string[]; counts?: (out: string) => [number, n
   // What JSR would receive: fails on any publish error (a slow type in the public API, a missing license, a module
   // that does not resolve); its warnings (dynamic imports of users' module URLs) are explained in docs/guide/runtimes.md.
   { name: "jsr", cmd: ["deno", "publish", "--dry-run", "--allow-dirty"] },
-  // dist/ for Node and Deno (tsconfig.build.json checked with Node's types; the Bun and Deno adapters emitted unchecked).
-  { name: "build", cmd: ["npm", "run", "build"] },
   // Files, not the folder: Node 22 and later read a folder argument as a file name.
   { name: "node", cmd: ["node", "--test", ...nodeTestFiles()], counts: (o) => [num(o, /^# pass (\d+)$/m), num(o, /^# fail (\d+)$/m)] },
   // npm pack, the tarball installed in a new app outside the repository, flows on Node, Bun and Deno, the CLI on Node.

@@ -32,7 +32,7 @@ describe("weft worker", () => {
   });
 });
 
-test("bin/weft.mjs starts the CLI on Bun from Node", async () => {
+test("bin/weft.mjs starts the CLI on Node, from dist/", async () => {
   const proc = Bun.spawn(["node", join(root, "bin/weft.mjs"), "--help"], { cwd: root, stdout: "pipe", stderr: "pipe" });
   const [out, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
   expect(code).toBe(0);
