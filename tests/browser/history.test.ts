@@ -4,13 +4,17 @@
  * run's DAG and timeline, a node's panel, escaping, and a run in flight
  * updating live. Saves docs/run-page.png in CI (or with WEFT_SCREENSHOTS=1).
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { startHistoryServer, type HistoryServer } from "../../server/start-server.ts";
 import { tempDir } from "../cache/_helpers.ts";
 import { recordRuns, type RecordedRuns, XSS } from "../server/_history.ts";
 import { launchChromium } from "./_chromium.ts";
+
+// Each test drives Chromium, and the first drawing starts the server's drawing worker and loads Graphviz: seconds
+// on a loaded 2-core machine, past bun's 5 s default.
+setDefaultTimeout(30_000);
 
 const tmp = tempDir("browser");
 let runs: RecordedRuns;

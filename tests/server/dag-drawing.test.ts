@@ -19,6 +19,9 @@ import { WorkerDrawer } from "../../server/worker-drawer.ts";
 import { tempDir } from "../cache/_helpers.ts";
 import { recordRuns, type RecordedRuns, XSS } from "./_history.ts";
 
+/** Requests as a browser sends them: with a Host header (app.request() alone sends none, which the app answers with 400). */
+const HOST = { headers: { host: "localhost" } };
+
 const tmp = tempDir("dag-drawing");
 let runs: RecordedRuns;
 let history: RunHistory;
@@ -98,7 +101,7 @@ describe("DagDrawings", () => {
   test("DagDrawings refuses a drawing with active content", async () => {
     const drawings = new DagDrawings(async () => ({ svg: '<svg><g onclick="alert(1)"></g></svg>' }));
     const dag = await drawings.settled(history.getRun(runs.cold)!.graph, [], 1_000);
-    expect(dag).toEqual({ svg: "", note: "Cannot draw the DAG: Cannot show the graph: the drawing holds active content", failed: true });
+    expect(dag).toEqual({ svg: "", note: 'Cannot draw the DAG: Cannot show the graph: the drawing holds active content (attribute "onclick" on <g>)', failed: true });
   });
 });
 
@@ -107,24 +110,24 @@ describe("the run page while its DAG is drawn", () => {
     const { draw, calls, gates } = gatedDraw();
     const { app, close } = createHistoryApp({ history, draw });
     try {
-      const page = await (await app.request(`/runs/${runs.cold}`)).text();
+      const page = await (await app.request(`/runs/${runs.cold}`, HOST)).text();
       expect(page).toContain(`data-dag-src="/runs/${runs.cold}/dag"`);
       expect(page).toContain("Drawing the DAG");
       expect(page).not.toContain("<svg id=");
       // The drawing is started and not done: every other request is still answered.
       expect([calls.length, gates.length]).toEqual([1, 1]);
-      const listed = await app.request("/api/runs");
+      const listed = await app.request("/api/runs", HOST);
       expect(listed.status).toBe(200);
       expect((await listed.json()).total).toBe(5);
-      expect((await app.request(`/api/runs/${runs.cold}/nodes`)).status).toBe(200);
+      expect((await app.request(`/api/runs/${runs.cold}/nodes`, HOST)).status).toBe(200);
       expect(calls.length).toBe(1);
-      const waiting = app.request(`/runs/${runs.cold}/dag`);
+      const waiting = app.request(`/runs/${runs.cold}/dag`, HOST);
       gates[0]!.resolve(await drawSvgOf(calls[0]!));
       const fragment = await waiting;
       expect(fragment.status).toBe(200);
       expect(await fragment.text()).toMatch(/^<svg/);
       // Drawn: the page has it inline, coloured for its own run; the graph was drawn once.
-      expect(await (await app.request(`/runs/${runs.warm}`)).text()).toMatch(/class="node wn s&#45;succeeded c&#45;hit">\s*<title>orders<\/title>/);
+      expect(await (await app.request(`/runs/${runs.warm}`, HOST)).text()).toMatch(/class="node wn s&#45;succeeded c&#45;hit">\s*<title>orders<\/title>/);
       expect(calls.length).toBe(1);
     } finally {
       close();
@@ -142,12 +145,12 @@ describe("the run page while its DAG is drawn", () => {
     const { draw, gates } = gatedDraw();
     const { app, close } = createHistoryApp({ history, draw });
     try {
-      await app.request(`/runs/${runs.failed}`);
+      await app.request(`/runs/${runs.failed}`, HOST);
       gates[0]!.reject(new Error("the worker running node \"drawSvg\" died"));
-      const res = await app.request(`/runs/${runs.failed}/dag`);
+      const res = await app.request(`/runs/${runs.failed}/dag`, HOST);
       expect(res.status).toBe(500);
       expect(await res.text()).toBe('<p class="note error-message">Cannot draw the DAG: the worker running node &quot;drawSvg&quot; died</p>');
-      const page = await (await app.request(`/runs/${runs.failed}`)).text();
+      const page = await (await app.request(`/runs/${runs.failed}`, HOST)).text();
       expect(page).toContain("Cannot draw the DAG");
       expect(page).not.toContain("data-dag-src");
     } finally {
@@ -158,7 +161,7 @@ describe("the run page while its DAG is drawn", () => {
   test("the drawing endpoint escapes hostile node names as the page did", async () => {
     const { app, close } = createHistoryApp({ history });
     try {
-      const svg = await (await app.request(`/runs/${runs.xss}/dag`)).text();
+      const svg = await (await app.request(`/runs/${runs.xss}/dag`, HOST)).text();
       expect(svg).toStartWith("<svg");
       expect(svg).not.toContain("<script>alert");
       expect(svg).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
