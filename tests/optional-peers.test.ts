@@ -50,10 +50,9 @@ describe("weft without its optional peers", () => {
   }, 30_000);
 
   test("the web view serves every page without @viz-js/viz, with a note in place of the drawing", async () => {
-    expect(await part("web")).toEqual({
-      list: 200, page: 200,
-      dag: '<p class="note">No drawing: "@viz-js/viz" is not installed; run "npm install @viz-js/viz" to draw the DAG here</p>',
-    });
+    const web = (await part("web")) as { list: number; page: number; drawing: number; dag: string };
+    expect({ ...web, dag: undefined }).toEqual({ list: 200, page: 200, drawing: 200, dag: undefined });
+    expect(web.dag).toContain('<p class="note">No drawing: "@viz-js/viz" is not installed; run "npm install @viz-js/viz" to draw the DAG here</p>');
   }, 30_000);
 
   test("weft viz --format svg without @viz-js/viz exits 1 with the message; --format dot works", async () => {

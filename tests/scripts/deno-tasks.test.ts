@@ -36,7 +36,7 @@ describe("deno.json tasks", () => {
   }, SLOW);
 
   test("deno task test runs the Deno suite with the permissions it needs (the web view's loopback port)", async () => {
-    const { code, out } = await task("test", "--filter", "startHistoryServer");
+    const { code, out } = await task("test", "--filter", "withTracking() records a run on Deno");
     expect(out).toMatch(/ok \| 1 passed \| 0 failed/);
     expect(code).toBe(0);
   }, SLOW);
