@@ -121,11 +121,16 @@ export class BullmqExecutor implements Executor {
     // It may be settled (connection lost, run cancelled) while the job is still being added: handled below, not unhandled.
     result.catch(() => {});
     const { attempts, backoff } = this.#options;
+    const added = queue.add(node, data, {
+      jobId, attempts, backoff: { type: "exponential", delay: backoff },
+      removeOnComplete: true, removeOnFail: { age: 3_600 },
+    });
+    added.catch(() => {});
     try {
-      await queue.add(node, data, {
-        jobId, attempts, backoff: { type: "exponential", delay: backoff },
-        removeOnComplete: true, removeOnFail: { age: 3_600 },
-      });
+      // With Redis gone, the add waits for a reconnection forever (BullMQ needs maxRetriesPerRequest: null); the
+      // lost-connection notice or a cancellation settles `result`, which then ends the wait (a run hung here, with
+      // the job half added, until Redis came back).
+      await Promise.race([added, result]);
     } catch (e) {
       // Settled meanwhile: that outcome (the lost connection, the cancellation) is the one to report.
       if (this.#take(jobId) !== undefined) {

@@ -103,6 +103,20 @@ export class RedisServer {
     await proc.exited;
   }
 
+  /** SIGSTOP: the server keeps its connections open and answers nothing, until killed or continued. */
+  pause(): void {
+    this.#proc?.kill("SIGSTOP");
+  }
+
+  /** SIGKILL (also of a paused server): its connections close at once, as when its machine dies. */
+  async kill(): Promise<void> {
+    const proc = this.#proc;
+    this.#proc = undefined;
+    if (proc === undefined || proc.exitCode !== null) return;
+    proc.kill("SIGKILL");
+    await proc.exited;
+  }
+
   /** Stops the server for good and removes its directory. */
   async dispose(): Promise<void> {
     await this.stop();

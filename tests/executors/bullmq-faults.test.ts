@@ -87,6 +87,27 @@ describe("bullmqExecutor() faults", () => {
     expect(out.map((s) => s.square)).toEqual(expected(0, 8));
   }, 20_000);
 
+  test("Redis dying while a job is being added: the run fails with the lost connection, it does not wait for Redis", async () => {
+    let started: () => void;
+    const nodeStarted = new Promise<void>((r) => (started = r));
+    const executor = bullmqExecutor({ connection, queue: "dying-add", connectTimeout: 5_000 });
+    await using dr = await new Builder().withModules(remote).withHooks({ beforeNode: () => started() }).withExecutor(executor).build();
+    // Paused, Redis holds its connections open and answers nothing: the job's add waits for an answer.
+    redis.pause();
+    let error;
+    try {
+      const run = dr.execute(["slowSquare"], { inputs: { x: 3, ms: 10 } }).catch((e) => e);
+      await nodeStarted;
+      await Bun.sleep(1_000); // the node's job is being added by now (encoding is local and quick)
+      await redis.kill();
+      error = await run;
+    } finally {
+      await redis.restart();
+    }
+    expect(isWeftError(error.cause, "worker")).toBe(true);
+    expect(error.cause.message).toMatch(new RegExp(`^Lost the connection to Redis at "${redis.url}" while node "slowSquare" was queued or running: `));
+  });
+
   test("Redis stopped mid-run with the cache on: the re-run after Redis is back reuses every item that had finished", async () => {
     workers.push(await startWorker(redis.url, [...modules, "--queue", "outage-cached", "--concurrency", "2"]));
     const finished = new Set<number>();
