@@ -115,12 +115,25 @@ describe("prune() on SQLite", () => {
   test("prune() while another process records runs keeps every run in flight and leaves the file whole", async () => {
     const path = join(tmp.dir, "concurrent", "weft.db");
     sqlite(path).close();
-    const writer = Bun.spawn([process.execPath, join(import.meta.dir, "fixtures", "run-writer.ts"), path, "400"], { stdout: "pipe", stderr: "pipe" });
+    const writer = Bun.spawn([process.execPath, join(import.meta.dir, "fixtures", "run-writer.ts"), path, "400", "hold"], { stdin: "pipe", stdout: "pipe", stderr: "pipe" });
     const store = sqlite(path, livenessFor(currentProcess(), pidIsAlive));
-    let removed = 0;
-    let inFlight = 0;
+    // The writer holds its first run in flight until told to go on: a prune then must keep it, whatever the timing.
+    const out = writer.stdout.getReader();
+    let said = "";
+    while (!said.includes("\n")) {
+      const { value, done } = await out.read();
+      if (done) throw new Error(`the writer ended before holding a run: ${said}${await new Response(writer.stderr).text()}`);
+      said += new TextDecoder().decode(value);
+    }
+    const held = said.trim().replace(/^held /, "");
+    const first = store.prune({ keepRuns: 0 });
+    expect(first.inFlight).toContain(held);
+    let removed = first.runs.length;
+    let inFlight = first.inFlight.length;
     let exited = false;
     void writer.exited.then(() => (exited = true));
+    writer.stdin.write("go\n");
+    await writer.stdin.end();
     while (!exited) {
       // Everything, so that the run the writer has in flight is always among those the limit selects.
       const report = store.prune({ keepRuns: 0 });
@@ -128,8 +141,12 @@ describe("prune() on SQLite", () => {
       inFlight += report.inFlight.length;
       await Bun.sleep(2);
     }
+    // Once the writer has ended, its finished runs all go.
+    const last = store.prune({ keepRuns: 0 });
+    removed += last.runs.length;
+    expect(last.inFlight).toEqual([]);
     expect({ code: await writer.exited, err: await new Response(writer.stderr).text() }).toEqual({ code: 0, err: "" });
-    expect(removed).toBeGreaterThan(0);
+    expect(removed).toBe(400);
     expect(inFlight).toBeGreaterThan(0);
     // Every run left is whole: none lost its nodes to a prune while it ran, and no node record is orphaned.
     for (const run of store.listRuns({ limit: 500 }).runs) {
