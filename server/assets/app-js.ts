@@ -109,8 +109,7 @@ export const APP_JS = String.raw`"use strict";
   var source = new EventSource("/api/runs/" + encodeURIComponent(runId) + "/events?since=" + encodeURIComponent(run.dataset.batch || "0"));
   source.addEventListener("progress", function (ev) {
     var data = JSON.parse(ev.data);
-    var r = data.run;
-    document.getElementById("progress").textContent = r.done + "/" + r.nodes + " done" + (r.failed ? ", " + r.failed + " failed" : "") + ", " + r.hits + " cache hits";
+    document.getElementById("progress").textContent = data.progress;
     data.nodes.forEach(function (n) {
       var prev = states.get(n.node);
       var status = prev === "failed" ? "failed" : n.status;

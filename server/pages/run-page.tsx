@@ -10,7 +10,7 @@ import { raw } from "hono/html";
 import type { NodeRecord, RunDetail } from "../../lib/ports/run-store.ts";
 import { formatDuration } from "../../lib/format-duration.ts";
 import type { DagDrawing } from "../dag.ts";
-import type { RunModel } from "../run-model.ts";
+import { flowName, progressText, type RunModel } from "../run-model.ts";
 import { Badge, Layout, Time } from "./layout.tsx";
 import { Timeline } from "./timeline.tsx";
 
@@ -46,9 +46,10 @@ export function RunPage({ run, nodes, model, dag, now }: RunPageProps) {
         <p class="crumbs"><a href="/">Runs</a> / <span class="mono">{run.id}</span></p>
         <h1><Badge status={run.status} /> <span>{run.outputs.join(", ") || "(no outputs)"}</span></h1>
         <dl class="facts">
+          {flowName(run) ? <><dt>flow</dt><dd id="flow">{flowName(run)}</dd></> : null}
           <dt>started</dt><dd><Time ms={run.start} /></dd>
           <dt>wall time</dt><dd id="wall">{formatDuration(model.wall)}</dd>
-          <dt>nodes</dt><dd id="progress">{`${run.done}/${run.nodes} done${run.failed ? `, ${run.failed} failed` : ""}, ${run.hits} cache hits`}</dd>
+          <dt>progress</dt><dd id="progress">{progressText(run)}</dd>
           <dt>parallelism</dt>
           <dd id="parallelism">{`${model.parallelism.toFixed(2)}× (node time ${formatDuration(model.busy)} over ${formatDuration(model.wall)} wall), at most ${model.peak} at once`}</dd>
           <dt>process</dt><dd>{`${run.host} pid ${run.pid}`}</dd>
