@@ -64,4 +64,13 @@ describe("the web view of a map/reduce run", () => {
     expect(rowOf(await text("/"), ids[0]!)).toContain('<td class="flow">squares</td>');
     expect(await text(`/runs/${ids[0]}`)).toContain('<dt>flow</dt><dd id="flow">squares</dd>');
   });
+
+  test("a failed item with the cache on says it stored nothing, not that the cache is off", async () => {
+    const panel = await text(`/runs/${ids[1]}/nodes/square`);
+    const failed = panel.slice(panel.indexOf("items[7]"));
+    expect(failed).toContain("<dt>cache</dt><dd>miss: not stored (failed)</dd>");
+    expect(panel).not.toContain("<dd>off</dd>");
+    const [item7] = (await (await get(`/api/runs/${ids[1]}/nodes/square`)).json()).executions.filter((e: { item: string }) => e.item === "items[7]");
+    expect(item7).toMatchObject({ status: "failed", cache: { status: "miss", reason: "not stored (failed)" } });
+  });
 });
