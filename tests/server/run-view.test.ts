@@ -73,4 +73,10 @@ describe("the web view of a map/reduce run", () => {
     const [item7] = (await (await get(`/api/runs/${ids[1]}/nodes/square`)).json()).executions.filter((e: { item: string }) => e.item === "items[7]");
     expect(item7).toMatchObject({ status: "failed", cache: { status: "miss", reason: "not stored (failed)" } });
   });
+
+  test("the node panel lists a map's items in index order, 0 to 11", async () => {
+    const panel = await text(`/runs/${ids[0]}/nodes/square`);
+    const listed = [...panel.matchAll(/<summary><span class="mono">items\[(\d+)\]<\/span>/g)].map((m) => Number(m[1]));
+    expect(listed).toEqual(Array.from({ length: 12 }, (_, i) => i));
+  });
 });
