@@ -13,6 +13,7 @@ import type { DagDrawing } from "../dag.ts";
 import { flowName, progressText, type RunModel } from "../run-model.ts";
 import { Badge, Layout, Time } from "./layout.tsx";
 import { Timeline } from "./timeline.tsx";
+import { userFrame } from "../user-frame.ts";
 
 /** Props of {@link RunPage}. */
 export interface RunPageProps {
@@ -39,6 +40,8 @@ const LEGEND = [
  * ```
  */
 export function RunPage({ run, nodes, model, dag, now }: RunPageProps) {
+  // The failed nodes' errors first: the run's own error is weft's, thrown where execute() was called.
+  const frame = run.error ? userFrame([...nodes.filter((n) => n.status === "failed").map((n) => n.error?.stack), run.error.stack]) : undefined;
   const href = (node: string) => `/runs/${encodeURIComponent(run.id)}/nodes/${encodeURIComponent(node)}`;
   return (
     <Layout title={`Run ${run.id.slice(0, 8)}`} live={run.status === "running" ? "run" : undefined}>
@@ -55,7 +58,13 @@ export function RunPage({ run, nodes, model, dag, now }: RunPageProps) {
           <dt>process</dt><dd>{`${run.host} pid ${run.pid}`}</dd>
         </dl>
         {run.error
-          ? <div class="error"><p class="error-message">{`${run.error.name}: ${run.error.message}`}</p>{run.error.stack ? <pre class="stack">{run.error.stack}</pre> : null}</div>
+          ? (
+            <div class="error">
+              <p class="error-message">{`${run.error.name}: ${run.error.message}`}</p>
+              {frame ? <p class="user-frame" id="user-frame">{`in your code: ${frame}`}</p> : null}
+              {run.error.stack ? <pre class="stack">{run.error.stack}</pre> : null}
+            </div>
+          )
           : null}
         <Values title="inputs" values={run.inputs} />
         <Values title="overrides" values={run.overrides} />

@@ -4,6 +4,7 @@
  * tests/fixtures/map-flow.ts recorded into SQLite, read through the app.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { openSqliteRunStore } from "../../history/open-sqlite-run-store.ts";
 import { Builder } from "../../mod.ts";
@@ -78,5 +79,11 @@ describe("the web view of a map/reduce run", () => {
     const panel = await text(`/runs/${ids[0]}/nodes/square`);
     const listed = [...panel.matchAll(/<summary><span class="mono">items\[(\d+)\]<\/span>/g)].map((m) => Number(m[1]));
     expect(listed).toEqual(Array.from({ length: 12 }, (_, i) => i));
+  });
+
+  test("a failed run's top error shows the user's frame, not only weft's and Effect's", async () => {
+    const page = await text(`/runs/${ids[1]}`);
+    const line = readFileSync(new URL("../fixtures/map-flow.ts", import.meta.url), "utf8").split("\n").findIndex((l) => l.includes("throw new RangeError")) + 1;
+    expect(page).toMatch(new RegExp(`<p class="user-frame" id="user-frame">in your code: at square \\([^)]*tests/fixtures/map-flow\\.ts:${line}:\\d+\\)</p>`));
   });
 });
