@@ -86,4 +86,16 @@ describe("the web view of a map/reduce run", () => {
     const line = readFileSync(new URL("../fixtures/map-flow.ts", import.meta.url), "utf8").split("\n").findIndex((l) => l.includes("throw new RangeError")) + 1;
     expect(page).toMatch(new RegExp(`<p class="user-frame" id="user-frame">in your code: at square \\([^)]*tests/fixtures/map-flow\\.ts:${line}:\\d+\\)</p>`));
   });
+
+  test("the timeline folds a map's items under one summary bar with their count and span", async () => {
+    const timeline = await text(`/runs/${ids[0]}/timeline`);
+    const groups = [...timeline.matchAll(/<details class="tl-group" data-node="([^"]+)">/g)].map((m) => m[1]);
+    expect(groups).toEqual(["square"]);
+    const square = timeline.slice(timeline.indexOf('<details class="tl-group" data-node="square">')).split("</details>")[0]!;
+    expect(square).toContain('<span class="tl-label" title="square ×12">square ×12</span>');
+    expect(square).toMatch(/<title>square: 12 items, succeeded, [^<]+ each, from \+[^<]+ to \+[^<]+<\/title>/);
+    expect(square.match(/class="tl-bar s-/g)!.length).toBe(12);
+    // Two nodes of one execution each stay one row apiece, outside any group.
+    expect(timeline.match(/<div class="tl-row" data-node="(items|total)">/g)!.length).toBe(2);
+  });
 });
