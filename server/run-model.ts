@@ -108,7 +108,10 @@ export function runModel(run: RunDetail, nodes: readonly NodeRecord[], now: numb
  */
 export function progressText(run: RunSummary): string {
   const nodes = `${run.done}/${run.nodes} nodes${run.failed > 0 ? `, ${run.failed} failed` : ""}`;
-  return `${nodes} · ${run.items} ${run.items === 1 ? "item" : "items"} (${run.hits} cache ${run.hits === 1 ? "hit" : "hits"})`;
+  const hits = `${run.hits} cache ${run.hits === 1 ? "hit" : "hits"}`;
+  // Runs recorded before weft counted items have 0 of them: say nothing rather than "0 items (5 cache hits)".
+  if (run.items === 0 && run.done + run.failed > 0) return `${nodes} · ${hits}`;
+  return `${nodes} · ${run.items} ${run.items === 1 ? "item" : "items"} (${hits})`;
 }
 
 /** The flow a run ran: the names of the modules its driver was built with, or "" when not recorded. */
