@@ -47,7 +47,7 @@ export class MemoryRunStore implements RunStore {
   write(batch: RunBatch): void {
     for (const s of batch.starts) {
       this.#runs.set(s.id, {
-        ...s, status: "running", done: 0, failed: 0, hits: 0, batch: 0, heartbeat: s.start,
+        ...s, modules: s.modules ?? [], status: "running", done: 0, failed: 0, items: 0, hits: 0, batch: 0, heartbeat: s.start,
       });
       this.#nodes.set(s.id, new Map());
     }
@@ -59,6 +59,7 @@ export class MemoryRunStore implements RunStore {
       run.batch = p.batch;
       run.done += p.done;
       run.failed += p.failed;
+      run.items += p.items ?? 0;
       run.hits += p.hits;
     }
     for (const e of batch.ends) {

@@ -24,6 +24,10 @@ export const runs = sqliteTable("runs", {
   done: integer("done").notNull().default(0),
   failed: integer("failed").notNull().default(0),
   hits: integer("hits").notNull().default(0),
+  /** Node executions ended (one per map/reduce item). */
+  items: integer("items").notNull().default(0),
+  /** JSON: names of the modules the driver was built with. */
+  modules: text("modules").notNull().default("[]"),
   /** JSON: name -> preview, for inputs, overrides and config. */
   inputs: text("inputs").notNull(),
   overrides: text("overrides").notNull(),

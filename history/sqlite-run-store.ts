@@ -18,7 +18,7 @@ import { nodeOf, runOf, summaryOf } from "./run-rows.ts";
 import { guarded } from "../sqlite/sqlite-errors.ts";
 import { pruneSqliteRuns } from "./prune-sqlite-runs.ts";
 
-const LIST = { id: r.id, status: r.status, startedAt: r.startedAt, endedAt: r.endedAt, outputs: r.outputs, nodes: r.nodes, done: r.done, failed: r.failed, hits: r.hits, pid: r.pid, host: r.host, batch: r.batch };
+const LIST = { id: r.id, status: r.status, startedAt: r.startedAt, endedAt: r.endedAt, outputs: r.outputs, modules: r.modules, nodes: r.nodes, done: r.done, failed: r.failed, items: r.items, hits: r.hits, pid: r.pid, host: r.host, batch: r.batch };
 const dead = sql`${r.id} IN (SELECT value FROM json_each(${p("dead")}))`;
 /** The runs list by status: "running" and "interrupted" split the written "running" rows by `dead`. */
 const FILTERS = {
@@ -38,7 +38,7 @@ const count = (w: keyof typeof FILTERS) => compile(qb.select({ n: sql`count(*)`.
 const Q = {
   graph: compile(qb.insert(g).values({ hash: p("hash"), view: p("view") }).onConflictDoNothing()),
   start: compile(qb.insert(r).values({
-    id: p("id"), status: "running", startedAt: p("start"), outputs: p("outputs"), nodes: p("nodes"), inputs: p("inputs"),
+    id: p("id"), status: "running", startedAt: p("start"), outputs: p("outputs"), modules: p("modules"), nodes: p("nodes"), inputs: p("inputs"),
     overrides: p("overrides"), config: p("config"), graph: p("graph"), pid: p("pid"), host: p("host"), heartbeatAt: p("start"),
   })),
   node: compile(qb.insert(n).values({
@@ -50,7 +50,7 @@ const Q = {
   })),
   progress: compile(qb.update(r).set({
     heartbeatAt: sql`${p("at")}`, batch: sql`${p("batch")}`,
-    done: sql`${r.done} + ${p("done")}`, failed: sql`${r.failed} + ${p("failed")}`, hits: sql`${r.hits} + ${p("hits")}`,
+    done: sql`${r.done} + ${p("done")}`, failed: sql`${r.failed} + ${p("failed")}`, items: sql`${r.items} + ${p("items")}`, hits: sql`${r.hits} + ${p("hits")}`,
   }).where(eq(r.id, p("id")))),
   end: compile(qb.update(r).set({ status: sql`${p("status")}`, endedAt: sql`${p("end")}`, error: sql`${p("error")}` }).where(eq(r.id, p("id")))),
   running: compile(qb.select({ id: r.id, pid: r.pid, host: r.host, heartbeat: r.heartbeatAt }).from(r).where(eq(r.status, "running"))),
@@ -106,7 +106,7 @@ export class SqliteRunStore implements RunStore {
         // Every start, not once per process: a prune (of any process) may have removed the graph since.
         q.graph.run({ hash, view: s.graph });
         q.start.run({
-          id: s.id, start: s.start, outputs: JSON.stringify(s.outputs), nodes: s.nodes, inputs: JSON.stringify(s.inputs),
+          id: s.id, start: s.start, outputs: JSON.stringify(s.outputs), modules: JSON.stringify(s.modules ?? []), nodes: s.nodes, inputs: JSON.stringify(s.inputs),
           overrides: JSON.stringify(s.overrides), config: JSON.stringify(s.config), graph: hash, pid: s.pid, host: s.host,
         });
       }
@@ -116,7 +116,7 @@ export class SqliteRunStore implements RunStore {
         node.run(x.runId, x.node, x.item, x.status, x.start, x.end ?? null, x.duration ?? null, x.executor, x.cache?.status ?? null,
           x.cache?.reason ?? null, x.error ? JSON.stringify(x.error) : null, x.preview ?? null, x.batch ?? 0);
       }
-      for (const pr of batch.progress) q.progress.run({ ...pr });
+      for (const pr of batch.progress) q.progress.run({ ...pr, items: pr.items ?? 0 });
       for (const e of batch.ends) q.end.run({ id: e.id, status: e.status, end: e.end, error: e.error ? JSON.stringify(e.error) : null });
     }));
     this.#writes++;

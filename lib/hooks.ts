@@ -57,7 +57,7 @@ export interface NodeStartEvent {
 /** Passed to {@link Hook.afterNode}. */
 export interface NodeEndEvent extends NodeStartEvent {
   readonly success: boolean;
-  /** When the cache is on: hit, miss (and why) or uncacheable (and why). */
+  /** When the cache is on: hit, miss (and why) or uncacheable (and why); a failed node: miss or uncacheable, "not stored (failed)". */
   readonly cache?: { readonly status: "hit" | "miss" | "uncacheable"; readonly reason?: string };
   readonly result?: unknown;
   readonly error?: unknown;

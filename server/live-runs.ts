@@ -9,10 +9,11 @@
  * @module
  */
 import type { NodeRecord, RunHistory, RunSummary } from "../lib/ports/run-store.ts";
+import { progressText } from "./run-model.ts";
 
 /** What a listener receives. */
 export type LiveEvent =
-  | { readonly event: "progress"; readonly data: { readonly run: RunSummary; readonly nodes: readonly NodeRecord[]; readonly batch: number } }
+  | { readonly event: "progress"; readonly data: { readonly run: RunSummary; readonly progress: string; readonly nodes: readonly NodeRecord[]; readonly batch: number } }
   | { readonly event: "end"; readonly data: { readonly run: RunSummary } };
 
 interface Listener {
@@ -87,7 +88,7 @@ export class LiveRuns {
       const nodes = this.#history.nodesOf(l.runId, { since: l.since });
       const { inputs: _i, overrides: _o, config: _c, graph: _g, error: _e, heartbeat: _h, ...summary } = run;
       if (nodes.length > 0 || run.batch > l.since) {
-        l.send({ event: "progress", data: { run: summary, nodes, batch: run.batch } });
+        l.send({ event: "progress", data: { run: summary, progress: progressText(summary), nodes, batch: run.batch } });
         l.since = run.batch;
       }
       if (run.status !== "running") {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { NodeRecord, NodeRunStatus, RunDetail } from "../lib/ports/run-store.ts";
+import type { NodeRecord, NodeRunStatus, RunDetail, RunSummary } from "../lib/ports/run-store.ts";
 
 /** One node of a run, all its executions folded together. */
 export interface NodeRow {
@@ -95,6 +95,28 @@ export function runModel(run: RunDetail, nodes: readonly NodeRecord[], now: numb
   }
   rows.sort((a, b) => a.start - b.start);
   return { wall, busy, parallelism: wall > 0 ? busy / wall : 0, peak, rows };
+}
+
+/**
+ * A run's progress with graph nodes and their executions (map/reduce items) apart, as the runs list and the
+ * run page show it.
+ *
+ * @example
+ * ```ts
+ * progressText(run); // "5/6 nodes, 1 failed · 95 items (95 cache hits)"
+ * ```
+ */
+export function progressText(run: RunSummary): string {
+  const nodes = `${run.done}/${run.nodes} nodes${run.failed > 0 ? `, ${run.failed} failed` : ""}`;
+  const hits = `${run.hits} cache ${run.hits === 1 ? "hit" : "hits"}`;
+  // Runs recorded before weft counted items have 0 of them: say nothing rather than "0 items (5 cache hits)".
+  if (run.items === 0 && run.done + run.failed > 0) return `${nodes} · ${hits}`;
+  return `${nodes} · ${run.items} ${run.items === 1 ? "item" : "items"} (${hits})`;
+}
+
+/** The flow a run ran: the names of the modules its driver was built with, or "" when not recorded. */
+export function flowName(run: RunSummary): string {
+  return run.modules.join(", ");
 }
 
 /** An epoch-ms time as ISO 8601 (the client script shows it in local time). */

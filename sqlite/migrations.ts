@@ -50,5 +50,14 @@ export const MIGRATIONS: readonly Migration[] = [
       "CREATE TABLE `code_analyses` (\n\t`content_hash` text PRIMARY KEY NOT NULL,\n\t`analysis` text NOT NULL,\n\t`digest` text NOT NULL,\n\t`created_at` integer NOT NULL\n);",
       "ALTER TABLE `cache_entries` ADD `code_parts` text;"
     ]
+  },
+  {
+    "tag": "0003_run_modules_items",
+    "when": 1796135788045,
+    "hash": "c35aa0d94b4dd48e75381bcd56e04a40172e3f925773f94d4f3274284a7dcbce",
+    "statements": [
+      "ALTER TABLE `runs` ADD `items` integer DEFAULT 0 NOT NULL;",
+      "ALTER TABLE `runs` ADD `modules` text DEFAULT '[]' NOT NULL;"
+    ]
   }
 ];

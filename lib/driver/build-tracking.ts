@@ -49,6 +49,7 @@ export async function openBuildTracking(graph: Graph, ctx: BuildTrackingSettings
   const tracker = new RunTracker(opened.store, {
     origin: opened.origin,
     warn: message,
+    modules: moduleNames(graph),
     ...(options.previewLength === undefined ? {} : { previewLength: options.previewLength }),
     ...(options.flushMs === undefined ? {} : { flushMs: options.flushMs }),
     // One drawing per plan: the planner hands every run of one request shape the same node list.
@@ -59,4 +60,17 @@ export async function openBuildTracking(graph: Graph, ctx: BuildTrackingSettings
     },
   });
   return { tracker, store: opened.store };
+}
+
+/**
+ * The flow's name as the run history shows it: each module's name, and for a module `withModules` named
+ * "module 1" (a namespace passed as is), its file's name when a node() of it recorded the file.
+ */
+export function moduleNames(graph: Graph): string[] {
+  return [...graph.modules.keys()].map((name) => {
+    if (!/^module \d+$/.test(name)) return name;
+    const url = graph.nodes.find((n) => n.module === name && n.moduleUrl !== undefined)?.moduleUrl;
+    const file = url === undefined ? undefined : decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
+    return file ? file.replace(/\.[cm]?[jt]sx?$/, "") : name;
+  });
 }

@@ -22,7 +22,7 @@ import {
   afterNode, beforeNode, buildArgs, dispatch, governedCall, lastReaderBuffers, NO_BUFFERS, settle, type CallContext,
 } from "./invoke.ts";
 import { setOwn } from "../own-property.ts";
-import type { Interception, NodeInterceptor } from "../ports/node-interceptor.ts";
+import { type Interception, type NodeInterceptor, NOT_STORED_FAILED } from "../ports/node-interceptor.ts";
 import type { Plan } from "./planner.ts";
 
 /** What a run needs besides its plan. */
@@ -173,8 +173,11 @@ export class Run implements BlockHost {
     if (this.#ended || this.#failure !== undefined || frame.dead()) return;
     const task = frame.plan.tasks[t] as NodeTask;
     try {
-      // A failed or timed-out node stores nothing.
-      const outcome = ok && decision !== undefined ? this.#interceptor!.after(decision, frame, task, value) : undefined;
+      // A failed or timed-out node stores nothing: hooks still hear that the cache was asked (issue 15: the
+      // run history showed "cache off" for failed items with the cache on).
+      const outcome = decision === undefined ? undefined
+        : ok ? this.#interceptor!.after(decision, frame, task, value)
+        : { status: decision.kind === "skip" ? "uncacheable" as const : "miss" as const, reason: NOT_STORED_FAILED };
       if (event !== undefined) afterNode(this.#hooks!, this.#ctx, event, ok, value, outcome);
       if (ok) {
         this.fill(frame, task.out, value);

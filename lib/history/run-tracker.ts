@@ -21,6 +21,8 @@ export interface RunTrackerOptions {
   readonly previewLength?: number;
   /** How long node events wait to be written together, in ms; default 100. */
   readonly flushMs?: number;
+  /** Names of the modules the driver was built with, recorded with each run; default none. */
+  readonly modules?: readonly string[];
   /** How often a run in flight says it is alive, in ms; default 5,000. */
   readonly heartbeatMs?: number;
   /** Where a failed write is reported (once); tracking then stops, the run goes on. */
@@ -31,9 +33,13 @@ interface Active {
   batch: number;
   done: number;
   failed: number;
+  items: number;
   hits: number;
   touched: boolean;
-  /** Nodes with an execution that succeeded, and failed: counted once however many map/reduce items they ran for. */
+  /**
+   * Nodes with an execution that succeeded, and failed: counted once however many map/reduce items they ran for,
+   * and a node with a failed item only as failed (a succeeded item counted it done: the first failure moves it).
+   */
   readonly succeeded: Set<string>;
   readonly failing: Set<string>;
   /** Started, not ended: marked cancelled when the run ends first. */
@@ -52,7 +58,7 @@ interface Active {
  */
 export class RunTracker implements Hook {
   readonly #recorder: RunRecorder;
-  readonly #o: Required<Omit<RunTrackerOptions, "warn">> & Pick<RunTrackerOptions, "warn">;
+  readonly #o: Required<Omit<RunTrackerOptions, "warn" | "modules">> & Pick<RunTrackerOptions, "warn" | "modules">;
   readonly #active = new Map<string, Active>();
   #starts: RunStartRecord[] = [];
   #ends: RunEndRecord[] = [];
@@ -71,11 +77,11 @@ export class RunTracker implements Hook {
     const { pid, host } = this.#o.origin;
     const max = this.#o.previewLength;
     this.#starts.push({
-      id: e.runId, start: e.start, outputs: e.outputs, nodes: e.nodes.length, pid, host,
+      id: e.runId, start: e.start, outputs: e.outputs, nodes: e.nodes.length, modules: this.#o.modules ?? [], pid, host,
       inputs: previewValues(e.inputs, max), overrides: previewValues(e.overrides, max), config: previewValues(e.config, max),
       graph: this.#o.graphOf(e),
     });
-    this.#active.set(e.runId, { batch: 0, done: 0, failed: 0, hits: 0, touched: true, succeeded: new Set(), failing: new Set(), running: new Map() });
+    this.#active.set(e.runId, { batch: 0, done: 0, failed: 0, items: 0, hits: 0, touched: true, succeeded: new Set(), failing: new Set(), running: new Map() });
     this.#heartbeat ??= setInterval(() => this.#beat(), this.#o.heartbeatMs);
     this.#schedule();
   }
@@ -102,12 +108,16 @@ export class RunTracker implements Hook {
     this.#nodes.set(key, e.success
       ? { ...base, ...cache, status: "succeeded", preview: previewOf(e.result, this.#o.previewLength) }
       : { ...base, ...cache, status: "failed", error: errorRecord(e.error) });
-    const seen = e.success ? run.succeeded : run.failing;
-    if (!seen.has(e.node)) {
-      seen.add(e.node);
-      if (e.success) run.done++;
-      else run.failed++;
+    if (e.success) {
+      if (!run.succeeded.has(e.node) && !run.failing.has(e.node)) run.done++;
+      run.succeeded.add(e.node);
+    } else if (!run.failing.has(e.node)) {
+      // Progress is written as increments: a node counted done in an earlier batch is taken back here.
+      if (run.succeeded.has(e.node)) run.done--;
+      run.failing.add(e.node);
+      run.failed++;
     }
+    run.items++;
     if (e.cache?.status === "hit") run.hits++;
     run.touched = true;
     this.#schedule();
@@ -142,9 +152,9 @@ export class RunTracker implements Hook {
       if (!run.touched) continue;
       run.batch++;
       batchOf.set(id, run.batch);
-      progress.push({ id, at: Date.now(), batch: run.batch, done: run.done, failed: run.failed, hits: run.hits });
+      progress.push({ id, at: Date.now(), batch: run.batch, done: run.done, failed: run.failed, items: run.items, hits: run.hits });
       run.touched = false;
-      run.done = run.failed = run.hits = 0;
+      run.done = run.failed = run.items = run.hits = 0;
     }
     const nodes: NodeRecord[] = [];
     for (const r of this.#nodes.values()) nodes.push({ ...r, batch: batchOf.get(r.runId) ?? 0 });

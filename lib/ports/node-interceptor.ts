@@ -31,6 +31,9 @@ export interface NodeOutcome {
   readonly reason?: string;
 }
 
+/** The reason reported with a failed node's outcome when the cache was asked: a failure stores nothing. */
+export const NOT_STORED_FAILED = "not stored (failed)";
+
 /** One run's interceptor: called for every node task of every frame. */
 export interface NodeInterceptor<D extends Interception = Interception> {
   /** Before the call of `task` in `frame`, while the frame still holds the arguments. */

@@ -40,6 +40,8 @@ export interface RunStartRecord extends RunOrigin {
   readonly outputs: readonly string[];
   /** How many function nodes the run will compute. */
   readonly nodes: number;
+  /** Names of the modules the driver was built with (the flow), as `withModules` named them. */
+  readonly modules?: readonly string[];
   /** Short previews of the values given, by name. */
   readonly inputs: Readonly<Record<string, string>>;
   readonly overrides: Readonly<Record<string, string>>;
@@ -85,6 +87,8 @@ export interface RunProgress {
   readonly done: number;
   readonly failed: number;
   readonly hits: number;
+  /** Node executions that ended (one per map/reduce item), succeeded or failed. */
+  readonly items?: number;
 }
 
 /** What one flush writes, in one transaction: starts first, then nodes, progress and ends. */
@@ -110,13 +114,17 @@ export interface RunSummary extends RunOrigin {
   readonly start: number;
   readonly end?: number;
   readonly outputs: readonly string[];
+  /** Names of the modules the run's driver was built with; [] for runs recorded before weft kept them. */
+  readonly modules: readonly string[];
   /**
-   * Function nodes planned; nodes with an execution that succeeded, and that
-   * failed (a map/reduce node counts once); executions served by the cache.
+   * Graph nodes: function nodes planned; nodes with a succeeded execution and no failed one (`done`), and
+   * nodes with a failed execution (`failed`); a map/reduce node counts once, and never in both.
    */
   readonly nodes: number;
   readonly done: number;
   readonly failed: number;
+  /** Executions (one per node, or one per map/reduce item) that ended, and those served by the cache. */
+  readonly items: number;
   readonly hits: number;
   /** The last write batch of the run. */
   readonly batch: number;

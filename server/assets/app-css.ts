@@ -77,6 +77,12 @@ details.values td code { white-space: pre-wrap; overflow-wrap: anywhere; }
 .tl-axis .tl-track text { font-size: 10.5px; fill: var(--muted); }
 .tl-grid { stroke: #f3f4f6; stroke-width: 1; }
 .tl-bar { stroke-width: 1; }
+.tl-group > summary { cursor: pointer; list-style: none; }
+.tl-group > summary::-webkit-details-marker { display: none; }
+.tl-group > summary .tl-label::before { content: "▸ "; color: var(--muted); }
+.tl-group[open] > summary .tl-label::before { content: "▾ "; }
+.tl-group > div.tl-row .tl-label { padding-left: 1.2rem; }
+.tl-sum { stroke-width: 1; opacity: .85; }
 .panel h2 .mono { font-size: 1rem; }
 .panel details { border-top: 1px solid var(--line); padding: .3rem 0; }
 .err-page { max-width: 50rem; }

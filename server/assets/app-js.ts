@@ -98,7 +98,14 @@ export const APP_JS = String.raw`"use strict";
     fetch(base + "/timeline").then(function (r) { return r.ok ? r.text() : ""; }).then(function (html) {
       timelinePending = false;
       var t = document.getElementById("timeline");
-      if (html && t) t.outerHTML = html;
+      if (!html || !t) return;
+      // A map's items the reader opened stay open when the timeline is redrawn.
+      var open = Array.prototype.map.call(t.querySelectorAll("details.tl-group[open]"), function (d) { return d.dataset.node; });
+      t.outerHTML = html;
+      open.forEach(function (node) {
+        var d = document.querySelector("#timeline details.tl-group[data-node=\"" + CSS.escape(node) + "\"]");
+        if (d) d.open = true;
+      });
     }, function () { timelinePending = false; });
   }
   function setStatus(el, status) {
@@ -109,8 +116,7 @@ export const APP_JS = String.raw`"use strict";
   var source = new EventSource("/api/runs/" + encodeURIComponent(runId) + "/events?since=" + encodeURIComponent(run.dataset.batch || "0"));
   source.addEventListener("progress", function (ev) {
     var data = JSON.parse(ev.data);
-    var r = data.run;
-    document.getElementById("progress").textContent = r.done + "/" + r.nodes + " done" + (r.failed ? ", " + r.failed + " failed" : "") + ", " + r.hits + " cache hits";
+    document.getElementById("progress").textContent = data.progress;
     data.nodes.forEach(function (n) {
       var prev = states.get(n.node);
       var status = prev === "failed" ? "failed" : n.status;

@@ -13,6 +13,9 @@ import { Badge, Time } from "./layout.tsx";
 /** Item executions listed at most in the panel. */
 const MAX_ITEMS = 200;
 
+/** Item paths in index order: "items[2]" before "items[10]", "a[0]/b[1]" before "a[1]/b[0]". */
+const byItem = new Intl.Collator("en", { numeric: true }).compare;
+
 /**
  * The panel of node `node` of `run`, given its executions.
  *
@@ -23,6 +26,8 @@ const MAX_ITEMS = 200;
  */
 export function NodePanel({ run, node, executions }: { run: RunDetail; node: string; executions: readonly NodeRecord[] }) {
   const single = executions.length === 1 ? executions[0] : undefined;
+  // Executions come in start order, and a map may start its items last first (issue 15): list them 0 to n.
+  const items = [...executions].sort((a, b) => byItem(a.item, b.item));
   return (
     <section class="panel" id="node-panel" data-node={node}>
       <h2><span class="mono">{node}</span></h2>
@@ -32,7 +37,7 @@ export function NodePanel({ run, node, executions }: { run: RunDetail; node: str
         ? (
           <>
             <p>{`${executions.length} executions (map/reduce items).`}</p>
-            {executions.slice(0, MAX_ITEMS).map((n) => (
+            {items.slice(0, MAX_ITEMS).map((n) => (
               <details open={n.status === "failed"}>
                 <summary><span class="mono">{n.item || "(top)"}</span> <Badge status={n.status} /> {formatDuration(n.duration)}</summary>
                 <Execution run={run} n={n} />

@@ -10,9 +10,10 @@ import { raw } from "hono/html";
 import type { NodeRecord, RunDetail } from "../../lib/ports/run-store.ts";
 import { formatDuration } from "../../lib/format-duration.ts";
 import type { DagDrawing } from "../dag.ts";
-import type { RunModel } from "../run-model.ts";
+import { flowName, progressText, type RunModel } from "../run-model.ts";
 import { Badge, Layout, Time } from "./layout.tsx";
 import { Timeline } from "./timeline.tsx";
+import { userFrame } from "../user-frame.ts";
 
 /** Props of {@link RunPage}. */
 export interface RunPageProps {
@@ -39,6 +40,8 @@ const LEGEND = [
  * ```
  */
 export function RunPage({ run, nodes, model, dag, now }: RunPageProps) {
+  // The failed nodes' errors first: the run's own error is weft's, thrown where execute() was called.
+  const frame = run.error ? userFrame([...nodes.filter((n) => n.status === "failed").map((n) => n.error?.stack), run.error.stack]) : undefined;
   const href = (node: string) => `/runs/${encodeURIComponent(run.id)}/nodes/${encodeURIComponent(node)}`;
   return (
     <Layout title={`Run ${run.id.slice(0, 8)}`} live={run.status === "running" ? "run" : undefined}>
@@ -46,15 +49,22 @@ export function RunPage({ run, nodes, model, dag, now }: RunPageProps) {
         <p class="crumbs"><a href="/">Runs</a> / <span class="mono">{run.id}</span></p>
         <h1><Badge status={run.status} /> <span>{run.outputs.join(", ") || "(no outputs)"}</span></h1>
         <dl class="facts">
+          {flowName(run) ? <><dt>flow</dt><dd id="flow">{flowName(run)}</dd></> : null}
           <dt>started</dt><dd><Time ms={run.start} /></dd>
           <dt>wall time</dt><dd id="wall">{formatDuration(model.wall)}</dd>
-          <dt>nodes</dt><dd id="progress">{`${run.done}/${run.nodes} done${run.failed ? `, ${run.failed} failed` : ""}, ${run.hits} cache hits`}</dd>
+          <dt>progress</dt><dd id="progress">{progressText(run)}</dd>
           <dt>parallelism</dt>
           <dd id="parallelism">{`${model.parallelism.toFixed(2)}× (node time ${formatDuration(model.busy)} over ${formatDuration(model.wall)} wall), at most ${model.peak} at once`}</dd>
           <dt>process</dt><dd>{`${run.host} pid ${run.pid}`}</dd>
         </dl>
         {run.error
-          ? <div class="error"><p class="error-message">{`${run.error.name}: ${run.error.message}`}</p>{run.error.stack ? <pre class="stack">{run.error.stack}</pre> : null}</div>
+          ? (
+            <div class="error">
+              <p class="error-message">{`${run.error.name}: ${run.error.message}`}</p>
+              {frame ? <p class="user-frame" id="user-frame">{`in your code: ${frame}`}</p> : null}
+              {run.error.stack ? <pre class="stack">{run.error.stack}</pre> : null}
+            </div>
+          )
           : null}
         <Values title="inputs" values={run.inputs} />
         <Values title="overrides" values={run.overrides} />

@@ -6,6 +6,7 @@
  */
 import { RUN_STATUSES, type RunPage, type RunStatus, type RunSummary } from "../../lib/ports/run-store.ts";
 import { formatDuration } from "../../lib/format-duration.ts";
+import { flowName, progressText } from "../run-model.ts";
 import { Badge, Layout, Time } from "./layout.tsx";
 
 /** Props of {@link RunsPage}. */
@@ -42,7 +43,7 @@ export function RunsPage({ page, status, counts, now }: RunsPageProps) {
         : (
           <table class="runs">
             <thead>
-              <tr><th>status</th><th>run</th><th>started</th><th>duration</th><th>outputs</th><th>nodes</th><th>cache hits</th></tr>
+              <tr><th>status</th><th>run</th><th>flow</th><th>started</th><th>duration</th><th>outputs</th><th>progress</th></tr>
             </thead>
             <tbody>{page.runs.map((r) => <Row run={r} now={now} />)}</tbody>
           </table>
@@ -62,11 +63,11 @@ function Row({ run, now }: { run: RunSummary; now: number }) {
     <tr data-run={run.id}>
       <td><Badge status={run.status} /></td>
       <td><a class="mono" href={`/runs/${encodeURIComponent(run.id)}`}>{run.id.slice(0, 8)}</a></td>
+      <td class="flow">{flowName(run) || "–"}</td>
       <td><Time ms={run.start} /></td>
       <td class="num">{duration === undefined ? "–" : formatDuration(duration - run.start)}</td>
       <td class="outputs">{run.outputs.join(", ")}</td>
-      <td class="num">{`${run.done}/${run.nodes}`}{run.failed > 0 ? <span class="bad">{` (${run.failed} failed)`}</span> : null}</td>
-      <td class="num">{run.hits}</td>
+      <td class={run.failed > 0 ? "progress bad" : "progress"}>{progressText(run)}</td>
     </tr>
   );
 }

@@ -53,7 +53,13 @@ describe("run history in Chromium", () => {
     await page.click(`a[href="/runs/${runs.cold}"]`);
     await page.waitForSelector("#dag svg g.node");
     expect(await page.locator("#dag g.node.s-succeeded").count()).toBe(10);
-    expect(await page.locator(".timeline rect.tl-bar").count()).toBe(12);
+    expect(await page.locator(".timeline rect.tl-bar:not(.tl-sum)").count()).toBe(12);
+    // A map's items are folded under their summary bar until it is clicked.
+    const itemShown = () => page.evaluate(() => document.querySelector('.timeline details.tl-group[data-node="regionTotal"] > div.tl-row')!.checkVisibility());
+    expect(await itemShown()).toBe(false);
+    await page.locator('.timeline details.tl-group[data-node="regionTotal"] > summary').click();
+    expect(await page.locator('.timeline details.tl-group[data-node="regionTotal"] > div.tl-row').count()).toBe(3);
+    expect(await itemShown()).toBe(true);
     expect(await page.locator("#parallelism").textContent()).toMatch(/^\d\.\d\d× \(node time .* over .* wall\), at most [3-9] at once$/);
     await page.locator("#dag g.node", { hasText: "regionTotal" }).click();
     await page.waitForSelector("#node-panel[data-node=regionTotal]");

@@ -84,7 +84,9 @@ describe("history pages", () => {
     const page = await (await get(`/runs/${runs.cold}`)).text();
     expect(page).toContain('<svg');
     expect(page).toMatch(/<g id="node\d+" class="node wn s&#45;succeeded c&#45;miss">\s*<title>orders<\/title>/);
-    expect(page.match(/class="tl-bar /g)!.length).toBe(12);
+    expect(page.match(/class="tl-bar s-/g)!.length).toBe(12);
+    // The map's three items under one summary bar.
+    expect(page.match(/class="tl-bar tl-sum /g)!.length).toBe(1);
     expect((await (await get(`/runs/${runs.warm}`)).text())).toContain("c&#45;hit");
     const partial = await (await get(`/runs/${runs.partial}`)).text();
     expect(partial).toMatch(/class="node wn s&#45;succeeded c&#45;hit">\s*<title>rates<\/title>/);
