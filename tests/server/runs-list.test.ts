@@ -76,10 +76,20 @@ describe("GET / (the runs list)", () => {
     });
   }
 
+  test("a page with a running run counts its duration to the time of each request", async () => {
+    const duration = async () => /<tr data-run="run-new-running">(?:.*?<td class="num">){1}([^<]+)</s.exec(await (await get("/?status=running")).text())?.[1];
+    store.write({ starts: [startOf("run-new-running", Date.now() - 3_000)], nodes: [], progress: [], ends: [] });
+    expected.push({ id: "run-new-running", start: Date.now() - 3_000, status: "running" });
+    const first = await duration();
+    expect(first).toMatch(/\d/);
+    await Bun.sleep(1_100);
+    expect(await duration()).not.toBe(first);
+  });
+
   test("a run written after a request is shown, and counted, by the next", async () => {
     await (await get("/")).text();
-    store.write({ starts: [startOf("run-new", 99_999)], nodes: [], progress: [], ends: [{ id: "run-new", end: 100_000, status: "failed" }] });
-    expected.push({ id: "run-new", start: 99_999, status: "failed" });
+    store.write({ starts: [startOf("run-new", Date.now() + 60_000)], nodes: [], progress: [], ends: [{ id: "run-new", end: Date.now() + 60_001, status: "failed" }] });
+    expected.push({ id: "run-new", start: Date.now() + 60_000, status: "failed" });
     const html = await (await get("/")).text();
     expect(shown(html)[0]).toBe("run-new");
     expect(count(html, "all")).toBe(expected.length);
