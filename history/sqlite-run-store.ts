@@ -9,8 +9,8 @@
  */
 import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Hasher } from "../lib/ports/hasher.ts";
-import type { Liveness, NodeRecord, PruneOptions, PruneReport, RunBatch, RunDetail, RunPage, RunQuery, RunStore } from "../lib/ports/run-store.ts";
-import { checkPruneOptions, pageOf } from "../lib/ports/run-store.ts";
+import type { Liveness, NodeRecord, PruneOptions, PruneReport, RunBatch, RunDetail, RunPage, RunQuery, RunStatus, RunStore } from "../lib/ports/run-store.ts";
+import { checkPruneOptions, pageOf, RUN_STATUSES } from "../lib/ports/run-store.ts";
 import type { SqliteDatabase } from "../lib/ports/sqlite.ts";
 import { compile, excluded, p, Prepared, qb } from "../sqlite/queries.ts";
 import { runGraphs as g, runNodes as n, runs as r } from "./run-schema.ts";
@@ -57,6 +57,7 @@ const Q = {
   get: compile(qb.select({ run: r, view: g.view }).from(r).leftJoin(g, eq(g.hash, r.graph)).where(eq(r.id, p("id")))),
   nodes: compile(qb.select().from(n).where(and(eq(n.runId, p("run")), gt(n.batch, p("since")))).orderBy(asc(n.startedAt))),
   listAll: list("all"), listStatus: list("status"), listRunning: list("running"), listInterrupted: list("interrupted"),
+  byStatus: compile(qb.select({ status: r.status, n: sql`count(*)`.as("n") }).from(r).groupBy(r.status)),
   countAll: count("all"), countStatus: count("status"), countRunning: count("running"), countInterrupted: count("interrupted"),
 };
 
@@ -87,9 +88,9 @@ export class SqliteRunStore implements RunStore {
   readonly #q: { [K in keyof typeof Q]: Prepared };
   readonly #dataVersion: Prepared;
   readonly #stamp: Prepared;
-  /** Totals of the runs list by filter, valid while the file's stamp stays {@link #totalsAt}. */
-  readonly #totals = new Map<string, number>();
-  #totalsAt = "";
+  /** Counts for the runs list, valid while the file's stamp stays {@link #cacheAt}. */
+  readonly #cache = new Map<string, unknown>();
+  #cacheAt = "";
   #writes = 0;
 
   constructor(db: SqliteDatabase, options: SqliteRunStoreOptions) {
@@ -141,7 +142,22 @@ export class SqliteRunStore implements RunStore {
       const params = { dead: deadIds, status: s ?? null, limit, offset };
       const dead = new Set(JSON.parse(deadIds) as string[]);
       const runs = rows.all(params).map((row) => summaryOf(row, dead.has(row.id as string)));
-      return { runs, total: this.#total(total, `${s ?? ""}\0${deadIds}`, params), offset, limit };
+      const n = this.#cached(`total ${s ?? ""}\0${deadIds}`, () => Number(total.get(params)?.n ?? 0));
+      return { runs, total: n, offset, limit };
+    });
+  }
+
+  countRuns(): Readonly<Record<RunStatus | "all", number>> {
+    return guarded(this.#o.path, "read the run history of", () => {
+      // Dead runs are written "running": they move from "running" to "interrupted" here, without a write.
+      const dead = this.#deadRuns().length;
+      // One walk of the status index per change of the file, not one count per status and request (issue 15).
+      const written = this.#cached("by status", () => new Map(this.#q.byStatus.all().map((row) => [String(row.status), Number(row.n)])));
+      const counts = Object.fromEntries(RUN_STATUSES.map((st) => [st, written.get(st) ?? 0])) as Record<RunStatus | "all", number>;
+      counts.all = [...written.values()].reduce((a, b) => a + b, 0);
+      counts.running -= dead;
+      counts.interrupted = dead;
+      return counts;
     });
   }
 
@@ -187,23 +203,21 @@ export class SqliteRunStore implements RunStore {
   }
 
   /**
-   * A filter's total, counted once per change of the file: a count walks the whole index (about 0.2 ms per
-   * 10,000 runs), and the HTML runs list asks for six of them a request (issue 15). The key holds the
-   * dead runs too, since they move runs from "running" to "interrupted" without a write.
+   * A value read from the tables, read again only after the file changed: a count walks a whole index (about
+   * 0.2 ms per 10,000 runs), and the HTML runs list asked for six a request (issue 15). Keys that depend on
+   * the dead runs hold them, since they move runs from "running" to "interrupted" without a write.
    */
-  #total(count: Prepared, key: string, params: Readonly<Record<string, string | number | null>>): number {
+  #cached<T>(key: string, read: () => T): T {
     const row = this.#stamp.get();
     const stamp = `${row?.v}:${row?.c}`;
-    if (stamp !== this.#totalsAt) {
-      this.#totals.clear();
-      this.#totalsAt = stamp;
+    if (stamp !== this.#cacheAt) {
+      this.#cache.clear();
+      this.#cacheAt = stamp;
     }
-    let n = this.#totals.get(key);
-    if (n === undefined) {
-      n = Number(count.get(params)?.n ?? 0);
-      this.#totals.set(key, n);
-    }
-    return n;
+    if (this.#cache.has(key)) return this.#cache.get(key) as T;
+    const value = read();
+    this.#cache.set(key, value);
+    return value;
   }
 
   /** Ids of "running" runs whose process is gone: few rows, found through the status index. */

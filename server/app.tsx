@@ -8,7 +8,7 @@
  * @module
  */
 import { Hono } from "hono";
-import { RUN_STATUSES, type RunHistory, type RunStatus } from "../lib/ports/run-store.ts";
+import type { RunHistory } from "../lib/ports/run-store.ts";
 import { historyApi, QueryError, runQueryOf } from "./api.ts";
 import { ASSETS } from "./assets/assets.ts";
 import { parseView } from "./dag.ts";
@@ -116,8 +116,7 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
       if (e instanceof QueryError) return c.html(<ErrorPage title="Bad request" message={e.message} />, 400);
       throw e;
     }
-    const counts = { all: history.listRuns({ limit: 1 }).total } as Record<RunStatus | "all", number>;
-    for (const s of RUN_STATUSES) counts[s] = history.listRuns({ status: s, limit: 1 }).total;
+    const counts = history.countRuns();
     const page = history.listRuns(query);
     const now = Date.now();
     const render = () => <RunsPage page={page} status={query.status} counts={counts} now={now} />;

@@ -35,12 +35,17 @@ describe("SqliteRunStore", () => {
     reader.close();
   });
 
-  test("listRuns() totals follow another connection's commits, this connection's writes and dead processes", () => {
+  test("listRuns() totals and countRuns() follow another connection's commits, this connection's writes and dead processes", () => {
     const path = join(tmp.dir, "totals", "weft.db");
     const dead = new Set<number>();
     const writer = sqlite(() => true, path);
     const reader = sqlite((o) => !dead.has(o.pid), path);
-    const totals = () => ["all", "running", "interrupted", "succeeded"].map((s) => reader.listRuns(s === "all" ? { limit: 1 } : { status: s as "running", limit: 1 }).total);
+    const totals = () => {
+      const listed = ["all", "running", "interrupted", "succeeded"].map((s) => reader.listRuns(s === "all" ? { limit: 1 } : { status: s as "running", limit: 1 }).total);
+      const counts = reader.countRuns();
+      expect([counts.all, counts.running, counts.interrupted, counts.succeeded]).toEqual(listed);
+      return listed;
+    };
     expect(totals()).toEqual([0, 0, 0, 0]);
     writer.write({ starts: [startOf("r1", 1), startOf("r2", 2, { pid: 2 })], nodes: [], progress: [], ends: [{ id: "r1", end: 5, status: "succeeded" }] });
     expect(totals()).toEqual([2, 1, 0, 1]);
