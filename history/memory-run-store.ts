@@ -17,6 +17,8 @@ import {
   type RunPage,
   type RunQuery,
   type RunStore,
+  RUN_STATUSES,
+  type RunStatus,
   type RunSummary,
 } from "../lib/ports/run-store.ts";
 
@@ -77,6 +79,12 @@ export class MemoryRunStore implements RunStore {
     const all = [...this.#runs.values()].map((r) => this.#seen(r)).filter((r) => query.status === undefined || r.status === query.status);
     all.sort((a, b) => b.start - a.start || (a.id < b.id ? 1 : -1));
     return { runs: all.slice(offset, offset + limit).map(summary), total: all.length, offset, limit };
+  }
+
+  countRuns(): Readonly<Record<RunStatus | "all", number>> {
+    const counts = Object.fromEntries([["all", this.#runs.size], ...RUN_STATUSES.map((st) => [st, 0])]) as Record<RunStatus | "all", number>;
+    for (const r of this.#runs.values()) counts[this.#seen(r).status]++;
+    return counts;
   }
 
   getRun(id: string): RunDetail | undefined {

@@ -8,7 +8,7 @@
  * @module
  */
 import { Hono } from "hono";
-import { RUN_STATUSES, type RunHistory, type RunStatus } from "../lib/ports/run-store.ts";
+import type { RunHistory } from "../lib/ports/run-store.ts";
 import { historyApi, QueryError, runQueryOf } from "./api.ts";
 import { ASSETS } from "./assets/assets.ts";
 import { parseView } from "./dag.ts";
@@ -23,6 +23,7 @@ import { NodePanel } from "./pages/node-panel.tsx";
 import { DagView, RunPage } from "./pages/run-page.tsx";
 import { RunsPage } from "./pages/runs-page.tsx";
 import { Timeline } from "./pages/timeline.tsx";
+import { RenderedPages } from "./rendered-pages.ts";
 import { runModel } from "./run-model.ts";
 
 /** Options of {@link createHistoryApp}. */
@@ -105,8 +106,9 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
   const live = new LiveRuns(history, options.pollMs === undefined ? {} : { pollMs: options.pollMs });
   const drawings = new DagDrawings(options.draw ?? drawSvgOf);
   app.route("/api", historyApi(history, live));
+  const runsPages = new RenderedPages(32);
 
-  app.get("/", (c) => {
+  app.get("/", async (c) => {
     let query;
     try {
       query = runQueryOf((k) => c.req.query(k));
@@ -114,9 +116,13 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
       if (e instanceof QueryError) return c.html(<ErrorPage title="Bad request" message={e.message} />, 400);
       throw e;
     }
-    const counts = { all: history.listRuns({ limit: 1 }).total } as Record<RunStatus | "all", number>;
-    for (const s of RUN_STATUSES) counts[s] = history.listRuns({ status: s, limit: 1 }).total;
-    return c.html(<RunsPage page={history.listRuns(query)} status={query.status} counts={counts} now={Date.now()} />);
+    const counts = history.countRuns();
+    const page = history.listRuns(query);
+    const now = Date.now();
+    const render = () => <RunsPage page={page} status={query.status} counts={counts} now={now} />;
+    // A running run's duration is counted to `now`: such a page is rendered afresh every time.
+    if (page.runs.some((r) => r.status === "running")) return c.html(render());
+    return c.html(await runsPages.render({ page, status: query.status ?? null, counts }, render));
   });
 
   const unknownRun = (id: string) => <ErrorPage title="Unknown run" message={`There is no run "${id}" in this history.`} />;

@@ -160,6 +160,8 @@ export interface RunQuery {
 /** The read side: everything the web view and the CLI show. */
 export interface RunHistory {
   listRuns(query?: RunQuery): RunPage;
+  /** How many runs there are, in all and by status: the `total` that `listRuns` gives for each. */
+  countRuns(): Readonly<Record<RunStatus | "all", number>>;
   getRun(id: string): RunDetail | undefined;
   /** A run's node executions in start order; with `since`, only those written after that batch. */
   nodesOf(runId: string, options?: { readonly since?: number }): NodeRecord[];

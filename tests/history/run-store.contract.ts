@@ -1,6 +1,7 @@
 /** The RunStore contract: every implementation (memory, SQLite) must pass it. */
 import { describe, expect, test } from "bun:test";
 import type { Liveness, NodeRecord, RunBatch, RunStartRecord, RunStore } from "../../lib/ports/run-store.ts";
+import { RUN_STATUSES } from "../../lib/ports/run-store.ts";
 
 /** A run start record with defaults. */
 export function startOf(id: string, start: number, extra: Partial<RunStartRecord> = {}): RunStartRecord {
@@ -162,6 +163,20 @@ export function runStoreContract(name: string, make: (alive: Liveness) => RunSto
       expect(() => store.prune({ keepRuns: -1 })).toThrow(RangeError);
       expect(() => store.prune({ keepRuns: 1.5 })).toThrow(RangeError);
       expect(() => store.prune({ olderThanMs: Number.NaN })).toThrow(RangeError);
+      store.close();
+    });
+
+    test("countRuns() gives listRuns()'s total for all runs and for each status, a dead process's run as interrupted", () => {
+      const store = make((o) => o.pid !== 2);
+      store.write(batch({
+        starts: [startOf("r1", 1), startOf("r2", 2, { pid: 2 }), startOf("r3", 3), startOf("r4", 4), startOf("r5", 5)],
+        ends: [{ id: "r1", end: 9, status: "succeeded" }, { id: "r3", end: 9, status: "failed" }, { id: "r4", end: 9, status: "failed" }],
+      }));
+      const totals = Object.fromEntries([["all", store.listRuns().total], ...RUN_STATUSES.map((s) => [s, store.listRuns({ status: s }).total])]);
+      expect(store.countRuns()).toEqual(totals);
+      expect(store.countRuns()).toEqual({ all: 5, running: 1, succeeded: 1, failed: 2, cancelled: 0, interrupted: 1 });
+      store.write(batch({ ends: [{ id: "r5", end: 9, status: "cancelled" }] }));
+      expect(store.countRuns()).toEqual({ all: 5, running: 0, succeeded: 1, failed: 2, cancelled: 1, interrupted: 1 });
       store.close();
     });
 

@@ -35,6 +35,32 @@ describe("SqliteRunStore", () => {
     reader.close();
   });
 
+  test("listRuns() totals and countRuns() follow another connection's commits, this connection's writes and dead processes", () => {
+    const path = join(tmp.dir, "totals", "weft.db");
+    const dead = new Set<number>();
+    const writer = sqlite(() => true, path);
+    const reader = sqlite((o) => !dead.has(o.pid), path);
+    const totals = () => {
+      const listed = ["all", "running", "interrupted", "succeeded"].map((s) => reader.listRuns(s === "all" ? { limit: 1 } : { status: s as "running", limit: 1 }).total);
+      const counts = reader.countRuns();
+      expect([counts.all, counts.running, counts.interrupted, counts.succeeded]).toEqual(listed);
+      return listed;
+    };
+    expect(totals()).toEqual([0, 0, 0, 0]);
+    writer.write({ starts: [startOf("r1", 1), startOf("r2", 2, { pid: 2 })], nodes: [], progress: [], ends: [{ id: "r1", end: 5, status: "succeeded" }] });
+    expect(totals()).toEqual([2, 1, 0, 1]);
+    reader.write({ starts: [startOf("r3", 3, { pid: 3 })], nodes: [], progress: [], ends: [] });
+    expect(totals()).toEqual([3, 2, 0, 1]);
+    dead.add(2);
+    expect(totals()).toEqual([3, 1, 1, 1]);
+    reader.prune({ keepRuns: 0 });
+    const left = reader.listRuns().runs;
+    expect(totals()).toEqual([left.length, left.filter((r) => r.status === "running").length, left.filter((r) => r.status === "interrupted").length, 0]);
+    expect(left.some((r) => r.id === "r1")).toBe(false);
+    writer.close();
+    reader.close();
+  });
+
   test("runs of one graph share one stored drawing", () => {
     const path = join(tmp.dir, "graphs", "weft.db");
     const store = sqlite(() => true, path);
