@@ -9,7 +9,7 @@ import { systemClock, type Clock } from "../lib/hooks.ts";
 import type { FileSystem } from "../lib/ports/file-system.ts";
 import type { Hasher } from "../lib/ports/hasher.ts";
 import { setOwn } from "../lib/own-property.ts";
-import type { CodeAnalysisRow, KeyParts, MetadataStore, StoredKey } from "../lib/ports/metadata-store.ts";
+import type { CacheRecord, CodeAnalysisRow, KeyParts, MetadataStore, StoredKey } from "../lib/ports/metadata-store.ts";
 import type { CacheExplanation, CodeLocation, GcOptions, GcReport, Cache, NodeCodeVersion, NodeLookup } from "../lib/ports/cache.ts";
 import type { ResultRead, ResultStore } from "../lib/ports/result-store.ts";
 import { cacheKey } from "./cache-key.ts";
@@ -186,6 +186,10 @@ export class StoreCache implements Cache {
     const id = runId ?? this.#o.metadata.lastRunId();
     const records = id === undefined ? [] : this.#o.metadata.runRecords(id);
     const record = records.find((r) => r.node === node);
+    if (record === undefined && id !== undefined) {
+      const items = records.filter((r) => r.node.startsWith(`${node}[`) && /^(\[\d+\])+$/.test(r.node.slice(node.length)));
+      if (items.length > 0) return this.#explainItems(node, id, items);
+    }
     if (record === undefined) {
       // No record at all: a run that never used this cache, or one pruned from the history (`weft history prune`).
       const message = id === undefined ? "no run has used the cache yet"
@@ -202,6 +206,25 @@ export class StoreCache implements Cache {
     }
     const prefix = record.status === "miss" ? "miss" : "not cached";
     return { node, runId: id, status: record.status, ...dv, message: `${prefix}: ${record.reason ?? "no reason recorded"}${note}` };
+  }
+
+  /**
+   * A per-item node of a map/reduce region asked by its bare name: one
+   * answer for all its items (a hit only when every item hit), naming the
+   * first items that did not, and how to ask for one.
+   */
+  #explainItems(node: string, runId: string, items: readonly CacheRecord[]): CacheExplanation {
+    const others = items.filter((r) => r.status !== "hit");
+    if (others.length === 0) return { node, runId, status: "hit", message: `hit: all ${items.length} items of "${node}" reused their results` };
+    const status = others.some((r) => r.status === "miss") ? "miss" : "uncacheable";
+    const shown = others.slice(0, 3).map((r) => `${r.node}: ${r.reason ?? "no reason recorded"}`).join("; ");
+    const more = others.length > 3 ? `; and ${others.length - 3} more` : "";
+    return {
+      node,
+      runId,
+      status,
+      message: `${status === "miss" ? "miss" : "not cached"}: ${others.length} of ${items.length} items of "${node}" did not hit (${shown}${more}); explain one item with explain("${others[0]!.node}")`,
+    };
   }
 
   dataVersions(runId?: string): Record<string, string> {

@@ -398,3 +398,25 @@ describe("withCache() across processes", () => {
     expect(existsSync(db)).toBe(true);
   }, 60_000);
 });
+
+describe("driver.cache.explain() of a per-item node", () => {
+  test("the bare name answers for all items: a hit when every item hit, else which items missed and how to ask for one", async () => {
+    const path = join(cacheDir(), "items.db");
+    const flow = {
+      item: parallelizable((xs: number[]) => xs),
+      doubled: (item: number) => item * 2,
+      total: collect((doubled: number[]) => doubled.reduce((a, b) => a + b, 0)),
+    };
+    await using dr = await new Builder().withModules(flow).withCache({ path }).build();
+    await dr.execute(["total"], { inputs: { xs: [1, 2, 3] } });
+    await dr.execute(["total"], { inputs: { xs: [1, 2, 3] } });
+    expect(dr.cache!.explain("doubled")).toMatchObject({ node: "doubled", status: "hit", message: 'hit: all 3 items of "doubled" reused their results' });
+    await dr.execute(["total"], { inputs: { xs: [1, 5, 3] } });
+    const answer = dr.cache!.explain("doubled");
+    expect(answer.status).toBe("miss");
+    expect(answer.message).toMatch(/^miss: 1 of 3 items of "doubled" did not hit \(doubled\[1\]: .+\); explain one item with explain\("doubled\[1\]"\)$/);
+    expect(dr.cache!.explain("doubled[1]").status).toBe("miss");
+    expect(dr.cache!.explain("doubled[0]").status).toBe("hit");
+    expect(dr.cache!.explain("nothing").status).toBe("not-run");
+  });
+});
