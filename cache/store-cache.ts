@@ -13,6 +13,7 @@ import type { CacheRecord, CodeAnalysisRow, KeyParts, MetadataStore, StoredKey }
 import type { CacheExplanation, CodeLocation, GcOptions, GcReport, Cache, NodeCodeVersion, NodeLookup } from "../lib/ports/cache.ts";
 import type { ResultRead, ResultStore } from "../lib/ports/result-store.ts";
 import { cacheKey } from "./cache-key.ts";
+import { itemRecords } from "./item-records.ts";
 import type { AnalysisMemo } from "./code/module-analysis.ts";
 import { sha256 } from "./code/_parts.ts";
 import { UNKNOWN_FILE } from "./code/function-code-version.ts";
@@ -187,7 +188,7 @@ export class StoreCache implements Cache {
     const records = id === undefined ? [] : this.#o.metadata.runRecords(id);
     const record = records.find((r) => r.node === node);
     if (record === undefined && id !== undefined) {
-      const items = records.filter((r) => r.node.startsWith(`${node}[`) && /^(\[\d+\])+$/.test(r.node.slice(node.length)));
+      const items = itemRecords(records, node);
       if (items.length > 0) return this.#explainItems(node, id, items);
     }
     if (record === undefined) {

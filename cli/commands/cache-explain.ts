@@ -10,6 +10,7 @@ import type { Command } from "commander";
 import type { CacheRecord } from "../../lib/ports/metadata-store.ts";
 import type { CacheExplanation } from "../../lib/ports/cache.ts";
 import { closestNames } from "../../lib/closest-names.ts";
+import { baseName, compareItems, itemOf, itemRecords } from "../../cache/item-records.ts";
 import type { CliHost } from "../../runtime/shared/cli-host.ts";
 import { DB_OPTION, UsageError, weftCommand } from "../cli-error.ts";
 import { JSON_OPTION, printJson } from "../json-output.ts";
@@ -30,10 +31,6 @@ interface ItemsExplanation {
 }
 
 const ITEM = /^\d+(,\d+)*$/;
-/** `work[1][2]` -> "work"; `work` -> "work". */
-const baseName = (record: string) => record.replace(/(\[\d+\])+$/, "");
-/** `work[1][2]` -> [1, 2]. */
-const itemOf = (record: string) => [...record.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
 
 /**
  * The `cache explain` command.
@@ -67,7 +64,7 @@ export function explainCommand(host: CliHost): Command {
           throw new UsageError(`Run "${opts.run}" left no records in the cache "${path}": it ran without the cache, was pruned from the history (weft history prune), or the id is wrong; the last run is the default, see the ids with weft ui --db ${opts.db}`);
         }
         if (records.some((r) => r.node === name)) return cache.explain(name, runId);
-        const items = records.filter((r) => r.node.startsWith(`${name}[`) && baseName(r.node.slice(name.length)) === "");
+        const items = itemRecords(records, name);
         if (items.length > 0) return explainItems(name, runId, items, (item) => cache.explain(item, runId));
         // Not in this run: a node the cache knows did not run; any other name is a typo.
         const known = new Set([...records.map((r) => baseName(r.node)), ...cachedNodes(path, drivers).map((n) => baseName(n.node))]);
@@ -84,18 +81,12 @@ export function explainCommand(host: CliHost): Command {
     });
 }
 
+/** `records` in item order (from {@link itemRecords}), each explained. */
 function explainItems(node: string, runId: string, records: readonly CacheRecord[], explain: (record: string) => CacheExplanation): ItemsExplanation {
-  const byItem = records.map((r) => ({ record: r.node, item: itemOf(r.node) }));
-  byItem.sort((a, b) => compareItems(a.item, b.item));
-  const items = byItem.map(({ record, item }) => ({ ...explain(record), item }));
+  const items = records.map((r) => ({ ...explain(r.node), item: itemOf(r.node) }));
   const summary = { hit: 0, miss: 0, uncacheable: 0 };
   for (const i of items) if (i.status !== "not-run") summary[i.status]++;
   return { node, runId, summary, items };
-}
-
-function compareItems(a: readonly number[], b: readonly number[]): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return a.length - b.length;
 }
 
 function counts(s: ItemsExplanation["summary"]): string {
