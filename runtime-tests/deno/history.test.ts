@@ -3,7 +3,7 @@
  * Run with `deno test --allow-read --allow-write --allow-env --allow-run --allow-net`.
  */
 import { deepStrictEqual, strictEqual } from "node:assert";
-import { connect } from "node:net";
+import { rawGet, rawRequest } from "../../tests/server/_raw-http.ts";
 import { Builder } from "../../mod.ts";
 import { serveHttp } from "../../runtime/deno/serve.ts";
 import { startHistoryServer } from "../../server/start-server.ts";
@@ -38,32 +38,20 @@ Deno.test("withTracking() records a run on Deno, and startHistoryServer() serves
   }
 });
 
-/** Sends a whole raw request to 127.0.0.1:port and reads until the server closes (fetch() cannot omit Host). */
-function rawRequest(port: number, request: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, "127.0.0.1", () => socket.write(request));
-    let text = "";
-    socket.setEncoding("utf8");
-    socket.on("data", (d: string) => (text += d));
-    socket.on("error", reject);
-    socket.on("end", () => resolve(text));
-  });
-}
-
 Deno.test("startHistoryServer() on Deno answers a missing or malformed Host with a plain 400, another host with 403, with the policy", async () => {
   const dir = Deno.makeTempDirSync({ prefix: "weft-history-" });
   const server = await startHistoryServer({ path: `${dir}/none.db`, port: 0 });
   try {
     const answers = [
       await rawRequest(server.port, "GET /api/runs HTTP/1.0\r\n\r\n"),
-      await rawRequest(server.port, "GET /api/runs HTTP/1.1\r\nHost: \r\nConnection: close\r\n\r\n"),
-      await rawRequest(server.port, "GET /api/runs HTTP/1.1\r\nHost: 127.0.0.1@evil.com\r\nConnection: close\r\n\r\n"),
-      await rawRequest(server.port, "GET /api/runs HTTP/1.1\r\nHost: evil.com\r\nConnection: close\r\n\r\n"),
+      await rawGet(server.port, "/api/runs", ["Host: "]),
+      await rawGet(server.port, "/api/runs", ["Host: 127.0.0.1@evil.com"]),
+      await rawGet(server.port, "/api/runs", ["Host: evil.com"]),
     ];
-    deepStrictEqual(answers.map((a) => a.split(" ")[1]), ["400", "400", "400", "403"]);
+    deepStrictEqual(answers.map((a) => a.status), [400, 400, 400, 403]);
     for (const a of answers) {
-      strictEqual(/content-security-policy: default-src 'none'/i.test(a), true);
-      strictEqual(a.includes("    at ") || a.includes(dir) || a.includes("app.tsx"), false);
+      strictEqual(a.headers.get("content-security-policy")?.startsWith("default-src 'none'"), true);
+      strictEqual(a.text.includes("    at ") || a.text.includes(dir) || a.text.includes("app.tsx"), false);
     }
   } finally {
     await server.close();
@@ -74,9 +62,9 @@ Deno.test("startHistoryServer() on Deno answers a missing or malformed Host with
 Deno.test("serveHttp() on Deno answers a handler that throws with a 500 that shows nothing of it", async () => {
   const server = await serveHttp({ fetch: () => { throw new Error(`boom in ${import.meta.url}`); }, hostname: "127.0.0.1", port: 0 });
   try {
-    const answer = await rawRequest(server.port, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-    strictEqual(answer.split(" ")[1], "500");
-    strictEqual(answer.includes("boom"), false);
+    const answer = await rawGet(server.port, "/", ["Host: 127.0.0.1"]);
+    strictEqual(answer.status, 500);
+    strictEqual(answer.text.includes("boom"), false);
   } finally {
     await server.close();
   }

@@ -94,27 +94,21 @@ export class RedisServer {
     await waitForLine(this.#proc, /Ready to accept connections/, 10_000, "redis-server");
   }
 
-  /** Stops the server (SIGTERM, as a service manager would) and waits for it to exit. */
-  async stop(): Promise<void> {
+  /**
+   * Stops the server and waits for it to exit: SIGTERM, as a service manager would, or SIGKILL (also of a
+   * paused server), whose connections close at once, as when its machine dies.
+   */
+  async stop(signal: "SIGTERM" | "SIGKILL" = "SIGTERM"): Promise<void> {
     const proc = this.#proc;
     this.#proc = undefined;
     if (proc === undefined || proc.exitCode !== null) return;
-    proc.kill("SIGTERM");
+    proc.kill(signal);
     await proc.exited;
   }
 
   /** SIGSTOP: the server keeps its connections open and answers nothing, until killed or continued. */
   pause(): void {
     this.#proc?.kill("SIGSTOP");
-  }
-
-  /** SIGKILL (also of a paused server): its connections close at once, as when its machine dies. */
-  async kill(): Promise<void> {
-    const proc = this.#proc;
-    this.#proc = undefined;
-    if (proc === undefined || proc.exitCode !== null) return;
-    proc.kill("SIGKILL");
-    await proc.exited;
   }
 
   /** Stops the server for good and removes its directory. */

@@ -99,7 +99,7 @@ describe("bullmqExecutor() faults", () => {
       const run = dr.execute(["slowSquare"], { inputs: { x: 3, ms: 10 } }).catch((e) => e);
       await nodeStarted;
       await Bun.sleep(1_000); // the node's job is being added by now (encoding is local and quick)
-      await redis.kill();
+      await redis.stop("SIGKILL");
       error = await run;
     } finally {
       await redis.restart();
