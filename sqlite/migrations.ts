@@ -59,5 +59,13 @@ export const MIGRATIONS: readonly Migration[] = [
       "ALTER TABLE `runs` ADD `items` integer DEFAULT 0 NOT NULL;",
       "ALTER TABLE `runs` ADD `modules` text DEFAULT '[]' NOT NULL;"
     ]
+  },
+  {
+    "tag": "0004_run_nodes_by_node",
+    "when": 1796139381040,
+    "hash": "09e560c01793fa6154293d93f9755d1c5d5811842bec829410732ba47ce32b0d",
+    "statements": [
+      "CREATE INDEX `run_nodes_node` ON `run_nodes` (`node`,`started_at`);"
+    ]
   }
 ];
