@@ -57,12 +57,13 @@ const Q = {
   get: compile(qb.select({ run: r, view: g.view }).from(r).leftJoin(g, eq(g.hash, r.graph)).where(eq(r.id, p("id")))),
   nodes: compile(qb.select().from(n).where(and(eq(n.runId, p("run")), gt(n.batch, p("since")))).orderBy(asc(n.startedAt))),
   listAll: list("all"), listStatus: list("status"), listRunning: list("running"), listInterrupted: list("interrupted"),
-  // Newest first per node through run_nodes_node; the window keeps `samples` rows of each.
+  // Per name, its latest `samples` computed executions from the covering index run_nodes_node: bounded work however
+  // long the history (a window over every row of the nodes grows with it).
   durations: {
-    sql: `SELECT node, duration FROM (SELECT node, duration, row_number() OVER (PARTITION BY node ORDER BY started_at DESC) AS k
-      FROM run_nodes WHERE node IN (SELECT value FROM json_each(?)) AND status = 'succeeded' AND duration IS NOT NULL
-      AND (cache_status IS NULL OR cache_status <> 'hit')) WHERE k <= ?`,
-    bindings: ["names", "samples"],
+    sql: `SELECT j.value AS node, (SELECT json_group_array(duration) FROM (SELECT duration FROM run_nodes
+      WHERE node = j.value AND status = 'succeeded' AND duration IS NOT NULL AND (cache_status IS NULL OR cache_status <> 'hit')
+      ORDER BY started_at DESC LIMIT ?)) AS durations FROM json_each(?) AS j`,
+    bindings: ["samples", "names"],
   },
   byStatus: compile(qb.select({ status: r.status, n: sql`count(*)`.as("n") }).from(r).groupBy(r.status)),
   countAll: count("all"), countStatus: count("status"), countRunning: count("running"), countInterrupted: count("interrupted"),
@@ -179,15 +180,11 @@ export class SqliteRunStore implements RunStore {
   nodeDurations(nodes: readonly string[], options: { readonly samples?: number } = {}): ReadonlyMap<string, number> {
     const samples = options.samples ?? DURATION_SAMPLES;
     return guarded(this.#o.path, "read the run history of", () => {
-      const byNode = new Map<string, number[]>();
-      for (const row of this.#q.durations.all({ names: JSON.stringify(nodes), samples })) {
-        const name = String(row.node);
-        let list = byNode.get(name);
-        if (list === undefined) byNode.set(name, (list = []));
-        list.push(Number(row.duration));
-      }
       const out = new Map<string, number>();
-      for (const [name, list] of byNode) out.set(name, median(list)!);
+      for (const row of this.#q.durations.all({ names: JSON.stringify(nodes), samples })) {
+        const m = median(JSON.parse(String(row.durations)) as number[]);
+        if (m !== undefined) out.set(String(row.node), m);
+      }
       return out;
     });
   }

@@ -62,10 +62,10 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     "tag": "0004_run_nodes_by_node",
-    "when": 1796139381040,
-    "hash": "09e560c01793fa6154293d93f9755d1c5d5811842bec829410732ba47ce32b0d",
+    "when": 1796139842655,
+    "hash": "4b14599cfbde1d38b07ad6523cee90084320e4ecb714739143e524614d1be676",
     "statements": [
-      "CREATE INDEX `run_nodes_node` ON `run_nodes` (`node`,`started_at`);"
+      "CREATE INDEX `run_nodes_node` ON `run_nodes` (`node`,`started_at`,`status`,`cache_status`,`duration`);"
     ]
   }
 ];
