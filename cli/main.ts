@@ -11,6 +11,7 @@ import { cacheCommand } from "./commands/cache.ts";
 import { historyCommand } from "./commands/history.ts";
 import { planCommand } from "./commands/plan.ts";
 import { runCommand } from "./commands/run.ts";
+import { statsCommand } from "./commands/stats.ts";
 import { uiCommand } from "./commands/ui.ts";
 import { vizCommand } from "./commands/viz.ts";
 import { workerCommand } from "./commands/worker.ts";
@@ -32,7 +33,7 @@ export function createProgram(host: CliHost): Command {
     .exitOverride()
     .showHelpAfterError("(add --help for usage)");
   // One line per subcommand file; add new commands here.
-  for (const command of [runCommand(host), planCommand(host), uiCommand(host), cacheCommand(host), historyCommand(host), vizCommand(host), workerCommand(host)]) {
+  for (const command of [runCommand(host), planCommand(host), uiCommand(host), cacheCommand(host), historyCommand(host), statsCommand(host), vizCommand(host), workerCommand(host)]) {
     program.addCommand(command);
   }
   return program;
