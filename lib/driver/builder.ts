@@ -27,6 +27,9 @@ import type { EdgeErrors, NodeFunctionsOfAll, NodeTypes } from "../model/types.t
 
 type Values = Readonly<Record<string, unknown>>;
 
+/** The methods a hook may have: checked when the hook is given, not when a run first calls one. */
+const HOOK_METHODS: readonly (keyof Hook)[] = ["beforeGraph", "beforeNode", "afterNode", "afterGraph"];
+
 /** The message `build()` shows (as its `this` type) when a destructured edge is ill-typed. */
 export interface IllTypedEdges<E> {
   readonly "weft: a node's parameter type does not accept what its producer returns": E;
@@ -71,6 +74,9 @@ export class Builder<F = {}, C = {}> {
   withModules<const M extends readonly ModuleArg[]>(...modules: M): Builder<F & NodeFunctionsOfAll<M>, C> {
     const callerUrl = callerModuleUrl();
     for (const m of modules) {
+      if (Array.isArray(m)) {
+        throw new TypeError("withModules() expects modules, got an array; spread it: withModules(...modules)");
+      }
       if (typeof m !== "object" || m === null) {
         throw new TypeError(`withModules() expects module objects (import * as flow from "../flow.ts"), got ${m === null ? "null" : typeof m}`);
       }
@@ -94,6 +100,10 @@ export class Builder<F = {}, C = {}> {
   withHooks(...hooks: Hook[]): this {
     for (const h of hooks) {
       if (typeof h !== "object" || h === null) throw new TypeError("withHooks() expects hook objects");
+      for (const key of HOOK_METHODS) {
+        const v = (h as Record<string, unknown>)[key];
+        if (v !== undefined && typeof v !== "function") throw new TypeError(`withHooks() hook method "${key}" must be a function, got ${v === null ? "null" : typeof v}`);
+      }
       this.#hooks.push(h);
     }
     return this;
@@ -146,6 +156,9 @@ export class Builder<F = {}, C = {}> {
     if (typeof executor !== "object" || executor === null || typeof executor.submit !== "function") {
       throw new TypeError("withExecutor() expects an Executor (an object with init, submit and dispose)");
     }
+    if (this.#executor !== undefined) {
+      throw new Error("Cannot call withExecutor() twice on one Builder: a driver has one executor for its worker nodes; pass the one you want once");
+    }
     this.#executor = executor;
     return this;
   }
@@ -168,6 +181,9 @@ export class Builder<F = {}, C = {}> {
    */
   withCache(options: CacheOptions = {}): this {
     if (typeof options !== "object" || options === null) throw new TypeError("withCache() expects an options object");
+    if (this.#cache !== undefined) {
+      throw new Error("Cannot call withCache() twice on one Builder: pass every cache option in one call, such as withCache({ path, recompute: [\"raw\"] })");
+    }
     if (options.path !== undefined && (typeof options.path !== "string" || options.path === "")) {
       throw new TypeError("withCache() option \"path\" must be a non-empty string");
     }

@@ -23,6 +23,31 @@ export function checkValues(values: unknown, option: string): Values {
   return values as Values;
 }
 
+/** `options` of a method as an object (`{}` when undefined), or a TypeError: `execute(["a"], 5)`. */
+export function checkOptionsObject(options: unknown, method: string): Readonly<Record<string, unknown>> {
+  if (options === undefined) return {};
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new TypeError(`${method}() expects an options object as its second argument, such as { inputs: { day: "2026-11-22" } }, got ${describeShape(options)}`);
+  }
+  return options as Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A tag filter of `listAvailableVariables({ tags })`: each value a string, a list of strings, or `null` ("has the tag").
+ *
+ * @throws {TypeError} naming the filter key whose value is none of those
+ */
+export function checkTagFilter(filter: unknown): void {
+  if (filter === undefined) return;
+  if (typeof filter !== "object" || filter === null || Array.isArray(filter)) {
+    throw new TypeError(`listAvailableVariables() option "tags" must be an object of tag -> value, got ${describeShape(filter)}`);
+  }
+  for (const [key, want] of Object.entries(filter)) {
+    const ok = want === null || typeof want === "string" || (Array.isArray(want) && want.every((w) => typeof w === "string"));
+    if (!ok) throw new TypeError(`listAvailableVariables() tag filter "${key}" must be a string, a list of strings or null (has the tag), got ${describeShape(want)}`);
+  }
+}
+
 /** A short description of a value's shape, for messages. */
 export function describeShape(v: unknown): string {
   if (v === null) return "null";

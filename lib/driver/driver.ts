@@ -20,7 +20,7 @@ import { planCacheUse } from "../engine/cache-plan.ts";
 import { planOf, type DriverPlan } from "./plan.ts";
 import type { ExecuteResult } from "../model/types.ts";
 import { diffRuns, type DiffOptions, type RunDiff } from "../history/run-diff.ts";
-import { checkOutputs, checkValues } from "./check-args.ts";
+import { checkOptionsObject, checkOutputs, checkTagFilter, checkValues } from "./check-args.ts";
 import { matchesTags, toVariable, type TagFilter, type Variable } from "../introspect/variables.ts";
 
 export { matchesTags };
@@ -168,6 +168,7 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
     options: ExecuteOptions<N, I> = {},
   ): Effect.Effect<ExecuteResult<N, I, O>, ExecuteError> {
     checkOutputs(outputs, "executeEffect");
+    checkOptionsObject(options, "execute");
     const inputs = checkValues(options.inputs, "inputs");
     const overrides = checkValues(options.overrides, "overrides");
     if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
@@ -234,6 +235,7 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
    */
   validateExecution(outputs: readonly string[], options: { inputs?: Values; overrides?: Values } = {}): void {
     checkOutputs(outputs, "validateExecution");
+    checkOptionsObject(options, "validateExecution");
     this.#planner.plan({
       outputs,
       inputs: checkValues(options.inputs, "inputs"),
@@ -275,7 +277,9 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
 
   /** Every node, input and config value of the graph, optionally filtered by tags. */
   listAvailableVariables(options: { tags?: TagFilter } = {}): Variable[] {
+    checkOptionsObject(options, "listAvailableVariables");
     const filter = options.tags;
+    checkTagFilter(filter);
     return this.#graph.nodes.filter((n) => !filter || matchesTags(n.tags, filter)).map(toVariable);
   }
 
@@ -367,6 +371,7 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
 
   #plan(outputs: readonly string[], options: { inputs?: Values; overrides?: Values }, method: string): Plan {
     checkOutputs(outputs, method);
+    checkOptionsObject(options, method);
     return this.#planner.plan({
       outputs,
       inputs: checkValues(options.inputs, "inputs"),

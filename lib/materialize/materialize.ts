@@ -47,6 +47,9 @@ export async function materialize(
     ids.add(m.id);
   }
   const extra = options.outputs ?? [];
+  if (materializers.length === 0 && extra.length === 0) {
+    throw new TypeError("materialize() got nothing to do: no materializers and no outputs; pass materializers such as to.json({ dependencies: [\"report\"], path: \"out/report.json\" })");
+  }
   const wanted = [...new Set([...materializers.flatMap((m) => m.dependencies), ...extra])];
   const { outputs: _, ...run } = options;
   const values = await execute(wanted, run);

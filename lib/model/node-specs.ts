@@ -133,6 +133,10 @@ function plainSpec(exportName: string, fn: Function, options: NodeOptions, raw: 
 
 /** The node an export defines by default: its name up to `__` (`revenue__us` -> `revenue`). */
 export function nodeNameOf(exportName: string): string {
+  if (exportName.length > 2 && exportName.endsWith("__") && !exportName.startsWith("_")) {
+    const stem = exportName.replace(/_+$/, "");
+    throw new GraphBuildError(`Cannot build the graph: export "${exportName}" ends in "__" with no suffix after it; the name__suffix convention names alternatives of one node, such as "${stem}__us"; add a suffix or rename the export`);
+  }
   const cut = exportName.indexOf("__", 1);
   return cut > 0 ? exportName.slice(0, cut) : exportName;
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { Schedule } from "effect";
 import { callerModuleUrl } from "./caller-module.ts";
 import type { NodeOptions } from "./node-options.ts";
 import { nodeMeta, withMeta, type NodeMeta } from "./node-specs.ts";
@@ -70,6 +71,16 @@ function checkOptions(o: NodeOptions): void {
   }
   if (typeof o.retry === "number" && !(Number.isInteger(o.retry) && o.retry >= 0)) {
     throw new RangeError(`node() option "retry" must be a non-negative integer, got ${o.retry}`);
+  }
+  if (o.retry !== undefined && typeof o.retry !== "number" && !Schedule.isSchedule(o.retry)) {
+    const r = o.retry as { times?: unknown; delay?: unknown; factor?: unknown } | null;
+    if (typeof r !== "object" || r === null) {
+      throw new TypeError(`node() option "retry" must be a number of retries, { times, delay, factor } or an Effect Schedule, got ${r === null ? "null" : typeof r === "string" ? JSON.stringify(r) : typeof r}`);
+    }
+    if (!Number.isInteger(r.times) || (r.times as number) < 0) throw new RangeError(`node() option "retry" needs "times", a non-negative integer, got ${String(r.times)}`);
+    for (const k of ["delay", "factor"] as const) {
+      if (r[k] !== undefined && (typeof r[k] !== "number" || !((r[k] as number) >= 0))) throw new RangeError(`node() option "retry.${k}" must be a number of at least 0, got ${String(r[k])}`);
+    }
   }
   if (o.cache !== undefined && !CACHE_BEHAVIORS.includes(o.cache)) {
     throw new TypeError(`node() option "cache" must be one of ${CACHE_BEHAVIORS.map((b) => `"${b}"`).join(", ")}, got "${String(o.cache)}"`);

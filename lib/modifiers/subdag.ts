@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { InputConflictError } from "../errors.ts";
 import { GraphBuildError } from "../errors.ts";
 import { nodeNameOf, rawSpecsOf, type NodeSpec } from "../model/node-specs.ts";
 import type { DefinesNodes, NodeFn } from "../model/types.ts";
@@ -54,6 +55,10 @@ export function subdag<F extends NodeFn, const NS extends string = string>(
   const inputs = options.inputs === undefined ? {} : checkBindings("subdag()", "option \"inputs\"", options.inputs);
   const subConfig = options.config ?? {};
   if (typeof subConfig !== "object" || subConfig === null || Array.isArray(subConfig)) throw new TypeError(`subdag() option "config" must be an object, got ${describeValue(subConfig)}`);
+  const both = Object.keys(inputs).filter((k) => Object.hasOwn(subConfig, k));
+  if (both.length > 0) {
+    throw new InputConflictError(both[0]!, `Cannot define the subdag: ${both.map((k) => `"${k}"`).join(", ")} ${both.length === 1 ? "is" : "are"} given both in its config and in its inputs; pass ${both.length === 1 ? "it" : "each"} in one place only`);
+  }
   if (options.namespace !== undefined && (typeof options.namespace !== "string" || options.namespace === "")) {
     throw new TypeError(`subdag() option "namespace" must be a non-empty string, got ${describeValue(options.namespace)}`);
   }
