@@ -86,16 +86,12 @@ async function executeTwice(): Promise<[Executed, Executed]> {
   if (!haveJupyter) throw new Error(`Cannot run the notebook: ${NBCONVERT} is missing; ${INSTALL_HINT}`);
   const tmp = mkdtempSync(join(tmpdir(), "weft-notebook-"));
   try {
-    const dir = join(tmp, "notebook");
-    cpSync(example, dir, { recursive: true, filter: (src) => !src.includes(".weft") });
-    // The copy imports weft from this repository, and brings a deno.json, as a project of the user's would: without
-    // one, Deno's kernel has no node_modules to resolve the bare imports of weft's own files (effect, drizzle-orm).
-    const nbPath = join(dir, "notebook.ipynb");
-    const nb = JSON.parse(readFileSync(nbPath, "utf8")) as { cells: { source: string[] }[] };
-    const weft = JSON.stringify(pathToFileURL(join(repo, "mod.ts")).href);
-    for (const cell of nb.cells) cell.source = cell.source.map((line) => line.replace('"../../mod.ts"', weft));
-    writeFileSync(nbPath, JSON.stringify(nb));
-    writeFileSync(join(dir, "deno.json"), `{ "nodeModulesDir": "manual" }\n`);
+    // The example's files unchanged, at examples/notebook/ of a stand-in project whose mod.ts is this repository's
+    // weft and whose deno.json lets Deno's kernel resolve weft's bare imports (effect, drizzle-orm) from node_modules.
+    const dir = join(tmp, "examples", "notebook");
+    cpSync(example, dir, { recursive: true, filter: (src) => !/[/\\](\.weft|\.ipynb_checkpoints)$/.test(src) });
+    writeFileSync(join(tmp, "mod.ts"), `export * from ${JSON.stringify(pathToFileURL(join(repo, "mod.ts")).href)};\n`);
+    writeFileSync(join(tmp, "deno.json"), `{ "nodeModulesDir": "manual" }\n`);
     const jupyter = join(tmp, "share", "jupyter");
     const env: Record<string, string | undefined> = {
       ...process.env,
