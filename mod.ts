@@ -58,6 +58,8 @@ export type { Platform, PlatformLoader } from "./lib/ports/platform.ts";
 export type { WorkerFactory, WorkerHandle } from "./lib/ports/worker-factory.ts";
 export { Driver, matchesTags } from "./lib/driver/driver.ts";
 export type { DriverSettings, ExecuteError, ExecuteOptions, TagFilter, Variable, VisualizeOptions } from "./lib/driver/driver.ts";
+export { formatPlan } from "./lib/driver/plan.ts";
+export type { DriverPlan, PlanEstimate, PlannedNode, PlanStatus } from "./lib/driver/plan.ts";
 export {
   CacheError,
   CycleError,

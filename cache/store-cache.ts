@@ -10,7 +10,7 @@ import type { FileSystem } from "../lib/ports/file-system.ts";
 import type { Hasher } from "../lib/ports/hasher.ts";
 import { setOwn } from "../lib/own-property.ts";
 import type { CacheRecord, CodeAnalysisRow, KeyParts, MetadataStore, StoredKey } from "../lib/ports/metadata-store.ts";
-import type { CacheExplanation, CodeLocation, GcOptions, GcReport, Cache, NodeCodeVersion, NodeLookup } from "../lib/ports/cache.ts";
+import type { CacheExplanation, CodeLocation, GcOptions, GcReport, Cache, NodeCodeVersion, NodeLookup, NodeProbe } from "../lib/ports/cache.ts";
 import type { ResultRead, ResultStore } from "../lib/ports/result-store.ts";
 import { cacheKey } from "./cache-key.ts";
 import { itemRecords } from "./item-records.ts";
@@ -25,6 +25,9 @@ import { collectGarbage, DEFAULT_GRACE_MS } from "./gc.ts";
 
 /** Stored analyses of module files older than this are dropped (a file unchanged that long is parsed once more). */
 const ANALYSIS_MAX_AGE_MS = 30 * 24 * 3600_000;
+
+/** Why a key whose result is no longer stored misses. */
+const GONE = "its cached result is gone (removed by garbage collection or by another process)";
 
 /** Nodes named in one "not fully tracked" warning; the rest are counted. */
 const NAMES_SHOWN = 10;
@@ -175,7 +178,25 @@ export class StoreCache implements Cache {
       }
       return { hit: false, key, reason: "its cached result was damaged" };
     }
-    return { hit: false, key, reason: "its cached result is gone (removed by garbage collection or by another process)" };
+    return { hit: false, key, reason: GONE };
+  }
+
+  probe(parts: KeyParts): NodeProbe {
+    const key = cacheKey(parts, this.#o.hasher);
+    const stored = this.#o.metadata.lookup(key);
+    if (stored === undefined) return { hit: false, key, reason: explainMiss(this.#o.metadata.latest(parts.node), parts) };
+    if (!this.#o.results.has(stored.dataVersion)) return { hit: false, key, reason: GONE };
+    return { hit: true, key, dataVersion: stored.dataVersion };
+  }
+
+  result(dataVersion: string): { readonly value: unknown } | undefined {
+    const read = this.#o.results.get(dataVersion);
+    return read.status === "hit" ? { value: read.value } : undefined;
+  }
+
+  reading<T>(fn: () => T): T {
+    const { metadata } = this.#o;
+    return metadata.read === undefined ? fn() : metadata.read(fn);
   }
 
   beginRun(runId: string): StoreCacheRun {

@@ -9,6 +9,7 @@ import type { CliHost } from "../runtime/shared/cli-host.ts";
 import { CliError, USAGE_EXIT_CODE } from "./cli-error.ts";
 import { cacheCommand } from "./commands/cache.ts";
 import { historyCommand } from "./commands/history.ts";
+import { planCommand } from "./commands/plan.ts";
 import { runCommand } from "./commands/run.ts";
 import { uiCommand } from "./commands/ui.ts";
 import { vizCommand } from "./commands/viz.ts";
@@ -31,7 +32,7 @@ export function createProgram(host: CliHost): Command {
     .exitOverride()
     .showHelpAfterError("(add --help for usage)");
   // One line per subcommand file; add new commands here.
-  for (const command of [runCommand(host), uiCommand(host), cacheCommand(host), historyCommand(host), vizCommand(host), workerCommand(host)]) {
+  for (const command of [runCommand(host), planCommand(host), uiCommand(host), cacheCommand(host), historyCommand(host), vizCommand(host), workerCommand(host)]) {
     program.addCommand(command);
   }
   return program;

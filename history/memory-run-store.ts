@@ -7,6 +7,8 @@
 import { selectPruned } from "../lib/history/prune-selection.ts";
 import {
   checkPruneOptions,
+  DURATION_SAMPLES,
+  median,
   type Liveness,
   type NodeRecord,
   pageOf,
@@ -90,6 +92,26 @@ export class MemoryRunStore implements RunStore {
   getRun(id: string): RunDetail | undefined {
     const run = this.#runs.get(id);
     return run === undefined ? undefined : this.#seen(run);
+  }
+
+  nodeDurations(nodes: readonly string[], options: { readonly samples?: number } = {}): ReadonlyMap<string, number> {
+    const samples = options.samples ?? DURATION_SAMPLES;
+    const wanted = new Set(nodes);
+    const byNode = new Map<string, NodeRecord[]>();
+    for (const records of this.#nodes.values()) {
+      for (const r of records.values()) {
+        if (!wanted.has(r.node) || r.status !== "succeeded" || r.duration === undefined || r.cache?.status === "hit") continue;
+        let list = byNode.get(r.node);
+        if (list === undefined) byNode.set(r.node, (list = []));
+        list.push(r);
+      }
+    }
+    const out = new Map<string, number>();
+    for (const [name, list] of byNode) {
+      const latest = list.sort((a, b) => b.start - a.start).slice(0, samples);
+      out.set(name, median(latest.map((r) => r.duration!))!);
+    }
+    return out;
   }
 
   nodesOf(runId: string, options: { readonly since?: number } = {}): NodeRecord[] {

@@ -72,4 +72,6 @@ export const runNodes = sqliteTable("run_nodes", {
 }, (t) => [
   primaryKey({ columns: [t.runId, t.node, t.item] }),
   index("run_nodes_batch").on(t.runId, t.batch),
+  // Per node across runs, newest first, covering what a plan's estimate and node statistics read (no table lookups).
+  index("run_nodes_node").on(t.node, t.startedAt, t.status, t.cacheStatus, t.duration),
 ]);

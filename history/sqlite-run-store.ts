@@ -10,7 +10,7 @@
 import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Hasher } from "../lib/ports/hasher.ts";
 import type { Liveness, NodeRecord, PruneOptions, PruneReport, RunBatch, RunDetail, RunPage, RunQuery, RunStatus, RunStore } from "../lib/ports/run-store.ts";
-import { checkPruneOptions, pageOf, RUN_STATUSES } from "../lib/ports/run-store.ts";
+import { checkPruneOptions, DURATION_SAMPLES, median, pageOf, RUN_STATUSES } from "../lib/ports/run-store.ts";
 import type { SqliteDatabase } from "../lib/ports/sqlite.ts";
 import { compile, excluded, p, Prepared, qb } from "../sqlite/queries.ts";
 import { runGraphs as g, runNodes as n, runs as r } from "./run-schema.ts";
@@ -57,6 +57,14 @@ const Q = {
   get: compile(qb.select({ run: r, view: g.view }).from(r).leftJoin(g, eq(g.hash, r.graph)).where(eq(r.id, p("id")))),
   nodes: compile(qb.select().from(n).where(and(eq(n.runId, p("run")), gt(n.batch, p("since")))).orderBy(asc(n.startedAt))),
   listAll: list("all"), listStatus: list("status"), listRunning: list("running"), listInterrupted: list("interrupted"),
+  // Per name, its latest `samples` computed executions from the covering index run_nodes_node: bounded work however
+  // long the history (a window over every row of the nodes grows with it).
+  durations: {
+    sql: `SELECT j.value AS node, (SELECT json_group_array(duration) FROM (SELECT duration FROM run_nodes
+      WHERE node = j.value AND status = 'succeeded' AND duration IS NOT NULL AND (cache_status IS NULL OR cache_status <> 'hit')
+      ORDER BY started_at DESC LIMIT ?)) AS durations FROM json_each(?) AS j`,
+    bindings: ["samples", "names"],
+  },
   byStatus: compile(qb.select({ status: r.status, n: sql`count(*)`.as("n") }).from(r).groupBy(r.status)),
   countAll: count("all"), countStatus: count("status"), countRunning: count("running"), countInterrupted: count("interrupted"),
 };
@@ -166,6 +174,18 @@ export class SqliteRunStore implements RunStore {
       const row = this.#q.get.get({ id });
       if (row === undefined) return undefined;
       return runOf(row, this.#deadRuns().includes(id));
+    });
+  }
+
+  nodeDurations(nodes: readonly string[], options: { readonly samples?: number } = {}): ReadonlyMap<string, number> {
+    const samples = options.samples ?? DURATION_SAMPLES;
+    return guarded(this.#o.path, "read the run history of", () => {
+      const out = new Map<string, number>();
+      for (const row of this.#q.durations.all({ names: JSON.stringify(nodes), samples })) {
+        const m = median(JSON.parse(String(row.durations)) as number[]);
+        if (m !== undefined) out.set(String(row.node), m);
+      }
+      return out;
     });
   }
 

@@ -59,5 +59,13 @@ export const MIGRATIONS: readonly Migration[] = [
       "ALTER TABLE `runs` ADD `items` integer DEFAULT 0 NOT NULL;",
       "ALTER TABLE `runs` ADD `modules` text DEFAULT '[]' NOT NULL;"
     ]
+  },
+  {
+    "tag": "0004_run_nodes_by_node",
+    "when": 1796139842655,
+    "hash": "4b14599cfbde1d38b07ad6523cee90084320e4ecb714739143e524614d1be676",
+    "statements": [
+      "CREATE INDEX `run_nodes_node` ON `run_nodes` (`node`,`started_at`,`status`,`cache_status`,`duration`);"
+    ]
   }
 ];

@@ -93,6 +93,32 @@ export class SqliteMetadataStore implements MetadataStore {
     this.#results = new ResultIndex(db, path);
   }
 
+  /**
+   * Runs `fn` in one read transaction: every query in it sees one snapshot,
+   * and the WAL's read lock is taken once, not per query. Inside a transaction
+   * already, `fn` joins it.
+   */
+  read<T>(fn: () => T): T {
+    let began = false;
+    try {
+      this.#db.exec("BEGIN");
+      began = true;
+    } catch {
+      // within a transaction already: its snapshot serves
+    }
+    try {
+      return fn();
+    } finally {
+      if (began) {
+        try {
+          this.#db.exec("COMMIT");
+        } catch {
+          // a read transaction has nothing to lose
+        }
+      }
+    }
+  }
+
   lookup(key: string): StoredKey | undefined {
     const row = this.#checked(key, this.#q.lookup);
     return row === undefined ? undefined : { dataVersion: row.data_version as string, lastUsedAt: Number(row.last_used_at) };

@@ -16,6 +16,8 @@ import type { Executor } from "../ports/executor.ts";
 import type { CacheExplanation, GcOptions, GcReport, Cache, NodeCodeVersion } from "../ports/cache.ts";
 import type { RunHistory, RunPruner } from "../ports/run-store.ts";
 import { Planner, suggest, type Plan } from "../engine/planner.ts";
+import { planCacheUse } from "../engine/cache-plan.ts";
+import { planOf, type DriverPlan } from "./plan.ts";
 import type { ExecuteResult } from "../model/types.ts";
 import { checkOutputs, checkValues } from "./check-args.ts";
 import { matchesTags, toVariable, type TagFilter, type Variable } from "../introspect/variables.ts";
@@ -210,6 +212,38 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
       inputs: checkValues(options.inputs, "inputs"),
       overrides: checkValues(options.overrides, "overrides"),
     });
+  }
+
+  /**
+   * What `execute(outputs, options)` would do, without doing it: for every node call the run would make
+   * (one per item in map/reduce blocks), whether the cache would serve it (`hit`), compute it and why
+   * (`miss`, with explain's reason), or cannot tell before the run (`pending`: below a miss, a hit if its
+   * inputs come out the same), or will compute it regardless (`uncacheable`, `disabled`, `recompute`); and
+   * an estimate from the run history (each node's median duration, scheduled with the driver's
+   * concurrency). No node is called and nothing is written; the cache is read in one read transaction.
+   *
+   * @throws {UnknownNodeError} {@link MissingInputError} {@link InputConflictError} as `execute` would reject
+   * @example
+   * ```ts
+   * const plan = dr.plan(["report"], { inputs: { day: "2026-11-22" } });
+   * plan.nodes.filter((n) => n.status !== "hit").map((n) => `${n.node}: ${n.reason}`);
+   * // ['report: code of "report" changed (flow.ts:21)']
+   * console.log(formatPlan(plan)); // the same as a table, with the estimate
+   * ```
+   */
+  plan<const O extends (keyof N & string) | (keyof I & string), I extends Values = {}>(
+    outputs: readonly O[],
+    options: Omit<ExecuteOptions<N, I>, "signal"> = {},
+  ): DriverPlan {
+    const plan = this.#plan(outputs, options, "plan");
+    const { cache, config, concurrency, tracking } = this.#settings;
+    const calls = planCacheUse(plan, {
+      cache: cache?.store,
+      behaviors: cache?.behaviors ?? [],
+      codeVersions: cache?.codeVersions ?? [],
+      config,
+    });
+    return planOf(plan.outputs, calls, { history: tracking?.store, concurrency });
   }
 
   /** Every node, input and config value of the graph, optionally filtered by tags. */

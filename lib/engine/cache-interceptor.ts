@@ -17,16 +17,12 @@ import { CacheError } from "../errors.ts";
 import type { NodeTask } from "./compile.ts";
 import type { Graph, GraphNode } from "../graph/graph.ts";
 import type { CacheBehavior } from "../model/node-options.ts";
-import { ownValue, setOwn } from "../own-property.ts";
-import type { ParamDep } from "../model/params.ts";
 import type { KeyParts } from "../ports/metadata-store.ts";
-import { DEFAULT_INPUT, type Cache, type CacheRun, type NodeCodeVersion, type NodeLookup } from "../ports/cache.ts";
+import type { Cache, CacheRun, NodeCodeVersion, NodeLookup } from "../ports/cache.ts";
+import { IGNORED, NodeKeys, type SlotReader, UNCACHEABLE } from "./node-keys.ts";
 import type { NodeInterceptor, NodeOutcome } from "../ports/node-interceptor.ts";
 
-/** Slot marker: the value has no data version; nodes reading it are not cached this run. */
-export const UNCACHEABLE = "\u0000uncacheable";
-/** Slot marker: the producer's behaviour is "ignore"; nodes reading it leave it out of their key. */
-export const IGNORED = "\u0000ignored";
+export { IGNORED, UNCACHEABLE };
 
 /** What the cache says about one node call. */
 export type CacheDecision =
@@ -56,11 +52,14 @@ export interface BuilderCacheBehaviors {
 
 /** One run's use of the cache: hits skip the call, misses are stored. */
 export class CacheInterceptor implements NodeInterceptor<CacheDecision> {
-  readonly #configVersions = new Map<string, string>();
-  readonly #previews = new Map<string, string>();
-  /** Data versions of literal defaults, once per run (the values themselves are read at build). */
-  readonly #defaultVersions = new Map<ParamDep, string>();
+  readonly #keys: NodeKeys;
   #broken = false;
+  /** The frame of the call being looked up, read through {@link CacheInterceptor.#slots} (one object per run, not per call). */
+  #frame: Frame | undefined;
+  readonly #slots: SlotReader = {
+    versionOf: (slot) => this.versionOf(this.#frame!, slot),
+    isUndefined: (slot) => this.#frame!.values[slot] === undefined,
+  };
 
   constructor(
     readonly cache: Cache,
@@ -70,18 +69,15 @@ export class CacheInterceptor implements NodeInterceptor<CacheDecision> {
     readonly config: Readonly<Record<string, unknown>>,
     /** Code version of each node by id, computed once at build (`undefined`: a manual version, or not a function). */
     readonly codeVersions: readonly (NodeCodeVersion | undefined)[],
-  ) {}
+  ) {
+    this.#keys = new NodeKeys(cache, config, codeVersions);
+  }
 
   /** The data version of a slot's value, fingerprinting given values on first use. */
   versionOf(frame: Frame, slot: number): string {
     const versions = this.#versionsOf(frame);
     let v = versions[slot];
-    if (v === undefined) {
-      const fp = this.cache.fingerprint(frame.values[slot]);
-      v = fp.ok ? fp.dataVersion : UNCACHEABLE;
-      if (fp.ok && fp.preview !== undefined) this.#previews.set(fp.dataVersion, fp.preview);
-      versions[slot] = v;
-    }
+    if (v === undefined) versions[slot] = v = this.#keys.versionOfValue(frame.values[slot]);
     return v;
   }
 
@@ -115,40 +111,11 @@ export class CacheInterceptor implements NodeInterceptor<CacheDecision> {
       this.run.uncacheable(record, reason, { warn: false });
       return { kind: "skip", version: UNCACHEABLE, reason };
     }
-    const code = node.options.version !== undefined ? undefined : this.codeVersions[node.id];
-    if (code === undefined && node.options.version === undefined) return this.#uncacheable(record, "its code version is unknown", true);
-    // Said once, at build (the cache warns then), not on every run.
-    if (code !== undefined && !code.ok) return this.#uncacheable(record, `its code version is unknown: ${code.reason}`, false);
-    const inputs: Record<string, string> = {};
-    let previews: Record<string, string> | undefined;
-    for (let j = 0; j < argSlots.length; j++) {
-      const dep = node.deps[j]!;
-      const name = dep.name;
-      const slot = argSlots[j]!;
-      // An argument that is undefined makes JavaScript use the default: the same call as leaving it out.
-      if (slot === -1 || (dep.optional && frame.values[slot] === undefined && this.versionOf(frame, slot) !== IGNORED)) {
-        const v = this.#defaultVersion(dep);
-        setOwn(inputs, name, v);
-        const preview = this.#previews.get(v);
-        if (preview !== undefined) setOwn((previews ??= {}), name, preview);
-        continue;
-      }
-      const v = this.versionOf(frame, slot);
-      if (v === IGNORED) continue;
-      if (v === UNCACHEABLE) return this.#uncacheable(record, `input "${name}" has no data version`, false);
-      setOwn(inputs, name, v);
-      const preview = this.#previews.get(v);
-      if (preview !== undefined) setOwn((previews ??= {}), name, preview);
-    }
-    const parts: KeyParts = {
-      node: record,
-      codeVersion: code?.codeVersion ?? "",
-      ...(code?.parts !== undefined ? { codeParts: code.parts } : {}),
-      ...(node.options.version !== undefined ? { version: node.options.version } : {}),
-      inputs,
-      config: this.#configOf(node),
-      ...(previews ? { previews } : {}),
-    };
+    this.#frame = frame;
+    const key = this.#keys.partsOf(node, argSlots, record, this.#slots);
+    // A run knows every value it reads: "pending" is a plan's answer only.
+    if (key.kind !== "parts") return this.#uncacheable(record, key.kind === "uncacheable" ? key.reason : `input "${key.input}" has no data version`, key.kind === "uncacheable" && key.warn);
+    const parts = key.parts;
     let found: NodeLookup;
     try {
       found = this.cache.lookup(parts);
@@ -162,7 +129,7 @@ export class CacheInterceptor implements NodeInterceptor<CacheDecision> {
       this.run.hit(record, found);
       return { kind: "hit", value: found.value, dataVersion: found.dataVersion };
     }
-    const lookup = found.hit ? { hit: false as const, key: found.key, reason: "recomputed on request (cache behaviour \"recompute\")" } : found;
+    const lookup = found.hit ? { hit: false as const, key: found.key, reason: RECOMPUTE_REASON } : found;
     return { kind: "miss", parts, lookup, reason: lookup.reason };
   }
 
@@ -187,41 +154,17 @@ export class CacheInterceptor implements NodeInterceptor<CacheDecision> {
     this.run.finish();
   }
 
-  /** What a parameter left to its default contributes to the key. */
-  #defaultVersion(dep: ParamDep): string {
-    if (dep.defaultValue === undefined) return DEFAULT_INPUT;
-    let v = this.#defaultVersions.get(dep);
-    if (v === undefined) {
-      const fp = this.cache.fingerprint(dep.defaultValue.value);
-      v = fp.ok ? fp.dataVersion : DEFAULT_INPUT;
-      if (fp.ok && fp.preview !== undefined) this.#previews.set(fp.dataVersion, fp.preview);
-      this.#defaultVersions.set(dep, v);
-    }
-    return v;
-  }
-
   #uncacheable(record: string, reason: string, warn: boolean): CacheDecision {
     this.run.uncacheable(record, reason, { warn });
     return { kind: "skip", version: UNCACHEABLE, reason };
   }
-
-  #configOf(node: GraphNode): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const key of node.configKeys) {
-      let v = this.#configVersions.get(key);
-      if (v === undefined) {
-        const fp = this.cache.fingerprint(ownValue(this.config, key));
-        v = fp.ok ? fp.dataVersion : UNCACHEABLE;
-        this.#configVersions.set(key, v);
-      }
-      setOwn(out, key, v);
-    }
-    return out;
-  }
 }
 
+/** Why a node whose result is cached runs again: its behaviour is "recompute". */
+export const RECOMPUTE_REASON = "recomputed on request (cache behaviour \"recompute\")";
+
 /** The name a node call is recorded under: the node, and for map/reduce items its item indexes (`words[3]`). */
-function recordName(node: GraphNode, frame: Frame): string {
+export function recordName(node: GraphNode, frame: Frame): string {
   if (frame.block === undefined) return node.name;
   return node.name + frame.itemPath().map((i) => `[${i.index}]`).join("");
 }

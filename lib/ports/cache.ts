@@ -24,6 +24,11 @@ export type NodeLookup =
   }
   | { readonly hit: false; readonly key: string; /** Why it missed, such as `code of "cleaned" changed`. */ readonly reason: string };
 
+/** What {@link Cache.probe} found: whether a lookup would hit, without reading the result. */
+export type NodeProbe =
+  | { readonly hit: true; readonly key: string; readonly dataVersion: string }
+  | { readonly hit: false; readonly key: string; /** Why it would miss, in the words of a lookup. */ readonly reason: string };
+
 /** Where a module's source is: what code versions are read from. */
 export interface ModuleFile {
   /** The module's exports (a namespace object, or a plain object of functions). */
@@ -127,6 +132,16 @@ export interface Cache {
    */
   codeVersions(locations: readonly CodeLocation[]): Promise<readonly NodeCodeVersion[]>;
   lookup(parts: KeyParts): NodeLookup;
+  /**
+   * Whether `lookup(parts)` would hit (the entry and its result are stored),
+   * reading neither the result nor writing anything: what `driver.plan()` asks.
+   * A result damaged on disk probes as a hit and reads as a miss.
+   */
+  probe(parts: KeyParts): NodeProbe;
+  /** A stored result by data version (decoded and verified), or `undefined` when it is not readable. */
+  result(dataVersion: string): { readonly value: unknown } | undefined;
+  /** Runs `fn` with its reads in one read transaction, when the store has transactions: one snapshot for a whole plan. */
+  reading<T>(fn: () => T): T;
   beginRun(runId: string): CacheRun;
   explain(node: string, runId?: string): CacheExplanation;
   /** Data versions of the nodes of a run (the last run by default), by node name. */

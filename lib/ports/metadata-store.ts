@@ -128,5 +128,7 @@ export interface MetadataStore {
   codeAnalysis?(contentHash: string): { readonly analysis: string; readonly digest: string } | undefined;
   /** Keeps analyses of module files (content hash, analysis JSON, its digest); drops ones older than `pruneBefore` (epoch ms). */
   saveCodeAnalyses?(rows: readonly CodeAnalysisRow[], at: number, pruneBefore: number): void;
+  /** Runs `fn` in one read transaction (one snapshot of the store), when the store has them. */
+  read?<T>(fn: () => T): T;
   close(): void;
 }

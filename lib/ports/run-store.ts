@@ -165,9 +165,25 @@ export interface RunHistory {
   getRun(id: string): RunDetail | undefined;
   /** A run's node executions in start order; with `since`, only those written after that batch. */
   nodesOf(runId: string, options?: { readonly since?: number }): NodeRecord[];
+  /**
+   * The median duration (ms) of each named node over its latest `samples` (default 20) executions that
+   * computed (succeeded, not served by the cache), map/reduce items counted one by one; nodes with none are absent.
+   */
+  nodeDurations(nodes: readonly string[], options?: { readonly samples?: number }): ReadonlyMap<string, number>;
   /** A number that changes whenever anything (any process) wrote: cheap to poll. */
   version(): number;
   close(): void;
+}
+
+/** Samples per node {@link RunHistory.nodeDurations} takes by default. */
+export const DURATION_SAMPLES = 20;
+
+/** The median of numbers (sorted in place); `undefined` for none. */
+export function median(xs: number[]): number | undefined {
+  if (xs.length === 0) return undefined;
+  xs.sort((a, b) => a - b);
+  const mid = xs.length >> 1;
+  return xs.length % 2 === 1 ? xs[mid]! : (xs[mid - 1]! + xs[mid]!) / 2;
 }
 
 /**

@@ -180,6 +180,31 @@ export function runStoreContract(name: string, make: (alive: Liveness) => RunSto
       store.close();
     });
 
+    test("nodeDurations() is the median over each node's latest computed executions, items one by one", () => {
+      const store = make(() => true);
+      const rec = (run: string, node: string, start: number, duration: number, extra: Partial<NodeRecord> = {}) =>
+        nodeOf(run, node, 1, { start, end: start + duration, duration, ...extra });
+      store.write(batch({
+        starts: [startOf("r1", 1), startOf("r2", 2), startOf("r3", 3)],
+        nodes: [
+          rec("r1", "a", 10, 100), rec("r2", "a", 20, 10), rec("r3", "a", 30, 30),
+          // Not samples: a cache hit, a failure, one still running.
+          rec("r3", "b", 31, 0.1, { cache: { status: "hit" } }), rec("r2", "b", 21, 7, { status: "failed" }), rec("r1", "b", 11, 40),
+          rec("r1", "c", 12, 5, { status: "running", duration: undefined, end: undefined } as never),
+          // Items count one by one: 2, 4, 6, 8 → 5.
+          ...[2, 4, 6, 8].map((d, i) => rec("r1", "per", 40 + i, d, { item: `xs[${i}]` })),
+          // Special names are names.
+          rec("r1", "__proto__", 50, 3),
+        ],
+      }));
+      const all = store.nodeDurations(["a", "b", "c", "per", "__proto__", "missing"]);
+      expect(Object.fromEntries(all)).toEqual({ a: 30, b: 40, per: 5, ["__proto__"]: 3 });
+      // The latest `samples` only: r3 (30) and r2 (10).
+      expect(store.nodeDurations(["a"], { samples: 2 }).get("a")).toBe(20);
+      expect(store.nodeDurations([]).size).toBe(0);
+      store.close();
+    });
+
     test("version() changes with every write", () => {
       const store = make(() => true);
       const v0 = store.version();

@@ -1,0 +1,1 @@
+CREATE INDEX `run_nodes_node` ON `run_nodes` (`node`,`started_at`,`status`,`cache_status`,`duration`);
