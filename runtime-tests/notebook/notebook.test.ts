@@ -137,7 +137,22 @@ const runs = () => (executed ??= executeTwice());
 
 const NODES = ["sales", "cleaned", "features", "summary"];
 
+/** The statuses of a displayed plan (formatPlan's table: node, status, reason, estimate), by node. */
+function planned(text: string): Record<string, string> {
+  const rows = text.split("\n").slice(1, -1).map((line) => line.split(/\s+/));
+  return Object.fromEntries(rows.map(([node, status]) => [node!, status!]));
+}
+
 describe.skipIf(!haveJupyter && !ci)("examples/notebook/notebook.ipynb on Deno's Jupyter kernel", () => {
+  test("the first run's plan, before the run, says sales misses and nothing hits", async () => {
+    const [first] = await runs();
+    const [text] = first.shown("plan", "text/plain");
+    expect(Object.keys(planned(text!))).toEqual(NODES);
+    expect(text).toMatch(/^sales\s+miss\s+no cached result for "sales" yet/m);
+    expect(Object.values(planned(text!))).not.toContain("hit");
+    expect(first.shown("plan", "text/html").join("")).toContain("<td style=\"text-align:left\">miss</td>");
+  }, TEST_MS);
+
   test("the first run computes every node, prints the summary and draws the DAG as SVG", async () => {
     const [first] = await runs();
     expect(first.printed("run")).toContain("best region: west (2218)");
@@ -148,6 +163,20 @@ describe.skipIf(!haveJupyter && !ci)("examples/notebook/notebook.ipynb on Deno's
     expect(svg).toContain("<svg");
     for (const node of NODES) expect(svg).toContain(`>${node}</text>`);
     expect(first.printed("explain")).toStartWith("miss: ");
+  }, TEST_MS);
+
+  test("after the first run, the plan says every node hits", async () => {
+    const [first] = await runs();
+    const [text] = first.shown("plan-after", "text/plain");
+    expect(planned(text!)).toEqual(Object.fromEntries(NODES.map((n) => [n, "hit"])));
+    expect(text).toMatch(/^4 hit; /m);
+  }, TEST_MS);
+
+  test("the second run's plan, before the run, says every node hits", async () => {
+    const [, second] = await runs();
+    const [text] = second.shown("plan", "text/plain");
+    expect(planned(text!)).toEqual(Object.fromEntries(NODES.map((n) => [n, "hit"])));
+    expect(text).toMatch(/^4 hit; nothing to compute$/m);
   }, TEST_MS);
 
   test("the second run takes every node from the cache", async () => {
