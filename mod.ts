@@ -67,6 +67,7 @@ export {
   MaterializationError,
   MissingInputError,
   MissingPackageError,
+  ModuleLoadError,
   NodeExecutionError,
   SchemaValidationError,
   SerializationError,

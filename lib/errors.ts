@@ -26,7 +26,8 @@ export type WeftErrorKind =
   | "map-reduce"
   | "schema"
   | "materialization"
-  | "missing-package";
+  | "missing-package"
+  | "module-load";
 
 /** Base class of every error weft raises on purpose. */
 export class WeftError extends Error {
@@ -243,6 +244,25 @@ const MissingPackageErrorBase: WeftErrorClass<
  * lists what the message says to install (bullmq and ioredis go together).
  */
 export class MissingPackageError extends MissingPackageErrorBase {}
+
+const ModuleLoadErrorBase: WeftErrorClass<
+  "ModuleLoadError",
+  [file: string, detail: string, options?: { line?: number; column?: number; cause?: unknown }],
+  { file: string; line: number | undefined; column: number | undefined }
+> = weftError("ModuleLoadError", "module-load", (file, detail, options) => {
+  const at = options?.line === undefined ? "" : `:${options.line}${options.column === undefined ? "" : `:${options.column}`}`;
+  return {
+    message: `Cannot load the module "${file}${at}": ${detail}`,
+    options: options?.cause === undefined ? {} : { cause: options.cause },
+    fields: { file, line: options?.line, column: options?.column },
+  };
+});
+/**
+ * A module file cannot be loaded (a syntax error, a throw at its top level):
+ * `file` is its path, `line` and `column` (1-based) where, when known.
+ * `driver.watch` reports it and waits for the next save.
+ */
+export class ModuleLoadError extends ModuleLoadErrorBase {}
 
 /**
  * True when `error` is a weft error (of the given kind), also for errors that
