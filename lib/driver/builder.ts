@@ -13,19 +13,33 @@ import { startBuildExecutor } from "./build-executor.ts";
 import { openBuildTracking } from "./build-tracking.ts";
 import type { BuilderDefaults, CacheOptions, TrackingOptions, WorkersOptions } from "./builder-options.ts";
 import { toModuleSource, type ModuleArg } from "./module-args.ts";
-import { buildGraph, type ModuleSource } from "../graph/graph.ts";
+import { buildGraph, type Graph, type ModuleSource } from "../graph/graph.ts";
 import { setOwn } from "../own-property.ts";
 import { checkPoolLimits, poolsByNode, type PoolLimits } from "../engine/resource-pools.ts";
 import type { Executor } from "../ports/executor.ts";
 import { callerModuleUrl } from "../model/caller-module.ts";
-import type { ModuleFile } from "../ports/cache.ts";
-import type { RunStore } from "../ports/run-store.ts";
+import type { Cache, ModuleFile } from "../ports/cache.ts";
+import type { RunOrigin, RunStore } from "../ports/run-store.ts";
+import type { WatchSource } from "./watch.ts";
 import type { RunTracker } from "../history/run-tracker.ts";
 import { systemClock, type Clock, type Hook } from "../hooks.ts";
 import type { WarningHandler } from "../model/warning.ts";
 import type { EdgeErrors, NodeFunctionsOfAll, NodeTypes } from "../model/types.ts";
 
 type Values = Readonly<Record<string, unknown>>;
+
+/** What a first build opened, shared by the rebuilds of `driver.watch`. */
+interface Opened {
+  readonly cache: Cache | undefined;
+  readonly tracking: { readonly store: RunStore; readonly origin: RunOrigin } | undefined;
+  readonly executor: Executor | undefined;
+}
+
+/** The one file `node()` recorded for the nodes of module `name`, if they agree on one. */
+function recordedUrl(graph: Graph, name: string): string | undefined {
+  const urls = new Set(graph.nodes.filter((n) => n.module === name && n.moduleUrl !== undefined).map((n) => n.moduleUrl));
+  return urls.size === 1 ? [...urls][0] : undefined;
+}
 
 /** The message `build()` shows (as its `this` type) when a destructured edge is ill-typed. */
 export interface IllTypedEdges<E> {
@@ -229,34 +243,64 @@ export class Builder<F = {}, C = {}> {
     this: [EdgeErrors<F, NodeTypes<F, C>>] extends [never] ? Builder<F, C> : IllTypedEdges<EdgeErrors<F, NodeTypes<F, C>>>,
   ): Promise<Driver<NodeTypes<F, C>>> {
     const self = this as unknown as Builder<F, C>;
-    const graph = buildGraph(self.#modules, {
-      config: self.#config,
-      allowModuleOverrides: self.#allowOverrides,
-      ...(self.#warn ? { warn: self.#warn } : {}),
+    return self.#build(self.#modules, self.#files, undefined, []) as Promise<Driver<NodeTypes<F, C>>>;
+  }
+
+  /**
+   * A Driver of `modules`. `reuse`: what the first build opened (cache, run
+   * history, executor), which a rebuild of `driver.watch` shares, with `hooks`
+   * added before the tracker.
+   */
+  async #build(modules: readonly ModuleSource[], files: ReadonlyMap<string, ModuleFile>, reuse: Opened | undefined, hooks: readonly Hook[]): Promise<Driver> {
+    const graph = buildGraph(modules, {
+      config: this.#config,
+      allowModuleOverrides: this.#allowOverrides,
+      ...(this.#warn ? { warn: this.#warn } : {}),
     });
-    const defaults = self.#defaults;
-    const warn = self.#warn;
-    const cache = await openBuildCache(graph, { options: self.#cache, defaults, warn, files: self.#files });
+    const defaults = this.#defaults;
+    const warn = this.#warn;
+    // A rebuild never opens what the first build could not: it goes on uncached or untracked as that one did.
+    const cacheOptions = reuse === undefined ? this.#cache : reuse.cache === undefined ? undefined : { ...this.#cache, store: reuse.cache };
+    const cache = await openBuildCache(graph, { options: cacheOptions, defaults, warn, files });
     let executor: Executor | undefined;
-    let tracking: { tracker: RunTracker; store: RunStore } | undefined;
+    let tracking: { tracker: RunTracker; store: RunStore; origin: RunOrigin } | undefined;
     try {
-      tracking = await openBuildTracking(graph, { options: self.#tracking, defaults, warn, cache: self.#cache });
-      executor = await startBuildExecutor(graph, { defaults, modules: self.#modules, workers: self.#workers, executor: self.#executor });
+      const trackingOptions = reuse !== undefined && reuse.tracking === undefined ? undefined : this.#tracking;
+      tracking = await openBuildTracking(graph, { options: trackingOptions, defaults, warn, cache: this.#cache, opened: reuse?.tracking });
+      executor = reuse !== undefined
+        ? reuse.executor
+        : await startBuildExecutor(graph, { defaults, modules, workers: this.#workers, executor: this.#executor });
     } catch (e) {
-      cache?.store.close();
-      tracking?.tracker.close();
+      if (reuse === undefined) {
+        cache?.store.close();
+        tracking?.tracker.close();
+      }
       throw e;
     }
+    const opened: Opened = reuse ?? { cache: cache?.store, tracking: tracking && { store: tracking.store, origin: tracking.origin }, executor };
     return new Driver(graph, {
-      config: { ...self.#config },
+      config: { ...this.#config },
       // The tracker goes last: it sees what every other hook did, and its records are the run's final word.
-      hooks: tracking ? [...self.#hooks, tracking.tracker] : [...self.#hooks],
+      hooks: tracking ? [...this.#hooks, ...hooks, tracking.tracker] : [...this.#hooks, ...hooks],
       tracking,
-      concurrency: self.#concurrency,
-      pools: self.#pools === undefined ? undefined : poolsByNode(graph, self.#pools),
-      clock: self.#clock,
+      concurrency: this.#concurrency,
+      pools: this.#pools === undefined ? undefined : poolsByNode(graph, this.#pools),
+      clock: this.#clock,
       executor,
       cache,
+      ...(reuse === undefined ? { watch: this.#watchSource(graph, modules, files, opened) } : {}),
     });
+  }
+
+  /** How `driver.watch` builds this driver again from reloaded modules. */
+  #watchSource(graph: Graph, modules: readonly ModuleSource[], files: ReadonlyMap<string, ModuleFile>, opened: Opened): WatchSource {
+    return {
+      modules: modules.map((m) => ({ name: m.name, url: files.get(m.name)?.url ?? recordedUrl(graph, m.name) })),
+      loadPlatform: this.#defaults?.loadPlatform,
+      rebuild: (reloaded, hooks) => {
+        const fresh = new Map<string, ModuleFile>(reloaded.map((m) => [m.name, { exports: m.exports, url: m.url }]));
+        return this.#build(reloaded.map((m) => ({ name: m.name, exports: m.exports })), fresh, opened, hooks);
+      },
+    };
   }
 }
