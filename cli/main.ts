@@ -12,6 +12,7 @@ import { historyCommand } from "./commands/history.ts";
 import { runCommand } from "./commands/run.ts";
 import { uiCommand } from "./commands/ui.ts";
 import { vizCommand } from "./commands/viz.ts";
+import { watchCommand } from "./commands/watch.ts";
 import { workerCommand } from "./commands/worker.ts";
 import { WEFT_VERSION } from "../lib/version.ts";
 
@@ -31,7 +32,7 @@ export function createProgram(host: CliHost): Command {
     .exitOverride()
     .showHelpAfterError("(add --help for usage)");
   // One line per subcommand file; add new commands here.
-  for (const command of [runCommand(host), uiCommand(host), cacheCommand(host), historyCommand(host), vizCommand(host), workerCommand(host)]) {
+  for (const command of [runCommand(host), watchCommand(host), uiCommand(host), cacheCommand(host), historyCommand(host), vizCommand(host), workerCommand(host)]) {
     program.addCommand(command);
   }
   return program;

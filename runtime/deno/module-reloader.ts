@@ -2,7 +2,7 @@
  * Fresh imports on Deno. Deno has no module hooks, and a query makes a new
  * instance of the file imported but not of the files it imports. So each
  * generation writes copies of the project files beside their originals
- * (`.flow.weft-3.ts` next to `flow.ts`, so that packages and `import.meta.url`
+ * (`.flow.weft-<pid>-3.ts` next to `flow.ts`, so that packages and `import.meta.url`
  * paths resolve as from the original), with their relative imports of project
  * files pointed at the copies, and imports the copies. A generation's copies
  * are removed when the next one has loaded, and by `dispose()`.
@@ -11,6 +11,7 @@
  */
 import { basename, dirname, join } from "node:path";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { ModuleReloader } from "../../lib/ports/module-reloader.ts";
 import { fileOf } from "../../cache/code/source-code-versions.ts";
@@ -24,7 +25,8 @@ function copyOf(path: string, n: number): string {
   const name = basename(path);
   const dot = name.search(/\.[cm]?[jt]sx?$/);
   const stem = dot === -1 ? name : name.slice(0, dot);
-  return join(dirname(path), `.${stem}.weft-${n}${dot === -1 ? "" : name.slice(dot)}`);
+  // The process id keeps two watching processes in one folder off each other's copies.
+  return join(dirname(path), `.${stem}.weft-${process.pid}-${n}${dot === -1 ? "" : name.slice(dot)}`);
 }
 
 function remove(paths: readonly string[]): void {

@@ -39,7 +39,7 @@ describe("driver.watch()", () => {
       expect(second.nodes.find((n) => n.node === "scaled")?.reason).toContain("scale");
       expect(second.changed).toEqual([p.helper]);
       // Each run is in the history the web view reads.
-      expect(dr.history?.listRuns().runs.map((r) => r.id).sort()).toEqual([first.runId, second.runId].sort());
+      expect(dr.history?.listRuns().runs.map((r) => r.id).sort()).toEqual([first.runId!, second.runId!].sort());
     } finally {
       await it.return?.();
       await dr.close();
