@@ -33,6 +33,15 @@ function remove(paths: readonly string[]): void {
   for (const p of paths) rmSync(p, { force: true });
 }
 
+/** `error` with the copies' paths in its message and stack replaced by their originals'. */
+function withOriginals(error: unknown, files: readonly string[], n: number): unknown {
+  if (!(error instanceof Error)) return error;
+  const swap = (text: string) => files.reduce((t, f) => t.replaceAll(copyOf(f, n), f), text);
+  error.message = swap(error.message);
+  if (error.stack !== undefined) error.stack = swap(error.stack);
+  return error;
+}
+
 /** Deno's fresh imports. */
 export const denoModuleReloader: ModuleReloader = {
   scan: scanModuleFiles,
@@ -66,7 +75,7 @@ export const denoModuleReloader: ModuleReloader = {
       return loaded;
     } catch (e) {
       remove(copies);
-      throw e;
+      throw withOriginals(e, files, n);
     }
   },
   watch: watchFiles,
