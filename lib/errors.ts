@@ -70,7 +70,8 @@ function weftError<T extends string, A extends readonly unknown[], F extends obj
       super(kind, message, options);
       this.name = tag;
       (this as { _tag: string })._tag = tag;
-      Object.assign(this, fields);
+      // Defined, not assigned: Bun's Errors have own non-enumerable `line` and `column`, which an assignment would keep hidden.
+      for (const [key, value] of Object.entries(fields)) Object.defineProperty(this, key, { value, enumerable: true, writable: true, configurable: true });
     }
   } as unknown as WeftErrorClass<T, A, F>;
 }
