@@ -21,9 +21,12 @@ const MAX_FILES = 2_000;
 type ParseSync = typeof import("oxc-parser").parseSync;
 let parseSync: ParseSync | undefined;
 
-/** Whether the file at `url` is the user's (a `file:` URL outside node_modules and weft's own folders). */
+/** JavaScript and TypeScript: the files a scan reads (a JSON or CSS import is data, not code it follows). */
+const CODE = /\.[cm]?[jt]sx?$/;
+
+/** Whether the file at `url` is the user's code (a `file:` URL outside node_modules and weft's own folders). */
 export function isProjectFile(url: string): boolean {
-  return url.startsWith("file:") && !url.includes("/node_modules/") && !isWeft(fileOf(url));
+  return url.startsWith("file:") && CODE.test(new URL(url).pathname) && !url.includes("/node_modules/") && !isWeft(fileOf(url));
 }
 
 /** The file a relative `specifier` imported from `from` names, if it exists (TypeScript's `./x.js` for `x.ts` too). */
