@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { isWeftError, type Hook } from "../../mod.ts";
 import type { WatchRun } from "../../lib/driver/watch.ts";
 import { FLOW, HANG, HELPER, WatchedProject } from "./_watch-flow.ts";
@@ -131,6 +133,34 @@ describe("driver.watch()", () => {
     expect(cancelled).toBe(1);
     expect(await it.next()).toEqual({ done: true, value: undefined });
     await dr.close();
+  });
+
+  test("return() leaves no watcher open: the process ends by itself", async () => {
+    const child = Bun.spawn([process.execPath, join(import.meta.dir, "_watch-exit.ts")], { stdout: "pipe", stderr: "pipe" });
+    const [code, out] = [await child.exited, (await new Response(child.stdout).text()).trim()];
+    const [said, dir] = out.split(" ");
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    expect([code, said]).toEqual([0, "ended"]);
+  }, 30_000);
+
+  test("watches a file the flow starts importing after a save", async () => {
+    const p = project();
+    const dr = await p.driver();
+    const it = dr.watch(["report"], { inputs: { n: 1 } });
+    try {
+      await nextRun(it);
+      const extra = join(p.dir, "offset.ts");
+      p.write(extra, "export const OFFSET = 10;\n");
+      p.write(p.flow, `import { OFFSET } from "./offset.ts";\n${FLOW().replace("n * 100", "n * 100 + OFFSET")}`);
+      expect(await nextRun(it)).toMatchObject({ ok: true, results: { report: "4/110" } });
+      p.write(extra, "export const OFFSET = 20;\n");
+      const run = await nextRun(it);
+      expect(run).toMatchObject({ ok: true, results: { report: "4/120" }, changed: [extra] });
+      expect(byStatus(run)).toEqual({ base: "from cache", scaled: "from cache", other: "computed", report: "computed" });
+    } finally {
+      await it.return?.();
+      await dr.close();
+    }
   });
 
   test("an aborted signal ends the watch", async () => {
