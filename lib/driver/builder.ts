@@ -243,64 +243,85 @@ export class Builder<F = {}, C = {}> {
     this: [EdgeErrors<F, NodeTypes<F, C>>] extends [never] ? Builder<F, C> : IllTypedEdges<EdgeErrors<F, NodeTypes<F, C>>>,
   ): Promise<Driver<NodeTypes<F, C>>> {
     const self = this as unknown as Builder<F, C>;
-    return self.#build(self.#modules, self.#files, undefined, []) as Promise<Driver<NodeTypes<F, C>>>;
-  }
-
-  /**
-   * A Driver of `modules`. `reuse`: what the first build opened (cache, run
-   * history, executor), which a rebuild of `driver.watch` shares, with `hooks`
-   * added before the tracker.
-   */
-  async #build(modules: readonly ModuleSource[], files: ReadonlyMap<string, ModuleFile>, reuse: Opened | undefined, hooks: readonly Hook[]): Promise<Driver> {
-    const graph = buildGraph(modules, {
-      config: this.#config,
-      allowModuleOverrides: this.#allowOverrides,
-      ...(this.#warn ? { warn: this.#warn } : {}),
-    });
-    const defaults = this.#defaults;
-    const warn = this.#warn;
-    // A rebuild never opens what the first build could not: it goes on uncached or untracked as that one did.
-    const cacheOptions = reuse === undefined ? this.#cache : reuse.cache === undefined ? undefined : { ...this.#cache, store: reuse.cache };
-    const cache = await openBuildCache(graph, { options: cacheOptions, defaults, warn, files });
-    let executor: Executor | undefined;
-    let tracking: { tracker: RunTracker; store: RunStore; origin: RunOrigin } | undefined;
-    try {
-      const trackingOptions = reuse !== undefined && reuse.tracking === undefined ? undefined : this.#tracking;
-      tracking = await openBuildTracking(graph, { options: trackingOptions, defaults, warn, cache: this.#cache, opened: reuse?.tracking });
-      executor = reuse !== undefined
-        ? reuse.executor
-        : await startBuildExecutor(graph, { defaults, modules, workers: this.#workers, executor: this.#executor });
-    } catch (e) {
-      if (reuse === undefined) {
-        cache?.store.close();
-        tracking?.tracker.close();
-      }
-      throw e;
-    }
-    const opened: Opened = reuse ?? { cache: cache?.store, tracking: tracking && { store: tracking.store, origin: tracking.origin }, executor };
-    return new Driver(graph, {
-      config: { ...this.#config },
-      // The tracker goes last: it sees what every other hook did, and its records are the run's final word.
-      hooks: tracking ? [...this.#hooks, ...hooks, tracking.tracker] : [...this.#hooks, ...hooks],
-      tracking,
-      concurrency: this.#concurrency,
-      pools: this.#pools === undefined ? undefined : poolsByNode(graph, this.#pools),
-      clock: this.#clock,
-      executor,
-      cache,
-      ...(reuse === undefined ? { watch: this.#watchSource(graph, modules, files, opened) } : {}),
-    });
-  }
-
-  /** How `driver.watch` builds this driver again from reloaded modules. */
-  #watchSource(graph: Graph, modules: readonly ModuleSource[], files: ReadonlyMap<string, ModuleFile>, opened: Opened): WatchSource {
-    return {
-      modules: modules.map((m) => ({ name: m.name, url: files.get(m.name)?.url ?? recordedUrl(graph, m.name) })),
-      loadPlatform: this.#defaults?.loadPlatform,
-      rebuild: (reloaded, hooks) => {
-        const fresh = new Map<string, ModuleFile>(reloaded.map((m) => [m.name, { exports: m.exports, url: m.url }]));
-        return this.#build(reloaded.map((m) => ({ name: m.name, exports: m.exports })), fresh, opened, hooks);
-      },
+    // A snapshot: what the builder is given after build() changes neither this driver nor its rebuilds by driver.watch.
+    const settings: BuildSettings = {
+      config: { ...self.#config }, hooks: [...self.#hooks], concurrency: self.#concurrency, allowOverrides: self.#allowOverrides,
+      clock: self.#clock, workers: self.#workers, pools: self.#pools, executor: self.#executor, defaults: self.#defaults,
+      warn: self.#warn, cache: self.#cache, tracking: self.#tracking,
     };
+    return assemble(settings, [...self.#modules], new Map(self.#files), undefined, []) as Promise<Driver<NodeTypes<F, C>>>;
   }
+}
+
+/** The Builder's settings as `build()` found them. */
+interface BuildSettings {
+  readonly config: Record<string, unknown>;
+  readonly hooks: readonly Hook[];
+  readonly concurrency: number | undefined;
+  readonly allowOverrides: boolean;
+  readonly clock: Clock;
+  readonly workers: WorkersOptions | undefined;
+  readonly pools: PoolLimits | undefined;
+  readonly executor: Executor | undefined;
+  readonly defaults: BuilderDefaults | undefined;
+  readonly warn: WarningHandler | undefined;
+  readonly cache: CacheOptions | undefined;
+  readonly tracking: TrackingOptions | undefined;
+}
+
+/**
+ * A Driver of `modules`. `reuse`: what the first build opened (cache, run
+ * history, executor), which a rebuild of `driver.watch` shares, with `hooks`
+ * added before the tracker.
+ */
+async function assemble(
+  s: BuildSettings,
+  modules: readonly ModuleSource[],
+  files: ReadonlyMap<string, ModuleFile>,
+  reuse: Opened | undefined,
+  hooks: readonly Hook[],
+): Promise<Driver> {
+  const graph = buildGraph(modules, { config: s.config, allowModuleOverrides: s.allowOverrides, ...(s.warn ? { warn: s.warn } : {}) });
+  const { defaults, warn } = s;
+  // A rebuild never opens what the first build could not: it goes on uncached or untracked as that one did.
+  const cacheOptions = reuse === undefined ? s.cache : reuse.cache === undefined ? undefined : { ...s.cache, store: reuse.cache };
+  const cache = await openBuildCache(graph, { options: cacheOptions, defaults, warn, files });
+  let executor: Executor | undefined;
+  let tracking: { tracker: RunTracker; store: RunStore; origin: RunOrigin } | undefined;
+  try {
+    const trackingOptions = reuse !== undefined && reuse.tracking === undefined ? undefined : s.tracking;
+    tracking = await openBuildTracking(graph, { options: trackingOptions, defaults, warn, cache: s.cache, opened: reuse?.tracking });
+    executor = reuse !== undefined ? reuse.executor : await startBuildExecutor(graph, { defaults, modules, workers: s.workers, executor: s.executor });
+  } catch (e) {
+    if (reuse === undefined) {
+      cache?.store.close();
+      tracking?.tracker.close();
+    }
+    throw e;
+  }
+  const opened: Opened = reuse ?? { cache: cache?.store, tracking: tracking && { store: tracking.store, origin: tracking.origin }, executor };
+  return new Driver(graph, {
+    config: { ...s.config },
+    // The tracker goes last: it sees what every other hook did, and its records are the run's final word.
+    hooks: tracking ? [...s.hooks, ...hooks, tracking.tracker] : [...s.hooks, ...hooks],
+    tracking,
+    concurrency: s.concurrency,
+    pools: s.pools === undefined ? undefined : poolsByNode(graph, s.pools),
+    clock: s.clock,
+    executor,
+    cache,
+    ...(reuse === undefined ? { watch: watchSource(s, graph, modules, files, opened) } : {}),
+  });
+}
+
+/** How `driver.watch` builds a driver again from reloaded modules. */
+function watchSource(s: BuildSettings, graph: Graph, modules: readonly ModuleSource[], files: ReadonlyMap<string, ModuleFile>, opened: Opened): WatchSource {
+  return {
+    modules: modules.map((m) => ({ name: m.name, url: files.get(m.name)?.url ?? recordedUrl(graph, m.name) })),
+    loadPlatform: s.defaults?.loadPlatform,
+    rebuild: (reloaded, hooks) => {
+      const fresh = new Map<string, ModuleFile>(reloaded.map((m) => [m.name, { exports: m.exports, url: m.url }]));
+      return assemble(s, reloaded.map((m) => ({ name: m.name, exports: m.exports })), fresh, opened, hooks);
+    },
+  };
 }
