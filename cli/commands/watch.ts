@@ -12,6 +12,7 @@ import type { WatchRun } from "../../lib/driver/watch.ts";
 import { CliError, DB_OPTION, UsageError, weftCommand } from "../cli-error.ts";
 import { loadFlowModule, parseOutputs, readValues, valueOptions, type ValueFlags } from "../flow-options.ts";
 import { JSON_OPTION, toJson } from "../json-output.ts";
+import { loadPlatform } from "../../runtime/current.ts";
 
 interface WatchFlags extends ValueFlags {
   readonly outputs: string;
@@ -44,7 +45,8 @@ export function watchCommand(host: CliHost): Command {
       const debounceMs = Number(opts.debounce);
       if (!Number.isFinite(debounceMs) || debounceMs < 0) throw new UsageError(`Option "--debounce" must be a number of milliseconds, got "${opts.debounce}"; such as --debounce 100`);
       const { inputs, config } = await readValues(host, opts);
-      const flow = await loadFlowModule(host, module);
+      const flow = await loadOnceItLoads(host, module, { json: opts.json === true });
+      if (flow === undefined) return; // Ctrl-C before it loaded
       // Loaded here, not at the top: `weft --help` and the other commands start without the engine.
       const { Builder } = await import("../../mod.ts");
       const db = host.resolvePath(opts.db);
@@ -72,6 +74,62 @@ export function watchCommand(host: CliHost): Command {
         await driver.close();
       }
     });
+}
+
+/**
+ * The flow module, as `weft run` loads it; while it does not load (a syntax
+ * error, a throw at its top level), the error with its file and line, and a
+ * fresh import after each save. `undefined` on Ctrl-C.
+ */
+async function loadOnceItLoads(host: CliHost, module: string, options: { json: boolean }): Promise<Awaited<ReturnType<typeof loadFlowModule>> | undefined> {
+  try {
+    return await loadFlowModule(host, module);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+  }
+  const reloader = await (await loadPlatform()).moduleReloader!();
+  const url = host.moduleUrl(module);
+  const name = module.replace(/^.*[\\/]/, "").replace(/\.[cm]?[jt]sx?$/, "");
+  try {
+    for (;;) {
+      const scan = await reloader.scan([url]);
+      // Watching before the message: a save right after it must not go unseen.
+      let quiet: ReturnType<typeof setTimeout> | undefined;
+      let wake: (again: boolean) => void = () => undefined;
+      const saved = new Promise<boolean>((resolve) => (wake = resolve));
+      // Once the saves stop, as driver.watch waits: an editor's save can be several writes.
+      const watch = reloader.watch(scan.files, () => {
+        clearTimeout(quiet);
+        quiet = setTimeout(() => wake(true), 80);
+      });
+      const off = host.onInterrupt(() => wake(false));
+      try {
+        let problem: string;
+        if (scan.syntaxError !== undefined) {
+          const { file, line, column, message } = scan.syntaxError;
+          problem = `Cannot load the module "${file}:${line}:${column}": ${message}`;
+        } else {
+          try {
+            const [exports] = await reloader.importFresh([url], scan.files);
+            return { name, exports: { ...exports }, url };
+          } catch (e) {
+            problem = `Cannot load the module "${module}": ${e instanceof Error ? e.message : String(e)}`;
+          }
+        }
+        if (options.json) host.stdout.write(`${JSON.stringify({ runId: null, changed: [], nodes: [], ok: false, error: { message: problem } })}\n`);
+        host.stderr.write(`weft: ${problem}; waiting for the next save\n`);
+        // A save between the scan and the watch: try again now.
+        if ((await reloader.scan([url])).stamp !== scan.stamp) continue;
+        if (!(await saved)) return undefined;
+      } finally {
+        clearTimeout(quiet);
+        watch.close();
+        off();
+      }
+    }
+  } finally {
+    reloader.dispose();
+  }
 }
 
 /** A run for people: what changed, a line per node, then the outputs as JSON (or the error). */

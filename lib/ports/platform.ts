@@ -19,7 +19,7 @@ export interface Platform {
   readonly workers: WorkerFactory;
   /** SQLite, files and hashing for the cache (loaded on first use). */
   cacheDrivers(): Promise<CacheDrivers>;
-  /** Fresh imports of module files and file watching, for `driver.watch` (loaded on first use; absent: no watch mode). */
+  /** Fresh imports of module files and file watching, for `driver.watch`: one reloader per watch (loaded on first use; absent: no watch mode). */
   moduleReloader?(): Promise<ModuleReloader>;
 }
 

@@ -18,8 +18,8 @@ import { fileOf } from "../../cache/code/source-code-versions.ts";
 import { parseModule, resolveRelative, scanModuleFiles } from "../shared/module-files.ts";
 import { watchFiles } from "../shared/file-watcher.ts";
 
+/** Generations count across the process: every copy's name is unique, whatever the watch. */
 let generation = 0;
-let written: string[] = [];
 
 function copyOf(path: string, n: number): string {
   const name = basename(path);
@@ -42,45 +42,48 @@ function withOriginals(error: unknown, files: readonly string[], n: number): unk
   return error;
 }
 
-/** Deno's fresh imports. */
-export const denoModuleReloader: ModuleReloader = {
-  scan: scanModuleFiles,
-  async importFresh(urls, files) {
-    const n = ++generation;
-    const project = new Set(files);
-    const copies: string[] = [];
-    try {
-      for (const file of files) {
-        const text = readFileSync(file, "utf8");
-        const { specifiers } = await parseModule(file, text);
-        let out = "";
-        let at = 0;
-        for (const s of [...specifiers].sort((a, b) => a.start - b.start)) {
-          const target = resolveRelative(s.value, pathToFileURL(file).href);
-          if (target === undefined || !project.has(fileURLToPath(target))) continue;
-          out += text.slice(at, s.start) + JSON.stringify(pathToFileURL(copyOf(fileURLToPath(target), n)).href);
-          at = s.end;
+/** Deno's fresh imports: a reloader of its own per watch, which removes only its own copies. */
+export function denoModuleReloader(): ModuleReloader {
+  let written: string[] = [];
+  return {
+    scan: scanModuleFiles,
+    async importFresh(urls, files) {
+      const n = ++generation;
+      const project = new Set(files);
+      const copies: string[] = [];
+      try {
+        for (const file of files) {
+          const text = readFileSync(file, "utf8");
+          const { specifiers } = await parseModule(file, text);
+          let out = "";
+          let at = 0;
+          for (const s of [...specifiers].sort((a, b) => a.start - b.start)) {
+            const target = resolveRelative(s.value, pathToFileURL(file).href);
+            if (target === undefined || !project.has(fileURLToPath(target))) continue;
+            out += text.slice(at, s.start) + JSON.stringify(pathToFileURL(copyOf(fileURLToPath(target), n)).href);
+            at = s.end;
+          }
+          const copy = copyOf(file, n);
+          writeFileSync(copy, out + text.slice(at));
+          copies.push(copy);
         }
-        const copy = copyOf(file, n);
-        writeFileSync(copy, out + text.slice(at));
-        copies.push(copy);
+        const loaded: Record<string, unknown>[] = [];
+        for (const url of urls) {
+          const path = fileURLToPath(fileOf(url));
+          loaded.push(await import(pathToFileURL(project.has(path) ? copyOf(path, n) : path).href));
+        }
+        remove(written);
+        written = copies;
+        return loaded;
+      } catch (e) {
+        remove(copies);
+        throw withOriginals(e, files, n);
       }
-      const loaded: Record<string, unknown>[] = [];
-      for (const url of urls) {
-        const path = fileURLToPath(fileOf(url));
-        loaded.push(await import(pathToFileURL(project.has(path) ? copyOf(path, n) : path).href));
-      }
+    },
+    watch: watchFiles,
+    dispose() {
       remove(written);
-      written = copies;
-      return loaded;
-    } catch (e) {
-      remove(copies);
-      throw withOriginals(e, files, n);
-    }
-  },
-  watch: watchFiles,
-  dispose() {
-    remove(written);
-    written = [];
-  },
-};
+      written = [];
+    },
+  };
+}

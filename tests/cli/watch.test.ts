@@ -42,3 +42,19 @@ test("weft watch prints each run's nodes and outputs, runs again on save, and en
   expect(await proc.exited).toBe(0);
   expect(await new Response(proc.stderr).text()).toBe("weft: watching flow.ts and the files it imports; Ctrl-C stops\n");
 }, 60_000);
+
+test("weft watch started on a file that does not parse says where, and runs once it is fixed", async () => {
+  const p = new WatchedProject();
+  projects.push(p);
+  p.write(p.helper, "export function scale(x: number): number {\n  return x *;\n}\n");
+  const proc = Bun.spawn([process.execPath, join(root, "cli/weft.ts"), "watch", "flow.ts", "-o", "report", "--input", "n=1"], {
+    cwd: p.dir, stdout: "pipe", stderr: "pipe",
+  });
+  const err = { text: "" };
+  await readUntil(proc.stderr.getReader(), err, /waiting for the next save\n/);
+  expect(err.text).toMatch(new RegExp(`^weft: Cannot load the module "${p.helper}:2:\\d+": .+; waiting for the next save\\n$`));
+  p.write(p.helper, HELPER(3));
+  await readUntil(proc.stdout.getReader(), { text: "" }, /"report": "6\/100"/);
+  proc.kill("SIGINT");
+  expect(await proc.exited).toBe(0);
+}, 60_000);
