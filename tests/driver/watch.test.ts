@@ -70,6 +70,22 @@ describe("driver.watch()", () => {
     }
   });
 
+  test("yields a throw at a module's top level with the line it threw at", async () => {
+    const p = project();
+    const dr = await p.driver();
+    const it = dr.watch(["report"], { inputs: { n: 1 } });
+    try {
+      await nextRun(it);
+      p.write(p.helper, `${HELPER(3)}throw new Error("no helper today");\n`);
+      const broken = await nextRun(it);
+      expect(broken.ok ? undefined : broken.error).toMatchObject({ kind: "module-load", file: p.helper, line: 4 });
+      expect(broken.ok ? "" : (broken.error as Error).message).toStartWith(`Cannot load the module "${p.helper}:4:`);
+    } finally {
+      await it.return?.();
+      await dr.close();
+    }
+  });
+
   test("makes one run of a burst of saves", async () => {
     const p = project();
     let started = 0;
