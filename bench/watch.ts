@@ -4,13 +4,14 @@
  * input) where one leaf's code changed, so that the leaf, its node and the
  * report are computed and 196 nodes come from the cache. With the default
  * debounce (80 ms, part of the figure) and with none (the reload, rebuild, code
- * versions and run alone); against `weft run` of the same edit in a new
+ * versions and run alone); `weft watch` in a child process, from the save to
+ * the outputs on its stdout; against `weft run` of the same edit in a new
  * process, which is what watching saves.
  *
  *   npx bun bench/watch.ts [saves]
  *   deno run -A bench/watch.ts [saves]
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -69,6 +70,38 @@ async function latencies(debounceMs: number | undefined): Promise<number[]> {
   return out;
 }
 
+/** `weft watch` in a child process (Bun's CLI): from the save to the printed outputs on its stdout. */
+async function cliLatencies(): Promise<number[]> {
+  const here = import.meta.dirname ?? new URL(".", import.meta.url).pathname;
+  const child = spawn(join(here, "../node_modules/.bin/bun"), [join(here, "../cli/weft.ts"), "watch", "flow.ts", "-o", "report", "-i", "n=1", "--db", db], { cwd: dir, stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  let waiter: (() => void) | undefined;
+  child.stdout.on("data", (chunk) => {
+    out += String(chunk);
+    waiter?.();
+  });
+  const printed = (marker: string) => new Promise<void>((resolve) => {
+    waiter = () => out.includes(marker) && resolve();
+    waiter();
+  });
+  // The report of the flow with leaf EDITED adding k: the sum over the leaves of 2 * (bump(1) + i), plus 2k.
+  const report = (k: number) => 2 * (LEAVES * 2 + (LEAVES * (LEAVES - 1)) / 2) + 2 * k;
+  const times: number[] = [];
+  try {
+    await printed(`"report": ${report(k)}\n`);
+    for (let i = 0; i < SAVES + 2; i++) {
+      const t = performance.now();
+      writeFileSync(flowFile, flowText(++k));
+      await printed(`"report": ${report(k)}\n`);
+      if (i >= 2) times.push(performance.now() - t);
+    }
+  } finally {
+    child.kill("SIGINT");
+    await new Promise((resolve) => child.once("exit", resolve));
+  }
+  return times;
+}
+
 /** `weft run` of the same edit in a new process (Bun's CLI on the TypeScript source). */
 function restarts(): number[] {
   const cli = join(import.meta.dirname ?? new URL(".", import.meta.url).pathname, "../cli/weft.ts");
@@ -89,6 +122,7 @@ try {
   console.log(`watch latency, save to record, 200-node flow, one leaf changed (${runtime}, ${SAVES} saves):`);
   console.log(`  default debounce (80 ms): ${spread(await latencies(undefined), 1)} ms`);
   console.log(`  debounceMs: 0:            ${spread(await latencies(0), 1)} ms`);
+  console.log(`  weft watch (bun cli/weft.ts), to the printed outputs: ${spread(await cliLatencies(), 1)} ms`);
   console.log(`  weft run in a new process (bun cli/weft.ts): ${spread(restarts(), 1)} ms`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
