@@ -8,6 +8,7 @@
  * @module
  */
 import { Driver } from "./driver.ts";
+import { GraphBuildError } from "../errors.ts";
 import { openBuildCache } from "./build-cache.ts";
 import { startBuildExecutor } from "./build-executor.ts";
 import { openBuildTracking } from "./build-tracking.ts";
@@ -249,7 +250,7 @@ export class Builder<F = {}, C = {}> {
       clock: self.#clock, workers: self.#workers, pools: self.#pools, executor: self.#executor, defaults: self.#defaults,
       warn: self.#warn, cache: self.#cache, tracking: self.#tracking,
     };
-    return assemble(settings, [...self.#modules], new Map(self.#files), undefined, []) as Promise<Driver<NodeTypes<F, C>>>;
+    return (await assemble(settings, [...self.#modules], new Map(self.#files), undefined, [])).driver as Driver<NodeTypes<F, C>>;
   }
 }
 
@@ -280,7 +281,7 @@ async function assemble(
   files: ReadonlyMap<string, ModuleFile>,
   reuse: Opened | undefined,
   hooks: readonly Hook[],
-): Promise<Driver> {
+): Promise<{ driver: Driver; executor: Executor | undefined }> {
   const graph = buildGraph(modules, { config: s.config, allowModuleOverrides: s.allowOverrides, ...(s.warn ? { warn: s.warn } : {}) });
   const { defaults, warn } = s;
   // A rebuild never opens what the first build could not: it goes on uncached or untracked as that one did.
@@ -291,7 +292,7 @@ async function assemble(
   try {
     const trackingOptions = reuse !== undefined && reuse.tracking === undefined ? undefined : s.tracking;
     tracking = await openBuildTracking(graph, { options: trackingOptions, defaults, warn, cache: s.cache, opened: reuse?.tracking });
-    executor = reuse !== undefined ? reuse.executor : await startBuildExecutor(graph, { defaults, modules, workers: s.workers, executor: s.executor });
+    executor = reuse === undefined ? await startBuildExecutor(graph, { defaults, modules, workers: s.workers, executor: s.executor }) : await rebuildExecutor(s, graph, modules, reuse);
   } catch (e) {
     if (reuse === undefined) {
       cache?.store.close();
@@ -300,7 +301,7 @@ async function assemble(
     throw e;
   }
   const opened: Opened = reuse ?? { cache: cache?.store, tracking: tracking && { store: tracking.store, origin: tracking.origin }, executor };
-  return new Driver(graph, {
+  const driver = new Driver(graph, {
     config: { ...s.config },
     // The tracker goes last: it sees what every other hook did, and its records are the run's final word.
     hooks: tracking ? [...s.hooks, ...hooks, tracking.tracker] : [...s.hooks, ...hooks],
@@ -312,6 +313,27 @@ async function assemble(
     cache,
     ...(reuse === undefined ? { watch: watchSource(s, graph, modules, files, opened) } : {}),
   });
+  return { driver, executor };
+}
+
+/**
+ * The executor of a rebuild: the first build's, unless the graph has worker
+ * nodes; then a Worker pool of its own, whose new threads import the reloaded
+ * files (a thread keeps what it imported). An executor given to withExecutor
+ * cannot be renewed so, and would run the old code.
+ *
+ * @throws {GraphBuildError} for worker nodes on an executor given to withExecutor
+ */
+async function rebuildExecutor(s: BuildSettings, graph: Graph, modules: readonly ModuleSource[], reuse: Opened): Promise<Executor | undefined> {
+  const worker = graph.nodes.find((n) => n.options.worker);
+  if (worker === undefined) return reuse.executor;
+  if (s.executor !== undefined) {
+    throw new GraphBuildError(
+      `Cannot watch worker node "${worker.name}" on the executor given to withExecutor(): its workers keep the modules they imported; watch without withExecutor() (a Worker pool is started for each save), or run the node in-process`,
+      { node: worker.name },
+    );
+  }
+  return startBuildExecutor(graph, { defaults: s.defaults, modules, workers: s.workers, executor: undefined });
 }
 
 /** How `driver.watch` builds a driver again from reloaded modules. */
@@ -319,9 +341,17 @@ function watchSource(s: BuildSettings, graph: Graph, modules: readonly ModuleSou
   return {
     modules: modules.map((m) => ({ name: m.name, url: files.get(m.name)?.url ?? recordedUrl(graph, m.name) })),
     loadPlatform: s.defaults?.loadPlatform,
-    rebuild: (reloaded, hooks) => {
+    rebuild: async (reloaded, hooks) => {
       const fresh = new Map<string, ModuleFile>(reloaded.map((m) => [m.name, { exports: m.exports, url: m.url }]));
-      return assemble(s, reloaded.map((m) => ({ name: m.name, exports: m.exports })), fresh, opened, hooks);
+      const { driver, executor } = await assemble(s, reloaded.map((m) => ({ name: m.name, exports: m.exports })), fresh, opened, hooks);
+      return {
+        graph: driver.graph,
+        execute: (outputs, options) => driver.execute(outputs as never[], options),
+        // Only a pool of its own: the cache, the run history and the first build's executor are the first driver's to close.
+        dispose: async () => {
+          if (executor !== undefined && executor !== opened.executor) await executor.dispose();
+        },
+      };
     },
   };
 }

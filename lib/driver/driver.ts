@@ -223,10 +223,6 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
     // A wrong output name or a missing input fails here, not in every run.
     this.validateExecution(outputs, options);
     if (this.#settings.watch === undefined) throw new TypeError("watch() needs a driver made by Builder.build()");
-    const worker = this.#graph.nodes.find((n) => n.options.worker);
-    if (worker !== undefined) {
-      throw new TypeError(`watch() cannot reload worker node "${worker.name}": a worker thread keeps the modules it imported; run it in-process (without worker: true) while watching`);
-    }
     return new DriverWatch(this.#settings.watch, outputs, options);
   }
 

@@ -58,6 +58,8 @@ export interface ReloadedModule {
 export interface WatchRunner {
   readonly graph: Graph;
   execute(outputs: readonly string[], options: { inputs?: Values; overrides?: Values; signal?: AbortSignal }): Promise<Record<string, unknown>>;
+  /** Stops what this rebuild started for itself (a Worker pool for worker nodes); the shared stores stay open. */
+  dispose(): Promise<void>;
 }
 
 /** How a Driver was built, so that the watch can build it again from reloaded modules (made by the Builder). */
@@ -91,6 +93,8 @@ export class DriverWatch implements AsyncIterableIterator<WatchRun> {
   #current: AbortController | undefined;
   #cycle: Promise<void> | undefined;
   #again = false;
+  /** The latest rebuild: disposed when the next one replaces it, and when the watch ends. */
+  #runner: WatchRunner | undefined;
   readonly #onAbort = () => void this.return();
 
   constructor(source: WatchSource, outputs: readonly string[], options: WatchOptions) {
@@ -138,6 +142,8 @@ export class DriverWatch implements AsyncIterableIterator<WatchRun> {
       this.#watch?.close();
       this.#current?.abort(new Error("The watch ended"));
       await this.#cycle?.catch(() => undefined);
+      await this.#runner?.dispose().catch(() => undefined);
+      this.#runner = undefined;
       this.#reloader?.dispose();
       for (const w of this.#waiting.splice(0)) w.resolve({ done: true, value: undefined });
     }
@@ -209,6 +215,14 @@ export class DriverWatch implements AsyncIterableIterator<WatchRun> {
       runner = await this.#source.rebuild(modules, [collector]);
     } catch (e) {
       return this.#emit({ runId: undefined, changed, nodes: [], ok: false, error: e });
+    }
+    // Cycles follow one another: the previous rebuild's run is over.
+    await this.#runner?.dispose().catch(() => undefined);
+    this.#runner = runner;
+    if (this.#closed) {
+      await runner.dispose().catch(() => undefined);
+      this.#runner = undefined;
+      return;
     }
     // Code versions were read from the files after the import: a save in between would pair new versions with old code.
     if ((await reloader.scan(this.#urls)).stamp !== scan.stamp) {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { isWeftError, type Hook } from "../../mod.ts";
 import type { WatchRun } from "../../lib/driver/watch.ts";
 import { FLOW, HANG, HELPER, WatchedProject } from "./_watch-flow.ts";
@@ -178,6 +179,24 @@ describe("driver.watch()", () => {
       await dr.close();
     }
   });
+
+  test("runs worker nodes on threads that import the edited files", async () => {
+    const p = project();
+    const mod = pathToFileURL(join(import.meta.dir, "../../mod.ts")).href;
+    p.write(p.flow, `import { node } from ${JSON.stringify(mod)};\n${FLOW().replace("export function scaled(base: number): number {\n  return scale(base);\n}", "export const scaled = node((base: number) => scale(base), { worker: true });")}`);
+    const dr = await p.driver();
+    const it = dr.watch(["report"], { inputs: { n: 1 } });
+    try {
+      expect(await nextRun(it)).toMatchObject({ ok: true, results: { report: "4/100" } });
+      p.write(p.helper, HELPER(3));
+      const run = await nextRun(it);
+      expect(run).toMatchObject({ ok: true, results: { report: "6/100" } });
+      expect(byStatus(run)).toEqual({ base: "from cache", other: "from cache", scaled: "computed", report: "computed" });
+    } finally {
+      await it.return?.();
+      await dr.close();
+    }
+  }, 60_000);
 
   test("an aborted signal ends the watch", async () => {
     const p = project();
