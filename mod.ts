@@ -55,11 +55,13 @@ export type { WorkerPoolOptions } from "./executors/worker-pool.ts";
 export type { Executor, ExecutorTask, NodeLocator } from "./lib/ports/executor.ts";
 export type { LargeValueStore } from "./lib/ports/large-value-store.ts";
 export type { Platform, PlatformLoader } from "./lib/ports/platform.ts";
+export type { FileWatch, ModuleFiles, ModuleReloader, SyntaxProblem } from "./lib/ports/module-reloader.ts";
 export type { WorkerFactory, WorkerHandle } from "./lib/ports/worker-factory.ts";
 export { Driver, matchesTags } from "./lib/driver/driver.ts";
 export type { DriverSettings, ExecuteError, ExecuteOptions, TagFilter, Variable, VisualizeOptions } from "./lib/driver/driver.ts";
 export { formatPlan } from "./lib/driver/plan.ts";
 export type { DriverPlan, PlanEstimate, PlannedNode, PlanStatus } from "./lib/driver/plan.ts";
+export type { DriverWatch, WatchedNode, WatchOptions, WatchRun } from "./lib/driver/watch.ts";
 export {
   CacheError,
   CycleError,
@@ -69,6 +71,7 @@ export {
   MaterializationError,
   MissingInputError,
   MissingPackageError,
+  ModuleLoadError,
   NodeExecutionError,
   SchemaValidationError,
   SerializationError,

@@ -15,6 +15,7 @@ import { runCommand } from "./commands/run.ts";
 import { statsCommand } from "./commands/stats.ts";
 import { uiCommand } from "./commands/ui.ts";
 import { vizCommand } from "./commands/viz.ts";
+import { watchCommand } from "./commands/watch.ts";
 import { workerCommand } from "./commands/worker.ts";
 import { WEFT_VERSION } from "../lib/version.ts";
 
@@ -34,7 +35,7 @@ export function createProgram(host: CliHost): Command {
     .exitOverride()
     .showHelpAfterError("(add --help for usage)");
   // One line per subcommand file; add new commands here.
-  for (const command of [runCommand(host), planCommand(host), uiCommand(host), cacheCommand(host), historyCommand(host), diffCommand(host), statsCommand(host), vizCommand(host), workerCommand(host)]) {
+  for (const command of [runCommand(host), planCommand(host), watchCommand(host), uiCommand(host), cacheCommand(host), historyCommand(host), diffCommand(host), statsCommand(host), vizCommand(host), workerCommand(host)]) {
     program.addCommand(command);
   }
   return program;

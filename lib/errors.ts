@@ -26,7 +26,8 @@ export type WeftErrorKind =
   | "map-reduce"
   | "schema"
   | "materialization"
-  | "missing-package";
+  | "missing-package"
+  | "module-load";
 
 /** Base class of every error weft raises on purpose. */
 export class WeftError extends Error {
@@ -69,7 +70,8 @@ function weftError<T extends string, A extends readonly unknown[], F extends obj
       super(kind, message, options);
       this.name = tag;
       (this as { _tag: string })._tag = tag;
-      Object.assign(this, fields);
+      // Defined, not assigned: Bun's Errors have own non-enumerable `line` and `column`, which an assignment would keep hidden.
+      for (const [key, value] of Object.entries(fields)) Object.defineProperty(this, key, { value, enumerable: true, writable: true, configurable: true });
     }
   } as unknown as WeftErrorClass<T, A, F>;
 }
@@ -243,6 +245,25 @@ const MissingPackageErrorBase: WeftErrorClass<
  * lists what the message says to install (bullmq and ioredis go together).
  */
 export class MissingPackageError extends MissingPackageErrorBase {}
+
+const ModuleLoadErrorBase: WeftErrorClass<
+  "ModuleLoadError",
+  [file: string, detail: string, options?: { line?: number; column?: number; cause?: unknown }],
+  { file: string; line: number | undefined; column: number | undefined }
+> = weftError("ModuleLoadError", "module-load", (file, detail, options) => {
+  const at = options?.line === undefined ? "" : `:${options.line}${options.column === undefined ? "" : `:${options.column}`}`;
+  return {
+    message: `Cannot load the module "${file}${at}": ${detail}`,
+    options: options?.cause === undefined ? {} : { cause: options.cause },
+    fields: { file, line: options?.line, column: options?.column },
+  };
+});
+/**
+ * A module file cannot be loaded (a syntax error, a throw at its top level):
+ * `file` is its path, `line` and `column` (1-based) where, when known.
+ * `driver.watch` reports it and waits for the next save.
+ */
+export class ModuleLoadError extends ModuleLoadErrorBase {}
 
 /**
  * True when `error` is a weft error (of the given kind), also for errors that

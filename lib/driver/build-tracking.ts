@@ -20,6 +20,8 @@ export interface BuildTrackingSettings {
   readonly warn: WarningHandler | undefined;
   /** What `withCache` asked for: the history goes to the cache's file by default. */
   readonly cache: CacheOptions | undefined;
+  /** A store opened already (a rebuild of `driver.watch` records into the first build's). */
+  readonly opened?: { readonly store: RunStore; readonly origin: RunOrigin } | undefined;
 }
 
 /**
@@ -29,15 +31,15 @@ export interface BuildTrackingSettings {
  *
  * @throws {GraphBuildError} when no run store can be made
  */
-export async function openBuildTracking(graph: Graph, ctx: BuildTrackingSettings): Promise<{ tracker: RunTracker; store: RunStore } | undefined> {
+export async function openBuildTracking(graph: Graph, ctx: BuildTrackingSettings): Promise<{ tracker: RunTracker; store: RunStore; origin: RunOrigin } | undefined> {
   const options = ctx.options;
   if (options === undefined) return undefined;
   const warn = ctx.warn;
   const message = (m: string) => (warn ? warn({ kind: "tracking", node: "", message: m }) : console.warn(m));
-  let opened: { readonly store: RunStore; readonly origin: RunOrigin } | undefined;
-  if (options.store !== undefined) {
+  let opened: { readonly store: RunStore; readonly origin: RunOrigin } | undefined = ctx.opened;
+  if (opened === undefined && options.store !== undefined) {
     opened = { store: options.store, origin: { pid: 0, host: "" } };
-  } else {
+  } else if (opened === undefined) {
     if (ctx.defaults?.openTracking === undefined) {
       throw new GraphBuildError("Cannot build the graph: withTracking() needs a run store; pass { store } or use the Builder exported by \"weft\"");
     }
@@ -59,7 +61,7 @@ export async function openBuildTracking(graph: Graph, ctx: BuildTrackingSettings
       return json;
     },
   });
-  return { tracker, store: opened.store };
+  return { tracker, store: opened.store, origin: opened.origin };
 }
 
 /**

@@ -8,18 +8,20 @@
  * @module
  */
 import { Driver } from "./driver.ts";
+import { GraphBuildError } from "../errors.ts";
 import { openBuildCache } from "./build-cache.ts";
 import { startBuildExecutor } from "./build-executor.ts";
 import { openBuildTracking } from "./build-tracking.ts";
 import type { BuilderDefaults, CacheOptions, TrackingOptions, WorkersOptions } from "./builder-options.ts";
 import { toModuleSource, type ModuleArg } from "./module-args.ts";
-import { buildGraph, type ModuleSource } from "../graph/graph.ts";
+import { buildGraph, type Graph, type ModuleSource } from "../graph/graph.ts";
 import { setOwn } from "../own-property.ts";
 import { checkPoolLimits, poolsByNode, type PoolLimits } from "../engine/resource-pools.ts";
 import type { Executor } from "../ports/executor.ts";
 import { callerModuleUrl } from "../model/caller-module.ts";
-import type { ModuleFile } from "../ports/cache.ts";
-import type { RunStore } from "../ports/run-store.ts";
+import type { Cache, ModuleFile } from "../ports/cache.ts";
+import type { RunOrigin, RunStore } from "../ports/run-store.ts";
+import type { WatchSource } from "./watch.ts";
 import type { RunTracker } from "../history/run-tracker.ts";
 import { systemClock, type Clock, type Hook } from "../hooks.ts";
 import type { WarningHandler } from "../model/warning.ts";
@@ -29,6 +31,19 @@ type Values = Readonly<Record<string, unknown>>;
 
 /** The methods a hook may have: checked when the hook is given, not when a run first calls one. */
 const HOOK_METHODS: readonly (keyof Hook)[] = ["beforeGraph", "beforeNode", "afterNode", "afterGraph"];
+
+/** What a first build opened, shared by the rebuilds of `driver.watch`. */
+interface Opened {
+  readonly cache: Cache | undefined;
+  readonly tracking: { readonly store: RunStore; readonly origin: RunOrigin } | undefined;
+  readonly executor: Executor | undefined;
+}
+
+/** The one file `node()` recorded for the nodes of module `name`, if they agree on one. */
+function recordedUrl(graph: Graph, name: string): string | undefined {
+  const urls = new Set(graph.nodes.filter((n) => n.module === name && n.moduleUrl !== undefined).map((n) => n.moduleUrl));
+  return urls.size === 1 ? [...urls][0] : undefined;
+}
 
 /** The message `build()` shows (as its `this` type) when a destructured edge is ill-typed. */
 export interface IllTypedEdges<E> {
@@ -245,34 +260,114 @@ export class Builder<F = {}, C = {}> {
     this: [EdgeErrors<F, NodeTypes<F, C>>] extends [never] ? Builder<F, C> : IllTypedEdges<EdgeErrors<F, NodeTypes<F, C>>>,
   ): Promise<Driver<NodeTypes<F, C>>> {
     const self = this as unknown as Builder<F, C>;
-    const graph = buildGraph(self.#modules, {
-      config: self.#config,
-      allowModuleOverrides: self.#allowOverrides,
-      ...(self.#warn ? { warn: self.#warn } : {}),
-    });
-    const defaults = self.#defaults;
-    const warn = self.#warn;
-    const cache = await openBuildCache(graph, { options: self.#cache, defaults, warn, files: self.#files });
-    let executor: Executor | undefined;
-    let tracking: { tracker: RunTracker; store: RunStore } | undefined;
-    try {
-      tracking = await openBuildTracking(graph, { options: self.#tracking, defaults, warn, cache: self.#cache });
-      executor = await startBuildExecutor(graph, { defaults, modules: self.#modules, workers: self.#workers, executor: self.#executor });
-    } catch (e) {
+    // A snapshot: what the builder is given after build() changes neither this driver nor its rebuilds by driver.watch.
+    const settings: BuildSettings = {
+      config: { ...self.#config }, hooks: [...self.#hooks], concurrency: self.#concurrency, allowOverrides: self.#allowOverrides,
+      clock: self.#clock, workers: self.#workers, pools: self.#pools, executor: self.#executor, defaults: self.#defaults,
+      warn: self.#warn, cache: self.#cache, tracking: self.#tracking,
+    };
+    return (await assemble(settings, [...self.#modules], new Map(self.#files), undefined, [])).driver as Driver<NodeTypes<F, C>>;
+  }
+}
+
+/** The Builder's settings as `build()` found them. */
+interface BuildSettings {
+  readonly config: Record<string, unknown>;
+  readonly hooks: readonly Hook[];
+  readonly concurrency: number | undefined;
+  readonly allowOverrides: boolean;
+  readonly clock: Clock;
+  readonly workers: WorkersOptions | undefined;
+  readonly pools: PoolLimits | undefined;
+  readonly executor: Executor | undefined;
+  readonly defaults: BuilderDefaults | undefined;
+  readonly warn: WarningHandler | undefined;
+  readonly cache: CacheOptions | undefined;
+  readonly tracking: TrackingOptions | undefined;
+}
+
+/**
+ * A Driver of `modules`. `reuse`: what the first build opened (cache, run
+ * history, executor), which a rebuild of `driver.watch` shares, with `hooks`
+ * added before the tracker.
+ */
+async function assemble(
+  s: BuildSettings,
+  modules: readonly ModuleSource[],
+  files: ReadonlyMap<string, ModuleFile>,
+  reuse: Opened | undefined,
+  hooks: readonly Hook[],
+): Promise<{ driver: Driver; executor: Executor | undefined }> {
+  const graph = buildGraph(modules, { config: s.config, allowModuleOverrides: s.allowOverrides, ...(s.warn ? { warn: s.warn } : {}) });
+  const { defaults, warn } = s;
+  // A rebuild never opens what the first build could not: it goes on uncached or untracked as that one did.
+  const cacheOptions = reuse === undefined ? s.cache : reuse.cache === undefined ? undefined : { ...s.cache, store: reuse.cache };
+  const cache = await openBuildCache(graph, { options: cacheOptions, defaults, warn, files });
+  let executor: Executor | undefined;
+  let tracking: { tracker: RunTracker; store: RunStore; origin: RunOrigin } | undefined;
+  try {
+    const trackingOptions = reuse !== undefined && reuse.tracking === undefined ? undefined : s.tracking;
+    tracking = await openBuildTracking(graph, { options: trackingOptions, defaults, warn, cache: s.cache, opened: reuse?.tracking });
+    executor = reuse === undefined ? await startBuildExecutor(graph, { defaults, modules, workers: s.workers, executor: s.executor }) : await rebuildExecutor(s, graph, modules, reuse);
+  } catch (e) {
+    if (reuse === undefined) {
       cache?.store.close();
       tracking?.tracker.close();
-      throw e;
     }
-    return new Driver(graph, {
-      config: { ...self.#config },
-      // The tracker goes last: it sees what every other hook did, and its records are the run's final word.
-      hooks: tracking ? [...self.#hooks, tracking.tracker] : [...self.#hooks],
-      tracking,
-      concurrency: self.#concurrency,
-      pools: self.#pools === undefined ? undefined : poolsByNode(graph, self.#pools),
-      clock: self.#clock,
-      executor,
-      cache,
-    });
+    throw e;
   }
+  const opened: Opened = reuse ?? { cache: cache?.store, tracking: tracking && { store: tracking.store, origin: tracking.origin }, executor };
+  const driver = new Driver(graph, {
+    config: { ...s.config },
+    // The tracker goes last: it sees what every other hook did, and its records are the run's final word.
+    hooks: tracking ? [...s.hooks, ...hooks, tracking.tracker] : [...s.hooks, ...hooks],
+    tracking,
+    concurrency: s.concurrency,
+    pools: s.pools === undefined ? undefined : poolsByNode(graph, s.pools),
+    clock: s.clock,
+    executor,
+    cache,
+    ...(reuse === undefined ? { watch: watchSource(s, graph, modules, files, opened) } : {}),
+  });
+  return { driver, executor };
+}
+
+/**
+ * The executor of a rebuild: the first build's, unless the graph has worker
+ * nodes; then a Worker pool of its own, whose new threads import the reloaded
+ * files (a thread keeps what it imported). An executor given to withExecutor
+ * cannot be renewed so, and would run the old code.
+ *
+ * @throws {GraphBuildError} for worker nodes on an executor given to withExecutor
+ */
+async function rebuildExecutor(s: BuildSettings, graph: Graph, modules: readonly ModuleSource[], reuse: Opened): Promise<Executor | undefined> {
+  const worker = graph.nodes.find((n) => n.options.worker);
+  if (worker === undefined) return reuse.executor;
+  if (s.executor !== undefined) {
+    throw new GraphBuildError(
+      `Cannot watch worker node "${worker.name}" on the executor given to withExecutor(): its workers keep the modules they imported; watch without withExecutor() (a Worker pool is started for each save), or run the node in-process`,
+      { node: worker.name },
+    );
+  }
+  return startBuildExecutor(graph, { defaults: s.defaults, modules, workers: s.workers, executor: undefined });
+}
+
+/** How `driver.watch` builds a driver again from reloaded modules. */
+function watchSource(s: BuildSettings, graph: Graph, modules: readonly ModuleSource[], files: ReadonlyMap<string, ModuleFile>, opened: Opened): WatchSource {
+  return {
+    modules: modules.map((m) => ({ name: m.name, url: files.get(m.name)?.url ?? recordedUrl(graph, m.name) })),
+    loadPlatform: s.defaults?.loadPlatform,
+    rebuild: async (reloaded, hooks) => {
+      const fresh = new Map<string, ModuleFile>(reloaded.map((m) => [m.name, { exports: m.exports, url: m.url }]));
+      const { driver, executor } = await assemble(s, reloaded.map((m) => ({ name: m.name, exports: m.exports })), fresh, opened, hooks);
+      return {
+        graph: driver.graph,
+        execute: (outputs, options) => driver.execute(outputs as never[], options),
+        // Only a pool of its own: the cache, the run history and the first build's executor are the first driver's to close.
+        dispose: async () => {
+          if (executor !== undefined && executor !== opened.executor) await executor.dispose();
+        },
+      };
+    },
+  };
 }

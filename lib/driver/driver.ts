@@ -21,6 +21,7 @@ import { planOf, type DriverPlan } from "./plan.ts";
 import type { ExecuteResult } from "../model/types.ts";
 import { diffRuns, type DiffOptions, type RunDiff } from "../history/run-diff.ts";
 import { checkOptionsObject, checkOutputs, checkTagFilter, checkValues } from "./check-args.ts";
+import { DriverWatch, type WatchOptions, type WatchSource } from "./watch.ts";
 import { matchesTags, toVariable, type TagFilter, type Variable } from "../introspect/variables.ts";
 
 export { matchesTags };
@@ -68,6 +69,8 @@ export interface DriverSettings {
   readonly cache: { readonly store: Cache; readonly behaviors: readonly CacheBehavior[]; readonly codeVersions: readonly (NodeCodeVersion | undefined)[] } | undefined;
   /** The run history, when tracking is on: its store, and the hook (among `hooks`) that records into it. */
   readonly tracking?: { readonly store: RunHistory & RunPruner; readonly tracker: { flush(): void; close(): void } } | undefined;
+  /** How the Builder builds this driver again from reloaded modules, for {@link Driver.watch}. */
+  readonly watch?: WatchSource;
 }
 
 /** `driver.history`: the run history this driver records into, and what it tells about runs. */
@@ -226,6 +229,31 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
         ),
       );
     });
+  }
+
+  /**
+   * Runs `outputs`, then again after each save of the flow's module files or
+   * of the project files they import relatively: an async iterable of the
+   * finished runs, each with its nodes `from cache` or `computed (reason)`.
+   * Saves in quick succession make one run; a save during a run cancels it and
+   * starts again; a file that does not load is yielded as an error (file and
+   * line), and the watch waits for the next save. `return()` (a `break` out of
+   * `for await`) or `options.signal` ends it. Needs every module's file:
+   * `withModules({ name, exports, url: import.meta.url })`.
+   *
+   * @example
+   * ```ts
+   * for await (const run of dr.watch(["report"], { inputs: { day: "2026-11-22" } })) {
+   *   for (const n of run.nodes) console.log(n.node, n.status === "computed" ? `computed (${n.reason})` : n.status);
+   *   if (run.ok) console.log(run.results.report);
+   * }
+   * ```
+   */
+  watch<const O extends keyof N & string>(outputs: readonly O[], options: WatchOptions = {}): DriverWatch {
+    // A wrong output name or a missing input fails here, not in every run.
+    this.validateExecution(outputs, options);
+    if (this.#settings.watch === undefined) throw new TypeError("watch() needs a driver made by Builder.build()");
+    return new DriverWatch(this.#settings.watch, outputs, options);
   }
 
   /**

@@ -6,6 +6,7 @@
  * @module
  */
 import type { CacheDrivers } from "./cache-drivers.ts";
+import type { ModuleReloader } from "./module-reloader.ts";
 import type { WorkerFactory } from "./worker-factory.ts";
 
 /** Runtime services the core uses. */
@@ -18,6 +19,8 @@ export interface Platform {
   readonly workers: WorkerFactory;
   /** SQLite, files and hashing for the cache (loaded on first use). */
   cacheDrivers(): Promise<CacheDrivers>;
+  /** Fresh imports of module files and file watching, for `driver.watch`: one reloader per watch (loaded on first use; absent: no watch mode). */
+  moduleReloader?(): Promise<ModuleReloader>;
 }
 
 /** Loads the platform lazily, so that only the current runtime's adapter is imported. */

@@ -12,4 +12,5 @@ export const platform: Platform = {
   cpuCount: () => navigator.hardwareConcurrency,
   workers: new BunWorkerFactory(),
   cacheDrivers: async () => (await import("./mod.ts")).bunCacheDrivers,
+  moduleReloader: async () => (await import("./module-reloader.ts")).bunModuleReloader,
 };

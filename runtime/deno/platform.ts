@@ -12,4 +12,5 @@ export const platform: Platform = {
   cpuCount: () => navigator.hardwareConcurrency,
   workers: new DenoWorkerFactory(),
   cacheDrivers: async () => (await import("./mod.ts")).denoCacheDrivers,
+  moduleReloader: async () => (await import("./module-reloader.ts")).denoModuleReloader(),
 };

@@ -13,4 +13,5 @@ export const platform: Platform = {
   cpuCount: () => availableParallelism(),
   workers: new NodeWorkerFactory(),
   cacheDrivers: async () => (await import("./mod.ts")).nodeCacheDrivers,
+  moduleReloader: async () => (await import("./module-reloader.ts")).nodeModuleReloader,
 };

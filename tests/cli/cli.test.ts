@@ -173,7 +173,7 @@ describe("weft exit codes", () => {
 
 describe("weft --help", () => {
   test("every command and subcommand has help", async () => {
-    for (const args of [["--help"], ["run", "--help"], ["ui", "--help"], ["cache", "--help"], ["cache", "explain", "--help"], ["cache", "gc", "--help"], ["viz", "--help"]]) {
+    for (const args of [["--help"], ["run", "--help"], ["ui", "--help"], ["cache", "--help"], ["cache", "explain", "--help"], ["cache", "gc", "--help"], ["viz", "--help"], ["watch", "--help"]]) {
       const res = await weft(cwd(), ...args);
       expect(res.code).toBe(0);
       expect(res.stdout).toStartWith("Usage: weft");

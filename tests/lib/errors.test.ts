@@ -10,6 +10,7 @@ import {
   MaterializationError,
   MissingInputError,
   MissingPackageError,
+  ModuleLoadError,
   NodeExecutionError,
   SchemaValidationError,
   SerializationError,
@@ -94,6 +95,12 @@ const cases: { error: WeftError; name: string; kind: WeftErrorKind; message: str
     name: "MissingPackageError", kind: "missing-package",
     message: 'Cannot start the BullMQ executor: "bullmq" is not installed; run "npm install bullmq ioredis"',
     fields: { missing: "bullmq", install: ["bullmq", "ioredis"] },
+  },
+  {
+    error: new ModuleLoadError("/app/helper.ts", "Unexpected token", { line: 2, column: 13, cause: boom }),
+    name: "ModuleLoadError", kind: "module-load",
+    message: 'Cannot load the module "/app/helper.ts:2:13": Unexpected token',
+    fields: { file: "/app/helper.ts", line: 2, column: 13 },
   },
 ];
 
