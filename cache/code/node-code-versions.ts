@@ -62,7 +62,7 @@ async function versionsOf(
     if (file !== undefined) {
       const v = sources!.ofExport(file, loc.exportName);
       if (v.ok) {
-        out.push(v);
+        out.push({ ...v, file });
         continue;
       }
     }

@@ -10,7 +10,7 @@
 import { Driver } from "./driver.ts";
 import { openBuildCache } from "./build-cache.ts";
 import { startBuildExecutor } from "./build-executor.ts";
-import { openBuildTracking } from "./build-tracking.ts";
+import { buildRequestOf, openBuildTracking } from "./build-tracking.ts";
 import type { BuilderDefaults, CacheOptions, TrackingOptions, WorkersOptions } from "./builder-options.ts";
 import { toModuleSource, type ModuleArg } from "./module-args.ts";
 import { buildGraph, type ModuleSource } from "../graph/graph.ts";
@@ -240,7 +240,10 @@ export class Builder<F = {}, C = {}> {
     let executor: Executor | undefined;
     let tracking: { tracker: RunTracker; store: RunStore } | undefined;
     try {
-      tracking = await openBuildTracking(graph, { options: self.#tracking, defaults, warn, cache: self.#cache });
+      const request = self.#tracking === undefined ? undefined : buildRequestOf(graph, {
+        files: self.#files, cacheOptions: self.#cache, cache, concurrency: self.#concurrency, allowModuleOverrides: self.#allowOverrides,
+      });
+      tracking = await openBuildTracking(graph, { options: self.#tracking, defaults, warn, cache: self.#cache, ...(request === undefined ? {} : { request }) });
       executor = await startBuildExecutor(graph, { defaults, modules: self.#modules, workers: self.#workers, executor: self.#executor });
     } catch (e) {
       cache?.store.close();
