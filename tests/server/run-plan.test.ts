@@ -7,6 +7,8 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { Builder } from "../../mod.ts";
 import { startHistoryServer, type HistoryServer } from "../../server/start-server.ts";
 import { tempDir } from "../cache/_helpers.ts";
 
@@ -125,5 +127,21 @@ describe("GET /api/runs/:id/plan", () => {
     } finally {
       writeFileSync(flowFile, FLOW);
     }
+  });
+
+  test("GET /api/runs/:id/plan sees an edit of a module the flow imports: each plan has a worker of its own", async () => {
+    const more = join(tmp.dir, "more.ts");
+    writeFileSync(more, "export function b(x: number): number {\n  return x + 1;\n}\n");
+    writeFileSync(join(tmp.dir, "reexports.ts"), 'export * from "./more.ts";\n');
+    const url = pathToFileURL(join(tmp.dir, "reexports.ts")).href;
+    let id = "";
+    {
+      await using dr = await new Builder().withModules({ name: "reexports", exports: await import(url), url }).withCache({ path: db }).withTracking()
+        .withHooks({ beforeGraph: (e) => void (id = e.runId) }).build();
+      await dr.execute(["b"], { inputs: { x: 1 } });
+    }
+    expect(statuses(await planOf(id))).toEqual(["b:hit"]);
+    writeFileSync(more, "export function bb(x: number): number {\n  return x + 1;\n}\n");
+    expect((await planOf(id)).problem).toBe('Cannot plan this run: "b" is no longer a node or input of the flow; did you mean "bb"?');
   });
 });
