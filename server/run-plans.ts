@@ -25,6 +25,9 @@ export function replayableRequest(run: RunDetail): { readonly request: RunReques
   if (unknown !== undefined) {
     return { problem: `Cannot plan this run: its module "${unknown.name}" was given without a file; pass { name, exports, url: import.meta.url } to withModules() so that runs record it` };
   }
+  // Only files on this machine: a recorded http: or data: URL is never imported (Deno would fetch it).
+  const remote = request.modules.find((m) => !m.url!.startsWith("file:"));
+  if (remote !== undefined) return { problem: `Cannot plan this run: its module "${remote.name}" is not a file on this machine (${remote.url})` };
   return { request };
 }
 

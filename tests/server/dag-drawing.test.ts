@@ -208,6 +208,19 @@ describe("TaskWorker", () => {
     }
   }, 30_000);
 
+  test("TaskWorker keeps one worker for its tasks, and with fresh gives each task a worker of its own", async () => {
+    const task = { moduleUrl: new URL("../fixtures/counting-task.ts", import.meta.url).href, exportName: "counted", what: "count" };
+    const shared = new TaskWorker(workers, task);
+    const fresh = new TaskWorker(workers, task, { fresh: true });
+    try {
+      expect([await shared.run("a"), await shared.run("b"), await shared.run("c")]).toEqual([1, 2, 3]);
+      expect(await Promise.all([fresh.run("a"), fresh.run("b"), fresh.run("c")])).toEqual([1, 1, 1]);
+    } finally {
+      await shared.close();
+      await fresh.close();
+    }
+  }, 30_000);
+
   test("TaskWorker.close() fails the drawing in the making and refuses new ones", async () => {
     const drawer = new TaskWorker(workers, { moduleUrl: fixture, exportName: "stuck", what: "drawing" });
     const pending = drawer.run("digraph {}");

@@ -9,6 +9,8 @@ import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Builder } from "../../mod.ts";
+import type { RunDetail } from "../../lib/ports/run-store.ts";
+import { replayableRequest } from "../../server/run-plans.ts";
 import { startHistoryServer, type HistoryServer } from "../../server/start-server.ts";
 import { tempDir } from "../cache/_helpers.ts";
 
@@ -143,5 +145,10 @@ describe("GET /api/runs/:id/plan", () => {
     expect(statuses(await planOf(id))).toEqual(["b:hit"]);
     writeFileSync(more, "export function bb(x: number): number {\n  return x + 1;\n}\n");
     expect((await planOf(id)).problem).toBe('Cannot plan this run: "b" is no longer a node or input of the flow; did you mean "bb"?');
+  });
+
+  test("replayableRequest() never plans a module that is not a file on this machine", () => {
+    const run = { request: { modules: [{ name: "flow", url: "https://example.com/flow.ts" }], cache: { kind: "file" }, values: { inputs: {}, overrides: {}, config: {} } } };
+    expect(replayableRequest(run as unknown as RunDetail)).toEqual({ problem: 'Cannot plan this run: its module "flow" is not a file on this machine (https://example.com/flow.ts)' });
   });
 });
