@@ -2,10 +2,13 @@
  * The values of a run's request (inputs, overrides, config) kept for replay:
  * only when JSON gives back exactly what was given, and only when small. A
  * Map, a Date, a typed array, `undefined`, a bigint, NaN, -0, a class
- * instance, an object seen twice, or more than {@link REQUEST_VALUES_LIMIT}
- * characters of JSON make the request "not replayable", with the reason;
- * never a silently different value. The walk stops as soon as it knows, so a
- * 100 MB input costs no more than the limit.
+ * instance, an array with holes, an object seen twice, or more than
+ * {@link REQUEST_VALUES_LIMIT} characters of JSON make the request "not
+ * replayable", with the reason. The walk reads what JSON writes (own
+ * enumerable properties) and stops as soon as it knows, so a 100 MB input
+ * costs no more than the limit; a plain object's symbol keys and
+ * non-enumerable properties, and an array's named properties, are not looked
+ * for (a key list per value would cost milliseconds per run).
  *
  * @module
  */
@@ -33,7 +36,7 @@ export function requestValues(values: RequestValues, limit = REQUEST_VALUES_LIMI
   const walk = new Walk(limit);
   try {
     for (const [group, word] of [["inputs", "input"], ["overrides", "override"], ["config", "config value"]] as const) {
-      for (const name of Object.keys(values[group])) walk.value(values[group][name], `${word} "${name}"`, "");
+      for (const name of Object.keys(values[group])) walk.named(values[group][name], `${word} "${name}"`);
     }
   } catch (e) {
     if (e instanceof NotExact) return { notReplayable: e.message };
@@ -48,66 +51,75 @@ class Walk {
   #left: number;
   readonly #limit: number;
   readonly #seen = new Set<object>();
+  /** Where the walk is inside the current value: made into a path only for a message. */
+  readonly #at: (string | number)[] = [];
+  #owner = "";
 
   constructor(limit: number) {
     this.#limit = limit;
     this.#left = limit;
   }
 
-  value(v: unknown, owner: string, path: string): void {
-    const fail = (what: string, at = path): never => {
-      throw new NotExact(`${owner} ${at === "" ? `is ${what}` : `holds ${what} at ${at}`}, which JSON cannot hold exactly`);
-    };
+  /** Walks the value named `owner` (`input "rows"`). */
+  named(v: unknown, owner: string): void {
+    this.#owner = owner;
+    this.#value(v);
+  }
+
+  #fail(what: string): never {
+    const at = this.#at.map((k) => typeof k === "number" ? `[${k}]` : /^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`).join("");
+    throw new NotExact(`${this.#owner} ${at === "" ? `is ${what}` : `holds ${what} at ${at}`}, which JSON cannot hold exactly`);
+  }
+
+  #value(v: unknown): void {
     switch (typeof v) {
       case "string":
-        this.#spend(v.length + 2);
-        return;
+        return this.#spend(v.length + 2);
       case "boolean":
-        this.#spend(5);
-        return;
+        return this.#spend(5);
       case "number":
-        if (Number.isNaN(v)) fail("NaN");
-        if (!Number.isFinite(v)) fail(String(v));
-        if (Object.is(v, -0)) fail("-0");
-        this.#spend(String(v).length);
-        return;
+        if (Number.isNaN(v)) this.#fail("NaN");
+        if (!Number.isFinite(v)) this.#fail(String(v));
+        if (v === 0 && 1 / v < 0) this.#fail("-0");
+        // About the digits JSON writes, without writing them: an integer's, or at most 24 for any other.
+        return this.#spend(Number.isSafeInteger(v) ? (v < 0 ? 2 : 1) + Math.floor(Math.log10(Math.abs(v) || 1)) : 24);
       case "undefined":
-        return fail("undefined");
+        return this.#fail("undefined");
       case "bigint":
-        return fail("a bigint");
+        return this.#fail("a bigint");
       case "symbol":
-        return fail("a symbol");
+        return this.#fail("a symbol");
       case "function":
-        return fail("a function");
+        return this.#fail("a function");
     }
     if (v === null) return this.#spend(4);
     const o = v as object;
-    if (this.#seen.has(o)) fail("an object it already holds elsewhere (or itself)");
+    if (this.#seen.has(o)) this.#fail("an object it already holds elsewhere (or itself)");
     this.#seen.add(o);
     const proto = Object.getPrototypeOf(o);
+    const at = this.#at;
+    // Own enumerable data is what JSON writes; a plain object's symbol keys, non-enumerable properties and an
+    // array's named properties are not looked for (a key list per value costs milliseconds per run).
     if (Array.isArray(o)) {
-      if (proto !== Array.prototype) fail("an array of a subclass");
+      if (proto !== Array.prototype) this.#fail("an array of a subclass");
       this.#spend(2 + o.length);
-      const keys = Reflect.ownKeys(o);
-      if (keys.length !== o.length + 1) fail("an array with holes or extra properties");
       for (let i = 0; i < o.length; i++) {
-        const d = Object.getOwnPropertyDescriptor(o, i);
-        if (d === undefined) fail("an array with holes");
-        if (!("value" in d!)) fail("a getter", `${path}[${i}]`);
-        this.value(d!.value, owner, `${path}[${i}]`);
+        at.push(i);
+        if (!(i in o)) this.#fail("a hole (an array with holes)");
+        this.#value(o[i]);
+        at.pop();
       }
       return;
     }
-    if (proto !== Object.prototype) fail(kindOf(o, proto));
+    if (proto !== Object.prototype) this.#fail(kindOf(o, proto));
     this.#spend(2);
-    for (const key of Reflect.ownKeys(o)) {
-      if (typeof key === "symbol") fail("an object with a symbol key");
-      const d = Object.getOwnPropertyDescriptor(o, key)!;
-      const at = `${path}${/^[A-Za-z_$][\w$]*$/.test(key as string) ? `.${String(key)}` : `[${JSON.stringify(key)}]`}`;
-      if (!d.enumerable) fail("a property JSON skips (not enumerable)", at);
-      if (!("value" in d)) fail("a getter", at);
-      this.#spend((key as string).length + 4);
-      this.value(d.value, owner, at);
+    const rec = o as Record<string, unknown>;
+    for (const key in rec) {
+      if (!Object.hasOwn(rec, key)) continue;
+      this.#spend(key.length + 4);
+      at.push(key);
+      this.#value(rec[key]);
+      at.pop();
     }
   }
 

@@ -30,7 +30,7 @@ describe("requestValues()", () => {
     expect(why(Number.NaN)).toBe('input "x" is NaN, which JSON cannot hold exactly');
     expect(why(-0)).toBe('input "x" is -0, which JSON cannot hold exactly');
     expect(why({ rows: [{ when: new Date(0) }] })).toBe('input "x" holds a Date at .rows[0].when, which JSON cannot hold exactly');
-    expect(why([1, , 3])).toBe('input "x" is an array with holes or extra properties, which JSON cannot hold exactly');
+    expect(why([1, , 3])).toBe('input "x" holds a hole (an array with holes) at [1], which JSON cannot hold exactly');
     const shared = { a: 1 };
     expect(why({ p: shared, q: shared })).toBe('input "x" holds an object it already holds elsewhere (or itself) at .q, which JSON cannot hold exactly');
     expect((requestValues({ inputs: {}, overrides: {}, config: { opts: Object.create(null) } }) as { notReplayable: string }).notReplayable)
