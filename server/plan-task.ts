@@ -77,12 +77,13 @@ export async function planJobOf(job: PlanJob): Promise<PlanOutcome> {
   const opened: { close(): void }[] = [];
   try {
     if (cacheSetting.kind === "file") {
-      const store = openCache({ path: job.db }, drivers, (m) => void warnings.push(m));
-      if (store !== undefined) {
-        opened.push(store);
-        const { kind: _, ...behaviours } = cacheSetting;
-        builder = builder.withCache({ store, ...behaviours });
-      }
+      let unavailable = "";
+      const store = openCache({ path: job.db }, drivers, (m) => void (unavailable = m));
+      // Planned without the cache, every node would read "computed": not what a run of this request would do.
+      if (store === undefined) return { problem: `Cannot plan this run: ${unavailable.replace(/^Caching is off for this driver: /, "the cache cannot be opened: ")}` };
+      opened.push(store);
+      const { kind: _, ...behaviours } = cacheSetting;
+      builder = builder.withCache({ store, ...behaviours });
     }
     const history = openSqliteRunStore(job.db, drivers, { alive: () => true, existing: true });
     if (history.status === "open") {
