@@ -151,4 +151,18 @@ describe("GET /api/runs/:id/plan", () => {
     const run = { request: { modules: [{ name: "flow", url: "https://example.com/flow.ts" }], cache: { kind: "file" }, values: { inputs: {}, overrides: {}, config: {} } } };
     expect(replayableRequest(run as unknown as RunDetail)).toEqual({ problem: 'Cannot plan this run: its module "flow" is not a file on this machine (https://example.com/flow.ts)' });
   });
+
+  test("GET /api/runs/:id/plan replays inputs and config named __proto__ and constructor as names like any other", async () => {
+    const file = join(tmp.dir, "names.ts");
+    writeFileSync(file, "export function total(constructor: number, __proto__: number): number {\n  return constructor + __proto__;\n}\n");
+    const url = pathToFileURL(file).href;
+    let id = "";
+    {
+      const inputs = JSON.parse('{"__proto__": 2}') as Record<string, number>;
+      await using dr = await new Builder().withModules({ name: "names", exports: await import(url), url }).withConfig({ constructor: 1 }).withCache({ path: db })
+        .withTracking().withHooks({ beforeGraph: (e) => void (id = e.runId) }).build();
+      expect((await dr.execute(["total"], { inputs })).total).toBe(3);
+    }
+    expect(statuses(await planOf(id))).toEqual(["total:hit"]);
+  });
 });
