@@ -165,4 +165,17 @@ describe("GET /api/runs/:id/plan", () => {
     }
     expect(statuses(await planOf(id))).toEqual(["total:hit"]);
   });
+
+  test("GET /api/runs/:id/plan of a run without a cache: every node computed again, as a re-run of it would", async () => {
+    const url = pathToFileURL(flowFile).href;
+    let id = "";
+    {
+      await using dr = await new Builder().withModules({ name: "flow", exports: await import(url), url }).withTracking({ path: db })
+        .withHooks({ beforeGraph: (e) => void (id = e.runId) }).build();
+      await dr.execute(["doubled"], { inputs: { n: 2 } });
+    }
+    const answer = await planOf(id);
+    expect(statuses(answer)).toEqual(["base:uncacheable (the driver has no cache (withCache() was not called))", "doubled:uncacheable (the driver has no cache (withCache() was not called))"]);
+    expect(answer.plan!.estimate.message).toMatch(/^about .+ \(2 nodes may compute\)$/);
+  });
 });
