@@ -9,7 +9,7 @@ import { systemClock, type Clock } from "../lib/hooks.ts";
 import type { FileSystem } from "../lib/ports/file-system.ts";
 import type { Hasher } from "../lib/ports/hasher.ts";
 import { setOwn } from "../lib/own-property.ts";
-import type { CacheRecord, CodeAnalysisRow, KeyParts, MetadataStore, StoredKey } from "../lib/ports/metadata-store.ts";
+import type { CacheEntry, CacheRecord, CodeAnalysisRow, KeyParts, MetadataStore, StoredKey } from "../lib/ports/metadata-store.ts";
 import type { CacheExplanation, CodeLocation, GcOptions, GcReport, Cache, NodeCodeVersion, NodeLookup, NodeProbe } from "../lib/ports/cache.ts";
 import type { ResultRead, ResultStore } from "../lib/ports/result-store.ts";
 import { cacheKey } from "./cache-key.ts";
@@ -192,6 +192,18 @@ export class StoreCache implements Cache {
   result(dataVersion: string): { readonly value: unknown } | undefined {
     const read = this.#o.results.get(dataVersion);
     return read.status === "hit" ? { value: read.value } : undefined;
+  }
+
+  runRecords(runId: string): readonly CacheRecord[] {
+    return this.#o.metadata.runRecords(runId);
+  }
+
+  entry(key: string): CacheEntry | undefined {
+    return this.#o.metadata.get(key);
+  }
+
+  explainChange(before: KeyParts, after: KeyParts): string {
+    return explainMiss(before, after);
   }
 
   reading<T>(fn: () => T): T {

@@ -69,9 +69,7 @@ export function withOpenCache<T>(path: string, drivers: CacheDrivers, fn: (cache
   }
 }
 
-/** A byte count for people: "512 B", "3.4 KiB", "12.0 MiB". */
-export const formatBytes = (n: number): string =>
-  n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 ** 2).toFixed(1)} MiB`;
+export { formatBytes } from "../lib/format-bytes.ts";
 
 /**
  * Runs `fn` (gc or clear) on the cache at `path`, then compacts the file and

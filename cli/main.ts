@@ -8,9 +8,11 @@ import { Command, CommanderError } from "commander";
 import type { CliHost } from "../runtime/shared/cli-host.ts";
 import { CliError, USAGE_EXIT_CODE } from "./cli-error.ts";
 import { cacheCommand } from "./commands/cache.ts";
+import { diffCommand } from "./commands/diff.ts";
 import { historyCommand } from "./commands/history.ts";
 import { planCommand } from "./commands/plan.ts";
 import { runCommand } from "./commands/run.ts";
+import { statsCommand } from "./commands/stats.ts";
 import { uiCommand } from "./commands/ui.ts";
 import { vizCommand } from "./commands/viz.ts";
 import { workerCommand } from "./commands/worker.ts";
@@ -32,7 +34,7 @@ export function createProgram(host: CliHost): Command {
     .exitOverride()
     .showHelpAfterError("(add --help for usage)");
   // One line per subcommand file; add new commands here.
-  for (const command of [runCommand(host), planCommand(host), uiCommand(host), cacheCommand(host), historyCommand(host), vizCommand(host), workerCommand(host)]) {
+  for (const command of [runCommand(host), planCommand(host), uiCommand(host), cacheCommand(host), historyCommand(host), diffCommand(host), statsCommand(host), vizCommand(host), workerCommand(host)]) {
     program.addCommand(command);
   }
   return program;

@@ -5,12 +5,16 @@
  * @module
  */
 import { selectPruned } from "../lib/history/prune-selection.ts";
+import { nodeStatsOf } from "../lib/history/node-stats.ts";
 import {
   checkPruneOptions,
+  checkStatsQuery,
   DURATION_SAMPLES,
   median,
   type Liveness,
   type NodeRecord,
+  type NodeStats,
+  type NodeStatsQuery,
   pageOf,
   type PruneOptions,
   type PruneReport,
@@ -112,6 +116,24 @@ export class MemoryRunStore implements RunStore {
       out.set(name, median(latest.map((r) => r.duration!))!);
     }
     return out;
+  }
+
+  nodeStats(query: NodeStatsQuery = {}): NodeStats[] {
+    const samples = checkStatsQuery(query);
+    const byNode = new Map<string, NodeRecord[]>();
+    for (const records of this.#nodes.values()) {
+      for (const r of records.values()) {
+        if (query.node !== undefined && r.node !== query.node) continue;
+        let list = byNode.get(r.node);
+        if (list === undefined) byNode.set(r.node, (list = []));
+        list.push(r);
+      }
+    }
+    // A memory history has no cache beside it: no bytes.
+    return [...byNode.keys()].sort().map((name) => {
+      const latest = byNode.get(name)!.sort((a, b) => b.start - a.start).slice(0, samples);
+      return nodeStatsOf(name, latest.map((r) => ({ status: r.status, ...(r.cache ? { cache: r.cache.status } : {}), ...(r.duration === undefined ? {} : { duration: r.duration }), start: r.start })), 0);
+    });
   }
 
   nodesOf(runId: string, options: { readonly since?: number } = {}): NodeRecord[] {

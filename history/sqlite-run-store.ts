@@ -9,8 +9,9 @@
  */
 import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Hasher } from "../lib/ports/hasher.ts";
-import type { Liveness, NodeRecord, PruneOptions, PruneReport, RunBatch, RunDetail, RunPage, RunQuery, RunStatus, RunStore } from "../lib/ports/run-store.ts";
-import { checkPruneOptions, DURATION_SAMPLES, median, pageOf, RUN_STATUSES } from "../lib/ports/run-store.ts";
+import type { Liveness, NodeExecutionSample, NodeRecord, NodeRunStatus, NodeStats, NodeStatsQuery, PruneOptions, PruneReport, RunBatch, RunDetail, RunPage, RunQuery, RunStatus, RunStore } from "../lib/ports/run-store.ts";
+import { checkPruneOptions, checkStatsQuery, DURATION_SAMPLES, median, pageOf, RUN_STATUSES } from "../lib/ports/run-store.ts";
+import { nodeStatsOf } from "../lib/history/node-stats.ts";
 import type { SqliteDatabase } from "../lib/ports/sqlite.ts";
 import { compile, excluded, p, Prepared, qb } from "../sqlite/queries.ts";
 import { runGraphs as g, runNodes as n, runs as r } from "./run-schema.ts";
@@ -64,6 +65,19 @@ const Q = {
       WHERE node = j.value AND status = 'succeeded' AND duration IS NOT NULL AND (cache_status IS NULL OR cache_status <> 'hit')
       ORDER BY started_at DESC LIMIT ?)) AS durations FROM json_each(?) AS j`,
     bindings: ["samples", "names"],
+  },
+  // The next node name after one: a seek per distinct name (DISTINCT would walk every execution's index entry).
+  statNext: { sql: "SELECT node FROM run_nodes WHERE node > ? ORDER BY node LIMIT 1", bindings: ["after"] },
+  statSamples: {
+    sql: "SELECT status, cache_status, duration, started_at FROM run_nodes WHERE node = ? ORDER BY started_at DESC LIMIT ?",
+    bindings: ["node", "samples"],
+  },
+  // The cache's tables share the file (one migration sequence): the results of the node's entries, items included
+  // (`work[3]` sorts between `work[` and `work\`).
+  statBytes: {
+    sql: `SELECT coalesce(sum(size), 0) AS bytes FROM cache_results WHERE data_version IN
+      (SELECT data_version FROM cache_entries WHERE node = ? OR (node >= ? AND node < ?))`,
+    bindings: ["node", "from", "to"],
   },
   byStatus: compile(qb.select({ status: r.status, n: sql`count(*)`.as("n") }).from(r).groupBy(r.status)),
   countAll: count("all"), countStatus: count("status"), countRunning: count("running"), countInterrupted: count("interrupted"),
@@ -188,6 +202,35 @@ export class SqliteRunStore implements RunStore {
       }
       return out;
     });
+  }
+
+  nodeStats(query: NodeStatsQuery = {}): NodeStats[] {
+    const samples = checkStatsQuery(query);
+    return guarded(this.#o.path, "read the run history of", () => {
+      const names = query.node !== undefined ? [query.node] : this.#nodeNames();
+      const out: NodeStats[] = [];
+      for (const name of names) {
+        const rows = this.#q.statSamples.all({ node: name, samples });
+        if (rows.length === 0) continue;
+        const list = rows.map((r): NodeExecutionSample => ({
+          status: r.status as NodeRunStatus,
+          ...(r.cache_status === null ? {} : { cache: r.cache_status as "hit" }),
+          ...(r.duration === null ? {} : { duration: Number(r.duration) }),
+          start: Number(r.started_at),
+        }));
+        const bytes = Number(this.#q.statBytes.get({ node: name, from: `${name}[`, to: `${name}\\` })?.bytes ?? 0);
+        out.push(nodeStatsOf(name, list, bytes));
+      }
+      return out;
+    });
+  }
+
+  /** Every node name with an execution, in order. */
+  #nodeNames(): string[] {
+    const names: string[] = [];
+    const next = this.#q.statNext.statement;
+    for (let row = next.get(""); row !== undefined; row = next.get(String(row.node))) names.push(String(row.node));
+    return names;
   }
 
   nodesOf(runId: string, options: { readonly since?: number } = {}): NodeRecord[] {

@@ -6,7 +6,7 @@
  */
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
-import { RUN_STATUSES, type RunHistory, type RunStatus } from "../lib/ports/run-store.ts";
+import { RUN_STATUSES, STATS_SAMPLES, type RunHistory, type RunStatus } from "../lib/ports/run-store.ts";
 import { parseView } from "./dag.ts";
 import type { LiveRuns } from "./live-runs.ts";
 import type { RunPlans } from "./run-plans.ts";
@@ -41,6 +41,14 @@ export function runQueryOf(q: (name: string) => string | undefined): { status?: 
     out[key] = n;
   }
   return out;
+}
+
+/** The `samples` query parameter of node statistics, or the message of a bad one. */
+export function samplesOf(raw: string | undefined): number | string {
+  if (raw === undefined || raw === "") return STATS_SAMPLES;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 10_000) return `Query parameter "samples" must be an integer from 1 to 10000, got "${raw}"`;
+  return n;
 }
 
 /**
@@ -98,6 +106,21 @@ export function historyApi(history: RunHistory, live: LiveRuns, plans?: RunPlans
     return c.json({ runId: id, outputs: run.outputs, ...(await plans.planOf(run)) });
   });
 
+  api.get("/nodes", (c) => {
+    const samples = samplesOf(c.req.query("samples"));
+    if (typeof samples === "string") return c.json({ error: samples }, 400);
+    return c.json({ samples, nodes: history.nodeStats({ samples }) });
+  });
+
+  api.get("/nodes/:name/stats", (c) => {
+    const samples = samplesOf(c.req.query("samples"));
+    if (typeof samples === "string") return c.json({ error: samples }, 400);
+    const name = c.req.param("name");
+    const [stats] = history.nodeStats({ node: name, samples });
+    if (stats === undefined) return c.json({ error: `No execution of "${name}" is recorded: list the nodes with GET /api/nodes` }, 404);
+    return c.json({ samples, ...stats });
+  });
+
   api.get("/runs/:id/events", (c) => {
     const id = c.req.param("id");
     if (history.getRun(id) === undefined) return c.json(unknownRun(id), 404);
@@ -121,6 +144,6 @@ export function historyApi(history: RunHistory, live: LiveRuns, plans?: RunPlans
     });
   });
 
-  api.notFound((c) => c.json({ error: `Nothing at "${c.req.path}": the API has /api/runs, /api/runs/:id, /api/runs/:id/nodes, /api/runs/:id/nodes/:node, /api/runs/:id/plan and /api/runs/:id/events` }, 404));
+  api.notFound((c) => c.json({ error: `Nothing at "${c.req.path}": the API has /api/runs, /api/runs/:id, /api/runs/:id/nodes, /api/runs/:id/nodes/:node, /api/runs/:id/plan, /api/runs/:id/events, /api/nodes and /api/nodes/:name/stats` }, 404));
   return api;
 }

@@ -9,7 +9,7 @@
  */
 import { Hono } from "hono";
 import type { RunHistory } from "../lib/ports/run-store.ts";
-import { historyApi, NO_PLANS, QueryError, runQueryOf } from "./api.ts";
+import { historyApi, NO_PLANS, QueryError, runQueryOf, samplesOf } from "./api.ts";
 import { ASSETS } from "./assets/assets.ts";
 import { parseView } from "./dag.ts";
 import { DagDrawings, type DrawSvg } from "./dag-drawings.ts";
@@ -19,6 +19,7 @@ import { plainResponse as plain, withSecurityHeaders as secure } from "./securit
 import { LiveRuns } from "./live-runs.ts";
 import { ErrorPage } from "./pages/error-page.tsx";
 import { Layout } from "./pages/layout.tsx";
+import { NodesPage, NodeStatsPage } from "./pages/node-stats-page.tsx";
 import { NodePanel } from "./pages/node-panel.tsx";
 import { PlanPanel } from "./pages/plan-panel.tsx";
 import { DagView, RunPage } from "./pages/run-page.tsx";
@@ -84,7 +85,7 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
   const isApi = (path: string) => path === "/api" || path.startsWith("/api/");
   app.notFound((c) => {
     const path = c.req.path;
-    if (isApi(path)) return c.json({ error: `Nothing at "${path}": the API has /api/runs, /api/runs/:id, /api/runs/:id/nodes, /api/runs/:id/nodes/:node, /api/runs/:id/plan and /api/runs/:id/events` }, 404);
+    if (isApi(path)) return c.json({ error: `Nothing at "${path}": the API has /api/runs, /api/runs/:id, /api/runs/:id/nodes, /api/runs/:id/nodes/:node, /api/runs/:id/plan, /api/runs/:id/events, /api/nodes and /api/nodes/:name/stats` }, 404);
     return c.html(<ErrorPage title="Not found" message={`Nothing at "${path}".`} />, 404);
   });
   app.onError(async (e, c) => {
@@ -162,6 +163,23 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
     const nodes = history.nodesOf(run.id);
     const now = Date.now();
     return c.html(<Timeline run={run} nodes={nodes} wall={runModel(run, nodes, now).wall} now={now} />);
+  });
+
+  const nodePages = new RenderedPages(64);
+  app.get("/nodes", async (c) => {
+    const samples = samplesOf(c.req.query("samples"));
+    if (typeof samples === "string") return c.html(<ErrorPage title="Bad request" message={samples} />, 400);
+    const stats = history.nodeStats({ samples });
+    return c.html(await nodePages.render({ stats, samples }, () => <NodesPage stats={stats} samples={samples} />));
+  });
+
+  app.get("/nodes/:name", async (c) => {
+    const samples = samplesOf(c.req.query("samples"));
+    if (typeof samples === "string") return c.html(<ErrorPage title="Bad request" message={samples} />, 400);
+    const name = c.req.param("name");
+    const [stats] = history.nodeStats({ node: name, samples });
+    if (stats === undefined) return c.html(<ErrorPage title="Unknown node" message={`No execution of "${name}" is recorded in this history.`} />, 404);
+    return c.html(await nodePages.render({ stats, samples }, () => <NodeStatsPage stats={stats} samples={samples} />));
   });
 
   const nodeOf = (id: string, node: string) => {

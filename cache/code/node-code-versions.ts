@@ -21,6 +21,31 @@ const MAX_SEARCH = 64;
 const found = new WeakMap<object, string>();
 
 /**
+ * The code version each function object was first given, per file and export: the same function given another
+ * version later is code in memory that its file no longer holds (the file was edited after the module was
+ * imported, and imported again from the module cache, as a long-lived process or a notebook does). Its results
+ * would be stored under the new code's key: it is not cached instead.
+ */
+const firstVersions = new WeakMap<Function, Map<string, string>>();
+
+/** Why `fn` cannot be cached under `version`, when its file changed after it was loaded. */
+function staleCode(fn: Function, where: string, version: string, file: string): NodeCodeVersion | undefined {
+  let seen = firstVersions.get(fn);
+  if (seen === undefined) firstVersions.set(fn, (seen = new Map()));
+  const first = seen.get(where);
+  if (first === undefined) {
+    seen.set(where, version);
+    return undefined;
+  }
+  if (first === version) return undefined;
+  const name = file.replace(/^.*[\\/]/, "");
+  return {
+    ok: false,
+    reason: `its code changed on disk (in ${name} or a file it imports) after ${name} was imported, so the function in memory is the old code; import the module afresh (a new process, or a fresh import such as import("./${name}?v=2")) to run and cache the new code`,
+  };
+}
+
+/**
  * Versions of `locations`, in order. `fs` may be missing (a cache without
  * file access): then every node takes the fallback.
  *
@@ -62,7 +87,7 @@ async function versionsOf(
     if (file !== undefined) {
       const v = sources!.ofExport(file, loc.exportName);
       if (v.ok) {
-        out.push({ ...v, file });
+        out.push(staleCode(loc.source, `${file}\0${loc.exportName}`, v.codeVersion, file) ?? { ...v, file });
         continue;
       }
     }

@@ -8,6 +8,7 @@
  */
 import type { Command } from "commander";
 import type { PruneOptions, PruneReport } from "../../lib/ports/run-store.ts";
+import type { RunTable } from "../../lib/history/run-table.ts";
 import type { CliHost } from "../../runtime/shared/cli-host.ts";
 import { formatDuration } from "../../lib/format-duration.ts";
 import { CliError, DB_OPTION, UsageError, weftCommand } from "../cli-error.ts";
@@ -31,7 +32,7 @@ interface PruneFlags {
  * ```
  */
 export function historyCommand(host: CliHost): Command {
-  const cmd = weftCommand(host, "history").description("Look after the run history: remove old runs");
+  const cmd = weftCommand(host, "history").description("The run history: the latest runs side by side; remove old runs");
   cmd.addCommand(weftCommand(host, "prune")
     .description("Remove runs outside the newest N or older than an age (either limit removes a run), never one still running; cached results stay")
     .option("--keep-runs <n>", "keep the newest n runs (by start)")
@@ -62,7 +63,55 @@ export function historyCommand(host: CliHost): Command {
       const { formatBytes } = await import("../cache-database.ts");
       host.stdout.write(`${describe(report, options, remaining, formatBytes).join("\n")}\n`);
     }));
+  cmd.addCommand(weftCommand(host, "table")
+    .description("Show the latest runs side by side: a row per run, a column per input, override and config value given and per short output (as DVC's exp show)")
+    .option("--last <n>", "how many runs, newest first (1 to 500; default 20)")
+    .option("--flow <name>", "only runs of this flow (its module names joined by +, as the runs list shows them)")
+    .option("--only-changed", "only the columns whose value differs between the runs")
+    .option(...DB_OPTION)
+    .option(JSON_OPTION[0], "print the table as one JSON document: { columns: [{ kind, name }], rows: [{ id, start, status, flow, values }] }")
+    .action(async (opts: TableFlags) => {
+      const last = opts.last === undefined ? undefined : Number(opts.last);
+      if (last !== undefined && (!/^\d+$/.test(opts.last!) || last < 1 || last > 500)) {
+        throw new UsageError(`Option "--last" must be a whole number of runs from 1 to 500, got "${opts.last}"`);
+      }
+      const path = host.resolvePath(opts.db);
+      const { openSqliteRunStore } = await import("../../history/open-sqlite-run-store.ts");
+      const { livenessFor } = await import("../../lib/history/liveness.ts");
+      const { currentProcess, pidIsAlive } = await import("../../runtime/shared/processes.ts");
+      const { runTable } = await import("../../lib/history/run-table.ts");
+      const drivers = await (await (await import("../../runtime/current.ts")).loadPlatform()).cacheDrivers();
+      const opened = openSqliteRunStore(path, drivers, { alive: livenessFor(currentProcess(), pidIsAlive), existing: true });
+      if (opened.status !== "open") throw new CliError(opened.reason);
+      let table: RunTable;
+      try {
+        table = runTable(opened.store, { ...(last === undefined ? {} : { last }), ...(opts.flow === undefined ? {} : { flow: opts.flow }), onlyChanged: opts.onlyChanged === true });
+      } finally {
+        opened.store.close();
+      }
+      if (opts.json) return printJson(host, table);
+      host.stdout.write(`${formatTable(table)}\n`);
+    }));
   return cmd;
+}
+
+interface TableFlags {
+  readonly last?: string;
+  readonly flow?: string;
+  readonly onlyChanged?: boolean;
+  readonly db: string;
+  readonly json?: boolean;
+}
+
+/** The run table for a terminal: inputs by name, `override:`, `config:` and `out:` before the others. */
+function formatTable(t: RunTable): string {
+  if (t.rows.length === 0) return "No runs are recorded yet.";
+  const prefix = { input: "", override: "override:", config: "config:", output: "out:" } as const;
+  const head = ["run", "start", "status", ...t.columns.map((c) => `${prefix[c.kind]}${c.name}`)];
+  const rows = t.rows.map((r) => [r.id.slice(0, 8), new Date(r.start).toISOString().slice(0, 16).replace("T", " "), r.status, ...r.values.map((v) => v ?? "–")]);
+  const widths = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
+  const line = (r: readonly string[]) => r.map((c, k) => c.padEnd(widths[k]!)).join("  ").trimEnd();
+  return [line(head), ...rows.map(line)].join("\n");
 }
 
 /** The options the flags ask for. */

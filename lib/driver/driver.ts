@@ -19,6 +19,7 @@ import { Planner, suggest, type Plan } from "../engine/planner.ts";
 import { planCacheUse } from "../engine/cache-plan.ts";
 import { planOf, type DriverPlan } from "./plan.ts";
 import type { ExecuteResult } from "../model/types.ts";
+import { diffRuns, type DiffOptions, type RunDiff } from "../history/run-diff.ts";
 import { checkOutputs, checkValues } from "./check-args.ts";
 import { matchesTags, toVariable, type TagFilter, type Variable } from "../introspect/variables.ts";
 
@@ -69,6 +70,31 @@ export interface DriverSettings {
   readonly tracking?: { readonly store: RunHistory & RunPruner; readonly tracker: { flush(): void; close(): void } } | undefined;
 }
 
+/** `driver.history`: the run history this driver records into, and what it tells about runs. */
+export interface DriverHistory extends RunHistory, RunPruner {
+  /**
+   * What changed from run `a` to run `b`: given values, code, each node's value, status and duration, and for
+   * each output (run b's by default) the frontier of nodes where its change starts: `code changed` (why) or
+   * `non-deterministic`. Data versions come from the cache's records of the runs (same file).
+   *
+   * @throws {RangeError} when a run is not in the history
+   */
+  diff(a: string, b: string, options?: DiffOptions): RunDiff;
+}
+
+/** The store, with `diff` over it and the cache: every other method is the store's own. */
+function historyOf(store: RunHistory & RunPruner, cache: Cache | undefined): DriverHistory {
+  const diff = (a: string, b: string, options?: DiffOptions) => diffRuns(store, cache, a, b, options);
+  return new Proxy(store, {
+    get: (target, key) => {
+      if (key === "diff") return diff;
+      const v = Reflect.get(target, key, target) as unknown;
+      // Bound to the store: its methods read its private fields.
+      return typeof v === "function" ? v.bind(target) : v;
+    },
+  }) as DriverHistory;
+}
+
 /** `driver.cache`: what the cache knows about this driver's runs. */
 export interface DriverCache {
   /** The id of this driver's most recent run with the cache (or the store's, before the first). */
@@ -98,6 +124,7 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
   readonly #planner: Planner;
   #lastRunId: string | undefined;
   #closed = false;
+  #history: DriverHistory | undefined;
 
   constructor(graph: Graph, settings: DriverSettings) {
     this.#graph = graph;
@@ -375,8 +402,10 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
    * dr.history?.prune({ keepRuns: 100, olderThanMs: 30 * 86_400_000 }).runs.length; // runs removed
    * ```
    */
-  get history(): (RunHistory & RunPruner) | undefined {
-    return this.#settings.tracking?.store;
+  get history(): DriverHistory | undefined {
+    const tracking = this.#settings.tracking;
+    if (tracking === undefined) return undefined;
+    return (this.#history ??= historyOf(tracking.store, this.#settings.cache?.store));
   }
 
   /** Stops the driver's workers and closes its cache and run history. Safe to call twice. */

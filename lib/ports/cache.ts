@@ -7,7 +7,7 @@
  * @module
  */
 import type { Fingerprint } from "./fingerprint.ts";
-import type { CodePart, KeyParts } from "./metadata-store.ts";
+import type { CacheEntry, CacheRecord, CodePart, KeyParts } from "./metadata-store.ts";
 
 /** The stand-in data version of a parameter left to a default that is not a literal (a literal default counts as its value). */
 export const DEFAULT_INPUT = "default";
@@ -142,6 +142,12 @@ export interface Cache {
   probe(parts: KeyParts): NodeProbe;
   /** A stored result by data version (decoded and verified), or `undefined` when it is not readable. */
   result(dataVersion: string): { readonly value: unknown } | undefined;
+  /** What a run did per node call: its records (key, data version, reason), as `explain` reads them. */
+  runRecords(runId: string): readonly CacheRecord[];
+  /** The entry stored under a key, with every part of it. */
+  entry(key: string): CacheEntry | undefined;
+  /** What differs from `before` to `after` (key parts of one node), in the words of a miss: `code of "report" changed (flow.ts:21)`. */
+  explainChange(before: KeyParts, after: KeyParts): string;
   /** Runs `fn` with its reads in one read transaction, when the store has transactions: one snapshot for a whole plan. */
   reading<T>(fn: () => T): T;
   beginRun(runId: string): CacheRun;

@@ -191,6 +191,73 @@ export interface RunQuery {
   readonly limit?: number;
 }
 
+/** One execution of a node as statistics read it (see {@link RunHistory.nodeStats}). */
+export interface NodeExecutionSample {
+  readonly status: NodeRunStatus;
+  readonly cache?: "hit" | "miss" | "uncacheable";
+  /** Milliseconds. */
+  readonly duration?: number;
+  /** Epoch ms. */
+  readonly start: number;
+}
+
+/** A node across runs: from its latest executions (map/reduce items one by one). */
+export interface NodeStats {
+  readonly node: string;
+  /** Executions looked at (at most the `samples` asked for), newest first. */
+  readonly executions: number;
+  /** Of those, the ones that computed (succeeded, not served by the cache). */
+  readonly computed: number;
+  readonly hits: number;
+  /** Hits among the succeeded executions the cache saw; absent when it saw none (the cache was off). */
+  readonly hitRate?: number;
+  /** Its own failures (the node threw, timed out). */
+  readonly failures: number;
+  /** Executions stopped because another node failed or the run was cancelled or its process died: not its fault. */
+  readonly stopped: number;
+  /** failures / executions that ended. */
+  readonly failureRate: number;
+  /** Percentiles of the computed executions' durations (ms). */
+  readonly p50Ms?: number;
+  readonly p95Ms?: number;
+  /** Median of the latest 5 computed durations, and of the ones before (ms). */
+  readonly recentMs?: number;
+  readonly earlierMs?: number;
+  /** The recent median is more than 30 % above the earlier one (with 5 recent and at least 5 earlier samples). */
+  readonly regression: boolean;
+  /** Bytes the node's stored results take in the cache of the same file (0 without one). */
+  readonly bytes: number;
+  /** The computed durations (ms), oldest first: what a sparkline draws. */
+  readonly durations: readonly number[];
+  /** Start of its latest execution (epoch ms). */
+  readonly lastAt?: number;
+}
+
+/** Options of {@link RunHistory.nodeStats}. */
+export interface NodeStatsQuery {
+  /** One node's statistics; all nodes with executions when omitted. */
+  readonly node?: string;
+  /** Latest executions read per node (default 100, at most 10,000). */
+  readonly samples?: number;
+}
+
+/** Executions per node {@link RunHistory.nodeStats} reads by default. */
+export const STATS_SAMPLES = 100;
+
+/**
+ * Checks a {@link NodeStatsQuery}; returns the samples to read.
+ *
+ * @throws {RangeError} for samples that are not a whole number from 1 to 10,000, {@link TypeError} for a node that is not a string
+ */
+export function checkStatsQuery(query: NodeStatsQuery): number {
+  if (query.node !== undefined && typeof query.node !== "string") throw new TypeError(`nodeStats() option "node" must be a node name, got ${typeof query.node}`);
+  const samples = query.samples ?? STATS_SAMPLES;
+  if (!Number.isInteger(samples) || samples < 1 || samples > 10_000) {
+    throw new RangeError(`nodeStats() option "samples" must be a whole number from 1 to 10,000, got ${String(samples)}`);
+  }
+  return samples;
+}
+
 /** The read side: everything the web view and the CLI show. */
 export interface RunHistory {
   listRuns(query?: RunQuery): RunPage;
@@ -204,6 +271,8 @@ export interface RunHistory {
    * computed (succeeded, not served by the cache), map/reduce items counted one by one; nodes with none are absent.
    */
   nodeDurations(nodes: readonly string[], options?: { readonly samples?: number }): ReadonlyMap<string, number>;
+  /** Statistics per node across runs (see {@link NodeStats}), by node name; [] for a node with no execution. */
+  nodeStats(query?: NodeStatsQuery): NodeStats[];
   /** A number that changes whenever anything (any process) wrote: cheap to poll. */
   version(): number;
   close(): void;

@@ -41,6 +41,9 @@ td.nowrap, th { white-space: nowrap; }
 .filters a { padding: .15rem .6rem; border: 1px solid var(--line); border-radius: 999px; background: #fff; text-decoration: none; color: #374151; }
 .filters a.on { background: #111827; color: #fff; border-color: #111827; }
 .pager span { color: var(--muted); margin-right: .6rem; }
+svg.spark { vertical-align: middle; }
+.top nav { margin-left: auto; }
+.top nav a { color: #d1d5db; text-decoration: none; margin-left: .8rem; }
 dl.facts, .execution dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: .4rem 0 .8rem; }
 dt { color: var(--muted); }
 dd { margin: 0; }

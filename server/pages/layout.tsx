@@ -35,6 +35,7 @@ export function Layout(props: { title: string; children?: Child; live?: string }
         <header class="top">
           <a class="brand" href="/">weft</a>
           <span class="sub">run history</span>
+          <nav><a href="/">runs</a><a href="/nodes">nodes</a></nav>
         </header>
         <main>{props.children}</main>
       </body>

@@ -9,6 +9,7 @@
 import type { NodeRecord, RunDetail } from "../../lib/ports/run-store.ts";
 import { formatDuration } from "../../lib/format-duration.ts";
 import { Badge, Time } from "./layout.tsx";
+import { nodeStatsHref } from "./node-stats-page.tsx";
 
 /** Item executions listed at most in the panel. */
 const MAX_ITEMS = 200;
@@ -31,6 +32,7 @@ export function NodePanel({ run, node, executions }: { run: RunDetail; node: str
   return (
     <section class="panel" id="node-panel" data-node={node}>
       <h2><span class="mono">{node}</span></h2>
+      <p class="note"><a href={nodeStatsHref(node)}>This node across runs</a></p>
       {executions.length === 0 ? <p class="note">This node has not run (yet) in this run.</p> : null}
       {single ? <Execution run={run} n={single} /> : null}
       {executions.length > 1

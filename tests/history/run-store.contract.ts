@@ -219,6 +219,33 @@ export function runStoreContract(name: string, make: (alive: Liveness) => RunSto
       store.close();
     });
 
+    test("nodeStats() per node: percentiles of computed durations, hit rate, own failures apart from stopped executions, a regression flag", () => {
+      const store = make(() => true);
+      const recs: NodeRecord[] = [];
+      // "a": 10 computed runs, the latest 5 twice as slow; 2 hits; 1 failure; 1 stopped by a sibling's failure.
+      for (let i = 0; i < 10; i++) recs.push(nodeOf(`r${i}`, "a", 1, { start: 100 + i, duration: i < 5 ? 10 + i : 30 + i, cache: { status: "miss" } }));
+      recs.push(nodeOf("r10", "a", 1, { start: 110, duration: 0.1, cache: { status: "hit" } }), nodeOf("r11", "a", 1, { start: 111, duration: 0.1, cache: { status: "hit" } }));
+      recs.push(nodeOf("r12", "a", 1, { start: 112, status: "failed", duration: 3 }), nodeOf("r13", "a", 1, { start: 113, status: "cancelled", duration: 1 }));
+      // "b": items count one by one; no cache.
+      recs.push(...[4, 2, 6].map((d, i) => nodeOf("r0", "b", 1, { item: `xs[${i}]`, start: 200 + i, duration: d })));
+      store.write(batch({ starts: Array.from({ length: 14 }, (_, i) => startOf(`r${i}`, i)), nodes: recs }));
+      const [a, b] = store.nodeStats();
+      expect(a).toMatchObject({
+        node: "a", executions: 14, computed: 10, hits: 2, hitRate: 2 / 12, failures: 1, stopped: 1, failureRate: 1 / 14,
+        p50Ms: 14, p95Ms: 39, recentMs: 37, earlierMs: 12, regression: true,
+      });
+      expect(a!.durations).toEqual([10, 11, 12, 13, 14, 35, 36, 37, 38, 39]);
+      expect(a!.lastAt).toBe(113);
+      expect(b).toMatchObject({ node: "b", executions: 3, computed: 3, hits: 0, failures: 0, p50Ms: 4, regression: false, durations: [4, 2, 6] });
+      expect(b!.hitRate).toBeUndefined();
+      // One node, and fewer samples: the latest ones.
+      expect(store.nodeStats({ node: "a", samples: 4 }).map((s) => [s.executions, s.hits, s.failures, s.computed])).toEqual([[4, 2, 1, 0]]);
+      expect(store.nodeStats({ node: "nope" })).toEqual([]);
+      expect(() => store.nodeStats({ samples: 0 })).toThrow(RangeError);
+      expect(() => store.nodeStats({ samples: 1.5 })).toThrow('nodeStats() option "samples" must be a whole number from 1 to 10,000, got 1.5');
+      store.close();
+    });
+
     test("version() changes with every write", () => {
       const store = make(() => true);
       const v0 = store.version();

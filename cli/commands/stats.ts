@@ -1,0 +1,89 @@
+/**
+ * `weft stats [--node X]`: each node across recent runs: how long it takes
+ * (p50, p95), how often the cache serves it, how often it fails on its own,
+ * what its results take in the cache, and whether it got slower.
+ *
+ * @module
+ */
+import type { Command } from "commander";
+import type { NodeStats } from "../../lib/ports/run-store.ts";
+import type { CliHost } from "../../runtime/shared/cli-host.ts";
+import { closestNames } from "../../lib/closest-names.ts";
+import { formatBytes } from "../../lib/format-bytes.ts";
+import { formatDuration } from "../../lib/format-duration.ts";
+import { CliError, DB_OPTION, UsageError, weftCommand } from "../cli-error.ts";
+import { JSON_OPTION, printJson } from "../json-output.ts";
+
+interface StatsFlags {
+  readonly node?: string;
+  readonly samples?: string;
+  readonly db: string;
+  readonly json?: boolean;
+}
+
+/**
+ * The `stats` command.
+ *
+ * @example
+ * ```sh
+ * weft stats --node report --samples 50
+ * ```
+ */
+export function statsCommand(host: CliHost): Command {
+  return weftCommand(host, "stats")
+    .description("Show each node across recent runs: p50 and p95 duration, cache hit rate, its own failures, bytes stored, and a flag when it got slower")
+    .option("--node <name>", "one node only")
+    .option("--samples <n>", "latest executions read per node (map/reduce items one by one); default 100")
+    .option(...DB_OPTION)
+    .option(JSON_OPTION[0], "print the statistics as one JSON array: [{ node, executions, computed, hits, hitRate, failures, stopped, failureRate, p50Ms, p95Ms, recentMs, earlierMs, regression, bytes, durations, lastAt }]")
+    .action(async (opts: StatsFlags) => {
+      const samples = opts.samples === undefined ? undefined : Number(opts.samples);
+      if (samples !== undefined && (!Number.isInteger(samples) || samples < 1 || samples > 10_000)) {
+        throw new UsageError(`Option "--samples" must be a whole number from 1 to 10000, got "${opts.samples}"`);
+      }
+      const path = host.resolvePath(opts.db);
+      const { openSqliteRunStore } = await import("../../history/open-sqlite-run-store.ts");
+      const { livenessFor } = await import("../../lib/history/liveness.ts");
+      const { currentProcess, pidIsAlive } = await import("../../runtime/shared/processes.ts");
+      const drivers = await (await (await import("../../runtime/current.ts")).loadPlatform()).cacheDrivers();
+      const opened = openSqliteRunStore(path, drivers, { alive: livenessFor(currentProcess(), pidIsAlive), existing: true });
+      if (opened.status !== "open") throw new CliError(opened.reason);
+      let stats: NodeStats[];
+      let known: string[] = [];
+      try {
+        stats = opened.store.nodeStats({ ...(opts.node === undefined ? {} : { node: opts.node }), ...(samples === undefined ? {} : { samples }) });
+        if (opts.node !== undefined && stats.length === 0) known = opened.store.nodeStats({ samples: 1 }).map((s) => s.node);
+      } catch (e) {
+        throw new CliError(e instanceof Error ? e.message : String(e), { cause: e });
+      } finally {
+        opened.store.close();
+      }
+      if (opts.node !== undefined && stats.length === 0) {
+        const close = closestNames(opts.node, known, { max: 3 });
+        const hint = close.length > 0 ? `; did you mean ${close.map((n) => `"${n}"`).join(", ")}?` : "; check the name, or run the flow first";
+        throw new UsageError(`No execution of "${opts.node}" is recorded in "${opts.db}"${hint}`);
+      }
+      if (opts.json) return printJson(host, stats);
+      host.stdout.write(`${formatStats(stats)}\n`);
+    });
+}
+
+/** The statistics as a table for a terminal. */
+export function formatStats(stats: readonly NodeStats[]): string {
+  if (stats.length === 0) return "No node executions are recorded yet.";
+  const head = ["node", "executions", "p50", "p95", "hit rate", "failures", "stored", "trend"];
+  const pct = (x: number | undefined) => (x === undefined ? "–" : `${Math.round(x * 100)} %`);
+  const rows = stats.map((s) => [
+    s.node,
+    String(s.executions),
+    formatDuration(s.p50Ms),
+    formatDuration(s.p95Ms),
+    pct(s.hitRate),
+    s.failures === 0 ? "0" : `${s.failures} (${pct(s.failureRate)})`,
+    formatBytes(s.bytes),
+    s.regression ? `slower: ${formatDuration(s.recentMs)} vs ${formatDuration(s.earlierMs)}` : "",
+  ]);
+  const widths = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
+  const line = (r: readonly string[]) => r.map((c, k) => (k === 0 ? c.padEnd(widths[k]!) : c.padStart(k === r.length - 1 ? 0 : widths[k]!))).join("  ").trimEnd();
+  return [line(head), ...rows.map(line)].join("\n");
+}
