@@ -177,6 +177,6 @@ export class MemoryRunStore implements RunStore {
 }
 
 function summary(r: RunDetail): RunSummary {
-  const { inputs: _i, overrides: _o, config: _c, graph: _g, error: _e, heartbeat: _h, ...rest } = r;
+  const { inputs: _i, overrides: _o, config: _c, graph: _g, error: _e, heartbeat: _h, request: _r, ...rest } = r;
   return rest;
 }

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { ErrorRecord, NodeRecord, NodeRunStatus, RunDetail, RunStatus, RunSummary } from "../lib/ports/run-store.ts";
+import type { ErrorRecord, NodeRecord, NodeRunStatus, RunDetail, RunRequest, RunStatus, RunSummary } from "../lib/ports/run-store.ts";
 import type { SqliteRow } from "../lib/ports/sqlite.ts";
 
 /** A row of the runs list; `dead` says its "running" process is gone. */
@@ -31,7 +31,7 @@ export function summaryOf(row: SqliteRow, dead: boolean): RunSummary {
 /** A run with its details, from a `runs` row joined with its graph's `view`. */
 export function runOf(row: SqliteRow, dead: boolean): RunDetail {
   // drizzle's select({ run: runs, view }) renders every column of runs, then view.
-  const detail: RunDetail & { error?: ErrorRecord } = {
+  const detail: { -readonly [K in keyof RunDetail]: RunDetail[K] } = {
     ...summaryOf(row, dead),
     inputs: JSON.parse(String(row.inputs)) as Record<string, string>,
     overrides: JSON.parse(String(row.overrides)) as Record<string, string>,
@@ -39,7 +39,8 @@ export function runOf(row: SqliteRow, dead: boolean): RunDetail {
     graph: typeof row.view === "string" ? row.view : '{"nodes":[],"edges":[]}',
     heartbeat: Number(row.heartbeat_at),
   };
-  if (typeof row.error === "string") return { ...detail, error: JSON.parse(row.error) as ErrorRecord };
+  if (typeof row.request === "string") detail.request = JSON.parse(row.request) as RunRequest;
+  if (typeof row.error === "string") detail.error = JSON.parse(row.error) as ErrorRecord;
   return detail;
 }
 

@@ -33,6 +33,8 @@ export const runs = sqliteTable("runs", {
   overrides: text("overrides").notNull(),
   config: text("config").notNull(),
   graph: text("graph").notNull(),
+  /** JSON RunRequest: what a plan of the run's request needs (module files, values when they replay exactly); null before weft kept it. */
+  request: text("request"),
   /** JSON ErrorRecord of a failed or cancelled run. */
   error: text("error"),
   pid: integer("pid").notNull(),

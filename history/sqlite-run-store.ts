@@ -40,7 +40,7 @@ const Q = {
   graph: compile(qb.insert(g).values({ hash: p("hash"), view: p("view") }).onConflictDoNothing()),
   start: compile(qb.insert(r).values({
     id: p("id"), status: "running", startedAt: p("start"), outputs: p("outputs"), modules: p("modules"), nodes: p("nodes"), inputs: p("inputs"),
-    overrides: p("overrides"), config: p("config"), graph: p("graph"), pid: p("pid"), host: p("host"), heartbeatAt: p("start"),
+    overrides: p("overrides"), config: p("config"), graph: p("graph"), request: p("request"), pid: p("pid"), host: p("host"), heartbeatAt: p("start"),
   })),
   node: compile(qb.insert(n).values({
     runId: p("run"), node: p("node"), item: p("item"), status: p("status"), startedAt: p("start"), endedAt: p("end"), duration: p("duration"),
@@ -137,7 +137,8 @@ export class SqliteRunStore implements RunStore {
         q.graph.run({ hash, view: s.graph });
         q.start.run({
           id: s.id, start: s.start, outputs: JSON.stringify(s.outputs), modules: JSON.stringify(s.modules ?? []), nodes: s.nodes, inputs: JSON.stringify(s.inputs),
-          overrides: JSON.stringify(s.overrides), config: JSON.stringify(s.config), graph: hash, pid: s.pid, host: s.host,
+          overrides: JSON.stringify(s.overrides), config: JSON.stringify(s.config), graph: hash,
+          request: s.request === undefined ? null : JSON.stringify(s.request), pid: s.pid, host: s.host,
         });
       }
       const node = q.node.statement;

@@ -9,6 +9,10 @@ import { streamSSE } from "hono/streaming";
 import { RUN_STATUSES, STATS_SAMPLES, type RunHistory, type RunStatus } from "../lib/ports/run-store.ts";
 import { parseView } from "./dag.ts";
 import type { LiveRuns } from "./live-runs.ts";
+import type { RunPlans } from "./run-plans.ts";
+
+/** What GET /api/runs/:id/plan and /runs/:id/plan answer when the server plans no runs. */
+export const NO_PLANS = "This web view plans no runs: it was started on a run history without its database file (start it with weft ui --db <file>)";
 
 /** Bad query parameters, answered with 400. */
 export class QueryError extends Error {}
@@ -52,10 +56,10 @@ export function samplesOf(raw: string | undefined): number | string {
  *
  * @example
  * ```ts
- * app.route("/api", historyApi(history, live));
+ * app.route("/api", historyApi(history, live, plans));
  * ```
  */
-export function historyApi(history: RunHistory, live: LiveRuns): Hono {
+export function historyApi(history: RunHistory, live: LiveRuns, plans?: RunPlans): Hono {
   const api = new Hono();
   const unknownRun = (id: string) => ({ error: `Unknown run "${id}": list the runs with GET /api/runs` });
 
@@ -90,6 +94,16 @@ export function historyApi(history: RunHistory, live: LiveRuns): Hono {
       return c.json({ error: `Unknown node "${node}" in run "${id}": list its nodes with GET /api/runs/${id}/nodes` }, 404);
     }
     return c.json({ runId: id, node, executions });
+  });
+
+  // What a run of the same request would do now: 200 with { plan, warnings } or { problem } (a module file gone,
+  // values that do not replay, ...), since "cannot tell, because" is an answer about the run, not a failure.
+  api.get("/runs/:id/plan", async (c) => {
+    const id = c.req.param("id");
+    const run = history.getRun(id);
+    if (run === undefined) return c.json(unknownRun(id), 404);
+    if (plans === undefined) return c.json({ runId: id, problem: NO_PLANS });
+    return c.json({ runId: id, outputs: run.outputs, ...(await plans.planOf(run)) });
   });
 
   api.get("/nodes", (c) => {
@@ -130,6 +144,6 @@ export function historyApi(history: RunHistory, live: LiveRuns): Hono {
     });
   });
 
-  api.notFound((c) => c.json({ error: `Nothing at "${c.req.path}": the API has /api/runs, /api/runs/:id, /api/runs/:id/nodes, /api/runs/:id/nodes/:node, /api/runs/:id/events, /api/nodes and /api/nodes/:name/stats` }, 404));
+  api.notFound((c) => c.json({ error: `Nothing at "${c.req.path}": the API has /api/runs, /api/runs/:id, /api/runs/:id/nodes, /api/runs/:id/nodes/:node, /api/runs/:id/plan, /api/runs/:id/events, /api/nodes and /api/nodes/:name/stats` }, 404));
   return api;
 }

@@ -9,7 +9,7 @@
  */
 import { Hono } from "hono";
 import type { RunHistory } from "../lib/ports/run-store.ts";
-import { historyApi, QueryError, runQueryOf, samplesOf } from "./api.ts";
+import { historyApi, NO_PLANS, QueryError, runQueryOf, samplesOf } from "./api.ts";
 import { ASSETS } from "./assets/assets.ts";
 import { parseView } from "./dag.ts";
 import { DagDrawings, type DrawSvg } from "./dag-drawings.ts";
@@ -21,11 +21,13 @@ import { ErrorPage } from "./pages/error-page.tsx";
 import { Layout } from "./pages/layout.tsx";
 import { NodesPage, NodeStatsPage } from "./pages/node-stats-page.tsx";
 import { NodePanel } from "./pages/node-panel.tsx";
+import { PlanPanel } from "./pages/plan-panel.tsx";
 import { DagView, RunPage } from "./pages/run-page.tsx";
 import { RunsPage } from "./pages/runs-page.tsx";
 import { Timeline } from "./pages/timeline.tsx";
 import { RenderedPages } from "./rendered-pages.ts";
 import { runModel } from "./run-model.ts";
+import type { RunPlans } from "./run-plans.ts";
 
 /** Options of {@link createHistoryApp}. */
 export interface HistoryAppOptions {
@@ -40,6 +42,8 @@ export interface HistoryAppOptions {
   readonly pollMs?: number;
   /** Lays out a DAG as SVG; default: Graphviz on this thread (startHistoryServer passes a worker's). */
   readonly draw?: DrawSvg;
+  /** Plans runs again against the code on disk (startHistoryServer passes one on a worker); none: the panel says so. */
+  readonly plans?: RunPlans;
 }
 
 /** How long GET /runs/:id/dag waits for a drawing in the making before it answers 202 (the page asks again). */
@@ -81,7 +85,7 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
   const isApi = (path: string) => path === "/api" || path.startsWith("/api/");
   app.notFound((c) => {
     const path = c.req.path;
-    if (isApi(path)) return c.json({ error: `Nothing at "${path}": the API has /api/runs, /api/runs/:id, /api/runs/:id/nodes, /api/runs/:id/nodes/:node and /api/runs/:id/events` }, 404);
+    if (isApi(path)) return c.json({ error: `Nothing at "${path}": the API has /api/runs, /api/runs/:id, /api/runs/:id/nodes, /api/runs/:id/nodes/:node, /api/runs/:id/plan, /api/runs/:id/events, /api/nodes and /api/nodes/:name/stats` }, 404);
     return c.html(<ErrorPage title="Not found" message={`Nothing at "${path}".`} />, 404);
   });
   app.onError(async (e, c) => {
@@ -106,7 +110,7 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
 
   const live = new LiveRuns(history, options.pollMs === undefined ? {} : { pollMs: options.pollMs });
   const drawings = new DagDrawings(options.draw ?? drawSvgOf);
-  app.route("/api", historyApi(history, live));
+  app.route("/api", historyApi(history, live, options.plans));
   const runsPages = new RenderedPages(32);
 
   app.get("/", async (c) => {
@@ -144,6 +148,13 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
     if (run === undefined) return c.html(<p class="note">Unknown run.</p>, 404);
     const dag = await drawings.settled(run.graph, runModel(run, history.nodesOf(run.id), Date.now()).rows, DAG_WAIT_MS);
     return c.html(<DagView dag={dag} />, dag.pending ? 202 : dag.failed ? 500 : 200);
+  });
+
+  // The "what would run now" panel, fetched by the page once it is shown: a slow import never holds up the page.
+  app.get("/runs/:id/plan", async (c) => {
+    const run = history.getRun(c.req.param("id"));
+    if (run === undefined) return c.html(<p class="note">Unknown run.</p>, 404);
+    return c.html(<PlanPanel outcome={options.plans === undefined ? { problem: NO_PLANS } : await options.plans.planOf(run)} />);
   });
 
   app.get("/runs/:id/timeline", (c) => {

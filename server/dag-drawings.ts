@@ -2,7 +2,7 @@
  * The layouts of run graphs, made once per graph (by the SHA-256 of its
  * `GraphView` JSON) and kept in memory by this server: a request never waits
  * for Graphviz. The first request for a graph starts its drawing (through
- * `draw`, on a worker thread when the server runs, see worker-drawer.ts) and
+ * `draw`, on a worker thread when the server runs, see task-worker.ts) and
  * gets a placeholder; later ones get the layout coloured for their run.
  *
  * @module

@@ -13,7 +13,10 @@ import { livenessFor } from "../lib/history/liveness.ts";
 import { loadPlatform, loadServeHttp } from "../runtime/current.ts";
 import { currentProcess, pidIsAlive } from "../runtime/shared/processes.ts";
 import { createHistoryApp } from "./app.tsx";
-import { WorkerDrawer } from "./worker-drawer.ts";
+import type { DrawOutcome } from "./draw-task.ts";
+import type { PlanJob, PlanOutcome } from "./plan-task.ts";
+import { RunPlans } from "./run-plans.ts";
+import { DRAW_TASK, PLAN_TASK, TaskWorker } from "./task-worker.ts";
 import { DEFAULT_HOST, DEFAULT_PORT } from "./defaults.ts";
 import { HostAllowList, LOOPBACK_HOSTS } from "./host-check.ts";
 import { plainResponse } from "./security-headers.ts";
@@ -24,7 +27,7 @@ export { DEFAULT_HOST, DEFAULT_PORT };
 export interface HistoryServerOptions {
   /** The database; default `.weft/weft.db`. */
   readonly path?: string;
-  /** Show this history instead of opening `path`. */
+  /** Show this history instead of opening `path` (give `path` too for the "what would run now" panel). */
   readonly history?: RunHistory;
   /** Default 4319; 0 picks a free port. */
   readonly port?: number;
@@ -57,6 +60,9 @@ export interface HistoryServer {
 export function isLoopback(hostname: string): boolean {
   return hostname === "localhost" || hostname === "::1" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
+
+/** A plan whose modules take longer than this to import and plan is stopped (a top level that never ends). */
+const PLAN_LIMIT_MS = 120_000;
 
 /** What the runtime answers when it cannot read a request or the app throws: words, never a stack. */
 const fallback = (status: 400 | 500) => plainResponse(status, status === 400 ? "Bad request" : "Internal server error");
@@ -99,11 +105,16 @@ export async function startHistoryServer(options: HistoryServerOptions = {}): Pr
     );
   }
   // One drawing worker per server, started by the first drawing: Graphviz never runs on the thread that answers requests.
-  const drawer = new WorkerDrawer((await loadPlatform()).workers);
+  const workers = (await loadPlatform()).workers;
+  const drawer = new TaskWorker(workers, DRAW_TASK);
+  // Plans import the user's modules: a worker of their own for each, ended after it, so none pile up here.
+  const planner = new TaskWorker(workers, PLAN_TASK, { fresh: true, limitMs: PLAN_LIMIT_MS });
+  const db = options.history === undefined || options.path !== undefined ? options.path ?? DEFAULT_DATABASE_PATH : undefined;
   const { app, close } = createHistoryApp({
     history: history ?? { error: problem! },
     allowedHosts: hosts.entries,
-    draw: (dot) => drawer.draw(dot),
+    draw: (dot) => drawer.run(dot) as Promise<DrawOutcome>,
+    ...(db === undefined ? {} : { plans: new RunPlans(db, (job: PlanJob) => planner.run(job) as Promise<PlanOutcome>) }),
     ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
   });
   const serve = await loadServeHttp();
@@ -113,6 +124,7 @@ export async function startHistoryServer(options: HistoryServerOptions = {}): Pr
   } catch (e) {
     close();
     await drawer.close();
+    await planner.close();
     if (options.history === undefined) history?.close();
     const inUse = (e as { code?: string }).code === "EADDRINUSE" || /in use|EADDRINUSE/i.test(String((e as Error)?.message));
     throw new Error(`Cannot start the run history server on ${hostname}:${port}: ${inUse ? "the port is in use; pass another port" : (e as Error)?.message ?? String(e)}`, { cause: e });
@@ -126,6 +138,7 @@ export async function startHistoryServer(options: HistoryServerOptions = {}): Pr
     close: async () => {
       close();
       await drawer.close();
+      await planner.close();
       await server.close();
       if (options.history === undefined) history?.close();
     },

@@ -67,5 +67,13 @@ export const MIGRATIONS: readonly Migration[] = [
     "statements": [
       "CREATE INDEX `run_nodes_node` ON `run_nodes` (`node`,`started_at`,`status`,`cache_status`,`duration`);"
     ]
+  },
+  {
+    "tag": "0005_run_requests",
+    "when": 1796140002253,
+    "hash": "54a4d46d9682ff15e31d999f8841aa11864cc4bbf99447daef81f080caa45e91",
+    "statements": [
+      "ALTER TABLE `runs` ADD `request` text;"
+    ]
   }
 ];

@@ -87,7 +87,7 @@ async function versionsOf(
     if (file !== undefined) {
       const v = sources!.ofExport(file, loc.exportName);
       if (v.ok) {
-        out.push(staleCode(loc.source, `${file}\0${loc.exportName}`, v.codeVersion, file) ?? v);
+        out.push(staleCode(loc.source, `${file}\0${loc.exportName}`, v.codeVersion, file) ?? { ...v, file });
         continue;
       }
     }

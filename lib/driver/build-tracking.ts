@@ -7,8 +7,10 @@
 import { GraphBuildError } from "../errors.ts";
 import type { Graph } from "../graph/graph.ts";
 import type { WarningHandler } from "../model/warning.ts";
-import { RunTracker } from "../history/run-tracker.ts";
-import type { RunOrigin, RunStore } from "../ports/run-store.ts";
+import { RunTracker, type BuildRequest } from "../history/run-tracker.ts";
+import type { ModuleFile } from "../ports/cache.ts";
+import type { RunCacheSetting, RunModule, RunOrigin, RunStore } from "../ports/run-store.ts";
+import type { BuildCache } from "./build-cache.ts";
 import { viewOfRun } from "../visualize/view.ts";
 import type { BuilderDefaults, CacheOptions, TrackingOptions } from "./builder-options.ts";
 
@@ -22,6 +24,8 @@ export interface BuildTrackingSettings {
   readonly cache: CacheOptions | undefined;
   /** A store opened already (a rebuild of `driver.watch` records into the first build's). */
   readonly opened?: { readonly store: RunStore; readonly origin: RunOrigin } | undefined;
+  /** What each run records of its request besides its values (for a plan of it, in the web view). */
+  readonly request?: BuildRequest;
 }
 
 /**
@@ -52,6 +56,7 @@ export async function openBuildTracking(graph: Graph, ctx: BuildTrackingSettings
     origin: opened.origin,
     warn: message,
     modules: moduleNames(graph),
+    ...(ctx.request === undefined ? {} : { request: ctx.request }),
     ...(options.previewLength === undefined ? {} : { previewLength: options.previewLength }),
     ...(options.flushMs === undefined ? {} : { flushMs: options.flushMs }),
     // One drawing per plan: the planner hands every run of one request shape the same node list.
@@ -75,4 +80,47 @@ export function moduleNames(graph: Graph): string[] {
     const file = url === undefined ? undefined : decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
     return file ? file.replace(/\.[cm]?[jt]sx?$/, "") : name;
   });
+}
+
+/** What {@link buildRequestOf} reads: the Builder's settings and what `build()` opened. */
+export interface BuildRequestSettings {
+  readonly files: ReadonlyMap<string, ModuleFile>;
+  /** What `withCache` asked for, and the cache opened (`undefined`: none, or it could not be opened). */
+  readonly cacheOptions: CacheOptions | undefined;
+  readonly cache: BuildCache | undefined;
+  readonly concurrency: number | undefined;
+  readonly allowModuleOverrides: boolean;
+}
+
+/**
+ * What each run of this driver records of its request, besides its values: the module files (given with
+ * the module, else the file its code versions were read from, else the one `node()` recorded), the cache
+ * (a file, or one a plan cannot open), the concurrency.
+ */
+export function buildRequestOf(graph: Graph, settings: BuildRequestSettings): BuildRequest {
+  const modules: RunModule[] = [...graph.modules.keys()].map((name) => {
+    let url = settings.files.get(name)?.url;
+    for (const n of graph.nodes) {
+      if (url !== undefined) break;
+      if (n.module !== name) continue;
+      const v = settings.cache?.codeVersions[n.id];
+      url = (v?.ok ? v.file : undefined) ?? n.moduleUrl;
+    }
+    return url === undefined ? { name } : { name, url };
+  });
+  const o = settings.cacheOptions;
+  let cache: RunCacheSetting;
+  if (o === undefined || settings.cache === undefined) cache = { kind: "none" };
+  else if (o.store !== undefined) cache = { kind: "store" };
+  else if (o.memory) cache = { kind: "memory" };
+  else {
+    const behaviours: { -readonly [K in "recompute" | "disable" | "ignore"]?: true | readonly string[] } = {};
+    for (const key of ["recompute", "disable", "ignore"] as const) if (o[key] !== undefined) behaviours[key] = o[key] === true ? true : [...o[key]!];
+    cache = { kind: "file", ...behaviours };
+  }
+  return {
+    modules, cache,
+    ...(settings.concurrency === undefined ? {} : { concurrency: settings.concurrency }),
+    ...(settings.allowModuleOverrides ? { allowModuleOverrides: true } : {}),
+  };
 }

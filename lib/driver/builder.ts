@@ -11,7 +11,7 @@ import { Driver } from "./driver.ts";
 import { GraphBuildError } from "../errors.ts";
 import { openBuildCache } from "./build-cache.ts";
 import { startBuildExecutor } from "./build-executor.ts";
-import { openBuildTracking } from "./build-tracking.ts";
+import { buildRequestOf, openBuildTracking } from "./build-tracking.ts";
 import type { BuilderDefaults, CacheOptions, TrackingOptions, WorkersOptions } from "./builder-options.ts";
 import { toModuleSource, type ModuleArg } from "./module-args.ts";
 import { buildGraph, type Graph, type ModuleSource } from "../graph/graph.ts";
@@ -307,7 +307,11 @@ async function assemble(
   let tracking: { tracker: RunTracker; store: RunStore; origin: RunOrigin } | undefined;
   try {
     const trackingOptions = reuse !== undefined && reuse.tracking === undefined ? undefined : s.tracking;
-    tracking = await openBuildTracking(graph, { options: trackingOptions, defaults, warn, cache: s.cache, opened: reuse?.tracking });
+    // What each run records of its request (module files, cache, concurrency), so the web view can plan it again.
+    const request = trackingOptions === undefined ? undefined : buildRequestOf(graph, {
+      files, cacheOptions: s.cache, cache, concurrency: s.concurrency, allowModuleOverrides: s.allowOverrides,
+    });
+    tracking = await openBuildTracking(graph, { options: trackingOptions, defaults, warn, cache: s.cache, opened: reuse?.tracking, ...(request === undefined ? {} : { request }) });
     executor = reuse === undefined ? await startBuildExecutor(graph, { defaults, modules, workers: s.workers, executor: s.executor }) : await rebuildExecutor(s, graph, modules, reuse);
   } catch (e) {
     if (reuse === undefined) {

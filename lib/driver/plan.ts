@@ -176,6 +176,18 @@ export function formatPlan(plan: DriverPlan): string {
   const width = (k: number, max: number) => Math.min(max, Math.max(head[k]!.length, ...rows.map((r) => r[k]!.length)));
   const w = [width(0, 40), width(1, 11), width(2, 70)];
   const line = (r: readonly string[]) => `${r[0]!.padEnd(w[0]!)}  ${r[1]!.padEnd(w[1]!)}  ${r[2]!.padEnd(w[2]!)}  ${r[3]!}`.trimEnd();
+  return [line(head), ...rows.map(line), planSummary(plan)].join("\n");
+}
+
+/**
+ * The last line of {@link formatPlan}: the calls by status and the estimate.
+ *
+ * @example
+ * ```ts
+ * planSummary(dr.plan(["report"])); // "1 hit, 1 miss; about 35 ms (1 node may compute)"
+ * ```
+ */
+export function planSummary(plan: DriverPlan): string {
   const counts = (Object.entries(plan.counts) as [PlanStatus, number][]).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(", ");
-  return [line(head), ...rows.map(line), `${counts === "" ? "no nodes" : counts}; ${plan.estimate.message}`].join("\n");
+  return `${counts === "" ? "no nodes" : counts}; ${plan.estimate.message}`;
 }

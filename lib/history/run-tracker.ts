@@ -7,8 +7,9 @@
  * @module
  */
 import type { GraphEndEvent, GraphStartEvent, Hook, NodeEndEvent, NodeStartEvent } from "../hooks.ts";
-import type { NodeRecord, RunEndRecord, RunOrigin, RunProgress, RunRecorder, RunStartRecord } from "../ports/run-store.ts";
+import type { NodeRecord, RunEndRecord, RunOrigin, RunProgress, RunRecorder, RunRequest, RunStartRecord } from "../ports/run-store.ts";
 import { errorRecord, itemPath, previewValues } from "./records.ts";
+import { requestValues } from "./request-values.ts";
 import { previewOf, PREVIEW_LENGTH } from "./preview.ts";
 
 /** Options of {@link RunTracker}. */
@@ -23,11 +24,19 @@ export interface RunTrackerOptions {
   readonly flushMs?: number;
   /** Names of the modules the driver was built with, recorded with each run; default none. */
   readonly modules?: readonly string[];
+  /**
+   * What the build knew of the request (module files, cache, concurrency): with it, each run records its
+   * request with the values given, when they replay exactly (see request-values.ts); default none.
+   */
+  readonly request?: BuildRequest;
   /** How often a run in flight says it is alive, in ms; default 5,000. */
   readonly heartbeatMs?: number;
   /** Where a failed write is reported (once); tracking then stops, the run goes on. */
   readonly warn?: (message: string) => void;
 }
+
+/** The part of a {@link RunRequest} the build knows: all but the values. */
+export type BuildRequest = Omit<RunRequest, "values" | "notReplayable">;
 
 interface Active {
   batch: number;
@@ -58,7 +67,7 @@ interface Active {
  */
 export class RunTracker implements Hook {
   readonly #recorder: RunRecorder;
-  readonly #o: Required<Omit<RunTrackerOptions, "warn" | "modules">> & Pick<RunTrackerOptions, "warn" | "modules">;
+  readonly #o: Required<Omit<RunTrackerOptions, "warn" | "modules" | "request">> & Pick<RunTrackerOptions, "warn" | "modules" | "request">;
   readonly #active = new Map<string, Active>();
   #starts: RunStartRecord[] = [];
   #ends: RunEndRecord[] = [];
@@ -76,10 +85,12 @@ export class RunTracker implements Hook {
     if (this.#broken) return;
     const { pid, host } = this.#o.origin;
     const max = this.#o.previewLength;
+    const request = this.#o.request;
     this.#starts.push({
       id: e.runId, start: e.start, outputs: e.outputs, nodes: e.nodes.length, modules: this.#o.modules ?? [], pid, host,
       inputs: previewValues(e.inputs, max), overrides: previewValues(e.overrides, max), config: previewValues(e.config, max),
       graph: this.#o.graphOf(e),
+      ...(request === undefined ? {} : { request: { ...request, ...requestValues(e) } }),
     });
     this.#active.set(e.runId, { batch: 0, done: 0, failed: 0, items: 0, hits: 0, touched: true, succeeded: new Set(), failing: new Set(), running: new Map() });
     this.#heartbeat ??= setInterval(() => this.#beat(), this.#o.heartbeatMs);

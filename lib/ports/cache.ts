@@ -59,6 +59,8 @@ export type NodeCodeVersion =
     readonly parts?: readonly CodePart[];
     /** Why a change may go unseen ("not fully tracked"), when it may. */
     readonly untracked?: string;
+    /** The module file it was read from (`file:` URL), when it was read from one. */
+    readonly file?: string;
   }
   | { readonly ok: false; readonly reason: string };
 

@@ -32,6 +32,36 @@ export interface RunOrigin {
   readonly host: string;
 }
 
+/** One module of a run's flow: its name as `withModules` had it, and its file URL when weft knew it. */
+export interface RunModule {
+  readonly name: string;
+  /** `file:` URL of the module's source; absent for a module given without a file (a plain object of functions). */
+  readonly url?: string;
+}
+
+/** The cache a run's driver had, as a plan of its request needs it. */
+export type RunCacheSetting =
+  | { readonly kind: "file"; readonly recompute?: true | readonly string[]; readonly disable?: true | readonly string[]; readonly ignore?: true | readonly string[] }
+  | { readonly kind: "memory" | "store" | "none" };
+
+/** The values a run was given (inputs, overrides, config), kept exactly, as JSON. */
+export interface RequestValues {
+  readonly inputs: Readonly<Record<string, unknown>>;
+  readonly overrides: Readonly<Record<string, unknown>>;
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * What a plan of a run's request needs, besides its outputs: the flow's module files, the driver's cache
+ * and concurrency, and the values given, when they replay exactly (small and JSON-safe); else why not.
+ */
+export type RunRequest = {
+  readonly modules: readonly RunModule[];
+  readonly cache: RunCacheSetting;
+  readonly concurrency?: number;
+  readonly allowModuleOverrides?: boolean;
+} & ({ readonly values: RequestValues } | { readonly notReplayable: string });
+
 /** A run as it starts. */
 export interface RunStartRecord extends RunOrigin {
   readonly id: string;
@@ -48,6 +78,8 @@ export interface RunStartRecord extends RunOrigin {
   readonly config: Readonly<Record<string, string>>;
   /** The drawn graph of the run, as `GraphView` JSON (stored once per distinct graph). */
   readonly graph: string;
+  /** What a plan of the same request needs (the web view's "what would run now"). */
+  readonly request?: RunRequest;
 }
 
 /** A run as it ends. */
@@ -139,6 +171,8 @@ export interface RunDetail extends RunSummary {
   readonly graph: string;
   readonly error?: ErrorRecord;
   readonly heartbeat: number;
+  /** What a plan of the same request needs; absent for runs recorded before weft kept it. */
+  readonly request?: RunRequest;
 }
 
 /** A page of the runs list, newest first. */

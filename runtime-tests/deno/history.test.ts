@@ -38,6 +38,37 @@ Deno.test("withTracking() records a run on Deno, and startHistoryServer() serves
   }
 });
 
+Deno.test("startHistoryServer() on Deno plans a run's request again on a Web Worker: an edited node misses, the rest hits", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "weft-plan-" });
+  try {
+    const path = `${dir}/weft.db`;
+    const flowFile = `${dir}/flow.ts`;
+    const flow = "export function a(x: number): number {\n  return x + 1;\n}\n\nexport const b = (a: number) => a * 2;\n";
+    Deno.writeTextFileSync(flowFile, flow);
+    const url = new URL(`file://${flowFile}`).href;
+    {
+      const exports = await import(url);
+      await using dr = await new Builder().withModules({ name: "flow", exports, url }).withCache({ path }).withTracking().build();
+      strictEqual((await dr.execute(["b"], { inputs: { x: 1 } })).b, 4);
+    }
+    const server = await startHistoryServer({ path, port: 0 });
+    try {
+      const id = (await (await fetch(`${server.url}api/runs`)).json()).runs[0].id;
+      const statuses = async () => {
+        const answer = await (await fetch(`${server.url}api/runs/${id}/plan`)).json();
+        return answer.plan ? answer.plan.nodes.map((n: { node: string; status: string }) => `${n.node}:${n.status}`) : answer.problem;
+      };
+      deepStrictEqual(await statuses(), ["a:hit", "b:hit"]);
+      Deno.writeTextFileSync(flowFile, flow.replace("a * 2", "a * 3"));
+      deepStrictEqual(await statuses(), ["a:hit", "b:miss"]);
+    } finally {
+      await server.close();
+    }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
 Deno.test("startHistoryServer() on Deno answers a missing or malformed Host with a plain 400, another host with 403, with the policy", async () => {
   const dir = Deno.makeTempDirSync({ prefix: "weft-history-" });
   const server = await startHistoryServer({ path: `${dir}/none.db`, port: 0 });

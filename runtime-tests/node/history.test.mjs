@@ -1,10 +1,11 @@
 // Run history on Node, from the built files in dist/: a tracked run recorded with better-sqlite3, then the
 // web view served by @hono/node-server. Run `npm run build` first.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { connect } from "node:net";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { test } from "node:test";
 import { Builder } from "weft";
 import { serveHttp } from "../../dist/runtime/node/serve.js";
@@ -99,6 +100,35 @@ test("dr.history.prune() removes old runs on Node (better-sqlite3), and a re-run
       assert.equal(dr.history.listRuns({ limit: 1 }).runs[0].hits, 2);
     } finally {
       await dr.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("startHistoryServer() on Node plans a run's request again on a worker thread: an edited node misses, the rest hits", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "weft-plan-"));
+  try {
+    const path = join(dir, "weft.db");
+    const flowFile = join(dir, "flow.mjs");
+    const flow = "export function a(x) {\n  return x + 1;\n}\n\nexport const b = (a) => a * 2;\n";
+    writeFileSync(flowFile, flow);
+    const url = pathToFileURL(flowFile).href;
+    const dr = await new Builder().withModules({ name: "flow", exports: await import(url), url }).withCache({ path }).withTracking().build();
+    assert.equal((await dr.execute(["b"], { inputs: { x: 1 } })).b, 4);
+    await dr.close();
+    const server = await startHistoryServer({ path, port: 0 });
+    try {
+      const id = (await (await fetch(`${server.url}api/runs`)).json()).runs[0].id;
+      const statuses = async () => {
+        const answer = await (await fetch(`${server.url}api/runs/${id}/plan`)).json();
+        return answer.plan ? answer.plan.nodes.map((n) => `${n.node}:${n.status}`) : answer.problem;
+      };
+      assert.deepEqual(await statuses(), ["a:hit", "b:hit"]);
+      writeFileSync(flowFile, flow.replace("a * 2", "a * 3"));
+      assert.deepEqual(await statuses(), ["a:hit", "b:miss"]);
+    } finally {
+      await server.close();
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

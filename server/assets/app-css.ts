@@ -87,6 +87,10 @@ details.values td code { white-space: pre-wrap; overflow-wrap: anywhere; }
 .tl-group > div.tl-row .tl-label { padding-left: 1.2rem; }
 .tl-sum { stroke-width: 1; opacity: .85; }
 .panel h2 .mono { font-size: 1rem; }
+.plan-summary { margin: .2rem 0 .4rem; }
+.badge.p-hit { background: var(--hit); border-color: var(--hit-s); color: #1e3a8a; }
+.badge.p-miss, .badge.p-recompute { background: var(--run); border-color: var(--run-s); color: #78350f; }
+.badge.p-pending, .badge.p-uncacheable, .badge.p-disabled { background: #fff; border-color: #9ca3af; color: #374151; }
 .panel details { border-top: 1px solid var(--line); padding: .3rem 0; }
 .err-page { max-width: 50rem; }
 @media (max-width: 1000px) { .split { grid-template-columns: 1fr; } .side { position: static; } }

@@ -1,6 +1,6 @@
 /**
  * The web view's one script, served at /assets/app.js: local times, the node
- * panel on click (DAG or table), and live updates of a run in flight over
+ * panel on click (DAG or table), the "what would run now" panel, and live updates of a run in flight over
  * server-sent events. Data only ever reaches the page as text (textContent,
  * classes) or as HTML the server rendered and escaped.
  *
@@ -64,6 +64,21 @@ export const APP_JS = String.raw`"use strict";
   }
   var dagBox = document.getElementById("dag");
   if (dagBox && dagBox.dataset.dagSrc) loadDag(dagBox);
+
+  // "What would run now": planned by the server on a worker when asked, so the page never waits for it.
+  var planBox = document.getElementById("plan");
+  if (planBox && planBox.dataset.planSrc) {
+    fetch(planBox.dataset.planSrc).then(function (r) { return r.text(); }).then(function (html) {
+      planBox.innerHTML = html;
+      planBox.removeAttribute("data-plan-src");
+    }, function (e) {
+      var p = document.createElement("p");
+      p.className = "note error-message";
+      p.textContent = "Cannot load the plan: " + e.message;
+      planBox.replaceChildren(p);
+      planBox.removeAttribute("data-plan-src");
+    });
+  }
 
   function openNode(name, push) {
     dag.forEach(function (g, n) { g.classList.toggle("selected", n === name); });

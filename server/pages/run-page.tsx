@@ -1,8 +1,10 @@
 /** @jsxImportSource hono/jsx */
 /**
  * The run page: what was asked and given, how long it took and how parallel
- * it was, the DAG coloured by status and cache hits, the timeline, and the
- * node table; clicking a node opens its panel. A run in flight updates live.
+ * it was, the DAG coloured by status and cache hits, the timeline, the node
+ * table, and what a run of the same request would do now (a panel the page
+ * fetches from /runs/:id/plan); clicking a node opens its panel. A run in
+ * flight updates live.
  *
  * @module
  */
@@ -12,6 +14,7 @@ import { formatDuration } from "../../lib/format-duration.ts";
 import type { DagDrawing } from "../dag.ts";
 import { flowName, progressText, type RunModel } from "../run-model.ts";
 import { Badge, Layout, Time } from "./layout.tsx";
+import { PLANNING_NOTE } from "./plan-panel.tsx";
 import { Timeline } from "./timeline.tsx";
 import { userFrame } from "../user-frame.ts";
 
@@ -79,6 +82,11 @@ export function RunPage({ run, nodes, model, dag, now }: RunPageProps) {
             <section>
               <h2>Timeline</h2>
               <Timeline run={run} nodes={nodes} wall={model.wall} now={now} />
+            </section>
+            <section>
+              <h2>What would run now</h2>
+              <p class="note">{"This run's request planned against the code on disk and the cache now, as weft plan would: nothing is run."}</p>
+              <div class="plan" id="plan" data-plan-src={`/runs/${encodeURIComponent(run.id)}/plan`}><p class="note">{PLANNING_NOTE}</p></div>
             </section>
             <section>
               <h2>Nodes</h2>

@@ -85,6 +85,23 @@ describe("run history in Chromium", () => {
     await page.close();
   });
 
+  test("the run page shows what would run now: its request planned on the server, as a table, after the page", async () => {
+    const page = await open(`/runs/${runs.partial}`);
+    await page.waitForSelector("#plan #plan-table tbody tr");
+    // Every node the run computed is in the cache now, and the flow on disk did not change.
+    const rows = await page.locator("#plan-table tbody tr").evaluateAll((trs) => trs.map((tr) => [tr.getAttribute("data-node"), tr.querySelector(".badge")!.textContent]));
+    expect(rows.length).toBeGreaterThan(5);
+    expect(rows.every(([, status]) => status === "hit")).toBe(true);
+    expect(await page.locator("#plan-summary").textContent()).toBe(`${rows.length} hit; nothing to compute`);
+    expect(await page.locator("#plan-table thead th").allTextContents()).toEqual(["node", "status", "reason", "estimate"]);
+    // The hostile run's module was a plain object: no file to plan from, and the panel says so.
+    const hostile = await open(`/runs/${runs.xss}`);
+    await hostile.waitForSelector("#plan-problem");
+    expect(await hostile.locator("#plan-problem").textContent()).toStartWith('Cannot plan this run: its module "module 1" was given without a file');
+    await page.close();
+    await hostile.close();
+  });
+
   test("the status filter shows only runs of that status", async () => {
     const page = await open("/");
     await page.click('nav.filters a[href="/?status=failed"]');

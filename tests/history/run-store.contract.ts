@@ -71,6 +71,20 @@ export function runStoreContract(name: string, make: (alive: Liveness) => RunSto
       store.close();
     });
 
+    test("getRun() returns the request a run recorded, exactly, and none for a run that recorded none", () => {
+      const store = make(() => true);
+      const values = { inputs: { day: "2026-11-22", rows: [1, { a: null, "b c": [true, 2.5] }] }, overrides: { x: -1 }, config: JSON.parse('{"__proto__":"own","mode":"fast"}') as Record<string, unknown> };
+      const replayable = { modules: [{ name: "flow", url: "file:///app/flow.ts" }, { name: "module 2" }], cache: { kind: "file" as const, recompute: ["a"] }, concurrency: 4, values };
+      const not = { modules: [{ name: "flow", url: "file:///app/flow.ts" }], cache: { kind: "memory" as const }, notReplayable: 'input "when" is a Date, which JSON cannot hold exactly' };
+      store.write(batch({ starts: [startOf("r1", 100, { request: replayable }), startOf("r2", 200, { request: not }), startOf("r3", 300)] }));
+      expect(store.getRun("r1")!.request).toEqual(replayable);
+      expect(Object.hasOwn((store.getRun("r1")!.request as unknown as { values: typeof values }).values.config, "__proto__")).toBe(true);
+      expect(store.getRun("r2")!.request).toEqual(not);
+      expect(store.getRun("r3")!.request).toBeUndefined();
+      expect(store.listRuns().runs.every((r) => !("request" in r))).toBe(true);
+      store.close();
+    });
+
     test("nodesOf() returns executions in start order, the latest record of each, and only later batches with since", () => {
       const store = make(() => true);
       store.write(batch({ starts: [startOf("r1", 0)] }));

@@ -15,7 +15,7 @@ import { colourSvg, layoutDot, parseView } from "../../server/dag.ts";
 import { DagDrawings } from "../../server/dag-drawings.ts";
 import { drawSvgOf, type DrawOutcome } from "../../server/draw-task.ts";
 import { startHistoryServer } from "../../server/start-server.ts";
-import { WorkerDrawer } from "../../server/worker-drawer.ts";
+import { DRAW_TASK, TaskWorker } from "../../server/task-worker.ts";
 import { tempDir } from "../cache/_helpers.ts";
 import { recordRuns, type RecordedRuns, XSS } from "./_history.ts";
 
@@ -171,50 +171,63 @@ describe("the run page while its DAG is drawn", () => {
   });
 });
 
-describe("WorkerDrawer", () => {
+describe("TaskWorker", () => {
   const workers = new BunWorkerFactory();
   const fixture = new URL("../fixtures/draw-tasks.ts", import.meta.url).href;
 
-  test("WorkerDrawer draws on a worker thread", async () => {
-    const drawer = new WorkerDrawer(workers);
+  test("TaskWorker draws on a worker thread", async () => {
+    const drawer = new TaskWorker(workers, DRAW_TASK);
     try {
-      const outcome = await drawer.draw('digraph { "a" -> "b" }');
+      const outcome = (await drawer.run('digraph { "a" -> "b" }')) as DrawOutcome;
       expect("svg" in outcome && outcome.svg).toStartWith("<svg");
     } finally {
       await drawer.close();
     }
   }, 30_000);
 
-  test("WorkerDrawer rejects with the cause when the drawing throws or the worker dies", async () => {
-    const failing = new WorkerDrawer(workers, { task: { moduleUrl: fixture, exportName: "failing" } });
-    const crashing = new WorkerDrawer(workers, { task: { moduleUrl: fixture, exportName: "crashing" } });
+  test("TaskWorker rejects with the cause when the drawing throws or the worker dies", async () => {
+    const failing = new TaskWorker(workers, { moduleUrl: fixture, exportName: "failing", what: "drawing" });
+    const crashing = new TaskWorker(workers, { moduleUrl: fixture, exportName: "crashing", what: "drawing" });
     try {
-      await expect(failing.draw("digraph {}")).rejects.toThrow("Graphviz ran out of memory");
-      await expect(crashing.draw("digraph {}")).rejects.toThrow("The drawing worker died: the worker exited with code 3");
+      await expect(failing.run("digraph {}")).rejects.toThrow("Graphviz ran out of memory");
+      await expect(crashing.run("digraph {}")).rejects.toThrow("The drawing worker died: the worker exited with code 3");
       // The dead worker was replaced: the next drawing still gets an answer.
-      await expect(crashing.draw("digraph {}")).rejects.toThrow(/died/);
+      await expect(crashing.run("digraph {}")).rejects.toThrow(/died/);
     } finally {
       await failing.close();
       await crashing.close();
     }
   }, 30_000);
 
-  test("WorkerDrawer stops a drawing that takes longer than its limit", async () => {
-    const drawer = new WorkerDrawer(workers, { task: { moduleUrl: fixture, exportName: "stuck" }, limitMs: 300 });
+  test("TaskWorker stops a drawing that takes longer than its limit", async () => {
+    const drawer = new TaskWorker(workers, { moduleUrl: fixture, exportName: "stuck", what: "drawing" }, { limitMs: 300 });
     try {
-      await expect(drawer.draw("digraph {}")).rejects.toThrow("the drawing took longer than 0 s and was stopped");
+      await expect(drawer.run("digraph {}")).rejects.toThrow("the drawing took longer than 0 s and was stopped");
     } finally {
       await drawer.close();
     }
   }, 30_000);
 
-  test("WorkerDrawer.close() fails the drawing in the making and refuses new ones", async () => {
-    const drawer = new WorkerDrawer(workers, { task: { moduleUrl: fixture, exportName: "stuck" } });
-    const pending = drawer.draw("digraph {}");
+  test("TaskWorker keeps one worker for its tasks, and with fresh gives each task a worker of its own", async () => {
+    const task = { moduleUrl: new URL("../fixtures/counting-task.ts", import.meta.url).href, exportName: "counted", what: "count" };
+    const shared = new TaskWorker(workers, task);
+    const fresh = new TaskWorker(workers, task, { fresh: true });
+    try {
+      expect([await shared.run("a"), await shared.run("b"), await shared.run("c")]).toEqual([1, 2, 3]);
+      expect(await Promise.all([fresh.run("a"), fresh.run("b"), fresh.run("c")])).toEqual([1, 1, 1]);
+    } finally {
+      await shared.close();
+      await fresh.close();
+    }
+  }, 30_000);
+
+  test("TaskWorker.close() fails the drawing in the making and refuses new ones", async () => {
+    const drawer = new TaskWorker(workers, { moduleUrl: fixture, exportName: "stuck", what: "drawing" });
+    const pending = drawer.run("digraph {}");
     await Bun.sleep(50);
     await drawer.close();
     await expect(pending).rejects.toThrow("The drawing worker was stopped: the server is closing");
-    await expect(drawer.draw("digraph {}")).rejects.toThrow("The drawing worker was stopped");
+    await expect(drawer.run("digraph {}")).rejects.toThrow("The drawing worker was stopped");
   }, 30_000);
 });
 
