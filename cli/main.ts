@@ -11,6 +11,7 @@ import { cacheCommand } from "./commands/cache.ts";
 import { diffCommand } from "./commands/diff.ts";
 import { historyCommand } from "./commands/history.ts";
 import { planCommand } from "./commands/plan.ts";
+import { rerunCommand } from "./commands/rerun.ts";
 import { runCommand } from "./commands/run.ts";
 import { statsCommand } from "./commands/stats.ts";
 import { uiCommand } from "./commands/ui.ts";
@@ -35,7 +36,7 @@ export function createProgram(host: CliHost): Command {
     .exitOverride()
     .showHelpAfterError("(add --help for usage)");
   // One line per subcommand file; add new commands here.
-  for (const command of [runCommand(host), planCommand(host), watchCommand(host), uiCommand(host), cacheCommand(host), historyCommand(host), diffCommand(host), statsCommand(host), vizCommand(host), workerCommand(host)]) {
+  for (const command of [runCommand(host), planCommand(host), watchCommand(host), uiCommand(host), cacheCommand(host), historyCommand(host), diffCommand(host), statsCommand(host), rerunCommand(host), vizCommand(host), workerCommand(host)]) {
     program.addCommand(command);
   }
   return program;

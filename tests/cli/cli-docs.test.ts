@@ -31,7 +31,7 @@ describe("docs/guide/cli.md", () => {
 
   test("lists --json for exactly the commands that take it", () => {
     const withJson = all.filter(({ command }) => command.options.some((o) => o.long === "--json")).map(({ path }) => path.join(" "));
-    expect(withJson.sort()).toEqual(["cache clear", "cache explain", "cache gc", "cache ls", "diff", "history prune", "history table", "plan", "run", "stats", "ui", "watch"]);
+    expect(withJson.sort()).toEqual(["cache clear", "cache explain", "cache gc", "cache ls", "diff", "history prune", "history table", "plan", "rerun", "run", "stats", "ui", "watch"]);
     const listed = /\*\*`--json`\*\*: every command that prints data \(([^)]*)\)/.exec(page.replace(/\s+/g, " "))?.[1];
     expect(listed?.match(/`[^`]+`/g)?.map((s) => s.slice(1, -1)).sort()).toEqual(withJson.sort());
   });
