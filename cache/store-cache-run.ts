@@ -33,6 +33,8 @@ export interface StoreCacheRunContext {
    * node doubled from 10,000 to 100,000 nodes, at 2,000 it grows by a third.
    */
   readonly maxPending?: number;
+  /** Called with each result computed and fingerprinted (the cache keeps recent ones in memory: cache/warm-set.ts). */
+  readonly keep?: (key: string, node: string, dataVersion: string, encoded: EncodedValue, value: unknown, at: number) => void;
 }
 
 /** Batches one run's cache writes. Made by `StoreCache.beginRun`. */
@@ -72,6 +74,7 @@ export class StoreCacheRun implements CacheRun {
     const now = this.#ctx.clock.now();
     const entry: CacheEntry = { ...parts, key: lookup.key, dataVersion, runId: this.runId, createdAt: now, lastUsedAt: now };
     this.#entries.push({ entry, value, encoded: r.encoded });
+    this.#ctx.keep?.(lookup.key, parts.node, dataVersion, r.encoded, value, now);
     this.#record({ runId: this.runId, node: parts.node, status: "miss", key: lookup.key, dataVersion, reason: lookup.reason, at: now });
     return dataVersion;
   }

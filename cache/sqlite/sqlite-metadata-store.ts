@@ -78,13 +78,20 @@ export class SqliteMetadataStore implements MetadataStore {
   readonly #release: (() => void) | undefined;
   readonly #exclusive: boolean;
   readonly #results: ResultIndex;
+  readonly #beginReads: (() => number) | undefined;
 
   /**
    * `path` is the database file, for messages; `release` is called on close;
-   * `exclusive` when the connection holds the database alone (see {@link freeingWrite}).
+   * `exclusive` when the connection holds the database alone (see {@link freeingWrite});
+   * `beginReads` starts a batch of reads (see {@link MetadataStore.beginReads} and read-batch.ts).
    */
-  constructor(db: SqliteDatabase, path: string, options: { readonly release?: () => void; readonly exclusive?: boolean } = {}) {
+  constructor(
+    db: SqliteDatabase,
+    path: string,
+    options: { readonly release?: () => void; readonly exclusive?: boolean; readonly beginReads?: () => number } = {},
+  ) {
     this.#db = db;
+    this.#beginReads = options.beginReads;
     this.#path = path;
     this.#release = options.release;
     this.#exclusive = options.exclusive ?? false;
@@ -117,6 +124,10 @@ export class SqliteMetadataStore implements MetadataStore {
         }
       }
     }
+  }
+
+  beginReads(): number {
+    return this.#beginReads?.() ?? 0;
   }
 
   lookup(key: string): StoredKey | undefined {
