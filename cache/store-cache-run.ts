@@ -35,6 +35,8 @@ export interface StoreCacheRunContext {
   readonly maxPending?: number;
   /** Called with each result computed and fingerprinted (the cache keeps recent ones in memory: cache/warm-set.ts). */
   readonly keep?: (key: string, node: string, dataVersion: string, encoded: EncodedValue, value: unknown, at: number) => void;
+  /** Called when a hit refreshes its entry's last use (see {@link TOUCH_INTERVAL_MS}). */
+  readonly touched?: (key: string, at: number) => void;
 }
 
 /** Batches one run's cache writes. Made by `StoreCache.beginRun`. */
@@ -56,7 +58,10 @@ export class StoreCacheRun implements CacheRun {
     const now = this.#ctx.clock.now();
     // Garbage collection goes by last use with hours-to-days granularity; touching an entry used
     // within the hour would only add a write per hit (about a tenth of a warm hit's cost).
-    if (now - lookup.lastUsedAt >= TOUCH_INTERVAL_MS) this.#used.push(lookup.key);
+    if (now - lookup.lastUsedAt >= TOUCH_INTERVAL_MS) {
+      this.#used.push(lookup.key);
+      this.#ctx.touched?.(lookup.key, now);
+    }
     this.#record({ runId: this.runId, node, status: "hit", key: lookup.key, dataVersion: lookup.dataVersion, at: now });
   }
 

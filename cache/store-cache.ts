@@ -18,7 +18,7 @@ import type { AnalysisMemo } from "./code/module-analysis.ts";
 import { sha256 } from "./code/_parts.ts";
 import { UNKNOWN_FILE } from "./code/function-code-version.ts";
 import { nodeCodeVersions } from "./code/node-code-versions.ts";
-import { StoreCacheRun, TOUCH_INTERVAL_MS } from "./store-cache-run.ts";
+import { StoreCacheRun } from "./store-cache-run.ts";
 import { decodeValue, type EncodedValue, joinParts } from "./codec.ts";
 import { DEFAULT_MEMORY_BYTES, isImmutable, WarmSet, type WarmEntry } from "./warm-set.ts";
 import { explainMiss } from "./explain-miss.ts";
@@ -267,16 +267,18 @@ export class StoreCache implements Cache {
 
   /** A hit from memory: a primitive as it is, anything else decoded afresh, so no two callers share an object. */
   #warmHit(key: string, w: WarmEntry): NodeLookup {
-    const lastUsedAt = w.lastUsedAt;
-    // The run touches the entry (see StoreCacheRun.hit): the warm copy learns it too, so it does not ask again within the hour.
-    const now = this.#clock.now();
-    if (now - lastUsedAt >= TOUCH_INTERVAL_MS) w.lastUsedAt = now;
-    return { hit: true, key, dataVersion: w.dataVersion, value: w.bytes === undefined ? w.value : decodeValue(w.bytes), lastUsedAt };
+    return { hit: true, key, dataVersion: w.dataVersion, value: w.bytes === undefined ? w.value : decodeValue(w.bytes), lastUsedAt: w.lastUsedAt };
   }
+
+  /** What a run calls when a hit refreshes its entry's last use: the warm copy learns it, so the next runs do not touch it again within the hour. */
+  readonly #touched = (key: string, at: number): void => {
+    const w = this.#warm.peek(key);
+    if (w !== undefined && w.lastUsedAt < at) w.lastUsedAt = at;
+  };
 
   beginRun(runId: string): StoreCacheRun {
     const { metadata, results, hasher, flushDelayMs } = this.#o;
-    return new StoreCacheRun(runId, { metadata, results, hasher, clock: this.#clock, warn: this.#warn, keep: this.#keep, ...(flushDelayMs === undefined ? {} : { flushDelayMs }) });
+    return new StoreCacheRun(runId, { metadata, results, hasher, clock: this.#clock, warn: this.#warn, keep: this.#keep, touched: this.#touched, ...(flushDelayMs === undefined ? {} : { flushDelayMs }) });
   }
 
   explain(node: string, runId?: string): CacheExplanation {

@@ -114,6 +114,11 @@ export class WarmSet {
     this.#evict();
   }
 
+  /** The entry under `key`, leaving the order of use as it is. */
+  peek(key: string): WarmEntry | undefined {
+    return this.#entries.get(key);
+  }
+
   /** The entry under `key`, now the most recently used. */
   get(key: string): WarmEntry | undefined {
     const e = this.#entries.get(key);

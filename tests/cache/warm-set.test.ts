@@ -205,7 +205,7 @@ describe("the warm set", () => {
   test("two drivers on one file: a clear or a recompute by one is seen by the other's warm set", async () => {
     const path = cachePath();
     let stamp = 0;
-    const mod = { stamp: () => ({ stamp: ++stamp }), label: (stamp: { stamp: number }) => `stamp ${stamp.stamp}` };
+    const mod = { stamp: () => ({ stamp: ++stamp }) };
     await using reader = await new Builder().withModules(mod).withCache({ path }).build();
     await using writer = await new Builder().withModules(mod).withCache({ path, recompute: ["stamp"] }).build();
     expect(await reader.execute(["stamp"])).toEqual({ stamp: { stamp: 1 } });
