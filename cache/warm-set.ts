@@ -32,8 +32,10 @@ export interface WarmEntry {
   readonly value: unknown;
   readonly size: number;
   lastUsedAt: number;
-  /** The store's generation when this entry was last known to match the store (see {@link WarmSet.get}). */
+  /** The store's generation when this entry was last known to match the store (see StoreCache.lookup). */
   generation: number;
+  /** Used since it was last moved to the young end (see {@link WarmSet.get}). */
+  used: boolean;
 }
 
 /** The key parts a node call was last looked up with, and the key they gave. */
@@ -119,13 +121,15 @@ export class WarmSet {
     return this.#entries.get(key);
   }
 
-  /** The entry under `key`, now the most recently used. */
+  /**
+   * The entry under `key`, marked as used: eviction gives a used entry a
+   * second chance (moved to the young end, its mark cleared) before it drops
+   * an unused one, the CLOCK approximation of least recently used. Moving the
+   * entry on every hit instead (a Map delete and set) cost a tenth of a hit.
+   */
   get(key: string): WarmEntry | undefined {
     const e = this.#entries.get(key);
-    if (e === undefined) return undefined;
-    // Moving it to the end of the Map keeps the Map in use order (cheaper than a linked list in measurements: one delete, one set).
-    this.#entries.delete(key);
-    this.#entries.set(key, e);
+    if (e !== undefined) e.used = true;
     return e;
   }
 
@@ -134,11 +138,11 @@ export class WarmSet {
    * a new value under the same key). A result larger than an eighth of the
    * budget is not kept: it would push out everything else.
    */
-  put(key: string, entry: Omit<WarmEntry, "size" | "generation">, generation: number): void {
+  put(key: string, entry: Omit<WarmEntry, "size" | "generation" | "used">, generation: number): void {
     this.delete(key);
     const size = ENTRY_OVERHEAD + 2 * (key.length + entry.node.length) + (entry.bytes?.byteLength ?? (typeof entry.value === "string" ? 2 * entry.value.length : 8));
     if (size > this.limit / 8) return;
-    this.#entries.set(key, { ...entry, size, generation });
+    this.#entries.set(key, { ...entry, size, generation, used: false });
     this.#bytes += size;
     this.#evict();
   }
@@ -161,10 +165,14 @@ export class WarmSet {
   /** Drops least recently used results, then the oldest key memos, until the budget holds. */
   #evict(): void {
     if (this.#bytes <= this.limit) return;
+    // Each entry is met at most twice: once used (moved, mark cleared), then unused.
     for (const [key, e] of this.#entries) {
       if (this.#bytes <= this.limit) return;
       this.#entries.delete(key);
-      this.#bytes -= e.size;
+      if (e.used) {
+        e.used = false;
+        this.#entries.set(key, e);
+      } else this.#bytes -= e.size;
     }
     for (const [node, m] of this.#keys) {
       if (this.#bytes <= this.limit) return;
@@ -177,10 +185,11 @@ export class WarmSet {
 /** Whether two records of strings have the same entries (order does not count: the key sorts them). */
 function sameRecord(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
   if (a === b) return true;
+  // Records of data versions, made with setOwn: every value a string, own and enumerable. A name `b` lacks reads
+  // what Object.prototype has there (a function, or the prototype for "__proto__"), never a string: no hasOwn needed.
   let n = 0;
   for (const k in a) {
-    // `in` on an own-keys record made with setOwn: a key named "constructor" or "__proto__" is an own string or absent.
-    if (!Object.hasOwn(b, k) || a[k] !== b[k]) return false;
+    if (a[k] !== b[k]) return false;
     n++;
   }
   for (const _ in b) n--;

@@ -27,8 +27,11 @@ const HIT_LIST_MIN = 16;
 /** A hit list this store wrote, by node: what a later run's hits are compared with. */
 interface HitList {
   readonly id: string;
-  readonly byNode: ReadonlyMap<string, { readonly key: string; readonly dataVersion: string }>;
+  readonly byNode: ReadonlyMap<string, { readonly key: string; readonly dataVersion: string; seen: number }>;
 }
+
+/** Stamps of {@link sameHits} calls: a list entry met twice in one call carries its stamp. */
+let comparisons = 0;
 
 /** Keys per multi-row UPDATE: a run of hits touches its entries in a few statements, not one per node. */
 const CHUNK = 64;
@@ -235,11 +238,11 @@ export class SqliteMetadataStore implements MetadataStore {
       }
       chunked(batch.used, q.touchMany, q.touch, [batch.at], (key) => [key]);
       // One row per run in the batch, its records as JSON.
-      const byRun = new Map<string, Omit<CacheRecord, "runId">[]>();
-      for (const { runId, ...rest } of batch.runs) {
-        let list = byRun.get(runId);
-        if (list === undefined) byRun.set(runId, (list = []));
-        list.push(rest);
+      const byRun = new Map<string, CacheRecord[]>();
+      for (const r of batch.runs) {
+        let list = byRun.get(r.runId);
+        if (list === undefined) byRun.set(r.runId, (list = []));
+        list.push(r);
       }
       for (const [run, records] of byRun) q.record.run({ run, records: this.#recordsText(records, batch.at, (list) => (written = list)), at: batch.at });
     }));
@@ -257,21 +260,21 @@ export class SqliteMetadataStore implements MetadataStore {
    * the row's time. The list is checked to be still there (a `weft history
    * prune` removes lists no run refers to).
    */
-  #recordsText(records: Omit<CacheRecord, "runId">[], at: number, wrote: (list: HitList) => void): string {
-    const hits: Omit<CacheRecord, "runId">[] = [];
-    const others: Omit<CacheRecord, "runId">[] = [];
+  #recordsText(records: CacheRecord[], at: number, wrote: (list: HitList) => void): string {
+    const hits: CacheRecord[] = [];
+    const others: CacheRecord[] = [];
     for (const r of records) (r.status === "hit" && r.key !== undefined && r.dataVersion !== undefined ? hits : others).push(r);
-    if (hits.length < HIT_LIST_MIN) return JSON.stringify(records);
+    if (hits.length < HIT_LIST_MIN) return JSON.stringify(records, withoutRunId);
     let list = this.#hitList;
     if (list === undefined || !sameHits(list, hits) || this.#q.hasRow.get({ run: list.id }) === undefined) {
-      const byNode = new Map(hits.map((h) => [h.node, { key: h.key!, dataVersion: h.dataVersion! }]));
+      const byNode = new Map(hits.map((h) => [h.node, { key: h.key!, dataVersion: h.dataVersion!, seen: 0 }]));
       // The same node twice in one batch: the later record wins on reading, which a list cannot say.
-      if (byNode.size !== hits.length) return JSON.stringify(records);
+      if (byNode.size !== hits.length) return JSON.stringify(records, withoutRunId);
       list = { id: `${HIT_LIST_PREFIX}${crypto.randomUUID()}`, byNode };
       this.#q.record.run({ run: list.id, records: JSON.stringify(hits.map((h) => [h.node, h.key, h.dataVersion])), at });
       wrote(list);
     }
-    return JSON.stringify({ hits: list.id, records: others });
+    return JSON.stringify({ hits: list.id, records: others }, withoutRunId);
   }
 
   /** The hits of a hit list as records of `runId` at `at`, or `undefined` when the list is gone or damaged. */
@@ -405,15 +408,20 @@ function parseJson(text: unknown): unknown {
 const isRecord = (x: unknown): x is Record<string, string> => typeof x === "object" && x !== null && !Array.isArray(x);
 const isRecordObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
 
+/** JSON.stringify's replacer that leaves out each record's `runId` (the row has it): no copy of every record. */
+function withoutRunId(this: unknown, key: string, value: unknown): unknown {
+  return key === "runId" ? undefined : value;
+}
+
 /** Whether `hits` are exactly the hits of `list`: the same nodes, each with the same key and data version. */
-function sameHits(list: HitList, hits: readonly Omit<CacheRecord, "runId">[]): boolean {
+function sameHits(list: HitList, hits: readonly CacheRecord[]): boolean {
   if (list.byNode.size !== hits.length) return false;
   // As many hits as the list has nodes, each one of them, none twice: the same set.
-  const seen = new Set<string>();
+  const stamp = ++comparisons;
   for (const h of hits) {
     const e = list.byNode.get(h.node);
-    if (e === undefined || e.key !== h.key || e.dataVersion !== h.dataVersion || seen.has(h.node)) return false;
-    seen.add(h.node);
+    if (e === undefined || e.key !== h.key || e.dataVersion !== h.dataVersion || e.seen === stamp) return false;
+    e.seen = stamp;
   }
   return true;
 }

@@ -21,9 +21,9 @@ function cachePath(): string {
 }
 
 /** A chain of 20 nodes: more hits a run than a hit list needs. */
-function chain(): Record<string, unknown> {
-  const mod: Record<string, unknown> = { c0: (seed: number) => seed };
-  for (let i = 1; i < 20; i++) mod[`c${i}`] = new Function(`c${i - 1}`, `return c${i - 1} + ${i}`);
+function chain(): Record<string, (x: number) => number> {
+  const mod: Record<string, (x: number) => number> = { c0: (seed: number) => seed };
+  for (let i = 1; i < 20; i++) mod[`c${i}`] = new Function(`c${i - 1}`, `return c${i - 1} + ${i}`) as (x: number) => number;
   return mod;
 }
 
