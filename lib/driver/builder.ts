@@ -194,6 +194,7 @@ export class Builder<F = {}, C = {}> {
    * @example
    * ```ts
    * const dr = await new Builder().withModules(flow).withCache({ recompute: ["rawRows"] }).build();
+   * const lean = await new Builder().withModules(flow).withCache({ memoryBytes: 16 * 1024 * 1024 }).build();
    * ```
    */
   withCache(options: CacheOptions = {}): this {
