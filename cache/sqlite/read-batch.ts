@@ -10,6 +10,9 @@
  * otherwise join it, and a read transaction cannot always become a write one
  * in WAL mode: SQLITE_BUSY_SNAPSHOT, with no busy handler).
  *
+ * A transaction begun by other means (`exec("BEGIN")`, as `driver.plan` reads
+ * in one) is joined: the reads run in it, and it is not ended here.
+ *
  * Each batch also reads `PRAGMA data_version`, which changes when another
  * connection (another process, or the run history's own connection) has
  * committed since: the cache's warm set then checks its entries against the
@@ -58,9 +61,14 @@ export class ReadBatchingDatabase implements SqliteDatabase {
   beginReads(): number {
     if (this.#open || this.#writing > 0) return this.#generation;
     try {
-      this.#db.exec("BEGIN");
-      this.#open = true;
-      queueMicrotask(this.#end);
+      try {
+        this.#db.exec("BEGIN");
+        this.#open = true;
+        queueMicrotask(this.#end);
+      } catch {
+        // Within a transaction someone began with exec (a plan's `read`): its snapshot serves, and it ends it.
+        // A connection that cannot read at all fails the query below.
+      }
       const version = (this.#dataVersion ??= this.#db.prepare("PRAGMA data_version")).get()?.data_version;
       if (version !== this.#lastDataVersion) {
         this.#lastDataVersion = version;
