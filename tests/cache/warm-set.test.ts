@@ -4,6 +4,7 @@
  * bun:sqlite's connection, so "served from memory" means no row was read.
  */
 import { afterEach, describe, expect, test } from "bun:test";
+import { Database } from "bun:sqlite";
 import { join } from "node:path";
 import { Builder, node } from "../../mod.ts";
 import { openCache } from "../../cache/open-cache.ts";
@@ -217,6 +218,24 @@ describe("the warm set", () => {
     writer.cache!.clear();
     expect(await reader.execute(["stamp"])).toEqual({ stamp: { stamp: 3 } });
     expect(reader.cache!.explain("stamp").status).toBe("miss");
+  });
+
+  test("a result damaged in the file while its bytes are warm is served from memory, and a cache new to the file misses it", () => {
+    const path = cachePath();
+    const value = () => ({ name: "Ada", scores: [1, 2, 3] });
+    const { cache, warnings } = countedCache(path);
+    runNode(cache, "r1", partsOf("person", 1), value);
+    // Another connection damages the stored bytes: the data_version of the file changes.
+    const db = new Database(path);
+    db.exec("UPDATE cache_results SET inline = X'0311'");
+    db.close();
+    // The warm copy was checked when it came in, and the entry still points to its data version.
+    expect(runNode(cache, "r2", partsOf("person", 1), value)).toEqual({ value: value(), hit: true });
+    expect(warnings).toEqual([]);
+    const fresh = countedCache(path);
+    expect(runNode(fresh.cache, "r3", partsOf("person", 1), value)).toEqual({ value: value(), hit: false });
+    expect(fresh.warnings).toHaveLength(1);
+    expect(fresh.warnings[0]).toStartWith('Cache miss for "person": The cached result ');
   });
 
   test("withCache() refuses a memoryBytes that is not a whole number of bytes", () => {
