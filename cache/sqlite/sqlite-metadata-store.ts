@@ -23,6 +23,8 @@ import { cacheError, guarded, resetAdvice } from "../../sqlite/sqlite-errors.ts"
 export const HIT_LIST_PREFIX = "hits:";
 /** Hits of a run below this many are written out: a list of their own would save less than it costs. */
 const HIT_LIST_MIN = 16;
+/** Nodes of the hit lists a store keeps in memory to compare runs with (about 100 bytes each). */
+const HIT_LISTS_KEPT = 20_000;
 
 /** A hit list this store wrote, by node: what a later run's hits are compared with. */
 interface HitList {
@@ -98,7 +100,7 @@ export class SqliteMetadataStore implements MetadataStore {
   readonly #results: ResultIndex;
   readonly #beginReads: (() => number) | undefined;
   /** The hit list this store wrote last (see {@link SqliteMetadataStore.write}). */
-  #hitList: HitList | undefined;
+  #hitLists: HitList[] = [];
   /** Hit lists read back, by id. */
   readonly #readLists = new Map<string, [string, string, string][]>();
 
@@ -226,7 +228,7 @@ export class SqliteMetadataStore implements MetadataStore {
    */
   write(batch: MetadataBatch): void {
     const q = this.#q;
-    let written: HitList | undefined;
+    let written: HitList[] | undefined;
     repairingWrite({ db: this.#db, path: this.#path }, [["cache_entries", "cache_key"], ["cache_runs"]], () => this.#db.transaction(() => {
       for (const x of batch.entries) {
         q.upsert.run({
@@ -244,10 +246,23 @@ export class SqliteMetadataStore implements MetadataStore {
         if (list === undefined) byRun.set(r.runId, (list = []));
         list.push(r);
       }
-      for (const [run, records] of byRun) q.record.run({ run, records: this.#recordsText(records, batch.at, (list) => (written = list)), at: batch.at });
+      written = [];
+      for (const [run, records] of byRun) q.record.run({ run, records: this.#recordsText(records, batch.at, (list) => void written!.push(list)), at: batch.at });
     }));
     // Only once committed: a rolled-back list is not there to refer to.
-    if (written !== undefined) this.#hitList = written;
+    if (written !== undefined) for (const list of written) this.#remember(list);
+  }
+
+  /**
+   * Keeps a list written (or referred to) as the most recent one. A run of more nodes than a batch holds (see
+   * StoreCacheRun's maxPending) writes a list per batch: several are kept, within {@link HIT_LISTS_KEPT} nodes.
+   */
+  #remember(list: HitList): void {
+    const lists = this.#hitLists.filter((l) => l !== list);
+    lists.unshift(list);
+    let held = 0;
+    const kept = lists.filter((l) => (held += l.byNode.size) <= HIT_LISTS_KEPT || l === list);
+    this.#hitLists = kept;
   }
 
   /**
@@ -260,20 +275,24 @@ export class SqliteMetadataStore implements MetadataStore {
    * the row's time. The list is checked to be still there (a `weft history
    * prune` removes lists no run refers to).
    */
-  #recordsText(records: CacheRecord[], at: number, wrote: (list: HitList) => void): string {
+  #recordsText(records: CacheRecord[], at: number, used: (list: HitList) => void): string {
     const hits: CacheRecord[] = [];
     const others: CacheRecord[] = [];
     for (const r of records) (r.status === "hit" && r.key !== undefined && r.dataVersion !== undefined ? hits : others).push(r);
     if (hits.length < HIT_LIST_MIN) return JSON.stringify(records, withoutRunId);
-    let list = this.#hitList;
-    if (list === undefined || !sameHits(list, hits) || this.#q.hasRow.get({ run: list.id }) === undefined) {
+    let list = this.#hitLists.find((l) => sameHits(l, hits));
+    if (list !== undefined && this.#q.hasRow.get({ run: list.id }) === undefined) {
+      this.#hitLists = this.#hitLists.filter((l) => l !== list);
+      list = undefined;
+    }
+    if (list === undefined) {
       const byNode = new Map(hits.map((h) => [h.node, { key: h.key!, dataVersion: h.dataVersion!, seen: 0 }]));
       // The same node twice in one batch: the later record wins on reading, which a list cannot say.
       if (byNode.size !== hits.length) return JSON.stringify(records, withoutRunId);
       list = { id: `${HIT_LIST_PREFIX}${crypto.randomUUID()}`, byNode };
       this.#q.record.run({ run: list.id, records: JSON.stringify(hits.map((h) => [h.node, h.key, h.dataVersion])), at });
-      wrote(list);
     }
+    used(list);
     return JSON.stringify({ hits: list.id, records: others }, withoutRunId);
   }
 

@@ -8,6 +8,9 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { join } from "node:path";
 import { Builder } from "../../mod.ts";
+import { openSqliteCache } from "../../cache/sqlite/open-sqlite-cache.ts";
+import type { CacheRecord } from "../../lib/ports/metadata-store.ts";
+import { bunCacheDrivers } from "../../runtime/bun/mod.ts";
 import { tempDir } from "./_helpers.ts";
 
 const cleanups: (() => void)[] = [];
@@ -84,5 +87,22 @@ describe("hit lists", () => {
     expect(lists).toHaveLength(1);
     for (const id of kept) expect(Object.keys(dr.cache!.dataVersions(id))).toHaveLength(20);
     expect(dr.cache!.explain("c19", kept[0]).status).toBe("hit");
+  });
+
+  test("a run written in several batches refers to one list per batch, each found again in the next run", () => {
+    const path = cachePath();
+    const opened = openSqliteCache(path, bunCacheDrivers);
+    if (opened.status !== "open") throw new Error(opened.reason);
+    const { metadata } = opened;
+    const hits = (runId: string, from: number): CacheRecord[] =>
+      Array.from({ length: 20 }, (_, i) => ({ runId, node: `n${from + i}`, status: "hit", key: `k${from + i}`, dataVersion: `d${from + i}`, at: 1 }));
+    // A run of 40 nodes in two batches, as a run larger than a batch writes them; then the same again.
+    for (const run of ["r1", "r2", "r3"]) for (const from of [0, 20]) metadata.write({ entries: [], used: [], runs: hits(run, from), at: 5 });
+    expect(rows(path, "SELECT run_id FROM cache_runs WHERE run_id LIKE 'hits:%'")).toHaveLength(2);
+    const r3 = metadata.runRecords("r3");
+    expect(r3).toHaveLength(40);
+    expect(r3.find((r) => r.node === "n33")).toEqual({ runId: "r3", node: "n33", status: "hit", key: "k33", dataVersion: "d33", at: 5 });
+    metadata.close();
+    opened.results.close();
   });
 });
