@@ -10,6 +10,12 @@ import { join } from "node:path";
 
 /** Median µs of one point read (a 64-byte blob by a 64-hex-digit key), over `rounds` rounds of `n` reads each in one transaction. */
 export function sqlitePointReadUs(n = 200, rounds = 31): number {
+  const times = sqlitePointReadRoundsUs(n, rounds).sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+/** µs of one point read in each of `rounds` rounds (after 5 warm-up rounds) of `n` reads in one transaction. */
+export function sqlitePointReadRoundsUs(n = 200, rounds = 31): number[] {
   const dir = mkdtempSync(join(tmpdir(), "weft-yardstick-"));
   const db = new Database(join(dir, "y.db"));
   try {
@@ -27,8 +33,7 @@ export function sqlitePointReadUs(n = 200, rounds = 31): number {
       db.exec("COMMIT");
       if (r >= 5) times.push(((performance.now() - t) * 1000) / n);
     }
-    times.sort((a, b) => a - b);
-    return times[Math.floor(times.length / 2)]!;
+    return times;
   } finally {
     db.close();
     rmSync(dir, { recursive: true, force: true });

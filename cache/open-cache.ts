@@ -20,12 +20,16 @@ import { DEFAULT_DATABASE_PATH } from "../sqlite/default-path.ts";
  * @throws {CacheError} for a database file that is not SQLite, truncated or damaged
  */
 export function openCache(
-  options: { readonly path?: string; readonly memory?: boolean },
+  options: { readonly path?: string; readonly memory?: boolean; readonly memoryBytes?: number },
   drivers: CacheDrivers,
   warn: (message: string) => void,
 ): Cache | undefined {
   if (options.memory) {
-    return new StoreCache({ metadata: new MemoryMetadataStore(), results: new MemoryResultStore(), hasher: drivers.hasher, fs: drivers.fs, warn });
+    const memoryBytes = options.memoryBytes;
+    return new StoreCache({
+      metadata: new MemoryMetadataStore(), results: new MemoryResultStore(), hasher: drivers.hasher, fs: drivers.fs, warn,
+      ...(memoryBytes === undefined ? {} : { memoryBytes }),
+    });
   }
   const opened = openSqliteCache(options.path ?? DEFAULT_DATABASE_PATH, drivers);
   if (opened.status === "unavailable") {
@@ -35,6 +39,7 @@ export function openCache(
   const { metadata, results } = opened;
   return new StoreCache({
     metadata, results, hasher: drivers.hasher, fs: drivers.fs, warn,
+    ...(options.memoryBytes === undefined ? {} : { memoryBytes: options.memoryBytes }),
     lookupWithResult: (key) => {
       const row = metadata.lookupWithResult(key);
       if (row === undefined) return undefined;

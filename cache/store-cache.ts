@@ -19,6 +19,8 @@ import { sha256 } from "./code/_parts.ts";
 import { UNKNOWN_FILE } from "./code/function-code-version.ts";
 import { nodeCodeVersions } from "./code/node-code-versions.ts";
 import { StoreCacheRun } from "./store-cache-run.ts";
+import { decodeValue, type EncodedValue, joinParts } from "./codec.ts";
+import { DEFAULT_MEMORY_BYTES, isImmutable, WarmSet, type WarmEntry } from "./warm-set.ts";
 import { explainMiss } from "./explain-miss.ts";
 import { fingerprint, type Fingerprint } from "./fingerprint.ts";
 import { collectGarbage, DEFAULT_GRACE_MS } from "./gc.ts";
@@ -54,6 +56,11 @@ export interface StoreCacheOptions {
    * (SQLite: one query instead of two). `undefined` when the key is unknown.
    */
   readonly lookupWithResult?: (key: string) => { readonly stored: StoredKey; readonly read: ResultRead } | undefined;
+  /**
+   * Bytes of recent results kept in memory (see cache/warm-set.ts), default
+   * {@link DEFAULT_MEMORY_BYTES}; 0 keeps none.
+   */
+  readonly memoryBytes?: number;
 }
 
 /**
@@ -73,9 +80,20 @@ export class StoreCache implements Cache {
   /** Why each node's code is not fully tracked, from the last build: explanations say so. */
   readonly #untracked = new Map<string, string>();
   readonly #warned = new Set<string>();
+  readonly #warm: WarmSet;
+  /** The metadata store's generation at the last lookup (see {@link MetadataStore.beginReads}). */
+  #generation = 0;
+  /** What a run calls with each result it computed: it goes into the warm set. */
+  readonly #keep = (key: string, node: string, dataVersion: string, encoded: EncodedValue, value: unknown, at: number): void => {
+    if (this.#warm.limit === 0) return;
+    // A copy, taken before any other node runs: a one-part encoding may be a view of the value's own buffer.
+    const bytes = isImmutable(value) ? undefined : encoded.parts.length === 1 ? Uint8Array.prototype.slice.call(encoded.parts[0]!) : joinParts(encoded);
+    this.#warm.put(key, { node, dataVersion, bytes, value: bytes === undefined ? value : undefined, lastUsedAt: at }, this.#generation);
+  };
 
   constructor(options: StoreCacheOptions) {
     this.#o = options;
+    this.#warm = new WarmSet(options.memoryBytes ?? DEFAULT_MEMORY_BYTES);
     this.#clock = options.clock ?? systemClock;
     this.#warn = options.warn ?? ((m) => console.warn(m));
   }
@@ -155,24 +173,60 @@ export class StoreCache implements Cache {
     }
   }
 
+  /**
+   * Looks a node call up: in the warm set first (no read, no decode for a
+   * primitive), then in the stores. A warm entry from before another
+   * connection wrote the file (a new generation) is served only once the
+   * file's entry is found to point to the same data version still: a `weft
+   * cache clear`, a gc or a recompute in another process is seen. A result
+   * damaged or gone from the stores while its bytes are warm is still served
+   * from memory: those bytes were checked, and are the value of that key.
+   */
   lookup(parts: KeyParts): NodeLookup {
-    const key = cacheKey(parts, this.#o.hasher);
+    const metadata = this.#o.metadata;
+    const generation = metadata.beginReads?.() ?? 0;
+    this.#generation = generation;
+    const warm = this.#warm;
+    let key = warm.keyOf(parts);
+    if (key === undefined) {
+      key = cacheKey(parts, this.#o.hasher);
+      warm.rememberKey(parts, key);
+    }
+    const w = warm.get(key);
+    if (w !== undefined) {
+      if (w.generation !== generation) {
+        const stored = metadata.lookup(key);
+        if (stored?.dataVersion === w.dataVersion) {
+          w.generation = generation;
+          w.lastUsedAt = Math.max(w.lastUsedAt, stored.lastUsedAt);
+        }
+      }
+      if (w.generation === generation) return this.#warmHit(key, w);
+      warm.delete(key);
+    }
     let stored: StoredKey | undefined;
     let read: ResultRead | undefined;
     if (this.#o.lookupWithResult) {
       const found = this.#o.lookupWithResult(key);
       stored = found?.stored;
       read = found?.read;
-    } else stored = this.#o.metadata.lookup(key);
-    if (stored === undefined) return { hit: false, key, reason: explainMiss(this.#o.metadata.latest(parts.node), parts) };
+    } else stored = metadata.lookup(key);
+    if (stored === undefined) return { hit: false, key, reason: explainMiss(metadata.latest(parts.node), parts) };
     const { dataVersion, lastUsedAt } = stored;
     read ??= this.#o.results.get(dataVersion);
-    if (read.status === "hit") return { hit: true, key, dataVersion, value: read.value, lastUsedAt };
+    if (read.status === "hit") {
+      const { value, bytes } = read;
+      if (warm.limit > 0 && (bytes !== undefined || isImmutable(value))) {
+        const kept = isImmutable(value) ? { bytes: undefined, value } : { bytes, value: undefined };
+        warm.put(key, { node: parts.node, dataVersion, ...kept, lastUsedAt }, generation);
+      }
+      return { hit: true, key, dataVersion, value, lastUsedAt };
+    }
     if (read.status === "damaged") {
       this.#warn(`Cache miss for "${parts.node}": ${read.reason}`);
       // The store dropped the result; its entries go too, so nothing points to it until the run stores it again.
       try {
-        this.#o.metadata.forget([dataVersion]);
+        metadata.forget([dataVersion]);
       } catch {
         // A cache that cannot be written: the entry reads as a miss ("gone") until then.
       }
@@ -211,9 +265,20 @@ export class StoreCache implements Cache {
     return metadata.read === undefined ? fn() : metadata.read(fn);
   }
 
+  /** A hit from memory: a primitive as it is, anything else decoded afresh, so no two callers share an object. */
+  #warmHit(key: string, w: WarmEntry): NodeLookup {
+    return { hit: true, key, dataVersion: w.dataVersion, value: w.bytes === undefined ? w.value : decodeValue(w.bytes), lastUsedAt: w.lastUsedAt };
+  }
+
+  /** What a run calls when a hit refreshes its entry's last use: the warm copy learns it, so the next runs do not touch it again within the hour. */
+  readonly #touched = (key: string, at: number): void => {
+    const w = this.#warm.peek(key);
+    if (w !== undefined && w.lastUsedAt < at) w.lastUsedAt = at;
+  };
+
   beginRun(runId: string): StoreCacheRun {
     const { metadata, results, hasher, flushDelayMs } = this.#o;
-    return new StoreCacheRun(runId, { metadata, results, hasher, clock: this.#clock, warn: this.#warn, ...(flushDelayMs === undefined ? {} : { flushDelayMs }) });
+    return new StoreCacheRun(runId, { metadata, results, hasher, clock: this.#clock, warn: this.#warn, keep: this.#keep, touched: this.#touched, ...(flushDelayMs === undefined ? {} : { flushDelayMs }) });
   }
 
   explain(node: string, runId?: string): CacheExplanation {
@@ -274,6 +339,8 @@ export class StoreCache implements Cache {
   }
 
   clear(nodes?: readonly string[]): void {
+    // All of it, whichever nodes: cheap to fill again, and nothing cleared can be served from memory.
+    this.#warm.clear();
     // Every result goes anyway: results first, so on a full disk their files make room for the entries' delete.
     if (nodes === undefined) this.#o.results.delete(this.#o.results.list().map((r) => r.dataVersion));
     this.#o.metadata.clear(nodes);
@@ -282,10 +349,17 @@ export class StoreCache implements Cache {
   }
 
   gc(options: GcOptions = {}): GcReport {
+    this.#warm.clear();
     return collectGarbage(this.#o, options, this.#clock.now());
   }
 
+  /** The warm set's size now, for tests and benchmarks: results held and bytes. */
+  warmSize(): { readonly results: number; readonly bytes: number } {
+    return { results: this.#warm.size, bytes: this.#warm.bytes };
+  }
+
   close(): void {
+    this.#warm.clear();
     this.#o.metadata.close();
     this.#o.results.close();
   }

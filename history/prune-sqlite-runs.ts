@@ -27,6 +27,10 @@ const SQL = {
   deleteRuns: `DELETE FROM runs WHERE id IN (${IDS})`,
   deleteGraphs: "DELETE FROM run_graphs WHERE hash NOT IN (SELECT graph FROM runs)",
   deleteCacheRecords: `DELETE FROM cache_runs WHERE run_id IN (${IDS})`,
+  // Hit lists (rows "hits:…", see cache/sqlite/sqlite-metadata-store.ts) that no remaining run refers to. A cache
+  // that wrote one checks it is still there before referring to it again.
+  deleteHitLists: "DELETE FROM cache_runs WHERE run_id LIKE 'hits:%' AND run_id NOT IN "
+    + "(SELECT h FROM (SELECT CASE WHEN json_valid(records) THEN json_extract(records, '$.hits') END AS h FROM cache_runs WHERE records LIKE '{%') WHERE h IS NOT NULL)",
 };
 
 /**
@@ -60,6 +64,7 @@ export function pruneSqliteRuns(db: SqliteDatabase, options: PruneOptions & { re
     db.prepare(SQL.deleteRuns).run(ids);
     const graphs = db.prepare(SQL.deleteGraphs).run().changes;
     const cacheRecords = db.prepare(SQL.deleteCacheRecords).run(ids).changes;
+    db.prepare(SQL.deleteHitLists).run();
     return { runs: doomed, nodes, graphs, cacheRecords, inFlight };
   });
   const pageSize = Number(db.prepare("PRAGMA page_size").get()?.page_size ?? 0);

@@ -90,7 +90,10 @@ export interface Clock {
   now(): number;
 }
 
+/** The time origin, read once: a constant of the process, and reading it cost more than `performance.now()` itself. */
+const timeOrigin = performance.timeOrigin;
+
 /** The default clock: `performance.timeOrigin + performance.now()` (web standard, every runtime has it). */
 export const systemClock: Clock = {
-  now: () => performance.timeOrigin + performance.now(),
+  now: () => timeOrigin + performance.now(),
 };

@@ -66,12 +66,17 @@ export class MemoryMetadataStore implements MetadataStore {
       const e = this.#entries.get(key);
       if (e !== undefined) this.#entries.set(key, { ...e, lastUsedAt: batch.at });
     }
+    let runId: string | undefined;
+    let run: Map<string, CacheRecord> | undefined;
     for (const r of batch.runs) {
-      const run = this.#runs.get(r.runId) ?? new Map<string, CacheRecord>();
-      // As in SQLite, where each batch is a new row: the run written last is the last run.
-      this.#runs.delete(r.runId);
-      this.#runs.set(r.runId, run);
-      run.set(r.node, r);
+      if (r.runId !== runId) {
+        runId = r.runId;
+        run = this.#runs.get(runId) ?? new Map<string, CacheRecord>();
+        // As in SQLite, where each batch is a new row: the run written last is the last run.
+        this.#runs.delete(runId);
+        this.#runs.set(runId, run);
+      }
+      run!.set(r.node, r);
     }
   }
 

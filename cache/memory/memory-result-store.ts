@@ -24,7 +24,8 @@ export class MemoryResultStore implements ResultStore {
   get(dataVersion: string): ResultRead {
     const stored = this.#values.get(dataVersion);
     if (stored === undefined) return { status: "missing" };
-    return { status: "hit", value: decodeValue(stored.bytes) };
+    // Its own bytes, shared read-only: neither this store nor the warm set that keeps them ever writes to them.
+    return { status: "hit", value: decodeValue(stored.bytes), bytes: stored.bytes };
   }
 
   has(dataVersion: string): boolean {

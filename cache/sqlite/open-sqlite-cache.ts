@@ -9,6 +9,7 @@ import type { CacheDrivers } from "../../lib/ports/cache-drivers.ts";
 import { CacheError } from "../../lib/errors.ts";
 import type { SqliteDatabase } from "../../lib/ports/sqlite.ts";
 import { BlobFiles } from "./blob-files.ts";
+import { ReadBatchingDatabase } from "./read-batch.ts";
 import { directoryOf, openDatabase } from "../../sqlite/open-database.ts";
 import { headerDamage, probeWritable } from "../../sqlite/database-file.ts";
 import { cacheError, classifySqliteError, resetAdvice } from "../../sqlite/sqlite-errors.ts";
@@ -56,11 +57,11 @@ export function openSqliteCache(path: string, drivers: CacheDrivers, options: Sq
 
   const damage = headerDamage(drivers, path);
   if (damage !== undefined) throw new CacheError(`Cannot open the cache "${path}": ${damage}; ${resetAdvice(path)}`);
-  let db: SqliteDatabase;
+  let opened: SqliteDatabase;
   try {
     // 64 MiB of page cache (SQLite's default is 2 MiB): a run writing 100,000 entries with random keys otherwise
     // re-reads index pages on every insert, and the cold cost per node grows with the cache.
-    db = openDatabase(path, drivers, { busyTimeoutMs: options.busyTimeoutMs ?? 30_000, exclusive: options.exclusive ?? false, cacheKiB: 65_536, writable: true });
+    opened = openDatabase(path, drivers, { busyTimeoutMs: options.busyTimeoutMs ?? 30_000, exclusive: options.exclusive ?? false, cacheKiB: 65_536, writable: true });
   } catch (e) {
     // The runtime's own CacheError (Node without a SQLite driver) says what to install: not the file's fault.
     if (e instanceof CacheError) throw e;
@@ -70,6 +71,8 @@ export function openSqliteCache(path: string, drivers: CacheDrivers, options: Sq
     if (kind === "full") return unavailable(`the disk holding the cache "${path}" is full (${detail})`, "full");
     throw cacheError(path, "open", e);
   }
+  // The lookups of a burst share one read transaction (see read-batch.ts).
+  const db = new ReadBatchingDatabase(opened, path);
   let refs = 2;
   const release = () => {
     if (--refs !== 0) return;
@@ -86,5 +89,5 @@ export function openSqliteCache(path: string, drivers: CacheDrivers, options: Sq
   const blobs = new BlobFiles(fs, `${dir}/blobs`);
   const exclusive = options.exclusive ?? false;
   const results = new SqliteResultStore({ db, path, blobs, hasher: drivers.hasher, release, exclusive, ...(options.inlineLimit === undefined ? {} : { inlineLimit: options.inlineLimit }) });
-  return { status: "open", path, metadata: new SqliteMetadataStore(db, path, { release, exclusive }), results };
+  return { status: "open", path, metadata: new SqliteMetadataStore(db, path, { release, exclusive, beginReads: () => db.beginReads() }), results };
 }

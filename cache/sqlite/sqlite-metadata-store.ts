@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, notLike, sql } from "drizzle-orm";
 import type { CacheEntry, CodeAnalysisRow, MetadataBatch, MetadataStore, CacheRecord, StoredKey } from "../../lib/ports/metadata-store.ts";
 import type { SqliteDatabase, SqliteParam, SqliteRow } from "../../lib/ports/sqlite.ts";
 import { CacheError } from "../../lib/errors.ts";
@@ -15,6 +15,25 @@ import { freeingWrite } from "../../sqlite/freeing-write.ts";
 import { rebuildIndexes, repairingWrite } from "../../sqlite/rebuild-indexes.ts";
 import { ResultIndex } from "./result-index.ts";
 import { cacheError, guarded, resetAdvice } from "../../sqlite/sqlite-errors.ts";
+
+/**
+ * Rows of `cache_runs` whose `run_id` starts with this hold a hit list, not a
+ * run: `[[node, key, dataVersion], …]`, which runs that repeat it refer to.
+ */
+export const HIT_LIST_PREFIX = "hits:";
+/** Hits of a run below this many are written out: a list of their own would save less than it costs. */
+const HIT_LIST_MIN = 16;
+/** Nodes of the hit lists a store keeps in memory to compare runs with (about 100 bytes each). */
+const HIT_LISTS_KEPT = 20_000;
+
+/** A hit list this store wrote, by node: what a later run's hits are compared with. */
+interface HitList {
+  readonly id: string;
+  readonly byNode: ReadonlyMap<string, { readonly key: string; readonly dataVersion: string; seen: number }>;
+}
+
+/** Stamps of {@link sameHits} calls: a list entry met twice in one call carries its stamp. */
+let comparisons = 0;
 
 /** Keys per multi-row UPDATE: a run of hits touches its entries in a few statements, not one per node. */
 const CHUNK = 64;
@@ -57,8 +76,9 @@ const Q = {
   touch: touch(1),
   touchMany: touch(CHUNK),
   record: compile(qb.insert(runs).values({ runId: p("run"), records: p("records"), at: p("at") })),
-  runRecords: compile(qb.select({ records: runs.records }).from(runs).where(eq(runs.runId, p("run"))).orderBy(runs.seq)),
-  lastRun: compile(qb.select({ run: runs.runId }).from(runs).orderBy(desc(runs.seq)).limit(1)),
+  runRecords: compile(qb.select({ records: runs.records, at: runs.at }).from(runs).where(eq(runs.runId, p("run"))).orderBy(runs.seq)),
+  hasRow: compile(qb.select({ seq: runs.seq }).from(runs).where(eq(runs.runId, p("run"))).limit(1)),
+  lastRun: compile(qb.select({ run: runs.runId }).from(runs).where(and(notLike(runs.runId, `${HIT_LIST_PREFIX}%`))).orderBy(desc(runs.seq)).limit(1)),
   clearNode: compile(qb.delete(e).where(eq(e.node, p("node")))),
   clearAll: compile(qb.delete(e)),
   usage: compile(qb.select({ dv: e.dataVersion, used: sql`max(${e.lastUsedAt})`.as("used") }).from(e).groupBy(e.dataVersion)),
@@ -78,13 +98,24 @@ export class SqliteMetadataStore implements MetadataStore {
   readonly #release: (() => void) | undefined;
   readonly #exclusive: boolean;
   readonly #results: ResultIndex;
+  readonly #beginReads: (() => number) | undefined;
+  /** The hit list this store wrote last (see {@link SqliteMetadataStore.write}). */
+  #hitLists: HitList[] = [];
+  /** Hit lists read back, by id. */
+  readonly #readLists = new Map<string, [string, string, string][]>();
 
   /**
    * `path` is the database file, for messages; `release` is called on close;
-   * `exclusive` when the connection holds the database alone (see {@link freeingWrite}).
+   * `exclusive` when the connection holds the database alone (see {@link freeingWrite});
+   * `beginReads` starts a batch of reads (see {@link MetadataStore.beginReads} and read-batch.ts).
    */
-  constructor(db: SqliteDatabase, path: string, options: { readonly release?: () => void; readonly exclusive?: boolean } = {}) {
+  constructor(
+    db: SqliteDatabase,
+    path: string,
+    options: { readonly release?: () => void; readonly exclusive?: boolean; readonly beginReads?: () => number } = {},
+  ) {
     this.#db = db;
+    this.#beginReads = options.beginReads;
     this.#path = path;
     this.#release = options.release;
     this.#exclusive = options.exclusive ?? false;
@@ -117,6 +148,10 @@ export class SqliteMetadataStore implements MetadataStore {
         }
       }
     }
+  }
+
+  beginReads(): number {
+    return this.#beginReads?.() ?? 0;
   }
 
   lookup(key: string): StoredKey | undefined {
@@ -193,6 +228,7 @@ export class SqliteMetadataStore implements MetadataStore {
    */
   write(batch: MetadataBatch): void {
     const q = this.#q;
+    let written: HitList[] | undefined;
     repairingWrite({ db: this.#db, path: this.#path }, [["cache_entries", "cache_key"], ["cache_runs"]], () => this.#db.transaction(() => {
       for (const x of batch.entries) {
         q.upsert.run({
@@ -204,20 +240,86 @@ export class SqliteMetadataStore implements MetadataStore {
       }
       chunked(batch.used, q.touchMany, q.touch, [batch.at], (key) => [key]);
       // One row per run in the batch, its records as JSON.
-      const byRun = new Map<string, Omit<CacheRecord, "runId">[]>();
-      for (const { runId, ...rest } of batch.runs) {
-        let list = byRun.get(runId);
-        if (list === undefined) byRun.set(runId, (list = []));
-        list.push(rest);
+      const byRun = new Map<string, CacheRecord[]>();
+      for (const r of batch.runs) {
+        let list = byRun.get(r.runId);
+        if (list === undefined) byRun.set(r.runId, (list = []));
+        list.push(r);
       }
-      for (const [run, records] of byRun) q.record.run({ run, records: JSON.stringify(records), at: batch.at });
+      written = [];
+      for (const [run, records] of byRun) q.record.run({ run, records: this.#recordsText(records, batch.at, (list) => void written!.push(list)), at: batch.at });
     }));
+    // Only once committed: a rolled-back list is not there to refer to.
+    if (written !== undefined) for (const list of written) this.#remember(list);
+  }
+
+  /**
+   * Keeps a list written (or referred to) as the most recent one. A run of more nodes than a batch holds (see
+   * StoreCacheRun's maxPending) writes a list per batch: several are kept, within {@link HIT_LISTS_KEPT} nodes.
+   */
+  #remember(list: HitList): void {
+    const lists = this.#hitLists.filter((l) => l !== list);
+    lists.unshift(list);
+    let held = 0;
+    const kept = lists.filter((l) => (held += l.byNode.size) <= HIT_LISTS_KEPT || l === list);
+    this.#hitLists = kept;
+  }
+
+  /**
+   * The JSON of one run's records in a batch. A warm run repeats the hits of
+   * the run before it (same nodes, keys and data versions): written out, they
+   * cost about 1.5 µs a node (40 KB a run of 200 nodes, most of a warm run's
+   * cost). So the hits go to a hit list, a row of their own written once, and
+   * a run whose hits are exactly that list's refers to it by id:
+   * `{ "hits": id, "records": [the other records] }`, its hits read back with
+   * the row's time. The list is checked to be still there (a `weft history
+   * prune` removes lists no run refers to).
+   */
+  #recordsText(records: CacheRecord[], at: number, used: (list: HitList) => void): string {
+    const hits: CacheRecord[] = [];
+    const others: CacheRecord[] = [];
+    for (const r of records) (r.status === "hit" && r.key !== undefined && r.dataVersion !== undefined ? hits : others).push(r);
+    if (hits.length < HIT_LIST_MIN) return JSON.stringify(records, withoutRunId);
+    let list = this.#hitLists.find((l) => sameHits(l, hits));
+    if (list !== undefined && this.#q.hasRow.get({ run: list.id }) === undefined) {
+      this.#hitLists = this.#hitLists.filter((l) => l !== list);
+      list = undefined;
+    }
+    if (list === undefined) {
+      const byNode = new Map(hits.map((h) => [h.node, { key: h.key!, dataVersion: h.dataVersion!, seen: 0 }]));
+      // The same node twice in one batch: the later record wins on reading, which a list cannot say.
+      if (byNode.size !== hits.length) return JSON.stringify(records, withoutRunId);
+      list = { id: `${HIT_LIST_PREFIX}${crypto.randomUUID()}`, byNode };
+      this.#q.record.run({ run: list.id, records: JSON.stringify(hits.map((h) => [h.node, h.key, h.dataVersion])), at });
+    }
+    used(list);
+    return JSON.stringify({ hits: list.id, records: others }, withoutRunId);
+  }
+
+  /** The hits of a hit list as records of `runId` at `at`, or `undefined` when the list is gone or damaged. */
+  #hitsOf(id: string, runId: string, at: number): CacheRecord[] | undefined {
+    let entries = this.#readLists.get(id);
+    if (entries === undefined) {
+      const row = guarded(this.#path, "read", () => this.#q.runRecords.get({ run: id }));
+      const parsed = row === undefined ? undefined : parseJson(row.records);
+      if (!Array.isArray(parsed)) return undefined;
+      entries = parsed.filter((e): e is [string, string, string] => Array.isArray(e) && e.length === 3 && e.every((x) => typeof x === "string"));
+      // Lists never change once written; a few are kept parsed (explain asks about one run at a time).
+      if (this.#readLists.size >= 8) this.#readLists.delete(this.#readLists.keys().next().value!);
+      this.#readLists.set(id, entries);
+    }
+    return entries.map(([node, key, dataVersion]) => ({ runId, node, status: "hit", key, dataVersion, at }));
   }
 
   runRecords(runId: string): CacheRecord[] {
     const byNode = new Map<string, CacheRecord>();
     for (const row of guarded(this.#path, "read", () => this.#q.runRecords.all({ run: runId }))) {
-      const records = parseJson(row.records);
+      let records = parseJson(row.records);
+      if (isRecordObject(records) && typeof records.hits === "string" && Array.isArray(records.records)) {
+        // A run that repeats a hit list (see #recordsText): its hits first, then its own records.
+        for (const r of this.#hitsOf(records.hits, runId, Number(row.at)) ?? []) byNode.set(r.node, r);
+        records = records.records;
+      }
       // A row damaged on disk tells nothing: skipped, as if its batch had not been written.
       if (!Array.isArray(records)) continue;
       for (const r of records as Omit<CacheRecord, "runId">[]) if (typeof r?.node === "string") byNode.set(r.node, { runId, ...r });
@@ -323,6 +425,25 @@ function parseJson(text: unknown): unknown {
 }
 
 const isRecord = (x: unknown): x is Record<string, string> => typeof x === "object" && x !== null && !Array.isArray(x);
+const isRecordObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+
+/** JSON.stringify's replacer that leaves out each record's `runId` (the row has it): no copy of every record. */
+function withoutRunId(this: unknown, key: string, value: unknown): unknown {
+  return key === "runId" ? undefined : value;
+}
+
+/** Whether `hits` are exactly the hits of `list`: the same nodes, each with the same key and data version. */
+function sameHits(list: HitList, hits: readonly CacheRecord[]): boolean {
+  if (list.byNode.size !== hits.length) return false;
+  // As many hits as the list has nodes, each one of them, none twice: the same set.
+  const stamp = ++comparisons;
+  for (const h of hits) {
+    const e = list.byNode.get(h.node);
+    if (e === undefined || e.key !== h.key || e.dataVersion !== h.dataVersion || e.seen === stamp) return false;
+    e.seen = stamp;
+  }
+  return true;
+}
 
 /** The entry a row holds, or `undefined` for a row damaged on disk (it explains nothing; its key's next run replaces it). */
 function toEntry(row: SqliteRow): CacheEntry | undefined {

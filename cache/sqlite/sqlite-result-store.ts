@@ -43,6 +43,11 @@ function damaged(dataVersion: string, problem: string): ResultRead {
   return { status: "damaged", reason: `The cached result ${dataVersion.slice(0, 12)} cannot be used: ${problem}; it will be recomputed` };
 }
 
+/** A value read and checked, with its encoding when the value does not share it. */
+type Decoded = { readonly value: unknown; readonly bytes?: Uint8Array };
+
+const hit = (d: Decoded): ResultRead => (d.bytes === undefined ? { status: "hit", value: d.value } : { status: "hit", value: d.value, bytes: d.bytes });
+
 /** Options of {@link SqliteResultStore}. */
 export interface SqliteResultStoreOptions {
   readonly db: SqliteDatabase;
@@ -109,14 +114,14 @@ export class SqliteResultStore implements ResultStore {
    */
   fromRow(dataVersion: string, row: SqliteRow): ResultRead {
     let read = this.#decode(dataVersion, row);
-    if (typeof read !== "string") return { status: "hit", value: read.value };
+    if (typeof read !== "string") return hit(read);
     if (this.#index.sendsElsewhere(dataVersion)) {
       // On a full disk the damaged index stays, and nothing is deleted through it: the other row would go, not this one.
       if (!this.#index.rebuild(`the index of results sends ${dataVersion.slice(0, 12)} to another result`)) return damaged(dataVersion, read);
       const own = this.#row(dataVersion);
       if (own === undefined) return { status: "missing" };
       read = this.#decode(dataVersion, own);
-      if (typeof read !== "string") return { status: "hit", value: read.value };
+      if (typeof read !== "string") return hit(read);
     }
     try {
       this.delete([dataVersion]);
@@ -126,8 +131,8 @@ export class SqliteResultStore implements ResultStore {
     return damaged(dataVersion, read);
   }
 
-  /** The value a row holds for `dataVersion`, or why it holds none. */
-  #decode(dataVersion: string, row: SqliteRow): { value: unknown } | string {
+  /** The value a row holds for `dataVersion` (with its bytes when the value does not share them), or why it holds none. */
+  #decode(dataVersion: string, row: SqliteRow): Decoded | string {
     const file = row.file;
     const where = typeof file === "string" ? `its blob file "${this.#o.blobs.pathOf(file)}"` : "its stored bytes";
     try {
@@ -143,14 +148,15 @@ export class SqliteResultStore implements ResultStore {
   }
 
   /** The value of an inline result, or why there is none (a damaged row can hold any type). */
-  #readInline(inline: unknown, dataVersion: string): { value: unknown } | string {
+  #readInline(inline: unknown, dataVersion: string): Decoded | string {
     if (!(inline instanceof Uint8Array)) return "its stored bytes are missing";
     if (dataVersionOfEncoding(inline, this.#o.hasher) !== dataVersion) return MISMATCH;
-    return { value: decodeValue(inline) };
+    // Each driver returns a blob in a buffer of its own, and decoding copies what it takes from it.
+    return { value: decodeValue(inline), bytes: inline };
   }
 
   /** The value in a blob file, or why it cannot be read. */
-  #readFile(file: string, size: number, dataVersion: string): { value: unknown } | string {
+  #readFile(file: string, size: number, dataVersion: string): Decoded | string {
     const blobs = this.#o.blobs;
     const head = blobs.read(file, 0, RAW_HEADER_SIZE);
     if (head === undefined) return `its blob file "${blobs.pathOf(file)}" is missing`;
@@ -161,7 +167,8 @@ export class SqliteResultStore implements ResultStore {
     if (bytes === undefined || total !== size) return `its blob file "${blobs.pathOf(file)}" has ${total} bytes, not ${size}`;
     const version = rawLength === undefined ? dataVersionOfEncoding(bytes, this.#o.hasher) : dataVersionOfRaw(head, bytes, this.#o.hasher);
     if (version !== dataVersion) return MISMATCH;
-    return { value: rawLength === undefined ? decodeValue(bytes) : decodeRawBody(head, bytes) };
+    // A raw body is the value's own buffer: not handed out, since the value shares it.
+    return rawLength === undefined ? { value: decodeValue(bytes), bytes } : { value: decodeRawBody(head, bytes) };
   }
 
   /**

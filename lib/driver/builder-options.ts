@@ -56,8 +56,14 @@ export interface CacheOptions extends BuilderCacheBehaviors {
   readonly path?: string;
   /** Keep everything in memory (nothing on disk): for tests and notebooks that must not write. */
   readonly memory?: boolean;
-  /** A cache of your own behind the Cache port (then `path` and `memory` do not apply). */
+  /** A cache of your own behind the Cache port (then `path`, `memory` and `memoryBytes` do not apply). */
   readonly store?: Cache;
+  /**
+   * Bytes of recent results the driver keeps in memory, least recently used out first, so that a node
+   * whose key did not change is served without reading SQLite (default 64 MiB; 0 keeps none). Objects
+   * are kept encoded and decoded on every hit: a run never gets an object another run or the caller changed.
+   */
+  readonly memoryBytes?: number;
 }
 
 /** Options of `Builder.withWorkers`. */

@@ -188,10 +188,13 @@ export class Builder<F = {}, C = {}> {
    * Caches node results, fingerprinted by code and inputs, in SQLite (`.weft/weft.db` by default): a
    * re-run reuses every node whose code and inputs did not change. `recompute`, `disable` and `ignore`
    * set those behaviours for all nodes (`true`) or the named ones, over each node's own `cache` option.
+   * `memoryBytes` bounds the results of recent runs kept in memory (default 64 MiB, 0 for none), which
+   * serve repeated runs of one driver without reading SQLite.
    *
    * @example
    * ```ts
    * const dr = await new Builder().withModules(flow).withCache({ recompute: ["rawRows"] }).build();
+   * const lean = await new Builder().withModules(flow).withCache({ memoryBytes: 16 * 1024 * 1024 }).build();
    * ```
    */
   withCache(options: CacheOptions = {}): this {
@@ -201,6 +204,11 @@ export class Builder<F = {}, C = {}> {
     }
     if (options.path !== undefined && (typeof options.path !== "string" || options.path === "")) {
       throw new TypeError("withCache() option \"path\" must be a non-empty string");
+    }
+    const bytes = options.memoryBytes;
+    if (bytes !== undefined && (typeof bytes !== "number" || !Number.isSafeInteger(bytes) || bytes < 0)) {
+      if (typeof bytes !== "number") throw new TypeError("withCache() option \"memoryBytes\" must be a number of bytes");
+      throw new RangeError(`withCache() option "memoryBytes" must be a whole number of bytes, 0 or more: got ${bytes}`);
     }
     for (const key of ["recompute", "disable", "ignore"] as const) {
       const v = options[key];

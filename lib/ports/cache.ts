@@ -133,6 +133,12 @@ export interface Cache {
    * nodes that are not fully tracked.
    */
   codeVersions(locations: readonly CodeLocation[]): Promise<readonly NodeCodeVersion[]>;
+  /**
+   * Looks a node call up by its key parts. Synchronous: it sits in front of
+   * every node call. A cache may answer from memory (the results of its recent
+   * runs), but never with an object another caller holds: each hit is its own
+   * copy, or an immutable value.
+   */
   lookup(parts: KeyParts): NodeLookup;
   /**
    * Whether `lookup(parts)` would hit (the entry and its result are stored),

@@ -103,6 +103,14 @@ export interface MetadataBatch {
  * ```
  */
 export interface MetadataStore {
+  /**
+   * Starts a batch of lookups, when the store batches them (SQLite: one read
+   * transaction, ended on the next microtask or before the next write), and
+   * returns a generation: a number that changes when someone other than this
+   * store may have written since the last batch (SQLite: another connection
+   * committed, by `PRAGMA data_version`). A store only this object writes (memory) leaves it out.
+   */
+  beginReads?(): number;
   /** The data version stored under `key` and when it was last used, or `undefined` (a miss). */
   lookup(key: string): StoredKey | undefined;
   /** The entry stored under `key`, with all its parts. */

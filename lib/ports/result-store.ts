@@ -8,7 +8,16 @@
 
 /** What {@link ResultStore.get} found. */
 export type ResultRead =
-  | { readonly status: "hit"; readonly value: unknown }
+  | {
+    readonly status: "hit";
+    readonly value: unknown;
+    /**
+     * The checked encoding the value was decoded from, when the store read it
+     * in one buffer the value does not share: the cache keeps it in its warm
+     * set and decodes it again on each later hit (cache/warm-set.ts).
+     */
+    readonly bytes?: Uint8Array;
+  }
   | { readonly status: "missing" }
   /** Stored but unreadable (a blob file deleted or corrupted): a miss, and the entry is dropped. */
   | { readonly status: "damaged"; readonly reason: string };

@@ -11,9 +11,12 @@ import { registerCodec } from "../../dist/cache/codec-registry.js";
 import { fingerprint } from "../../dist/cache/fingerprint.js";
 import { openSqliteCache } from "../../dist/cache/sqlite/open-sqlite-cache.js";
 import { nodeCacheDrivers } from "../../dist/runtime/node/mod.js";
+import { Builder } from "weft";
 import { portableValues, registerPoint } from "../portable/values.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
+// A hit may also carry the bytes it was decoded from (for the cache's warm set): compared here by value alone.
+const valueRead = (read) => (read.status === "hit" ? { status: "hit", value: read.value } : read);
 
 test("a cache written on Bun reads on Node with equal values and data versions", () => {
   registerPoint(registerCodec);
@@ -27,7 +30,7 @@ test("a cache written on Bun reads on Node with equal values and data versions",
     for (const [name, expected] of portableValues()) {
       const fp = fingerprint(expected, nodeCacheDrivers.hasher);
       assert.equal(fp.ok && fp.dataVersion, versions[name], `data version of ${name} on Node`);
-      assert.deepEqual(opened.results.get(versions[name]), { status: "hit", value: expected }, `value of ${name}`);
+      assert.deepEqual(valueRead(opened.results.get(versions[name])), { status: "hit", value: expected }, `value of ${name}`);
     }
     opened.metadata.close();
     opened.results.close();
@@ -46,9 +49,36 @@ test("the SQLite stores write and read on Node with better-sqlite3", () => {
     opened.results.putMany([{ dataVersion: fp.dataVersion, value }]);
     opened.metadata.write({ entries: [{ key: "k", node: "n", codeVersion: "c", inputs: {}, config: {}, dataVersion: fp.dataVersion, runId: "r", createdAt: 1, lastUsedAt: 1 }], used: [], runs: [{ runId: "r", node: "n", status: "miss", at: 1 }], at: 1 });
     assert.deepEqual([opened.metadata.lookup("k")?.dataVersion, opened.metadata.lastRunId()], [fp.dataVersion, "r"]);
-    assert.deepEqual(opened.results.get(fp.dataVersion), { status: "hit", value });
+    assert.deepEqual(valueRead(opened.results.get(fp.dataVersion)), { status: "hit", value });
     opened.metadata.close();
     opened.results.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the warm set on Node (better-sqlite3): a driver's second run is served from memory, and another driver's clear is seen", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "weft-warm-"));
+  try {
+    const path = join(dir, "weft.db");
+    let calls = 0;
+    const mod = { rows: (n) => (calls++, Array.from({ length: n }, (_, i) => ({ i }))), count: (rows) => (calls++, rows.length) };
+    const reader = await new Builder().withModules(mod).withWarnings(() => {}).withCache({ path }).build();
+    const writer = await new Builder().withModules(mod).withWarnings(() => {}).withCache({ path }).build();
+    try {
+      assert.deepEqual(await reader.execute(["rows", "count"], { inputs: { n: 3 } }), { rows: [{ i: 0 }, { i: 1 }, { i: 2 }], count: 3 });
+      const again = await reader.execute(["rows", "count"], { inputs: { n: 3 } });
+      again.rows.push({ i: 99 });
+      assert.deepEqual(await reader.execute(["rows", "count"], { inputs: { n: 3 } }), { rows: [{ i: 0 }, { i: 1 }, { i: 2 }], count: 3 });
+      assert.equal(calls, 2);
+      assert.equal(reader.cache.explain("count").status, "hit");
+      writer.cache.clear();
+      await reader.execute(["count"], { inputs: { n: 3 } });
+      assert.equal(calls, 4);
+    } finally {
+      await reader.close();
+      await writer.close();
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

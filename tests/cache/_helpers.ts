@@ -15,12 +15,16 @@ export function tempDir(prefix: string): { dir: string; remove: () => void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** A StoreCache over a SQLite file, collecting its warnings. */
-export function sqliteCache(path: string, options: SqliteCacheOptions = {}): { cache: StoreCache; warnings: string[] } {
-  const opened = openSqliteCache(path, bunCacheDrivers, options);
+/** A StoreCache over a SQLite file (two queries a hit, no `lookupWithResult`), collecting its warnings; `memoryBytes` sizes its warm set. */
+export function sqliteCache(path: string, options: SqliteCacheOptions & { readonly memoryBytes?: number } = {}): { cache: StoreCache; warnings: string[] } {
+  const { memoryBytes, ...sqlite } = options;
+  const opened = openSqliteCache(path, bunCacheDrivers, sqlite);
   if (opened.status !== "open") throw new Error(opened.reason);
   const warnings: string[] = [];
-  const cache = new StoreCache({ metadata: opened.metadata, results: opened.results, hasher: bunCacheDrivers.hasher, warn: (m) => warnings.push(m) });
+  const cache = new StoreCache({
+    metadata: opened.metadata, results: opened.results, hasher: bunCacheDrivers.hasher, warn: (m) => warnings.push(m),
+    ...(memoryBytes === undefined ? {} : { memoryBytes }),
+  });
   return { cache, warnings };
 }
 

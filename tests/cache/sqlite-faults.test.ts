@@ -2,7 +2,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { openCache } from "../../cache/open-cache.ts";
+import { openCache as openCacheOf } from "../../cache/open-cache.ts";
 import { openSqliteCache } from "../../cache/sqlite/open-sqlite-cache.ts";
 import type { StoreCache } from "../../cache/store-cache.ts";
 import { CacheError } from "../../lib/errors.ts";
@@ -11,7 +11,12 @@ import { openBunSqlite } from "../../runtime/bun/sqlite.ts";
 import { ResultIndex } from "../../cache/sqlite/result-index.ts";
 import type { SqliteDatabase } from "../../lib/ports/sqlite.ts";
 import { rebuildIndexes } from "../../sqlite/rebuild-indexes.ts";
-import { damageFirstCellPointer, damageResultIndexEntry, duplicateResults, integrityOf, partsOf, runNode, sqliteCache, tempDir } from "./_helpers.ts";
+import { damageFirstCellPointer, damageResultIndexEntry, duplicateResults, integrityOf, partsOf, runNode, sqliteCache as sqliteCacheOf, tempDir } from "./_helpers.ts";
+
+// These tests damage the file and read it again through the same cache: its warm set, which would serve the
+// checked bytes it holds from memory (tests/cache/warm-set.test.ts), is off, so every read reaches the file.
+const sqliteCache: typeof sqliteCacheOf = (path, options = {}) => sqliteCacheOf(path, { memoryBytes: 0, ...options });
+const openCache: typeof openCacheOf = (options, drivers, warn) => openCacheOf({ memoryBytes: 0, ...options }, drivers, warn);
 
 const tmp = tempDir("faults");
 afterAll(tmp.remove);
