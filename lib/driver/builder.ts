@@ -25,7 +25,7 @@ import type { WatchSource } from "./watch.ts";
 import type { RunTracker } from "../history/run-tracker.ts";
 import { systemClock, type Clock, type Hook } from "../hooks.ts";
 import type { WarningHandler } from "../model/warning.ts";
-import type { EdgeErrors, NodeFunctionsOfAll, NodeTypes } from "../model/types.ts";
+import type { EdgeErrors, NodeFunctionsOfAll, NodeTypes, PerItemNodes } from "../model/types.ts";
 import { objectResult } from "../results/object-result.ts";
 import { checkResultBuilder, type KindOfArg, type ResultBuilder, type ResultBuilderArg, type ResultKind } from "../results/result-builder.ts";
 
@@ -289,7 +289,7 @@ export class Builder<F = {}, C = {}, B = undefined> {
    */
   async build(
     this: [EdgeErrors<F, NodeTypes<F, C>>] extends [never] ? Builder<F, C, B> : IllTypedEdges<EdgeErrors<F, NodeTypes<F, C>>>,
-  ): Promise<Driver<NodeTypes<F, C>, B>> {
+  ): Promise<Driver<NodeTypes<F, C>, B, Exclude<PerItemNodes<F>, keyof C>>> {
     const self = this as unknown as Builder<F, C, B>;
     // A snapshot: what the builder is given after build() changes neither this driver nor its rebuilds by driver.watch.
     const settings: BuildSettings = {
@@ -297,7 +297,7 @@ export class Builder<F = {}, C = {}, B = undefined> {
       clock: self.#clock, workers: self.#workers, pools: self.#pools, executor: self.#executor, defaults: self.#defaults,
       warn: self.#warn, cache: self.#cache, tracking: self.#tracking, resultBuilder: self.#resultBuilder,
     };
-    return (await assemble(settings, [...self.#modules], new Map(self.#files), undefined, [])).driver as unknown as Driver<NodeTypes<F, C>, B>;
+    return (await assemble(settings, [...self.#modules], new Map(self.#files), undefined, [])).driver as unknown as Driver<NodeTypes<F, C>, B, Exclude<PerItemNodes<F>, keyof C>>;
   }
 }
 

@@ -125,7 +125,7 @@ export interface DriverCache {
  * const { total } = await dr.execute(["total"], { inputs: { n: 3 } });
  * ```
  */
-export class Driver<N extends Record<string, unknown> = Record<string, unknown>, B = undefined> {
+export class Driver<N extends Record<string, unknown> = Record<string, unknown>, B = undefined, P extends string = never> {
   readonly #graph: Graph;
   readonly #settings: DriverSettings;
   readonly #planner: Planner;
@@ -151,7 +151,7 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>,
    * cancelled run rejects with `signal.reason`.
    */
   execute<
-    const O extends (keyof N & string) | (keyof I & string),
+    const O extends Exclude<keyof N & string, P> | (keyof I & string),
     I extends Values = {},
     R = never,
     K extends ResultKind = never,
@@ -179,7 +179,7 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>,
    * (or rejects) is a defect of the Effect, as a throwing hook is.
    */
   executeEffect<
-    const O extends (keyof N & string) | (keyof I & string),
+    const O extends Exclude<keyof N & string, P> | (keyof I & string),
     I extends Values = {},
     R = never,
     K extends ResultKind = never,
@@ -284,7 +284,7 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>,
    * }
    * ```
    */
-  watch<const O extends keyof N & string>(outputs: readonly O[], options: WatchOptions = {}): DriverWatch {
+  watch<const O extends Exclude<keyof N & string, P>>(outputs: readonly O[], options: WatchOptions = {}): DriverWatch {
     // A wrong output name or a missing input fails here, not in every run.
     this.validateExecution(outputs, options);
     if (this.#settings.watch === undefined) throw new TypeError("watch() needs a driver made by Builder.build()");
@@ -323,7 +323,7 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>,
    * console.log(formatPlan(plan)); // the same as a table, with the estimate
    * ```
    */
-  plan<const O extends (keyof N & string) | (keyof I & string), I extends Values = {}>(
+  plan<const O extends Exclude<keyof N & string, P> | (keyof I & string), I extends Values = {}>(
     outputs: readonly O[],
     options: Omit<ExecuteOptions<N, I>, "signal"> = {},
   ): DriverPlan {
