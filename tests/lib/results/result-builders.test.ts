@@ -24,7 +24,7 @@ const flow = {
 };
 
 describe("objectResult", () => {
-  test("objectResult returns the outputs by name (test_DictResult)", () => {
+  test("objectResult returns the outputs by name (Hamilton: DictResult.build_result)", () => {
     const outputs = { a: 1, b: [2] };
     expect(objectResult(outputs, meta)).toBe(outputs);
   });
