@@ -60,6 +60,7 @@ export type { WorkerFactory, WorkerHandle } from "./lib/ports/worker-factory.ts"
 export { Driver, matchesTags } from "./lib/driver/driver.ts";
 export type { DriverSettings, ExecuteError, ExecuteOptions, TagFilter, Variable, VisualizeOptions } from "./lib/driver/driver.ts";
 export { formatPlan } from "./lib/driver/plan.ts";
+export type { TelemetryOptions } from "./lib/history/telemetry.ts";
 export type { DriverPlan, PlanEstimate, PlannedNode, PlanStatus } from "./lib/driver/plan.ts";
 export type { DriverWatch, WatchedNode, WatchOptions, WatchRun } from "./lib/driver/watch.ts";
 export { withResultKind } from "./lib/results/result-builder.ts";

@@ -8,7 +8,7 @@
  * @module
  */
 import { Hono } from "hono";
-import type { RunHistory } from "../lib/ports/run-store.ts";
+import type { DrawingStore, RunHistory } from "../lib/ports/run-store.ts";
 import { historyApi, NO_PLANS, QueryError, runQueryOf, samplesOf } from "./api.ts";
 import { ASSETS } from "./assets/assets.ts";
 import { parseView } from "./dag.ts";
@@ -109,7 +109,8 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
   }
 
   const live = new LiveRuns(history, options.pollMs === undefined ? {} : { pollMs: options.pollMs });
-  const drawings = new DagDrawings(options.draw ?? drawSvgOf);
+  // Drawings are kept with the graphs when the history can keep them: a restarted server draws nothing again.
+  const drawings = new DagDrawings(options.draw ?? drawSvgOf, isDrawingStore(history) ? history : undefined);
   app.route("/api", historyApi(history, live, options.plans));
   const runsPages = new RenderedPages(32);
 
@@ -213,4 +214,10 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
       drawings.close();
     },
   };
+}
+
+/** Whether a history keeps drawings (the SQLite and memory run stores do). */
+function isDrawingStore(h: RunHistory): h is RunHistory & DrawingStore {
+  const s = h as Partial<DrawingStore>;
+  return typeof s.drawingOf === "function" && typeof s.saveDrawing === "function";
 }

@@ -23,6 +23,7 @@ import type { Cache, ModuleFile } from "../ports/cache.ts";
 import type { RunOrigin, RunStore } from "../ports/run-store.ts";
 import type { WatchSource } from "./watch.ts";
 import type { RunTracker } from "../history/run-tracker.ts";
+import { checkTelemetryOptions, openTelemetry, type Telemetry, type TelemetryOptions } from "../history/telemetry.ts";
 import { systemClock, type Clock, type Hook } from "../hooks.ts";
 import type { WarningHandler } from "../model/warning.ts";
 import type { EdgeErrors, NodeFunctionsOfAll, NodeTypes, PerItemNodes } from "../model/types.ts";
@@ -39,6 +40,7 @@ interface Opened {
   readonly cache: Cache | undefined;
   readonly tracking: { readonly store: RunStore; readonly origin: RunOrigin } | undefined;
   readonly executor: Executor | undefined;
+  readonly telemetry?: Telemetry | undefined;
 }
 
 /** The one file `node()` recorded for the nodes of module `name`, if they agree on one. */
@@ -84,6 +86,7 @@ export class Builder<F = {}, C = {}, B = undefined> {
   #warn: WarningHandler | undefined;
   #cache: CacheOptions | undefined;
   #tracking: TrackingOptions | undefined;
+  #telemetry: TelemetryOptions | undefined;
 
   /**
    * Adds modules: every exported function whose name does not start with `_` becomes a node.
@@ -247,6 +250,24 @@ export class Builder<F = {}, C = {}, B = undefined> {
   }
 
   /**
+   * Exports every run to OpenTelemetry: one span per run and one per node execution (per map/reduce item),
+   * children of their run's span, with the node, item, executor, cache status and reason as attributes and the
+   * error as the span's status, sent over OTLP/HTTP (JSON) to a collector by Effect's exporter, batched;
+   * `driver.close()` sends what is left.
+   *
+   * @example
+   * ```ts
+   * const dr = await new Builder().withModules(flow).withTelemetry({ url: "http://localhost:4318", serviceName: "pricing" }).build();
+   * ```
+   */
+  withTelemetry(options: TelemetryOptions): this {
+    checkTelemetryOptions(options);
+    if (this.#telemetry !== undefined) throw new Error("Cannot call withTelemetry() twice on one Builder: a driver exports to one collector; pass its options once");
+    this.#telemetry = options;
+    return this;
+  }
+
+  /**
    * Sends warnings (an output failing a schema in "warn" mode, for instance)
    * to `handler` instead of `console.warn`.
    */
@@ -295,7 +316,7 @@ export class Builder<F = {}, C = {}, B = undefined> {
     const settings: BuildSettings = {
       config: { ...self.#config }, hooks: [...self.#hooks], concurrency: self.#concurrency, allowOverrides: self.#allowOverrides,
       clock: self.#clock, workers: self.#workers, pools: self.#pools, executor: self.#executor, defaults: self.#defaults,
-      warn: self.#warn, cache: self.#cache, tracking: self.#tracking, resultBuilder: self.#resultBuilder,
+      warn: self.#warn, cache: self.#cache, tracking: self.#tracking, telemetry: self.#telemetry, resultBuilder: self.#resultBuilder,
     };
     return (await assemble(settings, [...self.#modules], new Map(self.#files), undefined, [])).driver as unknown as Driver<NodeTypes<F, C>, B, Exclude<PerItemNodes<F>, keyof C>>;
   }
@@ -315,6 +336,7 @@ interface BuildSettings {
   readonly warn: WarningHandler | undefined;
   readonly cache: CacheOptions | undefined;
   readonly tracking: TrackingOptions | undefined;
+  readonly telemetry: TelemetryOptions | undefined;
   readonly resultBuilder: ResultBuilder | undefined;
 }
 
@@ -337,7 +359,10 @@ async function assemble(
   const cache = await openBuildCache(graph, { options: cacheOptions, defaults, warn, files });
   let executor: Executor | undefined;
   let tracking: { tracker: RunTracker; store: RunStore; origin: RunOrigin } | undefined;
+  let telemetry: Telemetry | undefined;
   try {
+    // A rebuild exports through the first build's exporter.
+    telemetry = reuse !== undefined ? reuse.telemetry : s.telemetry === undefined ? undefined : await openTelemetry(s.telemetry);
     const trackingOptions = reuse !== undefined && reuse.tracking === undefined ? undefined : s.tracking;
     // What each run records of its request (module files, cache, concurrency), so the web view can plan it again.
     const request = trackingOptions === undefined ? undefined : buildRequestOf(graph, {
@@ -349,14 +374,17 @@ async function assemble(
     if (reuse === undefined) {
       cache?.store.close();
       tracking?.tracker.close();
+      await telemetry?.close();
     }
     throw e;
   }
-  const opened: Opened = reuse ?? { cache: cache?.store, tracking: tracking && { store: tracking.store, origin: tracking.origin }, executor };
+  const opened: Opened = reuse ?? { cache: cache?.store, tracking: tracking && { store: tracking.store, origin: tracking.origin }, executor, telemetry };
+  // Telemetry sees the run as the user's hooks do; the tracker still goes last.
+  const extra = telemetry === undefined ? hooks : [...hooks, telemetry.hook];
   const driver = new Driver(graph, {
     config: { ...s.config },
     // The tracker goes last: it sees what every other hook did, and its records are the run's final word.
-    hooks: tracking ? [...s.hooks, ...hooks, tracking.tracker] : [...s.hooks, ...hooks],
+    hooks: tracking ? [...s.hooks, ...extra, tracking.tracker] : [...s.hooks, ...extra],
     tracking,
     concurrency: s.concurrency,
     pools: s.pools === undefined ? undefined : poolsByNode(graph, s.pools),
@@ -365,6 +393,7 @@ async function assemble(
     cache,
     resultBuilder: s.resultBuilder,
     ...(reuse === undefined ? { watch: watchSource(s, graph, modules, files, opened) } : {}),
+    ...(reuse === undefined && telemetry !== undefined ? { telemetry } : {}),
   });
   return { driver, executor };
 }

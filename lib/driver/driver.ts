@@ -71,6 +71,8 @@ export interface DriverSettings {
   readonly cache: { readonly store: Cache; readonly behaviors: readonly CacheBehavior[]; readonly codeVersions: readonly (NodeCodeVersion | undefined)[] } | undefined;
   /** The run history, when tracking is on: its store, and the hook (among `hooks`) that records into it. */
   readonly tracking?: { readonly store: RunHistory & RunPruner; readonly tracker: { flush(): void; close(): void } } | undefined;
+  /** The OpenTelemetry exporter, when `withTelemetry()` was used: closed (its batch sent) with the driver. */
+  readonly telemetry?: { close(): Promise<void> } | undefined;
   /** How the Builder builds this driver again from reloaded modules, for {@link Driver.watch}. */
   readonly watch?: WatchSource;
   /** What `execute` makes its result with, from `withResultBuilder`; the outputs object when undefined. */
@@ -484,6 +486,7 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>,
     await this.#settings.executor?.dispose();
     this.#settings.cache?.store.close();
     this.#settings.tracking?.tracker.close();
+    await this.#settings.telemetry?.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

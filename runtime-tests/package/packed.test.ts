@@ -72,9 +72,10 @@ beforeAll(async () => {
   console.log(`packed: ${(pack.size / 1024).toFixed(0)} KiB tarball, ${pack.entryCount} files, ${(pack.unpackedSize / 1024 / 1024).toFixed(1)} MiB unpacked; npm install of it took ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }, STEP_MS);
 
+// Removing an installed app's node_modules takes seconds on a loaded machine: more than a hook's default 5 s.
 afterAll(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
+}, STEP_MS);
 
 describe("the packed package", () => {
   test("ships dist/ for every runtime, the sources Bun runs, and no tests", () => {
