@@ -63,6 +63,14 @@ export { formatPlan } from "./lib/driver/plan.ts";
 export type { TelemetryOptions } from "./lib/history/telemetry.ts";
 export type { DriverPlan, PlanEstimate, PlannedNode, PlanStatus } from "./lib/driver/plan.ts";
 export type { DriverWatch, WatchedNode, WatchOptions, WatchRun } from "./lib/driver/watch.ts";
+export { withResultKind } from "./lib/results/result-builder.ts";
+export type { BuiltResult, ConstantResultKind, KindedResultBuilder, KindOfArg, ResultBuilder, ResultBuilderArg, ResultBuilderFn, ResultKind, ResultMeta, ResultOptions } from "./lib/results/result-builder.ts";
+export { objectResult } from "./lib/results/object-result.ts";
+export type { ObjectResultKind } from "./lib/results/object-result.ts";
+export { rowsResult } from "./lib/results/rows-result.ts";
+export type { CellOf, RowOf, RowsResultKind } from "./lib/results/rows-result.ts";
+export { tableResult } from "./lib/results/table-result.ts";
+export type { TableResultKind } from "./lib/results/table-result.ts";
 export {
   CacheError,
   CycleError,

@@ -26,7 +26,9 @@ import type { RunTracker } from "../history/run-tracker.ts";
 import { checkTelemetryOptions, openTelemetry, type Telemetry, type TelemetryOptions } from "../history/telemetry.ts";
 import { systemClock, type Clock, type Hook } from "../hooks.ts";
 import type { WarningHandler } from "../model/warning.ts";
-import type { EdgeErrors, NodeFunctionsOfAll, NodeTypes } from "../model/types.ts";
+import type { EdgeErrors, NodeFunctionsOfAll, NodeTypes, PerItemNodes } from "../model/types.ts";
+import { objectResult } from "../results/object-result.ts";
+import { checkResultBuilder, type KindOfArg, type ResultBuilder, type ResultBuilderArg, type ResultKind } from "../results/result-builder.ts";
 
 type Values = Readonly<Record<string, unknown>>;
 
@@ -62,7 +64,7 @@ export interface IllTypedEdges<E> {
  * const dr = await new Builder().withModules(flow).withConfig({ region: "eu" }).build();
  * ```
  */
-export class Builder<F = {}, C = {}> {
+export class Builder<F = {}, C = {}, B = undefined> {
   #modules: ModuleSource[] = [];
   /** Where each module's source is, by module name (code versions read it). */
   #files = new Map<string, ModuleFile>();
@@ -74,6 +76,7 @@ export class Builder<F = {}, C = {}> {
   #workers: WorkersOptions | undefined;
   #pools: PoolLimits | undefined;
   #executor: Executor | undefined;
+  #resultBuilder: ResultBuilder | undefined;
   readonly #defaults: BuilderDefaults | undefined;
 
   /** `defaults` come from the composition root; `new Builder()` from "weft" has them. */
@@ -89,7 +92,7 @@ export class Builder<F = {}, C = {}> {
    * Adds modules: every exported function whose name does not start with `_` becomes a node.
    * Pass `{ name, exports }` to give a module a name for messages and the `module` tag.
    */
-  withModules<const M extends readonly ModuleArg[]>(...modules: M): Builder<F & NodeFunctionsOfAll<M>, C> {
+  withModules<const M extends readonly ModuleArg[]>(...modules: M): Builder<F & NodeFunctionsOfAll<M>, C, B> {
     const callerUrl = callerModuleUrl();
     for (const m of modules) {
       if (Array.isArray(m)) {
@@ -102,16 +105,16 @@ export class Builder<F = {}, C = {}> {
       this.#modules.push(source);
       this.#files.set(source.name, { exports: source.exports, ...(url === undefined ? {} : { url }), ...(callerUrl === undefined ? {} : { callerUrl }) });
     }
-    return this as unknown as Builder<F & NodeFunctionsOfAll<M>, C>;
+    return this as unknown as Builder<F & NodeFunctionsOfAll<M>, C, B>;
   }
 
   /** Adds config values: they serve as inputs, and shadow a function node of the same name. */
-  withConfig<const C2 extends Values>(config: C2): Builder<F, Omit<C, keyof C2> & C2> {
+  withConfig<const C2 extends Values>(config: C2): Builder<F, Omit<C, keyof C2> & C2, B> {
     if (typeof config !== "object" || config === null || Array.isArray(config)) {
       throw new TypeError("withConfig() expects an object of name -> value");
     }
     for (const key of Object.keys(config)) setOwn(this.#config, key, config[key]); // Object.assign would set a prototype for "__proto__"
-    return this as unknown as Builder<F, Omit<C, keyof C2> & C2>;
+    return this as unknown as Builder<F, Omit<C, keyof C2> & C2, B>;
   }
 
   /** Adds lifecycle hooks, called in the order given. */
@@ -274,6 +277,26 @@ export class Builder<F = {}, C = {}> {
     return this;
   }
 
+  /**
+   * Makes `execute`'s result from the outputs with `builder` (Hamilton's result builders): a
+   * function `(outputs, meta) => result` or an object `{ build(outputs, meta) }`, sync or async;
+   * `execute` returns (resolves to) what it returns, typed so. `execute(outputs, { resultBuilder })`
+   * overrides it for one call; `driver.watch` and `driver.materialize` keep the outputs by name.
+   *
+   * @example
+   * ```ts
+   * const dr = await new Builder().withModules(flow).withResultBuilder(tableResult).build();
+   * const table = await dr.execute(["day", "spend"]); // an Apache Arrow Table
+   * ```
+   */
+  withResultBuilder<R = never, K extends ResultKind = never>(
+    builder: ResultBuilderArg<Readonly<Record<string, unknown>>, R, K>,
+  ): Builder<F, C, KindOfArg<R, K, undefined>> {
+    checkResultBuilder(builder, "withResultBuilder() argument");
+    this.#resultBuilder = builder as ResultBuilder;
+    return this as unknown as Builder<F, C, KindOfArg<R, K, undefined>>;
+  }
+
   /** Replaces the clock used for hook timestamps (tests). */
   withClock(clock: Clock): this {
     this.#clock = clock;
@@ -286,16 +309,16 @@ export class Builder<F = {}, C = {}> {
    * @throws {GraphBuildError} {@link CycleError}
    */
   async build(
-    this: [EdgeErrors<F, NodeTypes<F, C>>] extends [never] ? Builder<F, C> : IllTypedEdges<EdgeErrors<F, NodeTypes<F, C>>>,
-  ): Promise<Driver<NodeTypes<F, C>>> {
-    const self = this as unknown as Builder<F, C>;
+    this: [EdgeErrors<F, NodeTypes<F, C>>] extends [never] ? Builder<F, C, B> : IllTypedEdges<EdgeErrors<F, NodeTypes<F, C>>>,
+  ): Promise<Driver<NodeTypes<F, C>, B, Exclude<PerItemNodes<F>, keyof C>>> {
+    const self = this as unknown as Builder<F, C, B>;
     // A snapshot: what the builder is given after build() changes neither this driver nor its rebuilds by driver.watch.
     const settings: BuildSettings = {
       config: { ...self.#config }, hooks: [...self.#hooks], concurrency: self.#concurrency, allowOverrides: self.#allowOverrides,
       clock: self.#clock, workers: self.#workers, pools: self.#pools, executor: self.#executor, defaults: self.#defaults,
-      warn: self.#warn, cache: self.#cache, tracking: self.#tracking, telemetry: self.#telemetry,
+      warn: self.#warn, cache: self.#cache, tracking: self.#tracking, telemetry: self.#telemetry, resultBuilder: self.#resultBuilder,
     };
-    return (await assemble(settings, [...self.#modules], new Map(self.#files), undefined, [])).driver as Driver<NodeTypes<F, C>>;
+    return (await assemble(settings, [...self.#modules], new Map(self.#files), undefined, [])).driver as unknown as Driver<NodeTypes<F, C>, B, Exclude<PerItemNodes<F>, keyof C>>;
   }
 }
 
@@ -314,6 +337,7 @@ interface BuildSettings {
   readonly cache: CacheOptions | undefined;
   readonly tracking: TrackingOptions | undefined;
   readonly telemetry: TelemetryOptions | undefined;
+  readonly resultBuilder: ResultBuilder | undefined;
 }
 
 /**
@@ -367,6 +391,7 @@ async function assemble(
     clock: s.clock,
     executor,
     cache,
+    resultBuilder: s.resultBuilder,
     ...(reuse === undefined ? { watch: watchSource(s, graph, modules, files, opened) } : {}),
     ...(reuse === undefined && telemetry !== undefined ? { telemetry } : {}),
   });
@@ -403,7 +428,8 @@ function watchSource(s: BuildSettings, graph: Graph, modules: readonly ModuleSou
       const { driver, executor } = await assemble(s, reloaded.map((m) => ({ name: m.name, exports: m.exports })), fresh, opened, hooks);
       return {
         graph: driver.graph,
-        execute: (outputs, options) => driver.execute(outputs as never[], options),
+        // The watch yields the outputs by name, whatever builder the driver has.
+        execute: (outputs, options) => driver.execute(outputs as never[], { ...options, resultBuilder: objectResult }),
         // Only a pool of its own: the cache, the run history and the first build's executor are the first driver's to close.
         dispose: async () => {
           if (executor !== undefined && executor !== opened.executor) await executor.dispose();

@@ -19,6 +19,8 @@ import { Planner, suggest, type Plan } from "../engine/planner.ts";
 import { planCacheUse } from "../engine/cache-plan.ts";
 import { planOf, type DriverPlan } from "./plan.ts";
 import type { ExecuteResult } from "../model/types.ts";
+import { callResultBuilder, checkResultBuilder, type BuiltResult, type KindOfArg, type ResultBuilder, type ResultKind, type ResultMeta, type ResultOptions } from "../results/result-builder.ts";
+import { objectResult } from "../results/object-result.ts";
 import { diffRuns, type DiffOptions, type RunDiff } from "../history/run-diff.ts";
 import { checkOptionsObject, checkOutputs, checkTagFilter, checkValues } from "./check-args.ts";
 import { DriverWatch, type WatchOptions, type WatchSource } from "./watch.ts";
@@ -73,6 +75,8 @@ export interface DriverSettings {
   readonly telemetry?: { close(): Promise<void> } | undefined;
   /** How the Builder builds this driver again from reloaded modules, for {@link Driver.watch}. */
   readonly watch?: WatchSource;
+  /** What `execute` makes its result with, from `withResultBuilder`; the outputs object when undefined. */
+  readonly resultBuilder?: ResultBuilder | undefined;
 }
 
 /** `driver.history`: the run history this driver records into, and what it tells about runs. */
@@ -123,7 +127,7 @@ export interface DriverCache {
  * const { total } = await dr.execute(["total"], { inputs: { n: 3 } });
  * ```
  */
-export class Driver<N extends Record<string, unknown> = Record<string, unknown>> {
+export class Driver<N extends Record<string, unknown> = Record<string, unknown>, B = undefined, P extends string = never> {
   readonly #graph: Graph;
   readonly #settings: DriverSettings;
   readonly #planner: Planner;
@@ -143,14 +147,21 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
   }
 
   /**
-   * Computes `outputs`, running only the nodes they need, each at most once.
-   * Rejects with a `WeftError` (see {@link ExecuteError}); a cancelled run rejects with `signal.reason`.
+   * Computes `outputs`, running only the nodes they need, each at most once, and returns them by
+   * name, or what the result builder (`options.resultBuilder`, else the Builder's) makes of them.
+   * Rejects with a `WeftError` (see {@link ExecuteError}), or with what a result builder threw; a
+   * cancelled run rejects with `signal.reason`.
    */
-  execute<const O extends (keyof N & string) | (keyof I & string), I extends Values = {}>(
+  execute<
+    const O extends Exclude<keyof N & string, P> | (keyof I & string),
+    I extends Values = {},
+    R = never,
+    K extends ResultKind = never,
+  >(
     outputs: readonly O[],
-    options: ExecuteOptions<N, I> = {},
-  ): Promise<ExecuteResult<N, I, O>> {
-    let effect: Effect.Effect<ExecuteResult<N, I, O>, ExecuteError>;
+    options: ExecuteOptions<N, I> & ResultOptions<ExecuteResult<N, I, O>, R, K> = {},
+  ): Promise<BuiltResult<KindOfArg<R, K, B>, ExecuteResult<N, I, O>>> {
+    let effect: Effect.Effect<BuiltResult<KindOfArg<R, K, B>, ExecuteResult<N, I, O>>, ExecuteError>;
     try {
       effect = this.executeEffect(outputs, options);
     } catch (e) {
@@ -166,14 +177,22 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
 
   /**
    * {@link Driver.execute} as an Effect with typed errors. Interrupting it (or
-   * aborting `options.signal`) cancels the run.
+   * aborting `options.signal`) cancels the run. A result builder that throws
+   * (or rejects) is a defect of the Effect, as a throwing hook is.
    */
-  executeEffect<const O extends (keyof N & string) | (keyof I & string), I extends Values = {}>(
+  executeEffect<
+    const O extends Exclude<keyof N & string, P> | (keyof I & string),
+    I extends Values = {},
+    R = never,
+    K extends ResultKind = never,
+  >(
     outputs: readonly O[],
-    options: ExecuteOptions<N, I> = {},
-  ): Effect.Effect<ExecuteResult<N, I, O>, ExecuteError> {
+    options: ExecuteOptions<N, I> & ResultOptions<ExecuteResult<N, I, O>, R, K> = {},
+  ): Effect.Effect<BuiltResult<KindOfArg<R, K, B>, ExecuteResult<N, I, O>>, ExecuteError> {
     checkOutputs(outputs, "executeEffect");
     checkOptionsObject(options, "execute");
+    if (options.resultBuilder !== undefined) checkResultBuilder(options.resultBuilder, "execute() option \"resultBuilder\"");
+    const builder = (options.resultBuilder ?? this.#settings.resultBuilder) as ResultBuilder | undefined;
     const inputs = checkValues(options.inputs, "inputs");
     const overrides = checkValues(options.overrides, "overrides");
     if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
@@ -187,16 +206,32 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
       } catch (e) {
         return Effect.fail(e as ExecuteError);
       }
-      return this.#run(plan, inputs, overrides, signal) as Effect.Effect<ExecuteResult<N, I, O>, ExecuteError>;
+      const runId = crypto.randomUUID();
+      const results = this.#run(plan, inputs, overrides, signal, runId);
+      const built = builder === undefined || builder === objectResult ? results : Effect.flatMap(results, (values) => this.#build(builder, values, plan, runId));
+      return built as Effect.Effect<BuiltResult<KindOfArg<R, K, B>, ExecuteResult<N, I, O>>, ExecuteError>;
     });
     if (signal === undefined) return run;
     // Checked when the effect runs: a signal aborted already must not start any node.
     return Effect.suspend(() => (signal.aborted ? Effect.interrupt : Effect.raceFirst(run, interruptOn(signal))));
   }
 
-  #run(plan: Plan, inputs: Values, overrides: Values, signal: AbortSignal | undefined): Effect.Effect<Record<string, unknown>, NodeExecutionError> {
+  /** The builder's result from the outputs: sync, or awaited when it returns a promise (a throw or rejection is a defect). */
+  #build(builder: ResultBuilder, values: Record<string, unknown>, plan: Plan, runId: string): Effect.Effect<unknown> {
+    return Effect.suspend(() => {
+      const nodes: Record<string, Variable> = Object.create(null);
+      for (const name of plan.outputs) {
+        const n = this.#graph.get(name);
+        if (n !== undefined) nodes[name] = toVariable(n);
+      }
+      const meta: ResultMeta = { runId, outputs: plan.outputs, nodes };
+      const r = callResultBuilder(builder, values, meta);
+      return isPromiseLike(r) ? Effect.promise(() => Promise.resolve(r)) : Effect.succeed(r);
+    });
+  }
+
+  #run(plan: Plan, inputs: Values, overrides: Values, signal: AbortSignal | undefined, runId: string): Effect.Effect<Record<string, unknown>, NodeExecutionError> {
     const { hooks, clock, concurrency, config, executor, cache, pools } = this.#settings;
-    const runId = crypto.randomUUID();
     const base = { runId, hooks, clock, concurrency, pools, config, executor, controller: new AbortController() };
     const engine = cache === undefined
       ? runPlan(plan, { ...base, interceptor: undefined })
@@ -251,7 +286,7 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
    * }
    * ```
    */
-  watch<const O extends keyof N & string>(outputs: readonly O[], options: WatchOptions = {}): DriverWatch {
+  watch<const O extends Exclude<keyof N & string, P>>(outputs: readonly O[], options: WatchOptions = {}): DriverWatch {
     // A wrong output name or a missing input fails here, not in every run.
     this.validateExecution(outputs, options);
     if (this.#settings.watch === undefined) throw new TypeError("watch() needs a driver made by Builder.build()");
@@ -290,7 +325,7 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
    * console.log(formatPlan(plan)); // the same as a table, with the estimate
    * ```
    */
-  plan<const O extends (keyof N & string) | (keyof I & string), I extends Values = {}>(
+  plan<const O extends Exclude<keyof N & string, P> | (keyof I & string), I extends Values = {}>(
     outputs: readonly O[],
     options: Omit<ExecuteOptions<N, I>, "signal"> = {},
   ): DriverPlan {
@@ -396,7 +431,8 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
    * ```
    */
   materialize(materializers: readonly Materializer[], options: MaterializeOptions = {}): Promise<MaterializeResult> {
-    return materialize((outputs, run) => this.execute(outputs as never[], run as ExecuteOptions<N>), materializers, options);
+    // Materializers read the outputs by name, whatever builder the driver has.
+    return materialize((outputs, run) => this.execute(outputs as never[], { ...(run as ExecuteOptions<N>), resultBuilder: objectResult }), materializers, options);
   }
 
   #plan(outputs: readonly string[], options: { inputs?: Values; overrides?: Values }, method: string): Plan {
@@ -465,6 +501,10 @@ function interruptOn(signal: AbortSignal): Effect.Effect<never> {
     signal.addEventListener("abort", onAbort, { once: true });
     return Effect.sync(() => signal.removeEventListener("abort", onAbort));
   });
+}
+
+function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
+  return (typeof v === "object" || typeof v === "function") && v !== null && typeof (v as { then?: unknown }).then === "function";
 }
 
 function titleOf(options: VisualizeOptions): { title?: string } {

@@ -101,6 +101,7 @@ export class BlockRun implements FrameBlock {
     this.#pumpRequested = false;
     if (this.#done || this.parent.dead()) return;
     const limit = this.task.role.concurrency;
+    const frames: Frame[] = [];
     while (!this.#exhausted && !this.#pulling && this.#inFlight < limit && !this.#consumerBehind(limit)) {
       if (!this.sync) {
         this.#pullAsync();
@@ -110,11 +111,13 @@ export class BlockRun implements FrameBlock {
       try {
         r = (this.iterator as Iterator<unknown>).next();
       } catch (e) {
+        this.#startFrames(frames);
         return this.#fail(e);
       }
       if (r.done) this.#exhausted = true;
-      else this.#startItem(r.value);
+      else frames.push(this.#itemFrame(r.value));
     }
+    this.#startFrames(frames);
     if (this.#exhausted && !this.#pulling && this.#inFlight === 0) this.#complete();
   }
 
@@ -132,7 +135,7 @@ export class BlockRun implements FrameBlock {
         this.#pulling = false;
         if (this.#done || this.parent.dead()) return;
         if (r.done) this.#exhausted = true;
-        else this.#startItem(r.value);
+        else this.#startFrames([this.#itemFrame(r.value)]);
         this.#requestPump();
       },
       (e) => {
@@ -154,14 +157,24 @@ export class BlockRun implements FrameBlock {
     return any && lag >= limit;
   }
 
-  #startItem(item: unknown): void {
+  /** The frame of the next item, counted in flight. */
+  #itemFrame(item: unknown): Frame {
     const child = this.task.child;
     const values: unknown[] = new Array(child.slotCount);
     values[child.itemSlot] = item;
     const imports = child.imports;
     for (let k = 0; k < imports.length; k += 2) values[imports[k]!] = this.parent.values[imports[k + 1]!];
     this.#inFlight++;
-    this.run.startFrame(new Frame(child, values, this, this.#count++));
+    return new Frame(child, values, this, this.#count++);
+  }
+
+  /**
+   * Schedules the frames of items pulled together. The Run's ready tasks are a
+   * stack (last in, first started), so they go in last first: item 0 starts
+   * first, as a reader of the items expects (and as Hamilton starts them).
+   */
+  #startFrames(frames: readonly Frame[]): void {
+    for (let i = frames.length - 1; i >= 0; i--) this.run.startFrame(frames[i]!);
   }
 
   /** An item's frame finished: gather its values. */
