@@ -66,7 +66,7 @@ function Row({ run, now }: { run: RunSummary; now: number }) {
     <tr data-run={run.id}>
       <td><Badge status={run.status} /></td>
       <td><a class="mono" href={`/runs/${encodeURIComponent(run.id)}`}>{run.id.slice(0, 8)}</a></td>
-      <td class="flow">{flowName(run) ? <a href={`/runs/table?${new URLSearchParams({ flow: run.modules.join("+"), "only-changed": "1" })}`} title="the latest runs of this flow side by side">{flowName(run)}</a> : "–"}</td>
+      <td class="flow">{flowName(run) || "–"}</td>
       <td><Time ms={run.start} /></td>
       <td class="num">{duration === undefined ? "–" : formatDuration(duration - run.start)}</td>
       <td class="outputs">{run.outputs.join(", ")}</td>

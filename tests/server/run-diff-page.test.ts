@@ -55,7 +55,8 @@ beforeAll(async () => {
   ids.b = await runFlow(3);
   writeFileSync(join(tmp.dir, "noisy.ts"), NOISY);
   writeFileSync(join(tmp.dir, "noisy-run.ts"), NOISY_RUN);
-  [ids.noisy1, ids.noisy2] = JSON.parse((await spawn([join(tmp.dir, "noisy-run.ts"), db])).trim().split("\n")[0]!) as string[];
+  const [n1, n2] = JSON.parse((await spawn([join(tmp.dir, "noisy-run.ts"), db])).trim().split("\n")[0]!) as [string, string];
+  Object.assign(ids, { noisy1: n1, noisy2: n2 });
   server = await startHistoryServer({ path: db, port: 0 });
 });
 afterAll(async () => {
