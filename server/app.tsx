@@ -173,7 +173,9 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
     });
   }
 
-  app.get("/diff", (c) => {
+  // A diff is read afresh on every request (a pruned run, a gc'd result change it) and rendered only when it changed.
+  const diffPages = new RenderedPages(16);
+  app.get("/diff", async (c) => {
     const q = diffQueryOf((k) => c.req.query(k));
     if (typeof q === "string") {
       return c.html(
@@ -187,7 +189,8 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
       );
     }
     for (const id of [q.a, q.b]) if (history.getRun(id) === undefined) return c.html(unknownRun(id), 404);
-    return c.html(<DiffPage diff={diffRuns(history, options.cache, q.a, q.b, q.outputs === undefined ? {} : { outputs: q.outputs })} />);
+    const diff = diffRuns(history, options.cache, q.a, q.b, q.outputs === undefined ? {} : { outputs: q.outputs });
+    return c.html(await diffPages.render(diff, () => <DiffPage diff={diff} />));
   });
 
   app.get("/runs/table", (c) => {
