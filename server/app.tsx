@@ -158,6 +158,8 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
       const bad = (title: string, message: string, status: 400 | 409) => c.html(<ErrorPage title={title} message={message} />, status);
       if (run.request === undefined) return bad("Cannot re-run", `Run "${id}" was recorded before weft kept runs' requests: run the flow with weft run instead`, 409);
       if ("notReplayable" in run.request) return bad("Cannot re-run", `Run "${id}" cannot run again: ${run.request.notReplayable}`, 409);
+      const fileless = run.request.modules.find((m) => m.url === undefined);
+      if (fileless !== undefined) return bad("Cannot re-run", `Run "${id}" cannot run again: its module "${fileless.name}" was given without a file; only flows read from module files can run again`, 409);
       const from = field("from")?.trim() || undefined;
       if (from !== undefined && !parseView(run.graph).nodes.some((n) => n.name === from)) {
         return bad("Unknown node", `Cannot re-run from "${from}": run "${id}" has no node of that name`, 400);

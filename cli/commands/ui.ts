@@ -21,7 +21,7 @@ import { JSON_OPTION } from "../json-output.ts";
  */
 export function uiCommand(host: CliHost): Command {
   return weftCommand(host, "ui")
-    .description(`Serve the run history web view (runs, DAGs, timelines, live progress) on http://${DEFAULT_HOST}:${DEFAULT_PORT}/`)
+    .description(`Serve the run history web view (runs, DAGs, timelines, live progress, run diffs) on http://${DEFAULT_HOST}:${DEFAULT_PORT}/`)
     .option("-p, --port <port>", "the port (0 picks a free one)", String(DEFAULT_PORT))
     .option("--host <host>", "the address to listen on; anything but loopback is reachable from other machines", DEFAULT_HOST)
     .option("--allow-host <name>", "also answer to this Host name (repeatable); loopback names always work, the machine's other names only if listed", (name: string, names: string[]) => [...names, name], [] as string[])
