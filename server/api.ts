@@ -6,7 +6,7 @@
  */
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
-import { diffRuns, type CacheRecordsReader } from "../lib/history/run-diff.ts";
+import { diffRuns, type CacheRecordsReader, type RunDiff } from "../lib/history/run-diff.ts";
 import { RUN_STATUSES, STATS_SAMPLES, type RunHistory, type RunStatus } from "../lib/ports/run-store.ts";
 import { parseView } from "./dag.ts";
 import type { LiveRuns } from "./live-runs.ts";
@@ -59,6 +59,19 @@ export function diffQueryOf(q: (name: string) => string | undefined): { a: strin
   if (a === "" || b === "") return `Query parameters "a" and "b" must name the two runs to compare (a the earlier), got ${a === "" ? "no a" : `a "${a}"`} and ${b === "" ? "no b" : `b "${b}"`}`;
   const outputs = q("output")?.split(",").map((s) => s.trim()).filter((s) => s !== "");
   return { a, b, ...(outputs === undefined || outputs.length === 0 ? {} : { outputs }) };
+}
+
+/** The diff of the query's runs, or the id of the one that is not in the history. */
+export function diffOrUnknown(history: RunHistory, cache: CacheRecordsReader | undefined, q: { a: string; b: string; outputs?: string[] }): RunDiff | string {
+  try {
+    return diffRuns(history, cache, q.a, q.b, q.outputs === undefined ? {} : { outputs: q.outputs });
+  } catch (e) {
+    // diffRuns reads both runs first and throws RangeError for a missing one; only then are they looked up again.
+    if (!(e instanceof RangeError)) throw e;
+    const missing = [q.a, q.b].find((id) => history.getRun(id) === undefined);
+    if (missing === undefined) throw e;
+    return missing;
+  }
 }
 
 /** The run table's query (`flow`, `last`, `only-changed`), or the message of a bad one. */
@@ -130,8 +143,8 @@ export function historyApi(history: RunHistory, live: LiveRuns, plans?: RunPlans
   api.get("/diff", (c) => {
     const q = diffQueryOf((k) => c.req.query(k));
     if (typeof q === "string") return c.json({ error: q }, 400);
-    for (const id of [q.a, q.b]) if (history.getRun(id) === undefined) return c.json(unknownRun(id), 404);
-    return c.json(diffRuns(history, cache, q.a, q.b, q.outputs === undefined ? {} : { outputs: q.outputs }));
+    const diff = diffOrUnknown(history, cache, q);
+    return typeof diff === "string" ? c.json(unknownRun(diff), 404) : c.json(diff);
   });
 
   api.get("/nodes", (c) => {

@@ -11,10 +11,10 @@
  */
 import { Hono, type Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { diffRuns, type CacheRecordsReader } from "../lib/history/run-diff.ts";
+import type { CacheRecordsReader } from "../lib/history/run-diff.ts";
 import { runTable } from "../lib/history/run-table.ts";
 import type { RunHistory } from "../lib/ports/run-store.ts";
-import { diffQueryOf, historyApi, NO_PLANS, QueryError, runQueryOf, samplesOf, tableQueryOf } from "./api.ts";
+import { diffOrUnknown, diffQueryOf, historyApi, NO_PLANS, QueryError, runQueryOf, samplesOf, tableQueryOf } from "./api.ts";
 import { ASSETS } from "./assets/assets.ts";
 import { parseView } from "./dag.ts";
 import { DagDrawings, type DrawSvg } from "./dag-drawings.ts";
@@ -168,7 +168,8 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
       const wrong = inputs.find((l) => !/^[^=]+=/.test(l));
       if (wrong !== undefined) return bad("Bad input value", `Input values are "name=value", one a line; got "${wrong}"`, 400);
       const started = await reruns.start({ run: id, ...(from === undefined ? {} : { from }), inputs });
-      if ("problem" in started) return c.html(<ErrorPage title="The re-run did not start" message={started.problem} />, 500);
+      // The CLI's own words: a module file gone, a flow that no longer builds (the request was fine, the flow is not).
+      if ("problem" in started) return c.html(<ErrorPage title="The re-run did not start" message={started.problem} />, 409);
       // The child names its run before it records it: wait (a little) for the record, so the redirect finds it.
       for (let i = 0; i < 200 && history.getRun(started.runId) === undefined; i++) await new Promise((r) => setTimeout(r, 50));
       return c.redirect(`/runs/${encodeURIComponent(started.runId)}`, 303);
@@ -190,8 +191,8 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
         400,
       );
     }
-    for (const id of [q.a, q.b]) if (history.getRun(id) === undefined) return c.html(unknownRun(id), 404);
-    const diff = diffRuns(history, options.cache, q.a, q.b, q.outputs === undefined ? {} : { outputs: q.outputs });
+    const diff = diffOrUnknown(history, options.cache, q);
+    if (typeof diff === "string") return c.html(unknownRun(diff), 404);
     return c.html(await diffPages.render(diff, () => <DiffPage diff={diff} />));
   });
 

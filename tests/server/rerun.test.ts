@@ -4,7 +4,7 @@
  * child process started by the server, and its run is read back from the history.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startHistoryServer, type HistoryServer } from "../../server/start-server.ts";
 import { tempDir } from "../cache/_helpers.ts";
@@ -17,6 +17,7 @@ const db = join(tmp.dir, "weft.db");
 let open: HistoryServer;
 let shut: HistoryServer;
 let recorded = "";
+let gone = "";
 
 const FLOW = [
   "export const raw = (n: number) => Array.from({ length: n }, (_, i) => i);",
@@ -44,11 +45,16 @@ async function settled(s: HistoryServer, id: string): Promise<{ status: string; 
 }
 
 beforeAll(async () => {
-  writeFileSync(join(tmp.dir, "flow.ts"), FLOW);
-  const proc = Bun.spawn([process.execPath, join(import.meta.dir, "../../cli/weft.ts"), "run", "flow.ts", "-o", "report", "-i", "n=3", "--cache", "--db", db], { cwd: tmp.dir, stdout: "pipe", stderr: "pipe" });
-  const [code, stderr] = await Promise.all([proc.exited, new Response(proc.stderr).text()]);
-  expect({ code, stderr }).toMatchObject({ code: 0 });
-  recorded = /run ([0-9a-f-]{36}) succeeded/.exec(stderr)![1]!;
+  const record = async (file: string) => {
+    writeFileSync(join(tmp.dir, file), FLOW);
+    const proc = Bun.spawn([process.execPath, join(import.meta.dir, "../../cli/weft.ts"), "run", file, "-o", "report", "-i", "n=3", "--cache", "--db", db], { cwd: tmp.dir, stdout: "pipe", stderr: "pipe" });
+    const [code, stderr] = await Promise.all([proc.exited, new Response(proc.stderr).text()]);
+    expect({ code, stderr }).toMatchObject({ code: 0 });
+    return /run ([0-9a-f-]{36}) succeeded/.exec(stderr)![1]!;
+  };
+  gone = await record("gone.ts");
+  rmSync(join(tmp.dir, "gone.ts"));
+  recorded = await record("flow.ts");
   open = await startHistoryServer({ path: db, port: 0, allowRun: true });
   shut = await startHistoryServer({ path: db, port: 0 });
 });
@@ -94,6 +100,15 @@ describe("re-run with allowRun", () => {
     expect(run.status).toBe("succeeded");
     const cache = Object.fromEntries(run.nodes.map((n) => [n.node, n.cache?.status]));
     expect(cache).toEqual({ raw: "hit", doubled: "miss", report: "miss" });
+  });
+
+  test("a re-run whose child ends before its run starts is a page with the CLI's words", async () => {
+    const res = await post(open, `/runs/${gone}/rerun`, { from: "doubled", token: open.token! });
+    expect(res.status).toBe(409);
+    const html = await res.text();
+    expect(html).toContain("The re-run did not start");
+    expect(html).toContain(`Cannot rerun run ${gone}: its module &quot;gone&quot;`);
+    expect(html).toContain("does not load");
   });
 
   test("input values replace the recorded ones", async () => {
