@@ -9,8 +9,7 @@
  *
  * @module
  */
-import { Hono, type Context } from "hono";
-import { getCookie, setCookie } from "hono/cookie";
+import { Hono } from "hono";
 import type { CacheRecordsReader } from "../lib/history/run-diff.ts";
 import { runTable } from "../lib/history/run-table.ts";
 import type { RunHistory } from "../lib/ports/run-store.ts";
@@ -31,7 +30,7 @@ import { CompareForm, DiffPage } from "./pages/diff-page.tsx";
 import { RunTablePage } from "./pages/run-table-page.tsx";
 import type { RerunOffer } from "./pages/rerun-form.tsx";
 import { previousRunOf } from "./previous-run.ts";
-import { TOKEN_COOKIE, TOKEN_HEADER } from "./rerun-access.ts";
+import { TOKEN_HEADER } from "./rerun-access.ts";
 import type { Reruns } from "./reruns.ts";
 import { DagView, RunPage } from "./pages/run-page.tsx";
 import { RunsPage } from "./pages/runs-page.tsx";
@@ -129,22 +128,9 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
   app.route("/api", historyApi(history, live, options.plans, options.cache));
   const runsPages = new RenderedPages(32);
   const reruns = options.reruns;
-  // What a page offers for re-runs: nothing without --allow-run, the token to a browser that holds it, else a note.
-  const offerOf = (c: Context): RerunOffer => {
-    if (reruns === undefined) return undefined;
-    return reruns.access.matches(getCookie(c, TOKEN_COOKIE)) ? { token: reruns.access.token } : { locked: true };
-  };
+  // Whether pages carry re-run forms; the token is never in a page (the script keeps it, see app-js.ts).
+  const offerOf = (): RerunOffer => reruns !== undefined;
   if (reruns !== undefined) {
-    // The URL weft ui prints (`/?token=…`): the token goes into a cookie, and out of the address bar and history.
-    app.use(async (c, next) => {
-      const given = c.req.query("token");
-      if (given === undefined || c.req.method !== "GET" || isApi(c.req.path)) return next();
-      if (!reruns.access.matches(given)) return c.html(<ErrorPage title="Wrong token" message="This is not the token of this server: open the URL that weft ui --allow-run printed when it started" />, 403);
-      setCookie(c, TOKEN_COOKIE, reruns.access.token, { httpOnly: true, sameSite: "Strict", path: "/" });
-      const url = new URL(c.req.url);
-      url.searchParams.delete("token");
-      return c.redirect(`${url.pathname}${url.search}`, 303);
-    });
     app.post("/runs/:id/rerun", async (c) => {
       const forbidden = (why: string) => c.html(<ErrorPage title="Forbidden" message={`Cannot re-run: ${why}`} />, 403);
       const body = await c.req.parseBody().catch(() => ({} as Record<string, unknown>));
@@ -239,7 +225,7 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
     const model = runModel(run, nodes, now);
     // Never waits for Graphviz: a graph not drawn yet gets a placeholder that fetches /runs/:id/dag.
     const dag = await drawings.current(run.graph, model.rows);
-    return c.html(<RunPage run={run} nodes={nodes} model={model} dag={dag} now={now} rerun={offerOf(c)} />);
+    return c.html(<RunPage run={run} nodes={nodes} model={model} dag={dag} now={now} rerun={offerOf()} />);
   });
 
   app.get("/runs/:id/dag", async (c) => {
@@ -291,7 +277,7 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
   app.get("/runs/:id/nodes/:node/panel", (c) => {
     const found = nodeOf(c.req.param("id"), c.req.param("node"));
     if (!found) return c.html(found === undefined ? unknownRun(c.req.param("id")) : <p class="note">Unknown node.</p>, 404);
-    return c.html(<NodePanel run={found.run} node={c.req.param("node")} executions={found.executions} rerun={offerOf(c)} />);
+    return c.html(<NodePanel run={found.run} node={c.req.param("node")} executions={found.executions} rerun={offerOf()} />);
   });
   app.get("/runs/:id/nodes/:node", (c) => {
     const { id, node } = c.req.param();
@@ -301,7 +287,7 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
     return c.html(
       <Layout title={node}>
         <p class="crumbs"><a href="/">Runs</a> / <a href={`/runs/${encodeURIComponent(id)}`} class="mono">{id}</a></p>
-        <NodePanel run={found.run} node={node} executions={found.executions} rerun={offerOf(c)} />
+        <NodePanel run={found.run} node={node} executions={found.executions} rerun={offerOf()} />
       </Layout>,
     );
   });

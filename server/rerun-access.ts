@@ -2,15 +2,15 @@
  * Who may re-run from the web view (`weft ui --allow-run`): a random session
  * token, printed by `weft ui` at start, required on every POST (a form field
  * or the `x-weft-token` header), and an `Origin` that is the server's own.
- * A browser gets the token in a cookie by opening the printed URL once
- * (`/?token=…`); pages then carry it in their re-run forms, so another page,
+ * A browser gets the token by opening the printed URL once (`/?token=…`):
+ * the app's script keeps it in the origin's localStorage, which is scoped to
+ * the port (a cookie is not: every server on 127.0.0.1 would receive it), and
+ * sends it with each re-run form; the pages never hold it. So another page,
  * another site or another user of the machine cannot start runs.
  *
  * @module
  */
 
-/** The cookie that holds the session token in the browser that opened the printed URL. */
-export const TOKEN_COOKIE = "weft-run-token";
 /** The header a script may send the token in, instead of the form field `token`. */
 export const TOKEN_HEADER = "x-weft-token";
 

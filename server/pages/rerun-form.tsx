@@ -4,30 +4,31 @@
  * --allow-run`: it POSTs to /runs/:id/rerun with the session token, the node
  * to recompute from and optional input values (`name=value`, one a line);
  * the server starts `weft rerun` in a child process and sends the browser to
- * the new run. Shown only to a browser that opened the URL with the token.
+ * the new run. The token is not in the page: the app's script keeps it from
+ * the printed URL in the origin's localStorage and fills it in on submit; the
+ * form shows only when it holds one, the note otherwise.
  *
  * @module
  */
 
-/** How the page may offer re-runs: the token to put in forms, or why it offers none. */
-export type RerunOffer = { readonly token: string } | { readonly locked: true } | undefined;
+/** Whether the page offers re-runs (the server was started with `--allow-run`). */
+export type RerunOffer = boolean | undefined;
 
 /**
  * The form, for node `from` of run `runId` (or with a field for the node when `from` is undefined).
  *
  * @example
  * ```tsx
- * <RerunForm runId={run.id} from="doubled" offer={{ token }} />
+ * <RerunForm runId={run.id} from="doubled" offer={true} />
  * ```
  */
 export function RerunForm({ runId, from, offer }: { runId: string; from?: string | undefined; offer: RerunOffer }) {
-  if (offer === undefined) return null;
-  if ("locked" in offer) {
-    return <p class="note rerun-locked">Re-runs are allowed on this server, for a browser that opened the URL with the token that weft ui --allow-run printed.</p>;
-  }
+  if (!offer) return null;
   return (
+    <>
+    <p class="note rerun-locked">Re-runs are allowed on this server: open the URL with the token that weft ui --allow-run printed, once, in this browser.</p>
     <form class="rerun" method="post" action={`/runs/${encodeURIComponent(runId)}/rerun`} data-from={from}>
-      <input type="hidden" name="token" value={offer.token} />
+      <input type="hidden" name="token" value="" />
       {from === undefined
         ? <label>{"re-run from node "}<input name="from" class="mono" placeholder="(none: only what changed)" /></label>
         : <input type="hidden" name="from" value={from} />}
@@ -38,5 +39,6 @@ export function RerunForm({ runId, from, offer }: { runId: string; from?: string
       <button type="submit" class="rerun-button">{from === undefined ? "re-run" : "re-run from here"}</button>
       <span class="note">{" recomputes it and what depends on it; the rest comes from the cache"}</span>
     </form>
+    </>
   );
 }

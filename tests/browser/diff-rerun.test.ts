@@ -70,16 +70,20 @@ describe("diff and re-run in Chromium", () => {
     await page.waitForSelector("#node-panel[data-node=doubled]");
     expect(await page.locator("button.rerun-button").count()).toBe(0);
 
+    // With allowRun but without the token: the note, no button.
     await page.goto(new URL(`/runs/${ids.b}`, allowed.url).href);
-    expect(await page.locator(".rerun-locked").count()).toBe(1);
-    expect(await page.locator("button.rerun-button").count()).toBe(0);
+    expect(await page.locator(".rerun-locked").isVisible()).toBe(true);
+    expect(await page.locator("button.rerun-button").isVisible()).toBe(false);
 
-    // The URL weft ui --allow-run prints: the token becomes a cookie, and the address bar loses it.
+    // The URL weft ui --allow-run prints: the script keeps the token (this origin's localStorage) and takes it out
+    // of the address bar.
     await page.goto(new URL(`/?token=${allowed.token}`, allowed.url).href);
-    expect(new URL(page.url()).search).toBe("");
+    await page.waitForFunction(() => location.search === "");
+    expect(await page.evaluate(() => localStorage.getItem("weft-run-token"))).toBe(allowed.token!);
     await page.goto(new URL(`/runs/${ids.b}`, allowed.url).href);
     await page.locator("#nodes a.node-link", { hasText: "doubled" }).click();
-    await page.waitForSelector("#node-panel[data-node=doubled] button.rerun-button");
+    await page.waitForSelector("#node-panel[data-node=doubled] button.rerun-button", { state: "visible" });
+    expect(await page.locator(".rerun-locked").first().isVisible()).toBe(false);
     await Promise.all([page.waitForURL((u) => /^\/runs\/[0-9a-f-]{36}$/.test(u.pathname) && !u.pathname.endsWith(ids.b)), page.click("#node-panel button.rerun-button")]);
     const id = new URL(page.url()).pathname.split("/").at(-1)!;
     expect([ids.a, ids.b]).not.toContain(id);

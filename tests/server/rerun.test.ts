@@ -119,19 +119,13 @@ describe("re-run with allowRun", () => {
     expect((await (await fetch(new URL(`/api/runs/${id}`, open.url))).json()).inputs).toEqual({ n: "4" });
   });
 
-  test("the printed URL's token becomes a cookie; pages then carry the re-run form, and without it a note", async () => {
-    const res = await fetch(new URL(`/?token=${open.token}`, open.url), { redirect: "manual" });
-    expect(res.status).toBe(303);
-    expect(res.headers.get("location")).toBe("/");
-    const cookie = res.headers.get("set-cookie")!;
-    expect(cookie).toMatch(/^weft-run-token=[0-9a-f]{64}; Path=\/; HttpOnly; SameSite=Strict$/);
-    const page = await (await fetch(new URL(`/runs/${recorded}/nodes/doubled`, open.url), { headers: { cookie: cookie.split(";")[0]! } })).text();
-    expect(page).toContain(`<form class="rerun" method="post" action="/runs/${recorded}/rerun" data-from="doubled"><input type="hidden" name="token" value="${open.token}"/>`);
-    const without = await (await fetch(new URL(`/runs/${recorded}/nodes/doubled`, open.url))).text();
-    expect(without).not.toContain(open.token!);
-    expect(without).toContain("Re-runs are allowed on this server, for a browser that opened the URL with the token");
-    const wrong = await fetch(new URL("/?token=0123", open.url), { redirect: "manual" });
-    expect(wrong.status).toBe(403);
+  test("pages carry the re-run form and the note for a browser without the token, never the token itself", async () => {
+    const page = await (await fetch(new URL(`/runs/${recorded}/nodes/doubled`, open.url))).text();
+    expect(page).toContain(`<form class="rerun" method="post" action="/runs/${recorded}/rerun" data-from="doubled"><input type="hidden" name="token" value=""/><input type="hidden" name="from" value="doubled"/>`);
+    expect(page).toContain("Re-runs are allowed on this server: open the URL with the token that weft ui --allow-run printed, once, in this browser.");
+    const withToken = await (await fetch(new URL(`/runs/${recorded}?token=${open.token}`, open.url))).text();
+    expect(withToken).not.toContain(open.token!);
+    expect(withToken).toContain(`<form class="rerun" method="post" action="/runs/${recorded}/rerun">`);
   });
 });
 
@@ -143,5 +137,6 @@ describe("re-run without allowRun", () => {
     const page = await (await fetch(new URL(`/runs/${recorded}/nodes/doubled`, shut.url))).text();
     expect(page).not.toContain("rerun");
     expect(page).not.toContain("Re-runs are allowed");
+    expect(await (await fetch(new URL(`/runs/${recorded}`, shut.url))).text()).not.toContain('class="rerun"');
   });
 });
