@@ -87,6 +87,7 @@ function isWildcard(hostname: string): boolean {
 /**
  * Starts the web view.
  *
+ * @throws {TypeError} for `allowRun` with `history` but no `path`
  * @throws {Error} when the port is taken: `Cannot start the run history server on 127.0.0.1:4319: the port is in use; pass another port`
  * @example
  * ```ts
@@ -98,6 +99,7 @@ export async function startHistoryServer(options: HistoryServerOptions = {}): Pr
   const hostname = options.hostname ?? DEFAULT_HOST;
   const port = options.port ?? DEFAULT_PORT;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`Port must be an integer from 0 to 65535, got ${String(port)}`);
+  if (options.allowRun && options.history !== undefined && options.path === undefined) throw new TypeError("allowRun needs the database file that re-runs record into: pass path too");
   // Checked before anything is opened: a bad name is the caller's mistake, not the server's.
   const hosts = new HostAllowList([...LOOPBACK_HOSTS, ...(isWildcard(hostname) ? [] : [hostname]), ...(options.allowedHosts ?? [])]);
   let history = options.history;
@@ -122,7 +124,6 @@ export async function startHistoryServer(options: HistoryServerOptions = {}): Pr
   // Plans import the user's modules: a worker of their own for each, ended after it, so none pile up here.
   const planner = new TaskWorker(workers, PLAN_TASK, { fresh: true, limitMs: PLAN_LIMIT_MS });
   const db = options.history === undefined || options.path !== undefined ? options.path ?? DEFAULT_DATABASE_PATH : undefined;
-  if (options.allowRun && db === undefined) throw new TypeError("allowRun needs the database file: pass path too");
   // The cache of the same file, once per server: the diff reads its records beside the history.
   const cache = history === undefined || db === undefined ? undefined : await openCache(db);
   const reruns = options.allowRun && history !== undefined ? new CliReruns(db!, new RerunAccess(), startWeftProcess) : undefined;

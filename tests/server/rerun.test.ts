@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { openSqliteRunStore } from "../../history/open-sqlite-run-store.ts";
+import { bunCacheDrivers } from "../../runtime/bun/mod.ts";
 import { startHistoryServer, type HistoryServer } from "../../server/start-server.ts";
 import { tempDir } from "../cache/_helpers.ts";
 
@@ -138,5 +140,17 @@ describe("re-run without allowRun", () => {
     expect(page).not.toContain("rerun");
     expect(page).not.toContain("Re-runs are allowed");
     expect(await (await fetch(new URL(`/runs/${recorded}`, shut.url))).text()).not.toContain('class="rerun"');
+  });
+});
+
+describe("startHistoryServer({ allowRun })", () => {
+  test("with a history but no path is a TypeError: re-runs need the file they record into", async () => {
+    const opened = openSqliteRunStore(db, bunCacheDrivers, { alive: () => true, existing: true });
+    if (opened.status !== "open") throw new Error(opened.reason);
+    try {
+      await expect(startHistoryServer({ history: opened.store, port: 0, allowRun: true })).rejects.toThrow(new TypeError("allowRun needs the database file that re-runs record into: pass path too"));
+    } finally {
+      opened.store.close();
+    }
   });
 });
