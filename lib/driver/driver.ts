@@ -5,11 +5,13 @@
  * @module
  */
 import { Cause, Effect, Exit, type Semaphore } from "effect";
-import type { InputConflictError, MissingInputError, NodeExecutionError, UnknownNodeError } from "../errors.ts";
+import type { InputConflictError, InputValidationError, MissingInputError, NodeExecutionError, UnknownNodeError } from "../errors.ts";
 import { UnknownNodeError as UnknownNode } from "../errors.ts";
 import { runPlan } from "../engine/run.ts";
 import type { Graph, GraphNode } from "../graph/graph.ts";
-import type { Clock, Hook } from "../hooks.ts";
+import type { Clock, GraphEndEvent, Hook } from "../hooks.ts";
+import { callHooks, HookPromises } from "../hook-calls.ts";
+import { inputChecks, validateInputs, type GraphAdapter } from "../graph-adapter.ts";
 import { CacheInterceptor } from "../engine/cache-interceptor.ts";
 import type { CacheBehavior } from "../model/node-options.ts";
 import type { Executor } from "../ports/executor.ts";
@@ -45,7 +47,7 @@ export interface ExecuteOptions<N = Record<string, unknown>, I extends Values = 
 }
 
 /** Errors `executeEffect` can fail with. */
-export type ExecuteError = UnknownNodeError | MissingInputError | InputConflictError | NodeExecutionError;
+export type ExecuteError = UnknownNodeError | MissingInputError | InputConflictError | InputValidationError | NodeExecutionError;
 
 /** Options of {@link Driver.visualizeExecution} and {@link Driver.displayAllFunctions}. */
 export interface VisualizeOptions {
@@ -59,6 +61,8 @@ export interface VisualizeOptions {
 export interface DriverSettings {
   readonly config: Values;
   readonly hooks: readonly Hook[];
+  /** Graph adapters, outermost first (see `withAdapters`). */
+  readonly adapters?: readonly GraphAdapter[] | undefined;
   readonly concurrency: number | undefined;
   /** Semaphores of the resource pools each node is in, by node id (see `withPools`). */
   readonly pools?: readonly (readonly Semaphore.Semaphore[] | undefined)[] | undefined;
@@ -192,11 +196,14 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
     return Effect.suspend(() => (signal.aborted ? Effect.interrupt : Effect.raceFirst(run, interruptOn(signal))));
   }
 
-  #run(plan: Plan, inputs: Values, overrides: Values, signal: AbortSignal | undefined): Effect.Effect<Record<string, unknown>, NodeExecutionError> {
-    const { hooks, clock, concurrency, config, executor, cache, pools } = this.#settings;
+  #run(plan: Plan, inputs: Values, overrides: Values, signal: AbortSignal | undefined): Effect.Effect<Record<string, unknown>, NodeExecutionError | InputValidationError> {
+    const { hooks, clock, concurrency, config, executor, cache, pools, adapters = [] } = this.#settings;
     const runId = crypto.randomUUID();
-    const base = { runId, hooks, clock, concurrency, pools, config, executor, controller: new AbortController() };
-    const engine = cache === undefined
+    const around = adapters.filter((a) => a.aroundNode !== undefined);
+    // Node and task hooks' promises: awaited when the run ends, before afterGraph.
+    const promises = hooks.length === 0 ? undefined : new HookPromises();
+    const base = { runId, hooks, clock, concurrency, pools, config, executor, controller: new AbortController(), promises, adapters: around };
+    let engine: Effect.Effect<Record<string, unknown>, NodeExecutionError | InputValidationError> = cache === undefined
       ? runPlan(plan, { ...base, interceptor: undefined })
       : Effect.suspend(() => {
         const interceptor = new CacheInterceptor(cache.store, cache.store.beginRun(runId), this.#graph, cache.behaviors, config, cache.codeVersions);
@@ -204,6 +211,12 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
         // Whatever the outcome, what finished is written: a crashed or failed run resumes from it.
         return runPlan(plan, { ...base, interceptor }).pipe(Effect.ensuring(Effect.sync(() => interceptor.finish())));
       });
+    if (adapters.some((a) => a.validateInput !== undefined)) {
+      const checks = inputChecks(this.#graph, plan.inPlan, inputs);
+      // Every rejection at once, before any node starts.
+      const run = engine;
+      if (checks.length > 0) engine = Effect.promise(() => validateInputs(adapters, checks)).pipe(Effect.flatMap((e) => (e === undefined ? run : Effect.fail(e))));
+    }
     if (hooks.length === 0) return engine;
     return Effect.suspend(() => {
       const start = clock.now();
@@ -211,22 +224,39 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
         runId, outputs: plan.outputs, nodes: plan.nodeNames,
         inputs, overrides, config, start,
       };
-      for (const h of hooks) h.beforeGraph?.(event);
-      return engine.pipe(
+      const before = new HookPromises();
+      callHooks(hooks, "beforeGraph", event, before);
+      const started = before.empty ? engine : Effect.promise(() => before.settled()).pipe(
+        Effect.flatMap(() => (before.error === undefined ? engine : Effect.die(before.error))),
+      );
+      // afterGraph's own failure, reported when the run itself succeeded.
+      let afterError: unknown;
+      return started.pipe(
+        // Uninterruptible (an exit handler): a cancelled run still waits for its hooks.
+        Effect.onExit(() => Effect.promise(() => promises!.settled())),
+        Effect.flatMap((results) => (promises!.error === undefined ? Effect.succeed(results) : Effect.die(promises!.error))),
         Effect.onExit((exit) =>
-          Effect.sync(() => {
+          Effect.promise(async () => {
             const duration = clock.now() - start;
             // Interrupted with no failure: cancelled, and the signal's reason says why (as execute rejects with it).
             const cancelled = Exit.isFailure(exit) && Cause.hasInterruptsOnly(exit.cause);
-            const end = Exit.isSuccess(exit)
+            const end: GraphEndEvent = Exit.isSuccess(exit)
               ? { runId, outputs: plan.outputs, success: true, cancelled, results: exit.value, start, duration }
               : {
                 runId, outputs: plan.outputs, success: false, cancelled, start, duration,
                 error: cancelled && signal?.aborted ? signal.reason : Cause.squash(exit.cause),
               };
-            for (const h of hooks) h.afterGraph?.(end);
+            const after = new HookPromises();
+            try {
+              callHooks(hooks, "afterGraph", end, after);
+            } catch (e) {
+              afterError = e;
+            }
+            await after.settled();
+            afterError ??= after.error;
           })
         ),
+        Effect.flatMap((results) => (afterError === undefined ? Effect.succeed(results) : Effect.die(afterError))),
       );
     });
   }

@@ -32,6 +32,8 @@ export interface BlockHost {
   requestPump(block: BlockRun): void;
   /** The block finished or failed: it holds nothing any more. */
   blockEnded(block: BlockRun): void;
+  /** The block's items ran out after `count` items (the `afterExpand` hook). */
+  blockExpanded(block: BlockRun, count: number): void;
 }
 
 /** A block being iterated. */
@@ -112,7 +114,7 @@ export class BlockRun implements FrameBlock {
       } catch (e) {
         return this.#fail(e);
       }
-      if (r.done) this.#exhausted = true;
+      if (r.done) this.#expanded();
       else this.#startItem(r.value);
     }
     if (this.#exhausted && !this.#pulling && this.#inFlight === 0) this.#complete();
@@ -131,7 +133,7 @@ export class BlockRun implements FrameBlock {
       (r) => {
         this.#pulling = false;
         if (this.#done || this.parent.dead()) return;
-        if (r.done) this.#exhausted = true;
+        if (r.done) this.#expanded();
         else this.#startItem(r.value);
         this.#requestPump();
       },
@@ -140,6 +142,11 @@ export class BlockRun implements FrameBlock {
         this.#fail(e);
       },
     );
+  }
+
+  #expanded(): void {
+    this.#exhausted = true;
+    this.run.blockExpanded(this, this.#count);
   }
 
   /** Streaming consumers that lag `limit` values behind hold the producer back. */
