@@ -100,7 +100,7 @@ export type {
   TaskPurpose,
   TaskStartEvent,
 } from "./lib/hooks.ts";
-export type { AroundNodeEvent, GraphAdapter, GraphCheck, InputCheck, Verdict } from "./lib/graph-adapter.ts";
+export type { AroundNodeEvent, EdgeCheck, GraphAdapter, GraphCheck, InputCheck, Verdict } from "./lib/graph-adapter.ts";
 export { collect, parallelizable } from "./lib/modifiers/map-reduce.ts";
 export type { Collecting, CollectOptions, ItemResult, Parallelizable, ParallelizableOptions } from "./lib/modifiers/map-reduce.ts";
 export { documentationOf } from "./lib/introspect/documentation.ts";

@@ -2,7 +2,7 @@
  * Graph adapters (Hamilton's lifecycle methods and validators): what
  * `Builder.withAdapters(...)` takes. `aroundNode` wraps the execution of
  * every node (the engine's part is lib/engine/around-node.ts); the
- * validators run at build (`validateNode`, `validateGraph`) and before any
+ * validators run at build (`validateNode`, `validateEdge`, `validateGraph`) and before any
  * node of a run (`validateInput`), and every rejection is reported at once.
  *
  * @module
@@ -42,6 +42,13 @@ export interface InputCheck {
   readonly nodes: readonly string[];
 }
 
+/** Passed to {@link GraphAdapter.validateEdge}: `to` takes `from`'s value as its parameter `parameter`. */
+export interface EdgeCheck {
+  readonly from: GraphNode;
+  readonly to: GraphNode;
+  readonly parameter: string;
+}
+
 /** Passed to {@link GraphAdapter.validateGraph}. */
 export interface GraphCheck {
   readonly graph: Graph;
@@ -72,12 +79,20 @@ export interface GraphAdapter {
   validateInput?(check: InputCheck): Verdict | PromiseLike<Verdict>;
   /** Checks one node of the graph (functions, inputs and config values) at build. */
   validateNode?(node: GraphNode): Verdict | PromiseLike<Verdict>;
+  /**
+   * Checks each edge at build (Hamilton's `do_check_edge_types_match`, swapped in): weft's own edge check is
+   * `tsc`'s, on the destructured form, and leaves nothing to do at run time; this is where a rule of your own
+   * goes (tags that must match, schemas that must agree).
+   */
+  validateEdge?(edge: EdgeCheck): Verdict | PromiseLike<Verdict>;
   /** Checks the whole graph at build. */
   validateGraph?(check: GraphCheck): Verdict | PromiseLike<Verdict>;
 }
 
 /** The methods an adapter may have: `withAdapters` checks each is a function. */
-export const ADAPTER_METHODS: readonly (Exclude<keyof GraphAdapter, "name">)[] = ["aroundNode", "validateInput", "validateNode", "validateGraph"];
+export const ADAPTER_METHODS: readonly (Exclude<keyof GraphAdapter, "name">)[] = [
+  "aroundNode", "validateInput", "validateNode", "validateEdge", "validateGraph",
+];
 
 /** How an adapter is named in messages: its `name`, its class, or its place in `withAdapters`. */
 export function adapterLabel(adapter: GraphAdapter, index: number): string {
@@ -98,7 +113,7 @@ function rejection(verdict: unknown, fallback: string): string | undefined {
 async function collect<S>(
   adapters: readonly GraphAdapter[],
   subjects: readonly S[],
-  method: "validateInput" | "validateNode" | "validateGraph",
+  method: "validateInput" | "validateNode" | "validateEdge" | "validateGraph",
   check: (adapter: GraphAdapter, subject: S) => unknown,
   fallback: string,
 ): Promise<{ subject: S; adapter: string; message: string }[]> {
@@ -121,22 +136,33 @@ async function collect<S>(
 }
 
 /**
- * Runs every adapter's `validateNode` on every node, then `validateGraph`.
+ * Runs every adapter's `validateNode` on every node, `validateEdge` on every edge, then `validateGraph`.
  *
  * @throws {GraphBuildError} listing every rejection
  */
 export async function validateBuild(adapters: readonly GraphAdapter[], check: GraphCheck): Promise<void> {
-  if (!adapters.some((a) => a.validateNode !== undefined || a.validateGraph !== undefined)) return;
+  if (!adapters.some((a) => a.validateNode !== undefined || a.validateEdge !== undefined || a.validateGraph !== undefined)) return;
   const nodes = await collect(adapters, check.graph.nodes, "validateNode", (a, n) => a.validateNode!(n), "rejected");
+  const edges = !adapters.some((a) => a.validateEdge !== undefined) ? [] : await collect(adapters, edgesOf(check.graph), "validateEdge", (a, e) => a.validateEdge!(e), "rejected");
   const graph = await collect(adapters, [check], "validateGraph", (a, c) => a.validateGraph!(c), "rejected");
   const problems = [
     ...nodes.map((p) => `node "${p.subject.name}" rejected by adapter ${p.adapter}: ${p.message}`),
+    ...edges.map((p) => `edge "${p.subject.from.name}" -> "${p.subject.to.name}" (parameter "${p.subject.parameter}") rejected by adapter ${p.adapter}: ${p.message}`),
     ...graph.map((p) => `the graph rejected by adapter ${p.adapter}: ${p.message}`),
   ];
   if (problems.length === 0) return;
   throw new GraphBuildError(`Cannot build the graph: ${problems.join("; ")}; fix the nodes or the adapter's rule`, {
-    ...(nodes.length === 1 && graph.length === 0 ? { node: nodes[0]!.subject.name } : {}),
+    ...(nodes.length === 1 && edges.length === 0 && graph.length === 0 ? { node: nodes[0]!.subject.name } : {}),
   });
+}
+
+/** Every edge of the graph: each function node's dependencies, in parameter order. */
+function edgesOf(graph: Graph): EdgeCheck[] {
+  const edges: EdgeCheck[] = [];
+  for (const to of graph.nodes) {
+    to.deps.forEach((d, j) => edges.push({ from: graph.nodes[to.depIds[j]!]!, to, parameter: d.name }));
+  }
+  return edges;
 }
 
 /** The run's inputs that a validator checks: each given input the plan reads, with the nodes that read it. */

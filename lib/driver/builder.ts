@@ -127,7 +127,7 @@ export class Builder<F = {}, C = {}> {
   /**
    * Adds graph adapters, outermost first: each one's `aroundNode` wraps the
    * execution of every node (the cache is asked first: a hit is not executed),
-   * and its validators check each node and the graph at build, and the inputs
+   * and its validators check each node, edge and the graph at build, and the inputs
    * of each run before any node starts; every rejection is reported at once.
    *
    * @example

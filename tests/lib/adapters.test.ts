@@ -279,6 +279,35 @@ describe("validateNode and validateGraph", () => {
   });
 });
 
+describe("validateEdge", () => {
+  test("sees every edge with its parameter; rejections fail the build with node, edge and graph ones together", async () => {
+    const edges: string[] = [];
+    const pii = {
+      email: node((user: string) => `${user}@example.com`, { tags: { pii: "yes" } }),
+      masked: node((email: string) => email.replace(/.*@/, "*@"), { tags: { pii: "yes" } }),
+      report: (email: string, masked: string) => `${email} ${masked}`,
+    };
+    const error = await new Builder()
+      .withModules(pii)
+      .withAdapters({
+        name: "pii",
+        validateEdge: ({ from, to, parameter }) => {
+          edges.push(`${from.name}->${to.name}:${parameter}`);
+          return from.tags.pii !== "yes" || to.tags.pii === "yes" || `"${to.name}" reads personal data`;
+        },
+        validateGraph: () => "no report without review",
+      })
+      .build()
+      .catch((e: unknown) => e);
+    expect(edges.sort()).toEqual(["email->masked:email", "email->report:email", "masked->report:masked", "user->email:user"]);
+    expect((error as Error).message).toBe(
+      'Cannot build the graph: edge "email" -> "report" (parameter "email") rejected by adapter "pii": "report" reads personal data; ' +
+        'edge "masked" -> "report" (parameter "masked") rejected by adapter "pii": "report" reads personal data; ' +
+        'the graph rejected by adapter "pii": no report without review; fix the nodes or the adapter\'s rule',
+    );
+  });
+});
+
 describe("withAdapters()", () => {
   test("rejects a non-object and a method that is not a function", () => {
     expect(() => new Builder().withAdapters(null as never)).toThrow(TypeError);
