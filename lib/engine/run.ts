@@ -92,7 +92,9 @@ export class Run implements BlockHost {
     this.#semaphore = ctx.concurrency === undefined ? undefined : Semaphore.makeUnsafe(ctx.concurrency);
     this.#interceptor = ctx.interceptor;
     this.#adapters = ctx.adapters !== undefined && ctx.adapters.length > 0 ? ctx.adapters : undefined;
-    this.#tasks = this.#hooks && anyHookHas(this.#hooks, "beforeTask", "afterTask", "afterExpand") ? new TaskEvents(this.#hooks, ctx) : undefined;
+    this.#tasks = this.#hooks && anyHookHas(this.#hooks, "beforeTask", "afterTask", "afterExpand")
+      ? new TaskEvents(this.#hooks, ctx, (e) => this.#hookFailed(e))
+      : undefined;
     this.top = new Frame(plan.frame, plan.values, undefined, -1, plan.refs);
     this.#idle = Effect.callback<void>((resume) => {
       if (this.#hasWork()) resume(Effect.void);
@@ -172,7 +174,7 @@ export class Run implements BlockHost {
       const effect = aroundCall(this.#ctx, this.#adapters, node, args, { limits, items: frame.itemPath(), signal: this.#signal }, done);
       return effect === undefined ? undefined : settle(effect, done);
     }
-    if (semaphore !== undefined || pools !== undefined || node.options.timeout !== undefined || node.options.retry !== undefined) {
+    if (governed) {
       return settle(governedCall(this.#ctx, node, args, transfer, { semaphore, pools }), done);
     }
     const effect = dispatch(this.#ctx, node, args, transfer, this.#signal, done);
@@ -255,13 +257,14 @@ export class Run implements BlockHost {
   }
 
   blockExpanded(block: BlockRun, count: number): void {
-    if (this.#tasks === undefined) return;
-    try {
-      this.#tasks.expanded(block.parent, block.task.node, count);
-    } catch (e) {
-      this.#failure ??= { frame: block.parent, task: -1, cause: e };
-      this.#wakeUp();
-    }
+    this.#tasks?.expanded(block.parent, block.task.node, count);
+  }
+
+  // A task hook threw: task events come from the loop, from completions and from a block's async pulls, so they
+  // report here rather than throw.
+  #hookFailed(cause: unknown): void {
+    this.#failure ??= { frame: this.top, task: -1, cause };
+    this.#wakeUp();
   }
 
   blockEnded(block: BlockRun): void {

@@ -40,7 +40,16 @@ export class TaskEvents {
   // Start events of the top frame's node tasks, by task index, until they end.
   readonly #top: (TaskStartEvent | undefined)[] = [];
 
-  constructor(readonly hooks: readonly Hook[], readonly ctx: CallContext) {}
+  /** `onError` receives a hook's `HookError`: no method here throws. */
+  constructor(readonly hooks: readonly Hook[], readonly ctx: CallContext, readonly onError: (error: unknown) => void) {}
+
+  #call<M extends "beforeTask" | "afterTask" | "afterExpand">(method: M, event: Parameters<NonNullable<Hook[M]>>[0]): void {
+    try {
+      callHooks(this.hooks, method, event as never, this.ctx.promises);
+    } catch (e) {
+      this.onError(e);
+    }
+  }
 
   /** A node task of the top frame starts. */
   nodeStarted(t: number, task: NodeTask): void {
@@ -49,7 +58,7 @@ export class TaskEvents {
       runId: this.ctx.runId, taskId, spawningTaskId: undefined, nodes: [task.node.name], purpose, items: [], start: this.ctx.clock.now(),
     };
     this.#top[t] = event;
-    callHooks(this.hooks, "beforeTask", event, this.ctx.promises);
+    this.#call("beforeTask", event);
   }
 
   /** A node task of the top frame ended. */
@@ -73,7 +82,7 @@ export class TaskEvents {
       nodes, purpose: "block", items: frame.itemPath(), start: this.ctx.clock.now(),
     };
     frame.task = event;
-    callHooks(this.hooks, "beforeTask", event, this.ctx.promises);
+    this.#call("beforeTask", event);
   }
 
   /** An item's frame finished every task (ok) or one of its nodes failed. */
@@ -87,13 +96,13 @@ export class TaskEvents {
   /** The parallelizable of `parent`'s block task `node` produced `count` items and no more. */
   expanded(parent: Frame, node: GraphNode, count: number): void {
     const taskIds = Array.from({ length: count }, (_, i) => itemTaskId(parent, node, i));
-    callHooks(this.hooks, "afterExpand", {
+    this.#call("afterExpand", {
       runId: this.ctx.runId, node: node.name, items: count, taskIds, taskId: expandingTaskId(parent, node),
-    }, this.ctx.promises);
+    });
   }
 
   #end(event: TaskStartEvent, ok: boolean, value: unknown): void {
     const duration = this.ctx.clock.now() - event.start;
-    callHooks(this.hooks, "afterTask", ok ? { ...event, success: true, duration } : { ...event, success: false, error: value, duration }, this.ctx.promises);
+    this.#call("afterTask", ok ? { ...event, success: true, duration } : { ...event, success: false, error: value, duration });
   }
 }

@@ -262,6 +262,25 @@ describe("task hooks", () => {
     ]);
   });
 
+  test("a task hook that throws for an item of an async parallelizable fails the run with a HookError", async () => {
+    for (const method of ["beforeTask", "afterTask", "afterExpand"] as const) {
+      const dr = await new Builder()
+        .withModules({
+          items: parallelizable(async function* () {
+            yield 1;
+            yield 2;
+          }),
+          doubled: (items: number) => items * 2,
+          total: collect((doubled: number[]) => doubled.reduce((x, y) => x + y, 0)),
+        })
+        .withHooks({ name: "strict", [method]: (e: { purpose?: string }) => { if (method === "afterExpand" || e.purpose === "block") throw new Error("no items"); } })
+        .build();
+      const error = await dr.execute(["total"]).catch((e: unknown) => e);
+      expect(isWeftError(error, "hook")).toBe(true);
+      expect((error as Error).message).toBe(`Hook "strict" failed in ${method}: no items`);
+    }
+  });
+
   test("a cache hit is still a task", async () => {
     const { calls, hook } = tracking();
     await using dr = await new Builder().withModules(sample).withCache({ memory: true }).withWarnings(() => {}).withHooks(hook).build();
