@@ -169,6 +169,50 @@ describe("aroundNode", () => {
     expect([attempts, wrapped]).toEqual([3, 1]);
   });
 
+  test("a node's timeout still applies inside an adapter", async () => {
+    const dr = await new Builder()
+      .withModules({ slow: node(() => new Promise((r) => setTimeout(r, 10_000)), { timeout: 50 }) })
+      .withAdapters({ aroundNode: ({ call }) => call() })
+      .build();
+    const error = await dr.execute(["slow"]).catch((e: unknown) => e);
+    expect(isWeftError((error as Error).cause, "timeout")).toBe(true);
+  });
+
+  test("withConcurrency still bounds nodes wrapped by an async adapter (in-flight count)", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const mod: Record<string, () => Promise<number>> = {};
+    for (let i = 0; i < 8; i++) {
+      mod[`n${i}`] = async () => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 5));
+        inFlight--;
+        return i;
+      };
+    }
+    const dr = await new Builder()
+      .withModules(mod)
+      .withConcurrency(2)
+      .withAdapters({ aroundNode: async ({ call }) => call() })
+      .build();
+    await dr.execute(Object.keys(mod));
+    expect(most).toBe(2);
+  });
+
+  test("a failure elsewhere aborts the signal of a node running inside an adapter", async () => {
+    let aborted: boolean | undefined;
+    const dr = await new Builder()
+      .withModules({
+        waits: (abortSignal: AbortSignal) =>
+          new Promise((_, reject) => abortSignal.addEventListener("abort", () => { aborted = true; reject(abortSignal.reason); })),
+        fails: async () => { await new Promise((r) => setTimeout(r, 5)); throw new SentinelError("fails"); },
+      })
+      .withAdapters({ aroundNode: async ({ call }) => call() })
+      .build();
+    await expect(dr.execute(["waits", "fails"])).rejects.toThrow("fails");
+    expect(aborted).toBe(true);
+  });
+
   test("an adapter that throws fails the node with its error", async () => {
     const dr = await new Builder()
       .withModules(sample)

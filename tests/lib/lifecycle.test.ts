@@ -93,7 +93,7 @@ describe("build hooks", () => {
 });
 
 describe("graph and node hooks", () => {
-  test("several hooks see one run in Hamilton's order [test_multiple_hooks]", async () => {
+  test("several hooks see one run in Hamilton's order [test_multiple_hooks, test_multi_hook]", async () => {
     const { calls, hook } = tracking();
     const dr = await new Builder().withModules(sample).withHooks(hook).build();
     await dr.execute(["d"], { inputs: { input: 1 } });
