@@ -202,6 +202,38 @@ describe("task hooks", () => {
     expect(starts.filter((e) => e.nodes.includes("processed"))).toHaveLength(2);
   });
 
+  test("a block's task holds the nodes between expand and collect, not those outside it [test_group_nodes_by_repeatable_blocks_complex]", async () => {
+    const { calls, hook } = tracking();
+    const complex = {
+      number_of_steps: () => 5,
+      param_external_to_block: () => 3,
+      second_param_external_to_block: () => 4,
+      steps: parallelizable((number_of_steps: number) => Array.from({ length: number_of_steps }, (_, i) => i)),
+      step_modified: (steps: number, second_param_external_to_block: number) => steps + second_param_external_to_block,
+      double_step: (step_modified: number) => step_modified * 2,
+      triple_step: (step_modified: number) => step_modified * 3,
+      double_plus_triple_step: (double_step: number, triple_step: number) => double_step + triple_step,
+      double_plus_triple_plus_param_external_to_block: (double_plus_triple_step: number, param_external_to_block: number) =>
+        double_plus_triple_step + param_external_to_block,
+      sum_of_some_things: collect((double_plus_triple_plus_param_external_to_block: number[]) =>
+        double_plus_triple_plus_param_external_to_block.reduce((x, y) => x + y, 0)),
+      final: (sum_of_some_things: number) => sum_of_some_things,
+    };
+    const dr = await new Builder().withModules(complex).withHooks(hook).build();
+    expect(await dr.execute(["final"])).toEqual({ final: [0, 1, 2, 3, 4].reduce((t, i) => t + (i + 4) * 5 + 3, 0) });
+    const starts = only<TaskStartEvent>(calls, "beforeTask");
+    const blocks = starts.filter((e) => e.purpose === "block");
+    expect(blocks).toHaveLength(5);
+    expect(new Set(blocks.map((e) => [...e.nodes].sort().join(",")))).toEqual(new Set([
+      "double_plus_triple_plus_param_external_to_block,double_plus_triple_step,double_step,step_modified,triple_step",
+    ]));
+    const byId = Object.fromEntries(starts.filter((e) => e.purpose !== "block").map((e) => [e.taskId, e.purpose]));
+    expect(byId).toEqual({
+      number_of_steps: "single", param_external_to_block: "single", second_param_external_to_block: "single",
+      "expand-steps": "expand", "collect-sum_of_some_things": "gather", final: "single",
+    });
+  });
+
   test("a failing item ends its task unsuccessfully, with the error [test_individual_post_task_execute_hook_with_exception]", async () => {
     const { calls, hook } = tracking();
     const dr = await new Builder().withModules(parallel).withHooks(hook).build();
