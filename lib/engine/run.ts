@@ -87,13 +87,14 @@ export class Run implements BlockHost {
   constructor(plan: Plan, ctx: RunContext) {
     this.#plan = plan;
     this.#ctx = ctx;
-    this.#hooks = ctx.hooks.length > 0 ? ctx.hooks : undefined;
+    // Node events are made only for hooks that listen to them (a task hook alone needs none).
+    this.#hooks = ctx.hooks.length > 0 && anyHookHas(ctx.hooks, "beforeNode", "afterNode") ? ctx.hooks : undefined;
     this.#signal = ctx.controller.signal;
     this.#semaphore = ctx.concurrency === undefined ? undefined : Semaphore.makeUnsafe(ctx.concurrency);
     this.#interceptor = ctx.interceptor;
     this.#adapters = ctx.adapters !== undefined && ctx.adapters.length > 0 ? ctx.adapters : undefined;
-    this.#tasks = this.#hooks && anyHookHas(this.#hooks, "beforeTask", "afterTask", "afterExpand")
-      ? new TaskEvents(this.#hooks, ctx, (e) => this.#hookFailed(e))
+    this.#tasks = ctx.hooks.length > 0 && anyHookHas(ctx.hooks, "beforeTask", "afterTask", "afterExpand")
+      ? new TaskEvents(ctx.hooks, ctx, (e) => this.#hookFailed(e))
       : undefined;
     this.top = new Frame(plan.frame, plan.values, undefined, -1, plan.refs);
     this.#idle = Effect.callback<void>((resume) => {
