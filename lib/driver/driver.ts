@@ -9,8 +9,9 @@ import type { InputConflictError, InputValidationError, MissingInputError, NodeE
 import { UnknownNodeError as UnknownNode } from "../errors.ts";
 import { runPlan } from "../engine/run.ts";
 import type { Graph, GraphNode } from "../graph/graph.ts";
-import type { Clock, GraphEndEvent, Hook } from "../hooks.ts";
-import { callHooks, HookPromises } from "../hook-calls.ts";
+import type { Clock, Hook } from "../hooks.ts";
+import { HookPromises } from "../hook-calls.ts";
+import { withGraphHooks } from "./run-lifecycle.ts";
 import { inputChecks, validateInputs, type GraphAdapter } from "../graph-adapter.ts";
 import { CacheInterceptor } from "../engine/cache-interceptor.ts";
 import type { CacheBehavior } from "../model/node-options.ts";
@@ -218,46 +219,9 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
       if (checks.length > 0) engine = Effect.promise(() => validateInputs(adapters, checks)).pipe(Effect.flatMap((e) => (e === undefined ? run : Effect.fail(e))));
     }
     if (hooks.length === 0) return engine;
-    return Effect.suspend(() => {
-      const start = clock.now();
-      const event = {
-        runId, outputs: plan.outputs, nodes: plan.nodeNames,
-        inputs, overrides, config, start,
-      };
-      const before = new HookPromises();
-      callHooks(hooks, "beforeGraph", event, before);
-      const started = before.empty ? engine : Effect.promise(() => before.settled()).pipe(
-        Effect.flatMap(() => (before.error === undefined ? engine : Effect.die(before.error))),
-      );
-      // afterGraph's own failure, reported when the run itself succeeded.
-      let afterError: unknown;
-      return started.pipe(
-        // Uninterruptible (an exit handler): a cancelled run still waits for its hooks.
-        Effect.onExit(() => Effect.promise(() => promises!.settled())),
-        Effect.flatMap((results) => (promises!.error === undefined ? Effect.succeed(results) : Effect.die(promises!.error))),
-        Effect.onExit((exit) =>
-          Effect.promise(async () => {
-            const duration = clock.now() - start;
-            // Interrupted with no failure: cancelled, and the signal's reason says why (as execute rejects with it).
-            const cancelled = Exit.isFailure(exit) && Cause.hasInterruptsOnly(exit.cause);
-            const end: GraphEndEvent = Exit.isSuccess(exit)
-              ? { runId, outputs: plan.outputs, success: true, cancelled, results: exit.value, start, duration }
-              : {
-                runId, outputs: plan.outputs, success: false, cancelled, start, duration,
-                error: cancelled && signal?.aborted ? signal.reason : Cause.squash(exit.cause),
-              };
-            const after = new HookPromises();
-            try {
-              callHooks(hooks, "afterGraph", end, after);
-            } catch (e) {
-              afterError = e;
-            }
-            await after.settled();
-            afterError ??= after.error;
-          })
-        ),
-        Effect.flatMap((results) => (afterError === undefined ? Effect.succeed(results) : Effect.die(afterError))),
-      );
+    return withGraphHooks(engine, {
+      hooks, clock, promises: promises!, signal,
+      start: { runId, outputs: plan.outputs, nodes: plan.nodeNames, inputs, overrides, config },
     });
   }
 
