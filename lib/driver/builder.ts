@@ -115,6 +115,8 @@ export class Builder<F = {}, C = {}> {
   withHooks(...hooks: Hook[]): this {
     for (const h of hooks) {
       if (typeof h !== "object" || h === null) throw new TypeError("withHooks() expects hook objects");
+      const name = (h as { name?: unknown }).name;
+      if (name !== undefined && typeof name !== "string") throw new TypeError(`withHooks() hook "name" must be a string, got ${name === null ? "null" : typeof name}`);
       for (const key of HOOK_METHODS) {
         const v = (h as Record<string, unknown>)[key];
         if (v !== undefined && typeof v !== "function") throw new TypeError(`withHooks() hook method "${key}" must be a function, got ${v === null ? "null" : typeof v}`);
@@ -143,6 +145,8 @@ export class Builder<F = {}, C = {}> {
   withAdapters(...adapters: GraphAdapter[]): this {
     for (const a of adapters) {
       if (typeof a !== "object" || a === null) throw new TypeError(`withAdapters() expects adapter objects (with aroundNode, validateInput, validateNode or validateGraph), got ${a === null ? "null" : typeof a}`);
+      const name = (a as { name?: unknown }).name;
+      if (name !== undefined && typeof name !== "string") throw new TypeError(`withAdapters() adapter "name" must be a string, got ${name === null ? "null" : typeof name}`);
       for (const key of ADAPTER_METHODS) {
         const v = (a as unknown as Record<string, unknown>)[key];
         if (v !== undefined && typeof v !== "function") throw new TypeError(`withAdapters() adapter method "${key}" must be a function, got ${v === null ? "null" : typeof v}`);

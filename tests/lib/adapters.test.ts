@@ -356,5 +356,6 @@ describe("withAdapters()", () => {
   test("rejects a non-object and a method that is not a function", () => {
     expect(() => new Builder().withAdapters(null as never)).toThrow(TypeError);
     expect(() => new Builder().withAdapters({ aroundNode: 1 } as never)).toThrow('withAdapters() adapter method "aroundNode" must be a function, got number');
+    expect(() => new Builder().withAdapters({ name: 3 } as never)).toThrow('withAdapters() adapter "name" must be a string, got number');
   });
 });

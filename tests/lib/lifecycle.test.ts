@@ -167,6 +167,13 @@ describe("graph and node hooks", () => {
   });
 });
 
+describe("withHooks()", () => {
+  test("rejects a new hook method that is not a function, and a name that is not a string", () => {
+    expect(() => new Builder().withHooks({ afterTask: "log" } as never)).toThrow('withHooks() hook method "afterTask" must be a function, got string');
+    expect(() => new Builder().withHooks({ name: 1 } as never)).toThrow('withHooks() hook "name" must be a string, got number');
+  });
+});
+
 describe("task hooks", () => {
   test("each map item's block is one task, spawned by the expand task [test_individual_post_task_execute_hook_task_based]", async () => {
     const { calls, hook } = tracking();
