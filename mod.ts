@@ -75,7 +75,9 @@ export {
   CacheError,
   CycleError,
   GraphBuildError,
+  HookError,
   InputConflictError,
+  InputValidationError,
   isWeftError,
   MaterializationError,
   MissingInputError,
@@ -90,10 +92,24 @@ export {
   WeftError,
   WorkerError,
 } from "./lib/errors.ts";
-export type { ItemRef, MissingInput, SchemaIssue, WeftErrorKind } from "./lib/errors.ts";
+export type { InputProblem, ItemRef, MissingInput, SchemaIssue, WeftErrorKind } from "./lib/errors.ts";
 export type { Graph, GraphNode, NodeKind } from "./lib/graph/graph.ts";
 export { systemClock } from "./lib/hooks.ts";
-export type { Clock, GraphEndEvent, GraphStartEvent, Hook, NodeEndEvent, NodeStartEvent } from "./lib/hooks.ts";
+export type {
+  BuildEndEvent,
+  Clock,
+  ExpandEvent,
+  GraphEndEvent,
+  GraphStartEvent,
+  Hook,
+  HookResult,
+  NodeEndEvent,
+  NodeStartEvent,
+  TaskEndEvent,
+  TaskPurpose,
+  TaskStartEvent,
+} from "./lib/hooks.ts";
+export type { AroundNodeEvent, EdgeCheck, GraphAdapter, GraphCheck, InputCheck, Verdict } from "./lib/graph-adapter.ts";
 export { collect, parallelizable } from "./lib/modifiers/map-reduce.ts";
 export type { Collecting, CollectOptions, ItemResult, Parallelizable, ParallelizableOptions } from "./lib/modifiers/map-reduce.ts";
 export { documentationOf } from "./lib/introspect/documentation.ts";

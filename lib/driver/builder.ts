@@ -24,16 +24,15 @@ import type { RunOrigin, RunStore } from "../ports/run-store.ts";
 import type { WatchSource } from "./watch.ts";
 import type { RunTracker } from "../history/run-tracker.ts";
 import { checkTelemetryOptions, openTelemetry, type Telemetry, type TelemetryOptions } from "../history/telemetry.ts";
-import { systemClock, type Clock, type Hook } from "../hooks.ts";
+import { HOOK_METHODS, systemClock, type Clock, type Hook } from "../hooks.ts";
+import { callHooks, HookPromises } from "../hook-calls.ts";
+import { ADAPTER_METHODS, validateBuild, type GraphAdapter } from "../graph-adapter.ts";
 import type { WarningHandler } from "../model/warning.ts";
 import type { EdgeErrors, NodeFunctionsOfAll, NodeTypes, PerItemNodes } from "../model/types.ts";
 import { objectResult } from "../results/object-result.ts";
 import { checkResultBuilder, type KindOfArg, type ResultBuilder, type ResultBuilderArg, type ResultKind } from "../results/result-builder.ts";
 
 type Values = Readonly<Record<string, unknown>>;
-
-/** The methods a hook may have: checked when the hook is given, not when a run first calls one. */
-const HOOK_METHODS: readonly (keyof Hook)[] = ["beforeGraph", "beforeNode", "afterNode", "afterGraph"];
 
 /** What a first build opened, shared by the rebuilds of `driver.watch`. */
 interface Opened {
@@ -70,6 +69,7 @@ export class Builder<F = {}, C = {}, B = undefined> {
   #files = new Map<string, ModuleFile>();
   #config: Record<string, unknown> = {};
   #hooks: Hook[] = [];
+  #adapters: GraphAdapter[] = [];
   #concurrency: number | undefined;
   #allowOverrides = false;
   #clock: Clock = systemClock;
@@ -121,11 +121,43 @@ export class Builder<F = {}, C = {}, B = undefined> {
   withHooks(...hooks: Hook[]): this {
     for (const h of hooks) {
       if (typeof h !== "object" || h === null) throw new TypeError("withHooks() expects hook objects");
+      const name = (h as { name?: unknown }).name;
+      if (name !== undefined && typeof name !== "string") throw new TypeError(`withHooks() hook "name" must be a string, got ${name === null ? "null" : typeof name}`);
       for (const key of HOOK_METHODS) {
         const v = (h as Record<string, unknown>)[key];
         if (v !== undefined && typeof v !== "function") throw new TypeError(`withHooks() hook method "${key}" must be a function, got ${v === null ? "null" : typeof v}`);
       }
       this.#hooks.push(h);
+    }
+    return this;
+  }
+
+  /**
+   * Adds graph adapters, outermost first: each one's `aroundNode` wraps the
+   * execution of every node (the cache is asked first: a hit is not executed),
+   * and its validators check each node, edge and the graph at build, and the inputs
+   * of each run before any node starts; every rejection is reported at once.
+   *
+   * @example
+   * ```ts
+   * const retryOnce: GraphAdapter = {
+   *   aroundNode: async ({ call }) => {
+   *     try { return await call(); } catch { return await call(); }
+   *   },
+   * };
+   * const dr = await new Builder().withModules(flow).withAdapters(retryOnce).build();
+   * ```
+   */
+  withAdapters(...adapters: GraphAdapter[]): this {
+    for (const a of adapters) {
+      if (typeof a !== "object" || a === null) throw new TypeError(`withAdapters() expects adapter objects (with aroundNode, validateInput, validateNode or validateGraph), got ${a === null ? "null" : typeof a}`);
+      const name = (a as { name?: unknown }).name;
+      if (name !== undefined && typeof name !== "string") throw new TypeError(`withAdapters() adapter "name" must be a string, got ${name === null ? "null" : typeof name}`);
+      for (const key of ADAPTER_METHODS) {
+        const v = (a as unknown as Record<string, unknown>)[key];
+        if (v !== undefined && typeof v !== "function") throw new TypeError(`withAdapters() adapter method "${key}" must be a function, got ${v === null ? "null" : typeof v}`);
+      }
+      this.#adapters.push(a);
     }
     return this;
   }
@@ -314,7 +346,7 @@ export class Builder<F = {}, C = {}, B = undefined> {
     const self = this as unknown as Builder<F, C, B>;
     // A snapshot: what the builder is given after build() changes neither this driver nor its rebuilds by driver.watch.
     const settings: BuildSettings = {
-      config: { ...self.#config }, hooks: [...self.#hooks], concurrency: self.#concurrency, allowOverrides: self.#allowOverrides,
+      config: { ...self.#config }, hooks: [...self.#hooks], adapters: [...self.#adapters], concurrency: self.#concurrency, allowOverrides: self.#allowOverrides,
       clock: self.#clock, workers: self.#workers, pools: self.#pools, executor: self.#executor, defaults: self.#defaults,
       warn: self.#warn, cache: self.#cache, tracking: self.#tracking, telemetry: self.#telemetry, resultBuilder: self.#resultBuilder,
     };
@@ -326,6 +358,7 @@ export class Builder<F = {}, C = {}, B = undefined> {
 interface BuildSettings {
   readonly config: Record<string, unknown>;
   readonly hooks: readonly Hook[];
+  readonly adapters: readonly GraphAdapter[];
   readonly concurrency: number | undefined;
   readonly allowOverrides: boolean;
   readonly clock: Clock;
@@ -352,7 +385,12 @@ async function assemble(
   reuse: Opened | undefined,
   hooks: readonly Hook[],
 ): Promise<{ driver: Driver; executor: Executor | undefined }> {
+  const buildHooks = [...s.hooks, ...hooks];
+  await awaitHooks(buildHooks, "beforeBuild", undefined);
   const graph = buildGraph(modules, { config: s.config, allowModuleOverrides: s.allowOverrides, ...(s.warn ? { warn: s.warn } : {}) });
+  const built = { graph, modules: modules.map((m) => ({ name: m.name, exports: m.exports })), config: { ...s.config } };
+  await validateBuild(s.adapters, built);
+  await awaitHooks(buildHooks, "afterBuild", built);
   const { defaults, warn } = s;
   // A rebuild never opens what the first build could not: it goes on uncached or untracked as that one did.
   const cacheOptions = reuse === undefined ? s.cache : reuse.cache === undefined ? undefined : { ...s.cache, store: reuse.cache };
@@ -385,6 +423,7 @@ async function assemble(
     config: { ...s.config },
     // The tracker goes last: it sees what every other hook did, and its records are the run's final word.
     hooks: tracking ? [...s.hooks, ...extra, tracking.tracker] : [...s.hooks, ...extra],
+    adapters: s.adapters,
     tracking,
     concurrency: s.concurrency,
     pools: s.pools === undefined ? undefined : poolsByNode(graph, s.pools),
@@ -396,6 +435,14 @@ async function assemble(
     ...(reuse === undefined && telemetry !== undefined ? { telemetry } : {}),
   });
   return { driver, executor };
+}
+
+/** Calls a build hook method of every hook and awaits what they return. */
+async function awaitHooks<M extends "beforeBuild" | "afterBuild">(hooks: readonly Hook[], method: M, event: Parameters<NonNullable<Hook[M]>>[0]): Promise<void> {
+  const promises = new HookPromises();
+  callHooks(hooks, method, event as never, promises);
+  await promises.settled();
+  if (promises.error !== undefined) throw promises.error;
 }
 
 /**

@@ -5,11 +5,14 @@
  * @module
  */
 import { Cause, Effect, Exit, type Semaphore } from "effect";
-import type { InputConflictError, MissingInputError, NodeExecutionError, UnknownNodeError } from "../errors.ts";
+import type { InputConflictError, InputValidationError, MissingInputError, NodeExecutionError, UnknownNodeError } from "../errors.ts";
 import { UnknownNodeError as UnknownNode } from "../errors.ts";
 import { runPlan } from "../engine/run.ts";
 import type { Graph, GraphNode } from "../graph/graph.ts";
 import type { Clock, Hook } from "../hooks.ts";
+import { HookPromises } from "../hook-calls.ts";
+import { withGraphHooks } from "./run-lifecycle.ts";
+import { inputChecks, validateInputs, type GraphAdapter } from "../graph-adapter.ts";
 import { CacheInterceptor } from "../engine/cache-interceptor.ts";
 import type { CacheBehavior } from "../model/node-options.ts";
 import type { Executor } from "../ports/executor.ts";
@@ -47,7 +50,7 @@ export interface ExecuteOptions<N = Record<string, unknown>, I extends Values = 
 }
 
 /** Errors `executeEffect` can fail with. */
-export type ExecuteError = UnknownNodeError | MissingInputError | InputConflictError | NodeExecutionError;
+export type ExecuteError = UnknownNodeError | MissingInputError | InputConflictError | InputValidationError | NodeExecutionError;
 
 /** Options of {@link Driver.visualizeExecution} and {@link Driver.displayAllFunctions}. */
 export interface VisualizeOptions {
@@ -61,6 +64,8 @@ export interface VisualizeOptions {
 export interface DriverSettings {
   readonly config: Values;
   readonly hooks: readonly Hook[];
+  /** Graph adapters, outermost first (see `withAdapters`). */
+  readonly adapters?: readonly GraphAdapter[] | undefined;
   readonly concurrency: number | undefined;
   /** Semaphores of the resource pools each node is in, by node id (see `withPools`). */
   readonly pools?: readonly (readonly Semaphore.Semaphore[] | undefined)[] | undefined;
@@ -230,10 +235,13 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>,
     });
   }
 
-  #run(plan: Plan, inputs: Values, overrides: Values, signal: AbortSignal | undefined, runId: string): Effect.Effect<Record<string, unknown>, NodeExecutionError> {
-    const { hooks, clock, concurrency, config, executor, cache, pools } = this.#settings;
-    const base = { runId, hooks, clock, concurrency, pools, config, executor, controller: new AbortController() };
-    const engine = cache === undefined
+  #run(plan: Plan, inputs: Values, overrides: Values, signal: AbortSignal | undefined, runId: string): Effect.Effect<Record<string, unknown>, NodeExecutionError | InputValidationError> {
+    const { hooks, clock, concurrency, config, executor, cache, pools, adapters = [] } = this.#settings;
+    const around = adapters.filter((a) => a.aroundNode !== undefined);
+    // Node and task hooks' promises: awaited when the run ends, before afterGraph.
+    const promises = hooks.length === 0 ? undefined : new HookPromises();
+    const base = { runId, hooks, clock, concurrency, pools, config, executor, controller: new AbortController(), promises, adapters: around };
+    let engine: Effect.Effect<Record<string, unknown>, NodeExecutionError | InputValidationError> = cache === undefined
       ? runPlan(plan, { ...base, interceptor: undefined })
       : Effect.suspend(() => {
         const interceptor = new CacheInterceptor(cache.store, cache.store.beginRun(runId), this.#graph, cache.behaviors, config, cache.codeVersions);
@@ -241,30 +249,16 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>,
         // Whatever the outcome, what finished is written: a crashed or failed run resumes from it.
         return runPlan(plan, { ...base, interceptor }).pipe(Effect.ensuring(Effect.sync(() => interceptor.finish())));
       });
+    if (adapters.some((a) => a.validateInput !== undefined)) {
+      const checks = inputChecks(this.#graph, plan.inPlan, inputs);
+      // Every rejection at once, before any node starts.
+      const run = engine;
+      if (checks.length > 0) engine = Effect.promise(() => validateInputs(adapters, checks)).pipe(Effect.flatMap((e) => (e === undefined ? run : Effect.fail(e))));
+    }
     if (hooks.length === 0) return engine;
-    return Effect.suspend(() => {
-      const start = clock.now();
-      const event = {
-        runId, outputs: plan.outputs, nodes: plan.nodeNames,
-        inputs, overrides, config, start,
-      };
-      for (const h of hooks) h.beforeGraph?.(event);
-      return engine.pipe(
-        Effect.onExit((exit) =>
-          Effect.sync(() => {
-            const duration = clock.now() - start;
-            // Interrupted with no failure: cancelled, and the signal's reason says why (as execute rejects with it).
-            const cancelled = Exit.isFailure(exit) && Cause.hasInterruptsOnly(exit.cause);
-            const end = Exit.isSuccess(exit)
-              ? { runId, outputs: plan.outputs, success: true, cancelled, results: exit.value, start, duration }
-              : {
-                runId, outputs: plan.outputs, success: false, cancelled, start, duration,
-                error: cancelled && signal?.aborted ? signal.reason : Cause.squash(exit.cause),
-              };
-            for (const h of hooks) h.afterGraph?.(end);
-          })
-        ),
-      );
+    return withGraphHooks(engine, {
+      hooks, clock, promises: promises!, signal,
+      start: { runId, outputs: plan.outputs, nodes: plan.nodeNames, inputs, overrides, config },
     });
   }
 

@@ -32,6 +32,8 @@ export interface BlockHost {
   requestPump(block: BlockRun): void;
   /** The block finished or failed: it holds nothing any more. */
   blockEnded(block: BlockRun): void;
+  /** The block's items ran out after `count` items (the `afterExpand` hook). */
+  blockExpanded(block: BlockRun, count: number): void;
 }
 
 /** A block being iterated. */
@@ -102,7 +104,8 @@ export class BlockRun implements FrameBlock {
     if (this.#done || this.parent.dead()) return;
     const limit = this.task.role.concurrency;
     const frames: Frame[] = [];
-    while (!this.#exhausted && !this.#pulling && this.#inFlight < limit && !this.#consumerBehind(limit)) {
+    let ranOut = false;
+    while (!this.#exhausted && !ranOut && !this.#pulling && this.#inFlight < limit && !this.#consumerBehind(limit)) {
       if (!this.sync) {
         this.#pullAsync();
         break;
@@ -114,10 +117,12 @@ export class BlockRun implements FrameBlock {
         this.#startFrames(frames);
         return this.#fail(e);
       }
-      if (r.done) this.#exhausted = true;
+      if (r.done) ranOut = true;
       else frames.push(this.#itemFrame(r.value));
     }
+    // Items pulled together start together, item 0 first; the block has expanded once the last of them started.
     this.#startFrames(frames);
+    if (ranOut) this.#expanded();
     if (this.#exhausted && !this.#pulling && this.#inFlight === 0) this.#complete();
   }
 
@@ -134,7 +139,7 @@ export class BlockRun implements FrameBlock {
       (r) => {
         this.#pulling = false;
         if (this.#done || this.parent.dead()) return;
-        if (r.done) this.#exhausted = true;
+        if (r.done) this.#expanded();
         else this.#startFrames([this.#itemFrame(r.value)]);
         this.#requestPump();
       },
@@ -143,6 +148,11 @@ export class BlockRun implements FrameBlock {
         this.#fail(e);
       },
     );
+  }
+
+  #expanded(): void {
+    this.#exhausted = true;
+    this.run.blockExpanded(this, this.#count);
   }
 
   /** Streaming consumers that lag `limit` values behind hold the producer back. */
