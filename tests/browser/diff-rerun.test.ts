@@ -90,4 +90,26 @@ describe("diff and re-run in Chromium", () => {
     expect(await page.locator("#run").getAttribute("data-run")).toBe(id);
     await page.close();
   });
+
+  test("a node panel links to the node across runs: its page draws a sparkline of its computed durations", async () => {
+    const page = await browser.context.newPage();
+    await page.goto(new URL(`/runs/${ids.b}`, readOnly.url).href);
+    await page.locator("#nodes a.node-link", { hasText: "doubled" }).click();
+    await page.waitForSelector("#node-panel[data-node=doubled]");
+    await Promise.all([page.waitForURL((u) => u.pathname === "/nodes/doubled"), page.click('#node-panel a[href="/nodes/doubled"]')]);
+    expect(await page.locator("#node-stats").getAttribute("data-node")).toBe("doubled");
+    // Both recorded runs computed "doubled" (the second after the edit), and so did the re-run of the test above:
+    // a point per computed execution, drawn.
+    const points = (await page.locator("#node-stats svg.spark polyline").getAttribute("points"))!.trim().split(/\s+/);
+    const facts = (await page.locator("#node-stats dl.facts").textContent())!;
+    const computed = Number(/(\d+) computed/.exec(facts)![1]);
+    expect(computed).toBeGreaterThanOrEqual(2);
+    expect(points).toHaveLength(computed);
+    const box = await page.locator("#node-stats svg.spark").boundingBox();
+    expect(box!.width).toBeGreaterThan(100);
+    // The nodes page lists every node, each a link to its page.
+    await page.goto(new URL("/nodes", readOnly.url).href);
+    expect((await page.locator("table.stats tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-node")))).sort()).toEqual(["doubled", "raw", "report"]);
+    await page.close();
+  });
 });
