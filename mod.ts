@@ -58,7 +58,10 @@ export type { Platform, PlatformLoader } from "./lib/ports/platform.ts";
 export type { FileWatch, ModuleFiles, ModuleReloader, SyntaxProblem } from "./lib/ports/module-reloader.ts";
 export type { WorkerFactory, WorkerHandle } from "./lib/ports/worker-factory.ts";
 export { Driver, matchesTags } from "./lib/driver/driver.ts";
-export type { DriverSettings, ExecuteError, ExecuteOptions, TagFilter, Variable, VisualizeOptions } from "./lib/driver/driver.ts";
+export type {
+  DriverSettings, ExecuteError, ExecuteOptions, KeepGoingOptions, KeepGoingResult, TagFilter, Variable, VisualizeOptions,
+} from "./lib/driver/driver.ts";
+export type { SkippedNode } from "./lib/engine/keep-going.ts";
 export { formatPlan } from "./lib/driver/plan.ts";
 export type { DriverPlan, PlanEstimate, PlannedNode, PlanStatus } from "./lib/driver/plan.ts";
 export type { DriverWatch, WatchedNode, WatchOptions, WatchRun } from "./lib/driver/watch.ts";

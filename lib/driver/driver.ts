@@ -19,6 +19,7 @@ import { Planner, suggest, type Plan } from "../engine/planner.ts";
 import { planCacheUse } from "../engine/cache-plan.ts";
 import { planOf, type DriverPlan } from "./plan.ts";
 import type { ExecuteResult } from "../model/types.ts";
+import type { KeepGoing, SkippedNode } from "../engine/keep-going.ts";
 import { diffRuns, type DiffOptions, type RunDiff } from "../history/run-diff.ts";
 import { checkOptionsObject, checkOutputs, checkTagFilter, checkValues } from "./check-args.ts";
 import { DriverWatch, type WatchOptions, type WatchSource } from "./watch.ts";
@@ -42,6 +43,31 @@ export interface ExecuteOptions<N = Record<string, unknown>, I extends Values = 
   readonly overrides?: { readonly [K in keyof N]?: N[K] } & Values;
   /** Cancels the run: running nodes' AbortSignals fire and `execute` rejects with `signal.reason`. */
   readonly signal?: AbortSignal;
+  /**
+   * What a node failure does: fail the run at once, cancelling the rest ("fail", the default), or fail only what
+   * depends on it ("continue": `execute` resolves with a {@link KeepGoingResult}; see docs/guide/driver.md).
+   */
+  readonly onError?: "fail" | "continue";
+  /** With `onError: "continue"`: the value a failed or skipped node holds (default `undefined`). */
+  readonly sentinel?: unknown;
+}
+
+/** Options of a keep-going {@link Driver.execute}: `onError: "continue"`, with an optional sentinel of type `S`. */
+export interface KeepGoingOptions<N = Record<string, unknown>, I extends Values = Values, S = undefined> extends ExecuteOptions<N, I> {
+  readonly onError: "continue";
+  readonly sentinel?: S;
+}
+
+/**
+ * What `execute(outputs, { onError: "continue" })` resolves with: every requested output, the sentinel for those
+ * that failed or were skipped; the failures (each a `NodeExecutionError` with its node, path and items); and the
+ * nodes skipped because an input failed. `ok` is true when nothing failed.
+ */
+export interface KeepGoingResult<R, S = undefined> {
+  readonly ok: boolean;
+  readonly results: { [K in keyof R]: R[K] | S };
+  readonly failures: readonly NodeExecutionError[];
+  readonly skipped: readonly SkippedNode[];
 }
 
 /** Errors `executeEffect` can fail with. */
@@ -143,12 +169,27 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
   /**
    * Computes `outputs`, running only the nodes they need, each at most once.
    * Rejects with a `WeftError` (see {@link ExecuteError}); a cancelled run rejects with `signal.reason`.
+   * With `onError: "continue"`, a failed node fails only what depends on it and `execute` resolves with a
+   * {@link KeepGoingResult}.
+   *
+   * @example
+   * ```ts
+   * const { ok, results, failures } = await dr.execute(["report", "summary"], { onError: "continue", sentinel: null });
+   * ```
    */
+  execute<const O extends (keyof N & string) | (keyof I & string), I extends Values = {}, S = undefined>(
+    outputs: readonly O[],
+    options: KeepGoingOptions<N, I, S>,
+  ): Promise<KeepGoingResult<ExecuteResult<N, I, O>, S>>;
+  execute<const O extends (keyof N & string) | (keyof I & string), I extends Values = {}>(
+    outputs: readonly O[],
+    options?: ExecuteOptions<N, I>,
+  ): Promise<ExecuteResult<N, I, O>>;
   execute<const O extends (keyof N & string) | (keyof I & string), I extends Values = {}>(
     outputs: readonly O[],
     options: ExecuteOptions<N, I> = {},
-  ): Promise<ExecuteResult<N, I, O>> {
-    let effect: Effect.Effect<ExecuteResult<N, I, O>, ExecuteError>;
+  ): Promise<unknown> {
+    let effect: Effect.Effect<unknown, ExecuteError>;
     try {
       effect = this.executeEffect(outputs, options);
     } catch (e) {
@@ -166,10 +207,18 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
    * {@link Driver.execute} as an Effect with typed errors. Interrupting it (or
    * aborting `options.signal`) cancels the run.
    */
+  executeEffect<const O extends (keyof N & string) | (keyof I & string), I extends Values = {}, S = undefined>(
+    outputs: readonly O[],
+    options: KeepGoingOptions<N, I, S>,
+  ): Effect.Effect<KeepGoingResult<ExecuteResult<N, I, O>, S>, ExecuteError>;
+  executeEffect<const O extends (keyof N & string) | (keyof I & string), I extends Values = {}>(
+    outputs: readonly O[],
+    options?: ExecuteOptions<N, I>,
+  ): Effect.Effect<ExecuteResult<N, I, O>, ExecuteError>;
   executeEffect<const O extends (keyof N & string) | (keyof I & string), I extends Values = {}>(
     outputs: readonly O[],
     options: ExecuteOptions<N, I> = {},
-  ): Effect.Effect<ExecuteResult<N, I, O>, ExecuteError> {
+  ): Effect.Effect<unknown, ExecuteError> {
     checkOutputs(outputs, "executeEffect");
     checkOptionsObject(options, "execute");
     const inputs = checkValues(options.inputs, "inputs");
@@ -177,7 +226,14 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
     if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
       throw new TypeError("execute() option \"signal\" must be an AbortSignal");
     }
+    if (options.onError !== undefined && options.onError !== "fail" && options.onError !== "continue") {
+      throw new TypeError(`execute() option "onError" must be "fail" or "continue", got ${JSON.stringify(options.onError)}`);
+    }
+    if (options.sentinel !== undefined && options.onError !== "continue") {
+      throw new TypeError("execute() option \"sentinel\" needs onError: \"continue\"; without it a failure fails the run");
+    }
     const signal = options.signal;
+    const keepGoing = options.onError === "continue";
     const run = Effect.suspend(() => {
       let plan: Plan;
       try {
@@ -185,17 +241,23 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
       } catch (e) {
         return Effect.fail(e as ExecuteError);
       }
-      return this.#run(plan, inputs, overrides, signal) as Effect.Effect<ExecuteResult<N, I, O>, ExecuteError>;
+      if (!keepGoing) return this.#run(plan, inputs, overrides, signal, undefined);
+      const state: KeepGoing = { sentinel: options.sentinel, failures: [], skipped: [] };
+      return this.#run(plan, inputs, overrides, signal, state).pipe(
+        Effect.map((results) => ({ ok: state.failures.length === 0, results, failures: state.failures, skipped: state.skipped })),
+      );
     });
     if (signal === undefined) return run;
     // Checked when the effect runs: a signal aborted already must not start any node.
     return Effect.suspend(() => (signal.aborted ? Effect.interrupt : Effect.raceFirst(run, interruptOn(signal))));
   }
 
-  #run(plan: Plan, inputs: Values, overrides: Values, signal: AbortSignal | undefined): Effect.Effect<Record<string, unknown>, NodeExecutionError> {
+  #run(
+    plan: Plan, inputs: Values, overrides: Values, signal: AbortSignal | undefined, keepGoing: KeepGoing | undefined,
+  ): Effect.Effect<Record<string, unknown>, NodeExecutionError> {
     const { hooks, clock, concurrency, config, executor, cache, pools } = this.#settings;
     const runId = crypto.randomUUID();
-    const base = { runId, hooks, clock, concurrency, pools, config, executor, controller: new AbortController() };
+    const base = { runId, hooks, clock, concurrency, pools, config, executor, controller: new AbortController(), keepGoing };
     const engine = cache === undefined
       ? runPlan(plan, { ...base, interceptor: undefined })
       : Effect.suspend(() => {

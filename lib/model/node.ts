@@ -94,6 +94,9 @@ function checkOptions(o: NodeOptions): void {
   if (o.onSchemaError !== undefined && o.onSchemaError !== "fail" && o.onSchemaError !== "warn") {
     throw new TypeError(`node() option "onSchemaError" must be "fail" or "warn", got "${String(o.onSchemaError)}"`);
   }
+  if (o.acceptErrorSentinels !== undefined && typeof o.acceptErrorSentinels !== "boolean") {
+    throw new TypeError(`node() option "acceptErrorSentinels" must be true or false, got ${typeof o.acceptErrorSentinels}`);
+  }
   if (o.doc !== undefined && typeof o.doc !== "string") {
     throw new TypeError("node() option \"doc\" must be a string");
   }
