@@ -110,6 +110,8 @@ export type { DataLoader } from "./lib/modifiers/loaders.ts";
 export { inject, parameterize } from "./lib/modifiers/parameterize.ts";
 export type { Parameterized } from "./lib/modifiers/parameterize.ts";
 export { pipe, step, Step } from "./lib/modifiers/pipe.ts";
+export { applyTo, AppliedTo, mutate } from "./lib/modifiers/mutate.ts";
+export type { Mutator } from "./lib/modifiers/mutate.ts";
 export type { PipeOptions, Piped } from "./lib/modifiers/pipe.ts";
 export { subdag } from "./lib/modifiers/subdag.ts";
 export type { Subdag, SubdagOptions } from "./lib/modifiers/subdag.ts";

@@ -177,6 +177,11 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
    * const { ok, results, failures } = await dr.execute(["report", "summary"], { onError: "continue", sentinel: null });
    * ```
    */
+  // The plain form first: when a call matches neither (a wrong output name), its result type is the plain one.
+  execute<const O extends (keyof N & string) | (keyof I & string), I extends Values = {}>(
+    outputs: readonly O[],
+    options?: ExecuteOptions<N, I> & { readonly onError?: "fail" },
+  ): Promise<ExecuteResult<N, I, O>>;
   execute<const O extends (keyof N & string) | (keyof I & string), I extends Values = {}, S = undefined>(
     outputs: readonly O[],
     options: KeepGoingOptions<N, I, S>,
@@ -184,7 +189,7 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
   execute<const O extends (keyof N & string) | (keyof I & string), I extends Values = {}>(
     outputs: readonly O[],
     options?: ExecuteOptions<N, I>,
-  ): Promise<ExecuteResult<N, I, O>>;
+  ): Promise<ExecuteResult<N, I, O> | KeepGoingResult<ExecuteResult<N, I, O>, unknown>>;
   execute<const O extends (keyof N & string) | (keyof I & string), I extends Values = {}>(
     outputs: readonly O[],
     options: ExecuteOptions<N, I> = {},
@@ -207,6 +212,10 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
    * {@link Driver.execute} as an Effect with typed errors. Interrupting it (or
    * aborting `options.signal`) cancels the run.
    */
+  executeEffect<const O extends (keyof N & string) | (keyof I & string), I extends Values = {}>(
+    outputs: readonly O[],
+    options?: ExecuteOptions<N, I> & { readonly onError?: "fail" },
+  ): Effect.Effect<ExecuteResult<N, I, O>, ExecuteError>;
   executeEffect<const O extends (keyof N & string) | (keyof I & string), I extends Values = {}, S = undefined>(
     outputs: readonly O[],
     options: KeepGoingOptions<N, I, S>,
@@ -214,7 +223,7 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
   executeEffect<const O extends (keyof N & string) | (keyof I & string), I extends Values = {}>(
     outputs: readonly O[],
     options?: ExecuteOptions<N, I>,
-  ): Effect.Effect<ExecuteResult<N, I, O>, ExecuteError>;
+  ): Effect.Effect<ExecuteResult<N, I, O> | KeepGoingResult<ExecuteResult<N, I, O>, unknown>, ExecuteError>;
   executeEffect<const O extends (keyof N & string) | (keyof I & string), I extends Values = {}>(
     outputs: readonly O[],
     options: ExecuteOptions<N, I> = {},
@@ -456,7 +465,7 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
    * ```
    */
   materialize(materializers: readonly Materializer[], options: MaterializeOptions = {}): Promise<MaterializeResult> {
-    return materialize((outputs, run) => this.execute(outputs as never[], run as ExecuteOptions<N>), materializers, options);
+    return materialize((outputs, run) => this.execute(outputs as never[], run as ExecuteOptions<N> & { onError?: "fail" }), materializers, options);
   }
 
   #plan(outputs: readonly string[], options: { inputs?: Values; overrides?: Values }, method: string): Plan {

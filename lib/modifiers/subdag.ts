@@ -70,7 +70,7 @@ export function subdag<F extends NodeFn, const NS extends string = string>(
     const inner = new Map<string, NodeSpec>();
     for (const m of modules) {
       for (const exportName of Object.keys(m.exports)) {
-        for (const spec of rawSpecsOf(exportName, m.exports[exportName], { ...ctx, module: m.name, config })) {
+        for (const spec of rawSpecsOf(exportName, m.exports[exportName], { ...ctx, module: m.name, config, exports: m.exports })) {
           if (Object.hasOwn(subConfig, spec.name)) continue; // config shadows a function, as in the outer graph
           const previous = inner.get(spec.name);
           if (previous) {
