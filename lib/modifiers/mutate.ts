@@ -35,7 +35,7 @@ export class AppliedTo {
     readonly bindings: Bindings | undefined,
     /** The node of the target's export to transform, when not the one named after it (an extracted field). */
     readonly output: string | undefined,
-    /** The transform's node is `<target>.<name>`: the transform's function name unless set. */
+    /** The transform's node is `<target>.<name>`: by default the name the `mutate()` is exported under. */
     readonly name: string | undefined = undefined,
     readonly condition: Condition | undefined = undefined,
   ) {}
@@ -142,7 +142,7 @@ export function mutate<F extends (value: any, ...rest: any[]) => unknown>(
   };
   for (const a of applied) {
     const s = forTarget(base, a);
-    addRemoteChange(a.target, { owner, apply: (ctx, specs) => mutateSpecs(ctx, specs, s, a.output) });
+    addRemoteChange(a.target, { owner, apply: (ctx, specs) => mutateSpecs(ctx, specs, s, a.output, exportNameOf(ctx, owner)) });
   }
   return owner as Mutator<F>;
 }
@@ -155,7 +155,9 @@ function forTarget(s: Step, a: AppliedTo): Step {
 }
 
 /** The target's specs with step `s` appended to the chain of node `output` (the export's own node by default). */
-function mutateSpecs(ctx: ExpandContext, specs: readonly NodeSpec[], s: Step, output: string | undefined): readonly NodeSpec[] {
+function mutateSpecs(
+  ctx: ExpandContext, specs: readonly NodeSpec[], s: Step, output: string | undefined, owner: string | undefined,
+): readonly NodeSpec[] {
   if (s.condition !== undefined && !conditionHolds(s.condition, ctx.config)) return specs;
   const name = output ?? nodeNameOf(ctx.exportName);
   const target = specs.find((x) => x.name === name);
@@ -167,7 +169,8 @@ function mutateSpecs(ctx: ExpandContext, specs: readonly NodeSpec[], s: Step, ou
       { node: output },
     );
   }
-  const label = stepLabel(s, 0).replace(/^_+/, "") || "mutate";
+  // Named as the user named it: the step's name, the export holding the mutate(), the function's name.
+  const label = (s.name ?? owner ?? stepLabel(s, 0)).replace(/^_+/, "") || "mutate";
   const stepName = `${name}.${label}`;
   const renamed = target.chainName ?? `${name}.raw`;
   const clash = specs.find((x) => x !== target && (x.name === stepName || x.name === renamed)) ?? (stepName === renamed ? target : undefined);
@@ -187,3 +190,9 @@ function configKeysOf(s: Step): readonly string[] | undefined {
   return s.condition === undefined ? undefined : Object.keys(s.condition.pairs);
 }
 
+/** The name the module exports `owner` under, when the module is known. */
+function exportNameOf(ctx: ExpandContext, owner: Function): string | undefined {
+  if (ctx.exports === undefined) return undefined;
+  for (const [name, v] of Object.entries(ctx.exports)) if (v === owner) return name;
+  return undefined;
+}

@@ -120,7 +120,7 @@ describe("mutate() and applyTo()", () => {
   test("a transform applied twice under one name is a build error that says how to name it", async () => {
     const a = () => 1;
     const inc = (x: number) => x + 1;
-    const error = await new Builder().withModules({ a, _one: mutate([a], inc), _two: mutate([a], inc) }).build().catch((e: unknown) => e);
+    const error = await new Builder().withModules({ a, _one: mutate([a], step(inc).named("inc")), _two: mutate([a], step(inc).named("inc")) }).build().catch((e: unknown) => e);
     expect((error as Error).message).toBe('Cannot build the graph: mutate() on "a" defines node "a.inc" twice; name the transform with mutate(targets, step(fn).named("..."))');
   });
 
