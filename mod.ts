@@ -115,7 +115,7 @@ export type { Mutator } from "./lib/modifiers/mutate.ts";
 export type { PipeOptions, Piped } from "./lib/modifiers/pipe.ts";
 export { subdag } from "./lib/modifiers/subdag.ts";
 export type { Subdag, SubdagOptions } from "./lib/modifiers/subdag.ts";
-export { tag } from "./lib/modifiers/tag.ts";
+export { tag, tagOutputs } from "./lib/modifiers/tag.ts";
 export { node } from "./lib/model/node.ts";
 export type { CacheBehavior, MapReduceRole, NodeOptions, OutputSchema, RetryPolicy, TagValue, Tags } from "./lib/model/node-options.ts";
 export { SIGNAL_PARAM } from "./lib/model/params.ts";
