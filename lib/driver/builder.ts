@@ -269,12 +269,53 @@ export class Builder<F = {}, C = {}> {
   ): Promise<Driver<NodeTypes<F, C>>> {
     const self = this as unknown as Builder<F, C>;
     // A snapshot: what the builder is given after build() changes neither this driver nor its rebuilds by driver.watch.
-    const settings: BuildSettings = {
-      config: { ...self.#config }, hooks: [...self.#hooks], concurrency: self.#concurrency, allowOverrides: self.#allowOverrides,
-      clock: self.#clock, workers: self.#workers, pools: self.#pools, executor: self.#executor, defaults: self.#defaults,
-      warn: self.#warn, cache: self.#cache, tracking: self.#tracking,
+    return (await assemble(self.#settings(), [...self.#modules], new Map(self.#files), undefined, [])).driver as Driver<NodeTypes<F, C>>;
+  }
+
+  /**
+   * A new Builder with every setting of this one (modules, config, hooks, limits, workers, pools, executor, cache,
+   * tracking, warnings, clock): changes to either afterwards leave the other as it was. An executor given to
+   * `withExecutor` is the same object in both (it is not a setting but a resource), and so are hook objects.
+   *
+   * @example
+   * ```ts
+   * const base = new Builder().withModules(flow).withConfig({ region: "us" });
+   * const eu = await base.copy().withConfig({ region: "eu" }).build();
+   * const us = await base.build();
+   * ```
+   */
+  copy(): Builder<F, C> {
+    const copy = new Builder<F, C>(this.#defaults);
+    // From build()'s own snapshot, one setter per setting: a setting added to BuildSettings and not copied here
+    // is a compile error.
+    const restore: { readonly [K in keyof BuildSettings]-?: (v: BuildSettings[K]) => void } = {
+      config: (v) => void (copy.#config = v),
+      hooks: (v) => void (copy.#hooks = [...v]),
+      concurrency: (v) => void (copy.#concurrency = v),
+      allowOverrides: (v) => void (copy.#allowOverrides = v),
+      clock: (v) => void (copy.#clock = v),
+      workers: (v) => void (copy.#workers = v),
+      pools: (v) => void (copy.#pools = v),
+      executor: (v) => void (copy.#executor = v),
+      defaults: () => {}, // given to the constructor
+      warn: (v) => void (copy.#warn = v),
+      cache: (v) => void (copy.#cache = v),
+      tracking: (v) => void (copy.#tracking = v),
     };
-    return (await assemble(settings, [...self.#modules], new Map(self.#files), undefined, [])).driver as Driver<NodeTypes<F, C>>;
+    const s = this.#settings();
+    for (const key of Object.keys(restore) as (keyof BuildSettings)[]) (restore[key] as (v: unknown) => void)(s[key]);
+    copy.#modules = [...this.#modules];
+    copy.#files = new Map(this.#files);
+    return copy;
+  }
+
+  /** What `build()` hands to `assemble`, copied so that later changes to this builder do not reach it. */
+  #settings(): BuildSettings {
+    return {
+      config: { ...this.#config }, hooks: [...this.#hooks], concurrency: this.#concurrency, allowOverrides: this.#allowOverrides,
+      clock: this.#clock, workers: this.#workers, pools: this.#pools, executor: this.#executor, defaults: this.#defaults,
+      warn: this.#warn, cache: this.#cache, tracking: this.#tracking,
+    };
   }
 }
 
