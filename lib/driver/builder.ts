@@ -25,6 +25,9 @@ import type { WatchSource } from "./watch.ts";
 import type { RunTracker } from "../history/run-tracker.ts";
 import { systemClock, type Clock, type Hook } from "../hooks.ts";
 import type { WarningHandler } from "../model/warning.ts";
+import { checkMaterializers } from "../materialize/materialize.ts";
+import { materializerModule } from "../materialize/materializer-nodes.ts";
+import type { Materializer } from "../materialize/to.ts";
 import type { EdgeErrors, NodeFunctionsOfAll, NodeTypes } from "../model/types.ts";
 
 type Values = Readonly<Record<string, unknown>>;
@@ -81,6 +84,7 @@ export class Builder<F = {}, C = {}> {
   #warn: WarningHandler | undefined;
   #cache: CacheOptions | undefined;
   #tracking: TrackingOptions | undefined;
+  #materializers: Materializer[] = [];
 
   /**
    * Adds modules: every exported function whose name does not start with `_` becomes a node.
@@ -253,6 +257,26 @@ export class Builder<F = {}, C = {}> {
     return this;
   }
 
+  /**
+   * Adds materializers as nodes (Hamilton's `with_materializers`): each is a node named by its id, depending on its
+   * `dependencies`, whose value is the metadata its `save` returns; `execute([id])` writes. Never cached.
+   *
+   * @throws {TypeError} for a materializer of the wrong shape, or an id given twice
+   * @example
+   * ```ts
+   * const dr = await new Builder().withModules(flow).withMaterializers(to.json({ dependencies: ["report"], path: "out/report.json" })).build();
+   * await dr.execute(["out/report.json"] as never[]); // { "out/report.json": { path, format, rows, bytes } }
+   * ```
+   */
+  withMaterializers(...materializers: Materializer[]): this {
+    if (materializers.some((m) => Array.isArray(m))) {
+      throw new TypeError("withMaterializers() expects materializers, got an array; spread it: withMaterializers(...materializers)");
+    }
+    checkMaterializers([...this.#materializers, ...materializers], "withMaterializers");
+    this.#materializers.push(...materializers);
+    return this;
+  }
+
   /** Replaces the clock used for hook timestamps (tests). */
   withClock(clock: Clock): this {
     this.#clock = clock;
@@ -301,6 +325,7 @@ export class Builder<F = {}, C = {}> {
       warn: (v) => void (copy.#warn = v),
       cache: (v) => void (copy.#cache = v),
       tracking: (v) => void (copy.#tracking = v),
+      materializers: (v) => void (copy.#materializers = [...v]),
     };
     const s = this.#settings();
     for (const key of Object.keys(restore) as (keyof BuildSettings)[]) (restore[key] as (v: unknown) => void)(s[key]);
@@ -314,7 +339,7 @@ export class Builder<F = {}, C = {}> {
     return {
       config: { ...this.#config }, hooks: [...this.#hooks], concurrency: this.#concurrency, allowOverrides: this.#allowOverrides,
       clock: this.#clock, workers: this.#workers, pools: this.#pools, executor: this.#executor, defaults: this.#defaults,
-      warn: this.#warn, cache: this.#cache, tracking: this.#tracking,
+      warn: this.#warn, cache: this.#cache, tracking: this.#tracking, materializers: [...this.#materializers],
     };
   }
 }
@@ -333,6 +358,7 @@ interface BuildSettings {
   readonly warn: WarningHandler | undefined;
   readonly cache: CacheOptions | undefined;
   readonly tracking: TrackingOptions | undefined;
+  readonly materializers: readonly Materializer[];
 }
 
 /**
@@ -347,7 +373,7 @@ async function assemble(
   reuse: Opened | undefined,
   hooks: readonly Hook[],
 ): Promise<{ driver: Driver; executor: Executor | undefined }> {
-  const graph = buildGraph(modules, { config: s.config, allowModuleOverrides: s.allowOverrides, ...(s.warn ? { warn: s.warn } : {}) });
+  const graph = buildGraph(s.materializers.length === 0 ? modules : [...modules, materializerModule(s.materializers)], { config: s.config, allowModuleOverrides: s.allowOverrides, ...(s.warn ? { warn: s.warn } : {}) });
   const { defaults, warn } = s;
   // A rebuild never opens what the first build could not: it goes on uncached or untracked as that one did.
   const cacheOptions = reuse === undefined ? s.cache : reuse.cache === undefined ? undefined : { ...s.cache, store: reuse.cache };

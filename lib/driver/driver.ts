@@ -28,7 +28,7 @@ import { matchesTags, toVariable, type TagFilter, type Variable } from "../intro
 export { matchesTags };
 export type { TagFilter, Variable };
 import { describeExecution, type ExecutionDescription } from "../introspect/export-execution.ts";
-import { materialize, type MaterializeOptions, type MaterializeResult } from "../materialize/materialize.ts";
+import { materializationOutputs, materialize, type MaterializeOptions, type MaterializeResult } from "../materialize/materialize.ts";
 import type { Materializer } from "../materialize/to.ts";
 import { viewOfGraph, viewOfPlan } from "../visualize/view.ts";
 import { visualize, type VisualFormat } from "../visualize/visualize.ts";
@@ -466,6 +466,23 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
    */
   materialize(materializers: readonly Materializer[], options: MaterializeOptions = {}): Promise<MaterializeResult> {
     return materialize((outputs, run) => this.execute(outputs as never[], run as ExecuteOptions<N> & { onError?: "fail" }), materializers, options);
+  }
+
+  /**
+   * Checks that `materialize(materializers, options)` could run, without running or writing anything: the
+   * materializers' shapes and ids, and that their dependencies and `options.outputs` can be computed with the given
+   * inputs (Hamilton's `validate_materialization`).
+   *
+   * @throws {TypeError} for a bad materializer; {@link UnknownNodeError} {@link MissingInputError} {@link InputConflictError}
+   * @example
+   * ```ts
+   * dr.validateMaterialization([to.csv({ dependencies: ["rows"], path: "out/rows.csv" })], { inputs: { day: "2026-11-22" } });
+   * ```
+   */
+  validateMaterialization(materializers: readonly Materializer[], options: Omit<MaterializeOptions, "signal"> = {}): void {
+    checkOptionsObject(options, "validateMaterialization");
+    const wanted = materializationOutputs(materializers, options.outputs, "validateMaterialization");
+    this.#plan(wanted, options, "validateMaterialization");
   }
 
   #plan(outputs: readonly string[], options: { inputs?: Values; overrides?: Values }, method: string): Plan {
