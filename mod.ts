@@ -97,7 +97,7 @@ export type { TextFiles } from "./lib/materialize/text-files.ts";
 export { csv as csvFormat, json as jsonFormat, ndjson as ndjsonFormat } from "./lib/materialize/formats.ts";
 export type { CsvOptions, Encoded, Format } from "./lib/materialize/formats.ts";
 export type { CsvRow, FileLoadOptions, Loaders } from "./lib/materialize/from.ts";
-export type { MaterializeOptions, MaterializeResult } from "./lib/materialize/materialize.ts";
+export type { MaterializeItem, MaterializeOptions, MaterializeResult } from "./lib/materialize/materialize.ts";
 export type { FileMetadata, FileSaveOptions, Materializer, Savers } from "./lib/materialize/to.ts";
 export { group, source, value } from "./lib/modifiers/bindings.ts";
 export type { Binding, Bindings, GroupBinding, SourceBinding, ValueBinding } from "./lib/modifiers/bindings.ts";

@@ -6,7 +6,7 @@
  */
 import { Cause, Effect, Exit, type Semaphore } from "effect";
 import type { InputConflictError, MissingInputError, NodeExecutionError, UnknownNodeError } from "../errors.ts";
-import { UnknownNodeError as UnknownNode } from "../errors.ts";
+import { MissingInputError as MissingInput, UnknownNodeError as UnknownNode } from "../errors.ts";
 import { runPlan } from "../engine/run.ts";
 import type { Graph, GraphNode } from "../graph/graph.ts";
 import type { Clock, Hook } from "../hooks.ts";
@@ -28,7 +28,10 @@ import { matchesTags, toVariable, type TagFilter, type Variable } from "../intro
 export { matchesTags };
 export type { TagFilter, Variable };
 import { describeExecution, type ExecutionDescription } from "../introspect/export-execution.ts";
-import { materializationOutputs, materialize, type MaterializeOptions, type MaterializeResult } from "../materialize/materialize.ts";
+import {
+  materializationOutputs, materialize, splitItems, type MaterializeItem, type MaterializeOptions, type MaterializeResult,
+} from "../materialize/materialize.ts";
+import { setOwn } from "../own-property.ts";
 import type { Materializer } from "../materialize/to.ts";
 import { viewOfGraph, viewOfPlan } from "../visualize/view.ts";
 import { visualize, type VisualFormat } from "../visualize/visualize.ts";
@@ -464,8 +467,11 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
    * const { materialized } = await dr.materialize([to.csv({ dependencies: ["rows"], path: "out/rows.csv" })]);
    * ```
    */
-  materialize(materializers: readonly Materializer[], options: MaterializeOptions = {}): Promise<MaterializeResult> {
-    return materialize((outputs, run) => this.execute(outputs as never[], run as ExecuteOptions<N> & { onError?: "fail" }), materializers, options);
+  materialize(materializers: readonly MaterializeItem[], options: MaterializeOptions = {}): Promise<MaterializeResult> {
+    return materialize(
+      (outputs, run) => this.execute(outputs as never[], run as ExecuteOptions<N> & { onError?: "fail" }),
+      materializers, options, (name) => this.#graph.get(name)?.kind === "function",
+    );
   }
 
   /**
@@ -479,10 +485,18 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
    * dr.validateMaterialization([to.csv({ dependencies: ["rows"], path: "out/rows.csv" })], { inputs: { day: "2026-11-22" } });
    * ```
    */
-  validateMaterialization(materializers: readonly Materializer[], options: Omit<MaterializeOptions, "signal"> = {}): void {
+  validateMaterialization(materializers: readonly MaterializeItem[], options: Omit<MaterializeOptions, "signal"> = {}): void {
     checkOptionsObject(options, "validateMaterialization");
-    const wanted = materializationOutputs(materializers, options.outputs, "validateMaterialization");
-    this.#plan(wanted, options, "validateMaterialization");
+    const { loads, materializers: savers } = splitItems(materializers);
+    const wanted = materializationOutputs(savers, options.outputs, "validateMaterialization", loads.length);
+    // A loader's target is given to the run (its data is read then): planned as given, nothing read now.
+    const inputs: Record<string, unknown> = { ...checkValues(options.inputs, "inputs") };
+    const overrides: Record<string, unknown> = { ...checkValues(options.overrides, "overrides") };
+    for (const l of loads) {
+      if (typeof l.path !== "string" && !Object.hasOwn(inputs, l.path.name)) throw new MissingInput([{ input: l.path.name, neededBy: [l.id] }]);
+      setOwn(this.#graph.get(l.target)?.kind === "function" ? overrides : inputs, l.target, undefined);
+    }
+    if (wanted.length > 0) this.#plan(wanted, { inputs, overrides }, "validateMaterialization");
   }
 
   #plan(outputs: readonly string[], options: { inputs?: Values; overrides?: Values }, method: string): Plan {
