@@ -226,8 +226,8 @@ export class Run implements BlockHost {
       this.recordFailure(frame, task, cause);
       const done = frame.plan.tasks[task]!;
       if (done.kind === "node") this.#fillFailed(frame, done.out);
-      // A block whose items are not iterable: its values are the sentinel (a streaming one holds a channel already).
-      else done.outs.forEach((slot, j) => done.stream[j] !== 1 && this.#fillFailed(frame, slot));
+      // A block whose items are not iterable (a block that started reports its failures itself): no channel exists yet.
+      else for (const slot of done.outs) this.#fillFailed(frame, slot);
       this.taskDone(frame);
     } else if (!frame.block?.itemFailed(frame, cause)) this.#failure ??= { frame, task, cause };
     this.#wakeUp();

@@ -210,6 +210,43 @@ describe("keep-going runs with map/reduce (test_parallel_graceful.py)", () => {
     expect(r.skipped).toEqual([{ node: "all", items: [], input: "doubled" }]);
   });
 
+  test("a parallelizable whose value is not iterable fails only what depends on it, streaming collects included", async () => {
+    const dr = await new Builder().withModules({
+      items: parallelizable((() => 5) as unknown as () => number[]),
+      doubled: (items: number) => items * 2,
+      listed: collect((doubled: number[]) => doubled),
+      streamed: collect(async (doubled: AsyncIterable<number>) => {
+        const out: number[] = [];
+        for await (const d of doubled) out.push(d);
+        return out;
+      }, { stream: true }),
+      unrelated: () => "fine",
+    }).build();
+    const r = await dr.execute(["listed", "streamed", "unrelated"], { onError: "continue" });
+    expect(r.results).toEqual({ listed: undefined, streamed: undefined, unrelated: "fine" });
+    expect(r.failures.map((f) => f.node)).toEqual(["items"]);
+    expect(r.skipped.map((x) => x.node).sort()).toEqual(["listed", "streamed"]);
+  });
+
+  test("a streaming collect of a parallelizable that stops early receives the items, then the sentinel", async () => {
+    const dr = await new Builder().withModules({
+      items: parallelizable(function* () {
+        yield 1;
+        yield 2;
+        throw new Error("source gone");
+      }),
+      doubled: (items: number) => items * 2,
+      streamed: collect(async (doubled: AsyncIterable<number | null>) => {
+        const out: (number | null)[] = [];
+        for await (const d of doubled) out.push(d);
+        return out;
+      }, { stream: true }),
+    }).build();
+    const r = await dr.execute(["streamed"], { onError: "continue", sentinel: null });
+    expect(r.results).toEqual({ streamed: [2, 4, null] });
+    expect(r.failures.map((f) => f.node)).toEqual(["items"]);
+  });
+
   test('onItemError: "collect" still hands the collect a failed item as an ItemResult', async () => {
     const dr = await new Builder().withModules({
       items: parallelizable(() => [1, 2, 3], { onItemError: "collect" }),
