@@ -25,9 +25,8 @@ import type { WatchSource } from "./watch.ts";
 import type { RunTracker } from "../history/run-tracker.ts";
 import { systemClock, type Clock, type Hook } from "../hooks.ts";
 import type { WarningHandler } from "../model/warning.ts";
-import { checkMaterializers } from "../materialize/materialize.ts";
+import { checkMaterializers, splitItems, type MaterializeItem } from "../materialize/materialize.ts";
 import { materializerModule } from "../materialize/materializer-nodes.ts";
-import type { Materializer } from "../materialize/to.ts";
 import type { EdgeErrors, NodeFunctionsOfAll, NodeTypes } from "../model/types.ts";
 
 type Values = Readonly<Record<string, unknown>>;
@@ -84,7 +83,7 @@ export class Builder<F = {}, C = {}> {
   #warn: WarningHandler | undefined;
   #cache: CacheOptions | undefined;
   #tracking: TrackingOptions | undefined;
-  #materializers: Materializer[] = [];
+  #materializers: MaterializeItem[] = [];
 
   /**
    * Adds modules: every exported function whose name does not start with `_` becomes a node.
@@ -259,20 +258,22 @@ export class Builder<F = {}, C = {}> {
 
   /**
    * Adds materializers as nodes (Hamilton's `with_materializers`): each is a node named by its id, depending on its
-   * `dependencies`, whose value is the metadata its `save` returns; `execute([id])` writes. Never cached.
+   * `dependencies`, whose value is the metadata its `save` returns; `execute([id])` writes. Never cached. A loader
+   * `from.*({ path, target })` defines the node `target` (with `<target>.metadata`), as if exported under that name.
    *
-   * @throws {TypeError} for a materializer of the wrong shape, or an id given twice
+   * @throws {TypeError} for a materializer of the wrong shape, an id given twice, or a loader without a target
    * @example
    * ```ts
    * const dr = await new Builder().withModules(flow).withMaterializers(to.json({ dependencies: ["report"], path: "out/report.json" })).build();
    * await dr.execute(["out/report.json"] as never[]); // { "out/report.json": { path, format, rows, bytes } }
    * ```
    */
-  withMaterializers(...materializers: Materializer[]): this {
+  withMaterializers(...materializers: MaterializeItem[]): this {
     if (materializers.some((m) => Array.isArray(m))) {
       throw new TypeError("withMaterializers() expects materializers, got an array; spread it: withMaterializers(...materializers)");
     }
-    checkMaterializers([...this.#materializers, ...materializers], "withMaterializers");
+    const all = splitItems([...this.#materializers, ...materializers], "withMaterializers");
+    checkMaterializers(all.materializers, "withMaterializers");
     this.#materializers.push(...materializers);
     return this;
   }
@@ -358,7 +359,7 @@ interface BuildSettings {
   readonly warn: WarningHandler | undefined;
   readonly cache: CacheOptions | undefined;
   readonly tracking: TrackingOptions | undefined;
-  readonly materializers: readonly Materializer[];
+  readonly materializers: readonly MaterializeItem[];
 }
 
 /**

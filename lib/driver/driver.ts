@@ -487,7 +487,7 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
    */
   validateMaterialization(materializers: readonly MaterializeItem[], options: Omit<MaterializeOptions, "signal"> = {}): void {
     checkOptionsObject(options, "validateMaterialization");
-    const { loads, materializers: savers } = splitItems(materializers);
+    const { loads, materializers: savers } = splitItems(materializers, "validateMaterialization");
     const wanted = materializationOutputs(savers, options.outputs, "validateMaterialization", loads.length);
     // A loader's target is given to the run (its data is read then): planned as given, nothing read now.
     const inputs: Record<string, unknown> = { ...checkValues(options.inputs, "inputs") };

@@ -117,8 +117,8 @@ export async function materialize(
  *
  * @throws {TypeError} for a loader without a target, or two loaders of one target
  */
-export function splitItems(items: readonly MaterializeItem[]): { loads: TargetedLoad[]; materializers: Materializer[] } {
-  if (!Array.isArray(items)) throw new TypeError(`materialize() expects a list of materializers (to.json(...), ...), got ${describeValue(items)}`);
+export function splitItems(items: readonly MaterializeItem[], method = "materialize"): { loads: TargetedLoad[]; materializers: Materializer[] } {
+  if (!Array.isArray(items)) throw new TypeError(`${method}() expects a list of materializers (to.json(...), ...), got ${describeValue(items)}`);
   const loads: TargetedLoad[] = [];
   const materializers: Materializer[] = [];
   for (const item of items) {
@@ -128,14 +128,14 @@ export function splitItems(items: readonly MaterializeItem[]): { loads: Targeted
     }
     const load = targetedLoad(item);
     if (load === undefined) {
-      throw new TypeError("materialize() takes loaders made with a target, such as from.json({ path: \"in.json\", target: \"rows\" }); this function has none");
+      throw new TypeError(`${method}() takes loaders made with a target, such as from.json({ path: "in.json", target: "rows" }); this function has none`);
     }
-    if (loads.some((l) => l.target === load.target)) throw new TypeError(`materialize() got two loaders for "${load.target}"; load it once`);
+    if (loads.some((l) => l.target === load.target)) throw new TypeError(`${method}() got two loaders for "${load.target}"; load it once`);
     loads.push(load);
   }
   for (const l of loads) {
     if (materializers.some((m) => typeof m === "object" && m !== null && m.id === l.id)) {
-      throw new TypeError(`materialize() got a loader and a materializer with id "${l.id}"; give the loader another id with from.*({ id })`);
+      throw new TypeError(`${method}() got a loader and a materializer with id "${l.id}"; give the loader another id with from.*({ id })`);
     }
   }
   return { loads, materializers };

@@ -9,14 +9,24 @@
 import type { ModuleSource } from "../graph/graph.ts";
 import { withMeta, type NodeSpec } from "../model/node-specs.ts";
 import type { Materializer } from "./to.ts";
+import { splitItems, type MaterializeItem } from "./materialize.ts";
+import { targetedLoad } from "./from.ts";
 
 /** The module name materializer nodes carry (their `module` tag). */
 export const MATERIALIZERS_MODULE = "withMaterializers()";
 
-/** A module of one node per materializer. */
-export function materializerModule(materializers: readonly Materializer[]): ModuleSource {
+/**
+ * A module of one node per materializer, and the nodes of each loader `from.*({ target })`: the target (its data),
+ * `<target>.metadata` and `<target>.raw`, as if the loader were exported under the target's name.
+ */
+export function materializerModule(items: readonly MaterializeItem[]): ModuleSource {
   const exports: Record<string, unknown> = {};
-  materializers.forEach((m, i) => {
+  for (const item of items) {
+    const load = targetedLoad(item);
+    if (load !== undefined) exports[load.target] = item;
+  }
+  const { materializers } = splitItems(items);
+  materializers.forEach((m: Materializer, i) => {
     const deps = [...m.dependencies];
     const save = (...values: unknown[]) => m.save(Object.fromEntries(deps.map((d, j) => [d, values[j]])));
     const spec = (exportName: string): NodeSpec => ({

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { tempDir } from "../../cache/_helpers.ts";
-import { Builder, type Driver, MemoryTextFiles, MissingInputError, to, UnknownNodeError } from "../../../mod.ts";
+import { Builder, type Driver, from, MemoryTextFiles, MissingInputError, to, UnknownNodeError } from "../../../mod.ts";
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -80,5 +80,24 @@ describe("driver.validateMaterialization()", () => {
     await expect((async () => (await dr).validateMaterialization([m(["c"])], { inputs: {} }))()).rejects.toBeInstanceOf(UnknownNodeError);
     await expect((async () => (await dr).validateMaterialization([m(["b"])], { inputs: {} }))()).rejects.toBeInstanceOf(MissingInputError);
     await expect((async () => (await dr).validateMaterialization([], {}))()).rejects.toThrow("validateMaterialization() got nothing to do");
+  });
+});
+
+describe("Builder.withMaterializers() with loaders", () => {
+  test("test_builder_with_loader_materializer: a loader with a target defines that node and its metadata", async () => {
+    const files = new MemoryTextFiles();
+    files.files.set("/my/file.json", JSON.stringify({ x: 1 }));
+    const dr = (await new Builder()
+      .withModules({ expectsLoader: (external: { x: number }) => external.x + 1 })
+      .withMaterializers(from.using(files).json({ path: "/my/file.json", target: "external" }))
+      .build()) as unknown as Driver;
+    expect(await dr.execute(["expectsLoader", "external.metadata"])).toEqual({
+      expectsLoader: 2, "external.metadata": { path: "/my/file.json", format: "json", rows: 1, bytes: 7 },
+    });
+  });
+
+  test("a loader without a target is a TypeError naming withMaterializers()", () => {
+    expect(() => new Builder().withMaterializers(from.using(new MemoryTextFiles()).json({ path: "/x.json" }) as never))
+      .toThrow("withMaterializers() takes loaders made with a target");
   });
 });
