@@ -28,7 +28,7 @@ import { nodeTextFiles } from "./runtime/shared/text-files.ts";
  * const dr = await new Builder().withModules(flow).withConfig({ region: "eu" }).build();
  * ```
  */
-export class Builder<F = {}, C = {}> extends CoreBuilder<F, C> {
+export class Builder<F = {}, C = {}, B = undefined> extends CoreBuilder<F, C, B> {
   constructor() {
     super({
       loadPlatform,

@@ -63,13 +63,24 @@ export type {
 } from "./lib/driver/driver.ts";
 export type { SkippedNode } from "./lib/engine/keep-going.ts";
 export { formatPlan } from "./lib/driver/plan.ts";
+export type { TelemetryOptions } from "./lib/history/telemetry.ts";
 export type { DriverPlan, PlanEstimate, PlannedNode, PlanStatus } from "./lib/driver/plan.ts";
 export type { DriverWatch, WatchedNode, WatchOptions, WatchRun } from "./lib/driver/watch.ts";
+export { withResultKind } from "./lib/results/result-builder.ts";
+export type { BuiltResult, ConstantResultKind, KindedResultBuilder, KindOfArg, ResultBuilder, ResultBuilderArg, ResultBuilderFn, ResultKind, ResultMeta, ResultOptions } from "./lib/results/result-builder.ts";
+export { objectResult } from "./lib/results/object-result.ts";
+export type { ObjectResultKind } from "./lib/results/object-result.ts";
+export { rowsResult } from "./lib/results/rows-result.ts";
+export type { CellOf, RowOf, RowsResultKind } from "./lib/results/rows-result.ts";
+export { tableResult } from "./lib/results/table-result.ts";
+export type { TableResultKind } from "./lib/results/table-result.ts";
 export {
   CacheError,
   CycleError,
   GraphBuildError,
+  HookError,
   InputConflictError,
+  InputValidationError,
   isWeftError,
   MaterializationError,
   MissingInputError,
@@ -84,10 +95,24 @@ export {
   WeftError,
   WorkerError,
 } from "./lib/errors.ts";
-export type { ItemRef, MissingInput, SchemaIssue, WeftErrorKind } from "./lib/errors.ts";
+export type { InputProblem, ItemRef, MissingInput, SchemaIssue, WeftErrorKind } from "./lib/errors.ts";
 export type { Graph, GraphNode, NodeKind } from "./lib/graph/graph.ts";
 export { systemClock } from "./lib/hooks.ts";
-export type { Clock, GraphEndEvent, GraphStartEvent, Hook, NodeEndEvent, NodeStartEvent } from "./lib/hooks.ts";
+export type {
+  BuildEndEvent,
+  Clock,
+  ExpandEvent,
+  GraphEndEvent,
+  GraphStartEvent,
+  Hook,
+  HookResult,
+  NodeEndEvent,
+  NodeStartEvent,
+  TaskEndEvent,
+  TaskPurpose,
+  TaskStartEvent,
+} from "./lib/hooks.ts";
+export type { AroundNodeEvent, EdgeCheck, GraphAdapter, GraphCheck, InputCheck, Verdict } from "./lib/graph-adapter.ts";
 export { collect, parallelizable } from "./lib/modifiers/map-reduce.ts";
 export type { Collecting, CollectOptions, ItemResult, Parallelizable, ParallelizableOptions } from "./lib/modifiers/map-reduce.ts";
 export { documentationOf } from "./lib/introspect/documentation.ts";

@@ -236,8 +236,18 @@ export class StoreCache implements Cache {
   }
 
   probe(parts: KeyParts): NodeProbe {
-    const key = cacheKey(parts, this.#o.hasher);
-    const stored = this.#o.metadata.lookup(key);
+    const metadata = this.#o.metadata;
+    const generation = metadata.beginReads?.() ?? 0;
+    const warm = this.#warm;
+    let key = warm.keyOf(parts);
+    if (key === undefined) {
+      key = cacheKey(parts, this.#o.hasher);
+      warm.rememberKey(parts, key);
+    }
+    // A warm entry of this generation is what lookup() would serve: a hit, with no query.
+    const w = warm.get(key);
+    if (w !== undefined && w.generation === generation) return { hit: true, key, dataVersion: w.dataVersion };
+    const stored = metadata.lookup(key);
     if (stored === undefined) return { hit: false, key, reason: explainMiss(this.#o.metadata.latest(parts.node), parts) };
     if (!this.#o.results.has(stored.dataVersion)) return { hit: false, key, reason: GONE };
     return { hit: true, key, dataVersion: stored.dataVersion };

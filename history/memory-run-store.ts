@@ -9,6 +9,7 @@ import { nodeStatsOf } from "../lib/history/node-stats.ts";
 import {
   checkPruneOptions,
   checkStatsQuery,
+  type DrawingStore,
   DURATION_SAMPLES,
   median,
   type Liveness,
@@ -41,7 +42,20 @@ type Row = { -readonly [K in keyof RunDetail]: RunDetail[K] };
  * store.listRuns().runs[0].status; // "succeeded"
  * ```
  */
-export class MemoryRunStore implements RunStore {
+export class MemoryRunStore implements RunStore, DrawingStore {
+  /** Drawings by graph hash, the latest 64 (a memory history has no graph table to keep them with). */
+  readonly #drawings = new Map<string, { readonly svg: string; readonly version: string }>();
+
+  drawingOf(hash: string): { readonly svg: string; readonly version: string } | undefined {
+    return this.#drawings.get(hash);
+  }
+
+  saveDrawing(hash: string, svg: string, version: string): void {
+    this.#drawings.delete(hash);
+    if (this.#drawings.size >= 64) this.#drawings.delete(this.#drawings.keys().next().value!);
+    this.#drawings.set(hash, { svg, version });
+  }
+
   readonly #runs = new Map<string, Row>();
   readonly #nodes = new Map<string, Map<string, NodeRecord>>();
   readonly #alive: Liveness;

@@ -52,6 +52,10 @@ export const runs = sqliteTable("runs", {
 export const runGraphs = sqliteTable("run_graphs", {
   hash: text("hash").primaryKey(),
   view: text("view").notNull(),
+  /** The graph's SVG layout as the web view drew it (uncoloured), once per graph; null until drawn. */
+  drawing: text("drawing"),
+  /** What made the drawing (weft's version and the layout's format): another one draws again. */
+  drawingVersion: text("drawing_version"),
 });
 
 /** One row per node execution: per run, or per map/reduce item. */

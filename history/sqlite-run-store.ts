@@ -9,7 +9,7 @@
  */
 import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Hasher } from "../lib/ports/hasher.ts";
-import type { Liveness, NodeExecutionSample, NodeRecord, NodeRunStatus, NodeStats, NodeStatsQuery, PruneOptions, PruneReport, RunBatch, RunDetail, RunPage, RunQuery, RunStatus, RunStore } from "../lib/ports/run-store.ts";
+import type { DrawingStore, Liveness, NodeExecutionSample, NodeRecord, NodeRunStatus, NodeStats, NodeStatsQuery, PruneOptions, PruneReport, RunBatch, RunDetail, RunPage, RunQuery, RunStatus, RunStore } from "../lib/ports/run-store.ts";
 import { checkPruneOptions, checkStatsQuery, DURATION_SAMPLES, median, pageOf, RUN_STATUSES } from "../lib/ports/run-store.ts";
 import { nodeStatsOf } from "../lib/history/node-stats.ts";
 import type { SqliteDatabase } from "../lib/ports/sqlite.ts";
@@ -79,6 +79,8 @@ const Q = {
       (SELECT data_version FROM cache_entries WHERE node = ? OR (node >= ? AND node < ?))`,
     bindings: ["node", "from", "to"],
   },
+  drawingOf: compile(qb.select({ svg: g.drawing, version: g.drawingVersion }).from(g).where(eq(g.hash, p("hash")))),
+  saveDrawing: compile(qb.update(g).set({ drawing: sql`${p("svg")}`, drawingVersion: sql`${p("version")}` }).where(eq(g.hash, p("hash")))),
   byStatus: compile(qb.select({ status: r.status, n: sql`count(*)`.as("n") }).from(r).groupBy(r.status)),
   countAll: count("all"), countStatus: count("status"), countRunning: count("running"), countInterrupted: count("interrupted"),
 };
@@ -104,7 +106,7 @@ export interface SqliteRunStoreOptions {
  * store.listRuns({ status: "failed", limit: 20 }).runs;
  * ```
  */
-export class SqliteRunStore implements RunStore {
+export class SqliteRunStore implements RunStore, DrawingStore {
   readonly #db: SqliteDatabase;
   readonly #o: SqliteRunStoreOptions;
   readonly #q: { [K in keyof typeof Q]: Prepared };
@@ -223,6 +225,19 @@ export class SqliteRunStore implements RunStore {
       }
       return out;
     });
+  }
+
+  drawingOf(hash: string): { readonly svg: string; readonly version: string } | undefined {
+    return guarded(this.#o.path, "read the run history of", () => {
+      // Rows come keyed by column name (drizzle renders no aliases).
+      const row = this.#q.drawingOf.get({ hash });
+      return row === undefined || row.drawing == null || row.drawing_version == null ? undefined : { svg: String(row.drawing), version: String(row.drawing_version) };
+    });
+  }
+
+  saveDrawing(hash: string, svg: string, version: string): void {
+    guarded(this.#o.path, "write the run history of", () => void this.#q.saveDrawing.run({ hash, svg, version }));
+    this.#writes++;
   }
 
   /** Every node name with an execution, in order. */

@@ -27,7 +27,9 @@ export type WeftErrorKind =
   | "schema"
   | "materialization"
   | "missing-package"
-  | "module-load";
+  | "module-load"
+  | "input-validation"
+  | "hook";
 
 /** Base class of every error weft raises on purpose. */
 export class WeftError extends Error {
@@ -132,6 +134,34 @@ const InputConflictErrorBase: WeftErrorClass<"InputConflictError", [input: strin
 );
 /** The same name was given twice in ways that contradict (config and inputs, input and function). */
 export class InputConflictError extends InputConflictErrorBase {}
+
+/** One input a graph adapter's `validateInput` rejected. */
+export interface InputProblem {
+  readonly input: string;
+  /** The adapter's `name`, or its place in `withAdapters(...)` ("#1" for the first). */
+  readonly adapter: string;
+  readonly message: string;
+}
+
+const InputValidationErrorBase: WeftErrorClass<"InputValidationError", [problems: readonly InputProblem[]], {
+  problems: readonly InputProblem[];
+}> = weftError("InputValidationError", "input-validation", (problems) => ({
+  message: `Cannot execute: ${problems.map((p) => `input "${p.input}" rejected by adapter ${p.adapter}: ${p.message}`).join("; ")}; pass ${problems.length === 1 ? "a value" : "values"} the adapter accepts`,
+  fields: { problems },
+}));
+/** Graph adapters' `validateInput` rejected inputs before any node ran; `problems` lists every rejection. */
+export class InputValidationError extends InputValidationErrorBase {}
+
+const HookErrorBase: WeftErrorClass<"HookError", [hook: string, method: string, cause: unknown], { hook: string; method: string }> = weftError(
+  "HookError",
+  "hook",
+  (hook, method, cause) => ({ message: `Hook ${hook} failed in ${method}: ${describe(cause)}`, options: { cause }, fields: { hook, method } }),
+);
+/**
+ * A lifecycle hook threw (or its promise rejected). `hook` is its `name` (quoted), or its place in
+ * `withHooks(...)` ("#1" for the first); `method` the hook method; `cause` what it threw.
+ */
+export class HookError extends HookErrorBase {}
 
 /** Which item of which parallelizable a failing node ran for. */
 export interface ItemRef {

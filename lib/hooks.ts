@@ -1,13 +1,82 @@
 /**
- * Lifecycle hooks: the one extension seam of a run. They are called in
- * Hamilton's order — graph start, then for each node its start and its end
- * (ok or failed), then graph end with success or the error. With no hooks
+ * Lifecycle hooks: the seam for watching a build and its runs. They are
+ * called in Hamilton's order — build start and end; then per run: graph
+ * start, each task's start, each node's start and end (ok or failed), the
+ * task's end, an expansion's end for each parallelizable, graph end with
+ * success or the error. A hook that returns a promise is awaited: the build
+ * and graph hooks before the next step, the task, node and expansion hooks
+ * before the run ends (they do not hold the node back). With no hooks
  * registered the engine skips all of this work.
  *
  * @module
  */
 import type { ItemRef } from "./errors.ts";
+import type { Graph } from "./graph/graph.ts";
 import type { Tags } from "./model/node-options.ts";
+
+/**
+ * What a hook method returns: nothing, or a promise, which the build or run
+ * awaits. Typed `void` so that any function fits (an `async` method, an arrow
+ * that returns what `push` returns).
+ */
+export type HookResult = void;
+
+/** Passed to {@link Hook.afterBuild} (Hamilton's `post_graph_construct`). */
+export interface BuildEndEvent {
+  readonly graph: Graph;
+  /** The modules the graph was built from, by name. */
+  readonly modules: readonly { readonly name: string; readonly exports: Readonly<Record<string, unknown>> }[];
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * What a task is (Hamilton's `NodeGroupPurpose`): one node (`"single"`), a
+ * parallelizable producing its items (`"expand"`), one item's whole block
+ * (`"block"`), or a node that collects a block's values (`"gather"`).
+ */
+export type TaskPurpose = "single" | "expand" | "block" | "gather";
+
+/** Passed to {@link Hook.beforeTask}. */
+export interface TaskStartEvent {
+  readonly runId: string;
+  /**
+   * `"<node>"` for a node of its own, `"expand-<node>"` for a parallelizable, `"collect-<node>"` for a
+   * collect, `"block-<parallelizable>.<index>"` for a map item (prefixed by the enclosing item's id, then
+   * "/", inside nested blocks).
+   */
+  readonly taskId: string;
+  /** For a map item: the id of the task that expanded it (`"expand-<node>"`, or the enclosing item's). */
+  readonly spawningTaskId: string | undefined;
+  /** The nodes the task runs: one, or every node of an item's block in the order they are planned. */
+  readonly nodes: readonly string[];
+  readonly purpose: TaskPurpose;
+  /** The map/reduce items the task runs for, outermost first (empty outside blocks). */
+  readonly items: readonly ItemRef[];
+  /** Epoch milliseconds. */
+  readonly start: number;
+}
+
+/** Passed to {@link Hook.afterTask}. */
+export interface TaskEndEvent extends TaskStartEvent {
+  readonly success: boolean;
+  /** What failed the task (the node's error); undefined when it succeeded. */
+  readonly error?: unknown;
+  /** Milliseconds. */
+  readonly duration: number;
+}
+
+/** Passed to {@link Hook.afterExpand} once a parallelizable's items ran out (Hamilton's `post_task_expand`). */
+export interface ExpandEvent {
+  readonly runId: string;
+  /** The parallelizable. */
+  readonly node: string;
+  /** How many items it produced. */
+  readonly items: number;
+  /** The task id of each item, in item order. */
+  readonly taskIds: readonly string[];
+  /** The task that expanded them. */
+  readonly taskId: string;
+}
 
 /** Passed to {@link Hook.beforeGraph}. */
 export interface GraphStartEvent {
@@ -66,8 +135,10 @@ export interface NodeEndEvent extends NodeStartEvent {
 }
 
 /**
- * A lifecycle hook. Every method is optional and synchronous; an exception
- * thrown by a hook fails the run.
+ * A lifecycle hook. Every method is optional, sync or async (a returned
+ * promise is awaited, see the module doc); an exception thrown by a hook, or
+ * a rejected promise, fails the build or the run with a `HookError` that names
+ * the hook (its `name`, or its place in `withHooks`) and the method.
  *
  * @example
  * ```ts
@@ -78,11 +149,25 @@ export interface NodeEndEvent extends NodeStartEvent {
  * ```
  */
 export interface Hook {
-  beforeGraph?(event: GraphStartEvent): void;
-  beforeNode?(event: NodeStartEvent): void;
-  afterNode?(event: NodeEndEvent): void;
-  afterGraph?(event: GraphEndEvent): void;
+  /** Named in a `HookError` when a method fails. */
+  readonly name?: string;
+  /** Before the graph is built (Hamilton's `pre_do_anything`); also before each rebuild of `driver.watch`. */
+  beforeBuild?(): HookResult;
+  /** After the graph is built and validated (Hamilton's `post_graph_construct`). */
+  afterBuild?(event: BuildEndEvent): HookResult;
+  beforeGraph?(event: GraphStartEvent): HookResult;
+  beforeTask?(event: TaskStartEvent): HookResult;
+  beforeNode?(event: NodeStartEvent): HookResult;
+  afterNode?(event: NodeEndEvent): HookResult;
+  afterTask?(event: TaskEndEvent): HookResult;
+  afterExpand?(event: ExpandEvent): HookResult;
+  afterGraph?(event: GraphEndEvent): HookResult;
 }
+
+/** Every method a {@link Hook} may have: `withHooks` checks each is a function. */
+export const HOOK_METHODS: readonly (Exclude<keyof Hook, "name">)[] = [
+  "beforeBuild", "afterBuild", "beforeGraph", "beforeTask", "beforeNode", "afterNode", "afterTask", "afterExpand", "afterGraph",
+];
 
 /** A clock for hook timestamps; a port so tests can inject one. */
 export interface Clock {

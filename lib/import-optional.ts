@@ -1,6 +1,6 @@
 /**
  * Loading an optional peer dependency (bullmq and ioredis, better-sqlite3,
- * @viz-js/viz): the one place where "module not found" becomes a
+ * @viz-js/viz, apache-arrow): the one place where "module not found" becomes a
  * {@link MissingPackageError} that names the package and the command that
  * installs it. Any other failure (a package that is there but broken, a
  * missing module of its own) is passed on as it is.

@@ -1,11 +1,12 @@
 /**
- * The JSON API under /api: read-only (GET only), 404 JSON for unknown runs,
+ * The JSON API under /api (the diff of two runs at /api/diff?a=&b=&output=): read-only (GET only), 404 JSON for unknown runs,
  * nodes and paths, 400 JSON for bad query parameters.
  *
  * @module
  */
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
+import { diffRuns, type CacheRecordsReader, type RunDiff } from "../lib/history/run-diff.ts";
 import { RUN_STATUSES, STATS_SAMPLES, type RunHistory, type RunStatus } from "../lib/ports/run-store.ts";
 import { parseView } from "./dag.ts";
 import type { LiveRuns } from "./live-runs.ts";
@@ -51,6 +52,38 @@ export function samplesOf(raw: string | undefined): number | string {
   return n;
 }
 
+/** The diff's query (`a`, `b`, `output`: comma-separated), or the message of a bad one. */
+export function diffQueryOf(q: (name: string) => string | undefined): { a: string; b: string; outputs?: string[] } | string {
+  const a = q("a")?.trim() ?? "";
+  const b = q("b")?.trim() ?? "";
+  if (a === "" || b === "") return `Query parameters "a" and "b" must name the two runs to compare (a the earlier), got ${a === "" ? "no a" : `a "${a}"`} and ${b === "" ? "no b" : `b "${b}"`}`;
+  const outputs = q("output")?.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  return { a, b, ...(outputs === undefined || outputs.length === 0 ? {} : { outputs }) };
+}
+
+/** The diff of the query's runs, or the id of the one that is not in the history. */
+export function diffOrUnknown(history: RunHistory, cache: CacheRecordsReader | undefined, q: { a: string; b: string; outputs?: string[] }): RunDiff | string {
+  try {
+    return diffRuns(history, cache, q.a, q.b, q.outputs === undefined ? {} : { outputs: q.outputs });
+  } catch (e) {
+    // diffRuns reads both runs first and throws RangeError for a missing one; only then are they looked up again.
+    if (!(e instanceof RangeError)) throw e;
+    const missing = [q.a, q.b].find((id) => history.getRun(id) === undefined);
+    if (missing === undefined) throw e;
+    return missing;
+  }
+}
+
+/** The run table's query (`flow`, `last`, `only-changed`), or the message of a bad one. */
+export function tableQueryOf(q: (name: string) => string | undefined): { flow?: string; last: number; onlyChanged: boolean } | string {
+  const raw = q("last");
+  const last = raw === undefined || raw === "" ? 20 : Number(raw);
+  if (!Number.isInteger(last) || last < 1 || last > 500) return `Query parameter "last" must be an integer from 1 to 500, got "${raw}"`;
+  const flow = q("flow");
+  const changed = q("only-changed");
+  return { last, onlyChanged: changed !== undefined && changed !== "" && changed !== "0", ...(flow === undefined || flow === "" ? {} : { flow }) };
+}
+
 /**
  * The /api routes over a run history.
  *
@@ -59,7 +92,7 @@ export function samplesOf(raw: string | undefined): number | string {
  * app.route("/api", historyApi(history, live, plans));
  * ```
  */
-export function historyApi(history: RunHistory, live: LiveRuns, plans?: RunPlans): Hono {
+export function historyApi(history: RunHistory, live: LiveRuns, plans?: RunPlans, cache?: CacheRecordsReader): Hono {
   const api = new Hono();
   const unknownRun = (id: string) => ({ error: `Unknown run "${id}": list the runs with GET /api/runs` });
 
@@ -106,6 +139,14 @@ export function historyApi(history: RunHistory, live: LiveRuns, plans?: RunPlans
     return c.json({ runId: id, outputs: run.outputs, ...(await plans.planOf(run)) });
   });
 
+  // Run diff and output blame: { a, b, inputs, overrides, config, code, nodes, outputs, note? } (RunDiff).
+  api.get("/diff", (c) => {
+    const q = diffQueryOf((k) => c.req.query(k));
+    if (typeof q === "string") return c.json({ error: q }, 400);
+    const diff = diffOrUnknown(history, cache, q);
+    return typeof diff === "string" ? c.json(unknownRun(diff), 404) : c.json(diff);
+  });
+
   api.get("/nodes", (c) => {
     const samples = samplesOf(c.req.query("samples"));
     if (typeof samples === "string") return c.json({ error: samples }, 400);
@@ -144,6 +185,6 @@ export function historyApi(history: RunHistory, live: LiveRuns, plans?: RunPlans
     });
   });
 
-  api.notFound((c) => c.json({ error: `Nothing at "${c.req.path}": the API has /api/runs, /api/runs/:id, /api/runs/:id/nodes, /api/runs/:id/nodes/:node, /api/runs/:id/plan, /api/runs/:id/events, /api/nodes and /api/nodes/:name/stats` }, 404));
+  api.notFound((c) => c.json({ error: `Nothing at "${c.req.path}": the API has /api/runs, /api/runs/:id, /api/runs/:id/nodes, /api/runs/:id/nodes/:node, /api/runs/:id/plan, /api/runs/:id/events, /api/diff, /api/nodes and /api/nodes/:name/stats` }, 404));
   return api;
 }

@@ -1,15 +1,19 @@
 /** @jsxImportSource hono/jsx */
 /**
  * The run-history web app (Hono): server-rendered pages, the JSON API under
- * /api, live progress over server-sent events, and its own assets. It only
- * reads: no route changes anything. Runtime-neutral: a runtime adapter serves
- * `app.fetch` (see start-server.ts).
+ * /api, live progress over server-sent events, the diff of two runs and the
+ * run table, and its own assets. It only reads, unless given `reruns` (`weft ui
+ * --allow-run`): then POST /runs/:id/rerun, with the session token and the
+ * server's own Origin, starts a re-run in another process. Runtime-neutral: a
+ * runtime adapter serves `app.fetch` (see start-server.ts).
  *
  * @module
  */
 import { Hono } from "hono";
-import type { RunHistory } from "../lib/ports/run-store.ts";
-import { historyApi, NO_PLANS, QueryError, runQueryOf, samplesOf } from "./api.ts";
+import type { CacheRecordsReader } from "../lib/history/run-diff.ts";
+import { runTable } from "../lib/history/run-table.ts";
+import type { DrawingStore, RunHistory } from "../lib/ports/run-store.ts";
+import { diffOrUnknown, diffQueryOf, historyApi, NO_PLANS, QueryError, runQueryOf, samplesOf, tableQueryOf } from "./api.ts";
 import { ASSETS } from "./assets/assets.ts";
 import { parseView } from "./dag.ts";
 import { DagDrawings, type DrawSvg } from "./dag-drawings.ts";
@@ -22,6 +26,12 @@ import { Layout } from "./pages/layout.tsx";
 import { NodesPage, NodeStatsPage } from "./pages/node-stats-page.tsx";
 import { NodePanel } from "./pages/node-panel.tsx";
 import { PlanPanel } from "./pages/plan-panel.tsx";
+import { CompareForm, DiffPage } from "./pages/diff-page.tsx";
+import { RunTablePage } from "./pages/run-table-page.tsx";
+import type { RerunOffer } from "./pages/rerun-form.tsx";
+import { previousRunOf } from "./previous-run.ts";
+import { TOKEN_HEADER } from "./rerun-access.ts";
+import type { Reruns } from "./reruns.ts";
 import { DagView, RunPage } from "./pages/run-page.tsx";
 import { RunsPage } from "./pages/runs-page.tsx";
 import { Timeline } from "./pages/timeline.tsx";
@@ -44,6 +54,10 @@ export interface HistoryAppOptions {
   readonly draw?: DrawSvg;
   /** Plans runs again against the code on disk (startHistoryServer passes one on a worker); none: the panel says so. */
   readonly plans?: RunPlans;
+  /** The cache of the history's database, for the diff's data versions and frontier; none: the diff says so. */
+  readonly cache?: CacheRecordsReader;
+  /** Re-runs from the web view (`weft ui --allow-run`); none: there is no POST route and no re-run button. */
+  readonly reruns?: Reruns;
 }
 
 /** How long GET /runs/:id/dag waits for a drawing in the making before it answers 202 (the page asks again). */
@@ -72,7 +86,8 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
     const verdict = hosts.check(c.req.header("host"));
     if (verdict === "malformed") return plain(400, "Bad request: the Host header is missing or is not a host name");
     if (verdict === "forbidden") return plain(403, `Forbidden: this server answers to ${hosts.entries.join(", ")}; to reach it by another name, list it with weft ui --allow-host <name>`);
-    if (c.req.method !== "GET" && c.req.method !== "HEAD") {
+    const rerunPost = options.reruns !== undefined && c.req.method === "POST" && /^\/runs\/[^/]+\/rerun$/.test(c.req.path);
+    if (c.req.method !== "GET" && c.req.method !== "HEAD" && !rerunPost) {
       return c.json({ error: `Method ${c.req.method} is not allowed: the run history is read-only, only GET requests are served` }, 405, { Allow: "GET, HEAD" });
     }
     await next();
@@ -85,7 +100,7 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
   const isApi = (path: string) => path === "/api" || path.startsWith("/api/");
   app.notFound((c) => {
     const path = c.req.path;
-    if (isApi(path)) return c.json({ error: `Nothing at "${path}": the API has /api/runs, /api/runs/:id, /api/runs/:id/nodes, /api/runs/:id/nodes/:node, /api/runs/:id/plan, /api/runs/:id/events, /api/nodes and /api/nodes/:name/stats` }, 404);
+    if (isApi(path)) return c.json({ error: `Nothing at "${path}": the API has /api/runs, /api/runs/:id, /api/runs/:id/nodes, /api/runs/:id/nodes/:node, /api/runs/:id/plan, /api/runs/:id/events, /api/diff, /api/nodes and /api/nodes/:name/stats` }, 404);
     return c.html(<ErrorPage title="Not found" message={`Nothing at "${path}".`} />, 404);
   });
   app.onError(async (e, c) => {
@@ -109,9 +124,80 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
   }
 
   const live = new LiveRuns(history, options.pollMs === undefined ? {} : { pollMs: options.pollMs });
-  const drawings = new DagDrawings(options.draw ?? drawSvgOf);
-  app.route("/api", historyApi(history, live, options.plans));
+  // Drawings are kept with the graphs when the history can keep them: a restarted server draws nothing again.
+  const drawings = new DagDrawings(options.draw ?? drawSvgOf, isDrawingStore(history) ? history : undefined);
+  app.route("/api", historyApi(history, live, options.plans, options.cache));
   const runsPages = new RenderedPages(32);
+  const reruns = options.reruns;
+  // Whether pages carry re-run forms; the token is never in a page (the script keeps it, see app-js.ts).
+  const offerOf = (): RerunOffer => reruns !== undefined;
+  if (reruns !== undefined) {
+    app.post("/runs/:id/rerun", async (c) => {
+      const forbidden = (why: string) => c.html(<ErrorPage title="Forbidden" message={`Cannot re-run: ${why}`} />, 403);
+      const body = await c.req.parseBody().catch(() => ({} as Record<string, unknown>));
+      const field = (k: string) => (typeof body[k] === "string" ? (body[k] as string) : undefined);
+      if (!reruns.access.matches(c.req.header(TOKEN_HEADER) ?? field("token"))) return forbidden("the session token is missing or wrong; open the URL that weft ui --allow-run printed, and re-run from its pages");
+      const origin = reruns.access.originProblem(c.req.header("origin"), c.req.header("host"));
+      if (origin !== undefined) return forbidden(origin);
+      const id = c.req.param("id");
+      const run = history.getRun(id);
+      if (run === undefined) return c.html(unknownRun(id), 404);
+      const bad = (title: string, message: string, status: 400 | 409) => c.html(<ErrorPage title={title} message={message} />, status);
+      if (run.request === undefined) return bad("Cannot re-run", `Run "${id}" was recorded before weft kept runs' requests: run the flow with weft run instead`, 409);
+      if ("notReplayable" in run.request) return bad("Cannot re-run", `Run "${id}" cannot run again: ${run.request.notReplayable}`, 409);
+      const fileless = run.request.modules.find((m) => m.url === undefined);
+      if (fileless !== undefined) return bad("Cannot re-run", `Run "${id}" cannot run again: its module "${fileless.name}" was given without a file; only flows read from module files can run again`, 409);
+      const from = field("from")?.trim() || undefined;
+      if (from !== undefined && !parseView(run.graph).nodes.some((n) => n.name === from)) {
+        return bad("Unknown node", `Cannot re-run from "${from}": run "${id}" has no node of that name`, 400);
+      }
+      const inputs = (field("inputs") ?? "").split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");
+      const wrong = inputs.find((l) => !/^[^=]+=/.test(l));
+      if (wrong !== undefined) return bad("Bad input value", `Input values are "name=value", one a line; got "${wrong}"`, 400);
+      const started = await reruns.start({ run: id, ...(from === undefined ? {} : { from }), inputs });
+      // The CLI's own words: a module file gone, a flow that no longer builds (the request was fine, the flow is not).
+      if ("problem" in started) return c.html(<ErrorPage title="The re-run did not start" message={started.problem} />, 409);
+      // The child names its run before it records it: wait (a little) for the record, so the redirect finds it.
+      for (let i = 0; i < 200 && history.getRun(started.runId) === undefined; i++) await new Promise((r) => setTimeout(r, 50));
+      return c.redirect(`/runs/${encodeURIComponent(started.runId)}`, 303);
+    });
+  }
+
+  // A diff is read afresh on every request (a pruned run, a gc'd result change it) and rendered only when it changed.
+  const diffPages = new RenderedPages(16);
+  app.get("/diff", async (c) => {
+    const q = diffQueryOf((k) => c.req.query(k));
+    if (typeof q === "string") {
+      return c.html(
+        <Layout title="Diff">
+          <p class="crumbs"><a href="/">Runs</a> / diff</p>
+          <h1>Compare two runs</h1>
+          <p class="error-message">{q}</p>
+          <CompareForm a={c.req.query("a")} b={c.req.query("b")} />
+        </Layout>,
+        400,
+      );
+    }
+    const diff = diffOrUnknown(history, options.cache, q);
+    if (typeof diff === "string") return c.html(unknownRun(diff), 404);
+    return c.html(await diffPages.render(diff, () => <DiffPage diff={diff} />));
+  });
+
+  app.get("/runs/table", (c) => {
+    const q = tableQueryOf((k) => c.req.query(k));
+    if (typeof q === "string") return c.html(<ErrorPage title="Bad request" message={q} />, 400);
+    const table = runTable(history, { last: q.last, onlyChanged: q.onlyChanged, ...(q.flow === undefined ? {} : { flow: q.flow }) });
+    return c.html(<RunTablePage table={table} query={q} />);
+  });
+
+  app.get("/runs/:id/previous", (c) => {
+    const id = c.req.param("id");
+    const run = history.getRun(id);
+    if (run === undefined) return c.html(unknownRun(id), 404);
+    const previous = previousRunOf(history, run);
+    if (previous === undefined) return c.html(<ErrorPage title="No previous run" message={`Run "${id}" is the first recorded run of its flow: there is none before it to compare with`} />, 404);
+    return c.redirect(`/diff?${new URLSearchParams({ a: previous, b: id })}`, 303);
+  });
 
   app.get("/", async (c) => {
     let query;
@@ -140,7 +226,7 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
     const model = runModel(run, nodes, now);
     // Never waits for Graphviz: a graph not drawn yet gets a placeholder that fetches /runs/:id/dag.
     const dag = await drawings.current(run.graph, model.rows);
-    return c.html(<RunPage run={run} nodes={nodes} model={model} dag={dag} now={now} />);
+    return c.html(<RunPage run={run} nodes={nodes} model={model} dag={dag} now={now} rerun={offerOf()} />);
   });
 
   app.get("/runs/:id/dag", async (c) => {
@@ -192,7 +278,7 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
   app.get("/runs/:id/nodes/:node/panel", (c) => {
     const found = nodeOf(c.req.param("id"), c.req.param("node"));
     if (!found) return c.html(found === undefined ? unknownRun(c.req.param("id")) : <p class="note">Unknown node.</p>, 404);
-    return c.html(<NodePanel run={found.run} node={c.req.param("node")} executions={found.executions} />);
+    return c.html(<NodePanel run={found.run} node={c.req.param("node")} executions={found.executions} rerun={offerOf()} />);
   });
   app.get("/runs/:id/nodes/:node", (c) => {
     const { id, node } = c.req.param();
@@ -202,7 +288,7 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
     return c.html(
       <Layout title={node}>
         <p class="crumbs"><a href="/">Runs</a> / <a href={`/runs/${encodeURIComponent(id)}`} class="mono">{id}</a></p>
-        <NodePanel run={found.run} node={node} executions={found.executions} />
+        <NodePanel run={found.run} node={node} executions={found.executions} rerun={offerOf()} />
       </Layout>,
     );
   });
@@ -213,4 +299,10 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
       drawings.close();
     },
   };
+}
+
+/** Whether a history keeps drawings (the SQLite and memory run stores do). */
+function isDrawingStore(h: RunHistory): h is RunHistory & DrawingStore {
+  const s = h as Partial<DrawingStore>;
+  return typeof s.drawingOf === "function" && typeof s.saveDrawing === "function";
 }

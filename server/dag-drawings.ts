@@ -1,9 +1,13 @@
 /**
  * The layouts of run graphs, made once per graph (by the SHA-256 of its
- * `GraphView` JSON) and kept in memory by this server: a request never waits
- * for Graphviz. The first request for a graph starts its drawing (through
- * `draw`, on a worker thread when the server runs, see task-worker.ts) and
- * gets a placeholder; later ones get the layout coloured for their run.
+ * `GraphView` JSON), kept in memory by this server and stored with the graph
+ * in the run history when it can keep them (a DrawingStore): a request never
+ * waits for Graphviz, and a server started again draws nothing it drew
+ * before. The first request for a graph starts its drawing (through `draw`,
+ * on a worker thread when the server runs, see task-worker.ts) and gets a
+ * placeholder; later ones get the layout coloured for their run. A stored
+ * drawing is checked for active content again when it is read back: the file
+ * is not trusted more than Graphviz.
  *
  * @module
  */
@@ -11,6 +15,11 @@ import { activeContentOf } from "./active-content.ts";
 import type { DrawOutcome } from "./draw-task.ts";
 import { colourSvg, layoutDot, parseView, type DagDrawing } from "./dag.ts";
 import type { NodeRow } from "./run-model.ts";
+import type { DrawingStore } from "../lib/ports/run-store.ts";
+import { WEFT_VERSION } from "../lib/version.ts";
+
+/** What a stored drawing was made by: weft's version (its DOT and its styling) and the layout format. */
+export const DRAWING_VERSION = `weft ${WEFT_VERSION}, layout 1`;
 
 /** Makes the SVG of a DOT source, wherever that runs. */
 export type DrawSvg = (dot: string) => Promise<DrawOutcome>;
@@ -38,11 +47,13 @@ export const DRAWING_NOTE = "Drawing the DAG (Graphviz lays out large graphs in 
  */
 export class DagDrawings {
   readonly #draw: DrawSvg;
+  readonly #store: DrawingStore | undefined;
   readonly #layouts = new Map<string, Layout>();
   #closed = false;
 
-  constructor(draw: DrawSvg) {
+  constructor(draw: DrawSvg, store?: DrawingStore) {
     this.#draw = draw;
+    this.#store = store;
   }
 
   /** The run's drawing as it is now, starting it when nobody has: never waits for Graphviz. */
@@ -82,6 +93,11 @@ export class DagDrawings {
     const known = this.#layouts.get(hash);
     // A missing package is asked for again: a long-running web view draws once it is installed.
     if (known !== undefined && !(known.status === "note" && !known.failed)) return known;
+    const stored = known === undefined ? this.#stored(hash) : undefined;
+    if (stored !== undefined) {
+      this.#keep(hash, stored);
+      return stored;
+    }
     const done = this.#drawn(view).then(
       (outcome) => this.#settle(hash, outcome),
       (e: unknown) => this.#settle(hash, { status: "note", note: `Cannot draw the DAG: ${(e as Error)?.message ?? String(e)}`, failed: true }),
@@ -103,8 +119,27 @@ export class DagDrawings {
     return { status: "ready", svg };
   }
 
+  /** The drawing the store keeps for `hash`, when it was made by this version and holds nothing active. */
+  #stored(hash: string): Layout | undefined {
+    let found;
+    try {
+      found = this.#store?.drawingOf(hash);
+    } catch {
+      return undefined; // an unreadable store: draw it
+    }
+    if (found === undefined || found.version !== DRAWING_VERSION || activeContentOf(found.svg) !== undefined) return undefined;
+    return { status: "ready", svg: found.svg };
+  }
+
   #settle(hash: string, layout: Layout): void {
-    if (!this.#closed) this.#keep(hash, layout);
+    if (this.#closed) return;
+    this.#keep(hash, layout);
+    if (layout.status !== "ready") return;
+    try {
+      this.#store?.saveDrawing(hash, layout.svg, DRAWING_VERSION);
+    } catch {
+      // a read-only or busy file: the drawing stays in this server's memory
+    }
   }
 
   #keep(hash: string, layout: Layout): void {

@@ -1,8 +1,10 @@
 /**
  * The headers every response of the web view carries, refusals and errors
  * included: a Content-Security-Policy that runs only the app's own script
- * (no inline script, no handler attributes, no javascript: URLs), and no
- * sniffing or referrers.
+ * (no inline script, no handler attributes, no javascript: URLs), no
+ * sniffing, and no referrer to other sites. `same-origin`, not `no-referrer`:
+ * under `no-referrer` Chromium sends `Origin: null` on the app's own form
+ * POSTs, and a re-run POST is checked by its Origin (rerun-access.ts).
  *
  * @module
  */
@@ -13,7 +15,7 @@ const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 's
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "Content-Security-Policy": CSP,
   "X-Content-Type-Options": "nosniff",
-  "Referrer-Policy": "no-referrer",
+  "Referrer-Policy": "same-origin",
 };
 
 /**

@@ -20,6 +20,11 @@ import { DRAW_TASK, PLAN_TASK, TaskWorker } from "./task-worker.ts";
 import { DEFAULT_HOST, DEFAULT_PORT } from "./defaults.ts";
 import { HostAllowList, LOOPBACK_HOSTS } from "./host-check.ts";
 import { plainResponse } from "./security-headers.ts";
+import { openSqliteCache } from "../cache/sqlite/open-sqlite-cache.ts";
+import { StoreCache } from "../cache/store-cache.ts";
+import { startWeftProcess } from "../runtime/shared/weft-process.ts";
+import { RerunAccess } from "./rerun-access.ts";
+import { CliReruns } from "./reruns.ts";
 
 export { DEFAULT_HOST, DEFAULT_PORT };
 
@@ -44,6 +49,11 @@ export interface HistoryServerOptions {
   readonly warn?: (message: string) => void;
   /** How often live views look for changes, in ms; default 250. */
   readonly pollMs?: number;
+  /**
+   * Allow re-runs from the web view (`weft ui --allow-run`), each in a `weft rerun` child process, by a POST
+   * that carries the session token ({@link HistoryServer.token}) from the server's own origin. Needs `path`.
+   */
+  readonly allowRun?: boolean;
 }
 
 /** A running web view. */
@@ -53,6 +63,8 @@ export interface HistoryServer {
   readonly hostname: string;
   /** Why there is no history to show (missing or damaged file): the pages say it too. */
   readonly problem: string | undefined;
+  /** With `allowRun`: the session token every POST must carry (open `url` + `?token=` once to hold it). */
+  readonly token?: string;
   close(): Promise<void>;
 }
 
@@ -75,6 +87,7 @@ function isWildcard(hostname: string): boolean {
 /**
  * Starts the web view.
  *
+ * @throws {TypeError} for `allowRun` with `history` but no `path`
  * @throws {Error} when the port is taken: `Cannot start the run history server on 127.0.0.1:4319: the port is in use; pass another port`
  * @example
  * ```ts
@@ -86,6 +99,7 @@ export async function startHistoryServer(options: HistoryServerOptions = {}): Pr
   const hostname = options.hostname ?? DEFAULT_HOST;
   const port = options.port ?? DEFAULT_PORT;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`Port must be an integer from 0 to 65535, got ${String(port)}`);
+  if (options.allowRun && options.history !== undefined && options.path === undefined) throw new TypeError("allowRun needs the database file that re-runs record into: pass path too");
   // Checked before anything is opened: a bad name is the caller's mistake, not the server's.
   const hosts = new HostAllowList([...LOOPBACK_HOSTS, ...(isWildcard(hostname) ? [] : [hostname]), ...(options.allowedHosts ?? [])]);
   let history = options.history;
@@ -110,21 +124,31 @@ export async function startHistoryServer(options: HistoryServerOptions = {}): Pr
   // Plans import the user's modules: a worker of their own for each, ended after it, so none pile up here.
   const planner = new TaskWorker(workers, PLAN_TASK, { fresh: true, limitMs: PLAN_LIMIT_MS });
   const db = options.history === undefined || options.path !== undefined ? options.path ?? DEFAULT_DATABASE_PATH : undefined;
+  // The cache of the same file, once per server: the diff reads its records beside the history.
+  const cache = history === undefined || db === undefined ? undefined : await openCache(db);
+  const reruns = options.allowRun && history !== undefined ? new CliReruns(db!, new RerunAccess(), startWeftProcess) : undefined;
   const { app, close } = createHistoryApp({
     history: history ?? { error: problem! },
     allowedHosts: hosts.entries,
     draw: (dot) => drawer.run(dot) as Promise<DrawOutcome>,
     ...(db === undefined ? {} : { plans: new RunPlans(db, (job: PlanJob) => planner.run(job) as Promise<PlanOutcome>) }),
     ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+    ...(cache === undefined ? {} : { cache }),
+    ...(reruns === undefined ? {} : { reruns }),
   });
+  const closeAll = async () => {
+    close();
+    await reruns?.close();
+    await drawer.close();
+    await planner.close();
+    cache?.close();
+  };
   const serve = await loadServeHttp();
   let server;
   try {
     server = await serve({ fetch: app.fetch, hostname, port, fallback });
   } catch (e) {
-    close();
-    await drawer.close();
-    await planner.close();
+    await closeAll();
     if (options.history === undefined) history?.close();
     const inUse = (e as { code?: string }).code === "EADDRINUSE" || /in use|EADDRINUSE/i.test(String((e as Error)?.message));
     throw new Error(`Cannot start the run history server on ${hostname}:${port}: ${inUse ? "the port is in use; pass another port" : (e as Error)?.message ?? String(e)}`, { cause: e });
@@ -135,12 +159,23 @@ export async function startHistoryServer(options: HistoryServerOptions = {}): Pr
     port: server.port,
     hostname,
     problem,
+    ...(reruns === undefined ? {} : { token: reruns.access.token }),
     close: async () => {
-      close();
-      await drawer.close();
-      await planner.close();
+      await closeAll();
       await server.close();
       if (options.history === undefined) history?.close();
     },
   };
+}
+
+/** The cache in the database `path`, for reading; `undefined` when it cannot be opened (the diff then says so). */
+async function openCache(path: string): Promise<StoreCache | undefined> {
+  const drivers = await (await loadPlatform()).cacheDrivers();
+  try {
+    const opened = openSqliteCache(path, drivers);
+    if (opened.status !== "open") return undefined;
+    return new StoreCache({ metadata: opened.metadata, results: opened.results, hasher: drivers.hasher, warn: () => {} });
+  } catch {
+    return undefined;
+  }
 }

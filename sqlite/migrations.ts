@@ -75,5 +75,14 @@ export const MIGRATIONS: readonly Migration[] = [
     "statements": [
       "ALTER TABLE `runs` ADD `request` text;"
     ]
+  },
+  {
+    "tag": "0006_run_graph_drawings",
+    "when": 1796142211187,
+    "hash": "97a358dec652cd835568943103a4cc3fe42ab5c4af795c446092cf3f53f23c44",
+    "statements": [
+      "ALTER TABLE `run_graphs` ADD `drawing` text;",
+      "ALTER TABLE `run_graphs` ADD `drawing_version` text;"
+    ]
   }
 ];

@@ -8,7 +8,7 @@ import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 
 const root = join(import.meta.dir, "..");
-const ALL = "@viz-js/viz,bullmq,ioredis,better-sqlite3";
+const ALL = "@viz-js/viz,bullmq,ioredis,better-sqlite3,apache-arrow";
 
 async function bun(args: readonly string[], hide: string): Promise<{ code: number; out: string; err: string }> {
   const proc = Bun.spawn([process.execPath, "--preload", join(root, "tests/fixtures/hide-packages.ts"), ...args], {
@@ -33,6 +33,16 @@ describe("weft without its optional peers", () => {
     expect(await part("svg")).toEqual({
       name: "MissingPackageError", kind: "missing-package",
       message: 'Cannot draw SVG: "@viz-js/viz" is not installed; run "npm install @viz-js/viz", or draw DOT or Mermaid, which need no package',
+    });
+  }, 30_000);
+
+  test("tableResult without apache-arrow is a MissingPackageError that names it; rowsResult works", async () => {
+    expect(await part("table")).toEqual({
+      rows: [{ a: 2, b: 4 }],
+      table: {
+        name: "MissingPackageError", kind: "missing-package",
+        message: 'Cannot build a table: "apache-arrow" is not installed; run "npm install apache-arrow", or use rowsResult or objectResult, which need no package',
+      },
     });
   }, 30_000);
 

@@ -98,6 +98,22 @@ describe("types", () => {
     await new Builder().withModules({ files, wrong, sum }).build();
   });
 
+  test("the parallelizable and the nodes that run per item are not offered as outputs (a MapReduceError at run time)", async () => {
+    const files = parallelizable(async () => ["a", "bb"]);
+    const length = ({ files }: { files: string }) => files.length;
+    const doubled = ({ length }: { length: number }) => length * 2;
+    const total = collect(({ doubled }: { doubled: number[] }) => doubled.reduce((a, b) => a + b, 0));
+    const report = ({ total }: { total: number }) => `total ${total}`;
+    const dr = await new Builder().withModules({ files, length, doubled, total, report }).build();
+    expect(await dr.execute(["total", "report"])).toEqual({ total: 6, report: "total 6" });
+    // @ts-expect-error: "doubled" runs once per item of "files"
+    await expect(dr.execute(["doubled"])).rejects.toThrow('"doubled" runs once per item of "files"');
+    // @ts-expect-error: "length" runs once per item of "files"
+    await expect(dr.execute(["length"])).rejects.toThrow('"length" runs once per item of "files"');
+    // @ts-expect-error: "files" yields the items of a map/reduce block
+    await expect(dr.execute(["files"])).rejects.toThrow('"files" yields the items of a map/reduce block');
+  });
+
   test("a positional parameter of a record type is not mistaken for a destructured one", async () => {
     const flow = {
       counts: () => ({ a: 1, b: 2 }) as Record<string, number>,

@@ -55,7 +55,7 @@ export async function openBuildTracking(graph: Graph, ctx: BuildTrackingSettings
   const tracker = new RunTracker(opened.store, {
     origin: opened.origin,
     warn: message,
-    modules: moduleNames(graph),
+    modules: moduleNames(graph, ctx.request?.modules),
     ...(ctx.request === undefined ? {} : { request: ctx.request }),
     ...(options.previewLength === undefined ? {} : { previewLength: options.previewLength }),
     ...(options.flushMs === undefined ? {} : { flushMs: options.flushMs }),
@@ -71,12 +71,13 @@ export async function openBuildTracking(graph: Graph, ctx: BuildTrackingSettings
 
 /**
  * The flow's name as the run history shows it: each module's name, and for a module `withModules` named
- * "module 1" (a namespace passed as is), its file's name when a node() of it recorded the file.
+ * "module 1" (a namespace passed as is), its file's name: the one the request records (given, or where its
+ * code versions were read from), else the one a node() of it recorded.
  */
-export function moduleNames(graph: Graph): string[] {
+export function moduleNames(graph: Graph, files?: readonly RunModule[]): string[] {
   return [...graph.modules.keys()].map((name) => {
     if (!/^module \d+$/.test(name)) return name;
-    const url = graph.nodes.find((n) => n.module === name && n.moduleUrl !== undefined)?.moduleUrl;
+    const url = files?.find((m) => m.name === name)?.url ?? graph.nodes.find((n) => n.module === name && n.moduleUrl !== undefined)?.moduleUrl;
     const file = url === undefined ? undefined : decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
     return file ? file.replace(/\.[cm]?[jt]sx?$/, "") : name;
   });

@@ -23,22 +23,25 @@ import type { Cache, ModuleFile } from "../ports/cache.ts";
 import type { RunOrigin, RunStore } from "../ports/run-store.ts";
 import type { WatchSource } from "./watch.ts";
 import type { RunTracker } from "../history/run-tracker.ts";
-import { systemClock, type Clock, type Hook } from "../hooks.ts";
+import { checkTelemetryOptions, openTelemetry, type Telemetry, type TelemetryOptions } from "../history/telemetry.ts";
+import { HOOK_METHODS, systemClock, type Clock, type Hook } from "../hooks.ts";
+import { callHooks, HookPromises } from "../hook-calls.ts";
+import { ADAPTER_METHODS, validateBuild, type GraphAdapter } from "../graph-adapter.ts";
 import type { WarningHandler } from "../model/warning.ts";
+import type { EdgeErrors, NodeFunctionsOfAll, NodeTypes, PerItemNodes } from "../model/types.ts";
+import { objectResult } from "../results/object-result.ts";
+import { checkResultBuilder, type KindOfArg, type ResultBuilder, type ResultBuilderArg, type ResultKind } from "../results/result-builder.ts";
 import { checkMaterializers, splitItems, type MaterializeItem } from "../materialize/materialize.ts";
 import { materializerModule } from "../materialize/materializer-nodes.ts";
-import type { EdgeErrors, NodeFunctionsOfAll, NodeTypes } from "../model/types.ts";
 
 type Values = Readonly<Record<string, unknown>>;
-
-/** The methods a hook may have: checked when the hook is given, not when a run first calls one. */
-const HOOK_METHODS: readonly (keyof Hook)[] = ["beforeGraph", "beforeNode", "afterNode", "afterGraph"];
 
 /** What a first build opened, shared by the rebuilds of `driver.watch`. */
 interface Opened {
   readonly cache: Cache | undefined;
   readonly tracking: { readonly store: RunStore; readonly origin: RunOrigin } | undefined;
   readonly executor: Executor | undefined;
+  readonly telemetry?: Telemetry | undefined;
 }
 
 /** The one file `node()` recorded for the nodes of module `name`, if they agree on one. */
@@ -62,18 +65,20 @@ export interface IllTypedEdges<E> {
  * const dr = await new Builder().withModules(flow).withConfig({ region: "eu" }).build();
  * ```
  */
-export class Builder<F = {}, C = {}> {
+export class Builder<F = {}, C = {}, B = undefined> {
   #modules: ModuleSource[] = [];
   /** Where each module's source is, by module name (code versions read it). */
   #files = new Map<string, ModuleFile>();
   #config: Record<string, unknown> = {};
   #hooks: Hook[] = [];
+  #adapters: GraphAdapter[] = [];
   #concurrency: number | undefined;
   #allowOverrides = false;
   #clock: Clock = systemClock;
   #workers: WorkersOptions | undefined;
   #pools: PoolLimits | undefined;
   #executor: Executor | undefined;
+  #resultBuilder: ResultBuilder | undefined;
   readonly #defaults: BuilderDefaults | undefined;
 
   /** `defaults` come from the composition root; `new Builder()` from "weft" has them. */
@@ -83,13 +88,14 @@ export class Builder<F = {}, C = {}> {
   #warn: WarningHandler | undefined;
   #cache: CacheOptions | undefined;
   #tracking: TrackingOptions | undefined;
+  #telemetry: TelemetryOptions | undefined;
   #materializers: MaterializeItem[] = [];
 
   /**
    * Adds modules: every exported function whose name does not start with `_` becomes a node.
    * Pass `{ name, exports }` to give a module a name for messages and the `module` tag.
    */
-  withModules<const M extends readonly ModuleArg[]>(...modules: M): Builder<F & NodeFunctionsOfAll<M>, C> {
+  withModules<const M extends readonly ModuleArg[]>(...modules: M): Builder<F & NodeFunctionsOfAll<M>, C, B> {
     const callerUrl = callerModuleUrl();
     for (const m of modules) {
       if (Array.isArray(m)) {
@@ -102,27 +108,59 @@ export class Builder<F = {}, C = {}> {
       this.#modules.push(source);
       this.#files.set(source.name, { exports: source.exports, ...(url === undefined ? {} : { url }), ...(callerUrl === undefined ? {} : { callerUrl }) });
     }
-    return this as unknown as Builder<F & NodeFunctionsOfAll<M>, C>;
+    return this as unknown as Builder<F & NodeFunctionsOfAll<M>, C, B>;
   }
 
   /** Adds config values: they serve as inputs, and shadow a function node of the same name. */
-  withConfig<const C2 extends Values>(config: C2): Builder<F, Omit<C, keyof C2> & C2> {
+  withConfig<const C2 extends Values>(config: C2): Builder<F, Omit<C, keyof C2> & C2, B> {
     if (typeof config !== "object" || config === null || Array.isArray(config)) {
       throw new TypeError("withConfig() expects an object of name -> value");
     }
     for (const key of Object.keys(config)) setOwn(this.#config, key, config[key]); // Object.assign would set a prototype for "__proto__"
-    return this as unknown as Builder<F, Omit<C, keyof C2> & C2>;
+    return this as unknown as Builder<F, Omit<C, keyof C2> & C2, B>;
   }
 
   /** Adds lifecycle hooks, called in the order given. */
   withHooks(...hooks: Hook[]): this {
     for (const h of hooks) {
       if (typeof h !== "object" || h === null) throw new TypeError("withHooks() expects hook objects");
+      const name = (h as { name?: unknown }).name;
+      if (name !== undefined && typeof name !== "string") throw new TypeError(`withHooks() hook "name" must be a string, got ${name === null ? "null" : typeof name}`);
       for (const key of HOOK_METHODS) {
         const v = (h as Record<string, unknown>)[key];
         if (v !== undefined && typeof v !== "function") throw new TypeError(`withHooks() hook method "${key}" must be a function, got ${v === null ? "null" : typeof v}`);
       }
       this.#hooks.push(h);
+    }
+    return this;
+  }
+
+  /**
+   * Adds graph adapters, outermost first: each one's `aroundNode` wraps the
+   * execution of every node (the cache is asked first: a hit is not executed),
+   * and its validators check each node, edge and the graph at build, and the inputs
+   * of each run before any node starts; every rejection is reported at once.
+   *
+   * @example
+   * ```ts
+   * const retryOnce: GraphAdapter = {
+   *   aroundNode: async ({ call }) => {
+   *     try { return await call(); } catch { return await call(); }
+   *   },
+   * };
+   * const dr = await new Builder().withModules(flow).withAdapters(retryOnce).build();
+   * ```
+   */
+  withAdapters(...adapters: GraphAdapter[]): this {
+    for (const a of adapters) {
+      if (typeof a !== "object" || a === null) throw new TypeError(`withAdapters() expects adapter objects (with aroundNode, validateInput, validateNode or validateGraph), got ${a === null ? "null" : typeof a}`);
+      const name = (a as { name?: unknown }).name;
+      if (name !== undefined && typeof name !== "string") throw new TypeError(`withAdapters() adapter "name" must be a string, got ${name === null ? "null" : typeof name}`);
+      for (const key of ADAPTER_METHODS) {
+        const v = (a as unknown as Record<string, unknown>)[key];
+        if (v !== undefined && typeof v !== "function") throw new TypeError(`withAdapters() adapter method "${key}" must be a function, got ${v === null ? "null" : typeof v}`);
+      }
+      this.#adapters.push(a);
     }
     return this;
   }
@@ -247,6 +285,24 @@ export class Builder<F = {}, C = {}> {
   }
 
   /**
+   * Exports every run to OpenTelemetry: one span per run and one per node execution (per map/reduce item),
+   * children of their run's span, with the node, item, executor, cache status and reason as attributes and the
+   * error as the span's status, sent over OTLP/HTTP (JSON) to a collector by Effect's exporter, batched;
+   * `driver.close()` sends what is left.
+   *
+   * @example
+   * ```ts
+   * const dr = await new Builder().withModules(flow).withTelemetry({ url: "http://localhost:4318", serviceName: "pricing" }).build();
+   * ```
+   */
+  withTelemetry(options: TelemetryOptions): this {
+    checkTelemetryOptions(options);
+    if (this.#telemetry !== undefined) throw new Error("Cannot call withTelemetry() twice on one Builder: a driver exports to one collector; pass its options once");
+    this.#telemetry = options;
+    return this;
+  }
+
+  /**
    * Sends warnings (an output failing a schema in "warn" mode, for instance)
    * to `handler` instead of `console.warn`.
    */
@@ -254,6 +310,26 @@ export class Builder<F = {}, C = {}> {
     if (typeof handler !== "function") throw new TypeError("withWarnings() expects a function that receives each warning");
     this.#warn = handler;
     return this;
+  }
+
+  /**
+   * Makes `execute`'s result from the outputs with `builder` (Hamilton's result builders): a
+   * function `(outputs, meta) => result` or an object `{ build(outputs, meta) }`, sync or async;
+   * `execute` returns (resolves to) what it returns, typed so. `execute(outputs, { resultBuilder })`
+   * overrides it for one call; `driver.watch` and `driver.materialize` keep the outputs by name.
+   *
+   * @example
+   * ```ts
+   * const dr = await new Builder().withModules(flow).withResultBuilder(tableResult).build();
+   * const table = await dr.execute(["day", "spend"]); // an Apache Arrow Table
+   * ```
+   */
+  withResultBuilder<R = never, K extends ResultKind = never>(
+    builder: ResultBuilderArg<Readonly<Record<string, unknown>>, R, K>,
+  ): Builder<F, C, KindOfArg<R, K, undefined>> {
+    checkResultBuilder(builder, "withResultBuilder() argument");
+    this.#resultBuilder = builder as ResultBuilder;
+    return this as unknown as Builder<F, C, KindOfArg<R, K, undefined>>;
   }
 
   /**
@@ -290,17 +366,18 @@ export class Builder<F = {}, C = {}> {
    * @throws {GraphBuildError} {@link CycleError}
    */
   async build(
-    this: [EdgeErrors<F, NodeTypes<F, C>>] extends [never] ? Builder<F, C> : IllTypedEdges<EdgeErrors<F, NodeTypes<F, C>>>,
-  ): Promise<Driver<NodeTypes<F, C>>> {
-    const self = this as unknown as Builder<F, C>;
+    this: [EdgeErrors<F, NodeTypes<F, C>>] extends [never] ? Builder<F, C, B> : IllTypedEdges<EdgeErrors<F, NodeTypes<F, C>>>,
+  ): Promise<Driver<NodeTypes<F, C>, B, Exclude<PerItemNodes<F>, keyof C>>> {
+    const self = this as unknown as Builder<F, C, B>;
     // A snapshot: what the builder is given after build() changes neither this driver nor its rebuilds by driver.watch.
-    return (await assemble(self.#settings(), [...self.#modules], new Map(self.#files), undefined, [])).driver as Driver<NodeTypes<F, C>>;
+    return (await assemble(self.#settings(), [...self.#modules], new Map(self.#files), undefined, [])).driver as unknown as Driver<NodeTypes<F, C>, B, Exclude<PerItemNodes<F>, keyof C>>;
   }
 
   /**
-   * A new Builder with every setting of this one (modules, config, hooks, limits, workers, pools, executor, cache,
-   * tracking, warnings, clock): changes to either afterwards leave the other as it was. An executor given to
-   * `withExecutor` is the same object in both (it is not a setting but a resource), and so are hook objects.
+   * A new Builder with every setting of this one (modules, config, hooks, adapters, limits, workers, pools, executor,
+   * cache, tracking, telemetry, result builder, materializers, warnings, clock): changes to either afterwards leave
+   * the other as it was. An executor given to `withExecutor` is the same object in both (it is not a setting but a
+   * resource), and so are hook and adapter objects.
    *
    * @example
    * ```ts
@@ -309,13 +386,14 @@ export class Builder<F = {}, C = {}> {
    * const us = await base.build();
    * ```
    */
-  copy(): Builder<F, C> {
-    const copy = new Builder<F, C>(this.#defaults);
+  copy(): Builder<F, C, B> {
+    const copy = new Builder<F, C, B>(this.#defaults);
     // From build()'s own snapshot, one setter per setting: a setting added to BuildSettings and not copied here
     // is a compile error.
     const restore: { readonly [K in keyof BuildSettings]-?: (v: BuildSettings[K]) => void } = {
       config: (v) => void (copy.#config = v),
       hooks: (v) => void (copy.#hooks = [...v]),
+      adapters: (v) => void (copy.#adapters = [...v]),
       concurrency: (v) => void (copy.#concurrency = v),
       allowOverrides: (v) => void (copy.#allowOverrides = v),
       clock: (v) => void (copy.#clock = v),
@@ -326,6 +404,8 @@ export class Builder<F = {}, C = {}> {
       warn: (v) => void (copy.#warn = v),
       cache: (v) => void (copy.#cache = v),
       tracking: (v) => void (copy.#tracking = v),
+      telemetry: (v) => void (copy.#telemetry = v),
+      resultBuilder: (v) => void (copy.#resultBuilder = v),
       materializers: (v) => void (copy.#materializers = [...v]),
     };
     const s = this.#settings();
@@ -338,9 +418,10 @@ export class Builder<F = {}, C = {}> {
   /** What `build()` hands to `assemble`, copied so that later changes to this builder do not reach it. */
   #settings(): BuildSettings {
     return {
-      config: { ...this.#config }, hooks: [...this.#hooks], concurrency: this.#concurrency, allowOverrides: this.#allowOverrides,
-      clock: this.#clock, workers: this.#workers, pools: this.#pools, executor: this.#executor, defaults: this.#defaults,
-      warn: this.#warn, cache: this.#cache, tracking: this.#tracking, materializers: [...this.#materializers],
+      config: { ...this.#config }, hooks: [...this.#hooks], adapters: [...this.#adapters], concurrency: this.#concurrency,
+      allowOverrides: this.#allowOverrides, clock: this.#clock, workers: this.#workers, pools: this.#pools, executor: this.#executor,
+      defaults: this.#defaults, warn: this.#warn, cache: this.#cache, tracking: this.#tracking, telemetry: this.#telemetry,
+      resultBuilder: this.#resultBuilder, materializers: [...this.#materializers],
     };
   }
 }
@@ -349,6 +430,7 @@ export class Builder<F = {}, C = {}> {
 interface BuildSettings {
   readonly config: Record<string, unknown>;
   readonly hooks: readonly Hook[];
+  readonly adapters: readonly GraphAdapter[];
   readonly concurrency: number | undefined;
   readonly allowOverrides: boolean;
   readonly clock: Clock;
@@ -359,6 +441,8 @@ interface BuildSettings {
   readonly warn: WarningHandler | undefined;
   readonly cache: CacheOptions | undefined;
   readonly tracking: TrackingOptions | undefined;
+  readonly telemetry: TelemetryOptions | undefined;
+  readonly resultBuilder: ResultBuilder | undefined;
   readonly materializers: readonly MaterializeItem[];
 }
 
@@ -374,14 +458,22 @@ async function assemble(
   reuse: Opened | undefined,
   hooks: readonly Hook[],
 ): Promise<{ driver: Driver; executor: Executor | undefined }> {
+  const buildHooks = [...s.hooks, ...hooks];
+  await awaitHooks(buildHooks, "beforeBuild", undefined);
   const graph = buildGraph(s.materializers.length === 0 ? modules : [...modules, materializerModule(s.materializers)], { config: s.config, allowModuleOverrides: s.allowOverrides, ...(s.warn ? { warn: s.warn } : {}) });
+  const built = { graph, modules: modules.map((m) => ({ name: m.name, exports: m.exports })), config: { ...s.config } };
+  await validateBuild(s.adapters, built);
+  await awaitHooks(buildHooks, "afterBuild", built);
   const { defaults, warn } = s;
   // A rebuild never opens what the first build could not: it goes on uncached or untracked as that one did.
   const cacheOptions = reuse === undefined ? s.cache : reuse.cache === undefined ? undefined : { ...s.cache, store: reuse.cache };
   const cache = await openBuildCache(graph, { options: cacheOptions, defaults, warn, files });
   let executor: Executor | undefined;
   let tracking: { tracker: RunTracker; store: RunStore; origin: RunOrigin } | undefined;
+  let telemetry: Telemetry | undefined;
   try {
+    // A rebuild exports through the first build's exporter.
+    telemetry = reuse !== undefined ? reuse.telemetry : s.telemetry === undefined ? undefined : await openTelemetry(s.telemetry);
     const trackingOptions = reuse !== undefined && reuse.tracking === undefined ? undefined : s.tracking;
     // What each run records of its request (module files, cache, concurrency), so the web view can plan it again.
     const request = trackingOptions === undefined ? undefined : buildRequestOf(graph, {
@@ -393,23 +485,37 @@ async function assemble(
     if (reuse === undefined) {
       cache?.store.close();
       tracking?.tracker.close();
+      await telemetry?.close();
     }
     throw e;
   }
-  const opened: Opened = reuse ?? { cache: cache?.store, tracking: tracking && { store: tracking.store, origin: tracking.origin }, executor };
+  const opened: Opened = reuse ?? { cache: cache?.store, tracking: tracking && { store: tracking.store, origin: tracking.origin }, executor, telemetry };
+  // Telemetry sees the run as the user's hooks do; the tracker still goes last.
+  const extra = telemetry === undefined ? hooks : [...hooks, telemetry.hook];
   const driver = new Driver(graph, {
     config: { ...s.config },
     // The tracker goes last: it sees what every other hook did, and its records are the run's final word.
-    hooks: tracking ? [...s.hooks, ...hooks, tracking.tracker] : [...s.hooks, ...hooks],
+    hooks: tracking ? [...s.hooks, ...extra, tracking.tracker] : [...s.hooks, ...extra],
+    adapters: s.adapters,
     tracking,
     concurrency: s.concurrency,
     pools: s.pools === undefined ? undefined : poolsByNode(graph, s.pools),
     clock: s.clock,
     executor,
     cache,
+    resultBuilder: s.resultBuilder,
     ...(reuse === undefined ? { watch: watchSource(s, graph, modules, files, opened) } : {}),
+    ...(reuse === undefined && telemetry !== undefined ? { telemetry } : {}),
   });
   return { driver, executor };
+}
+
+/** Calls a build hook method of every hook and awaits what they return. */
+async function awaitHooks<M extends "beforeBuild" | "afterBuild">(hooks: readonly Hook[], method: M, event: Parameters<NonNullable<Hook[M]>>[0]): Promise<void> {
+  const promises = new HookPromises();
+  callHooks(hooks, method, event as never, promises);
+  await promises.settled();
+  if (promises.error !== undefined) throw promises.error;
 }
 
 /**
@@ -442,7 +548,8 @@ function watchSource(s: BuildSettings, graph: Graph, modules: readonly ModuleSou
       const { driver, executor } = await assemble(s, reloaded.map((m) => ({ name: m.name, exports: m.exports })), fresh, opened, hooks);
       return {
         graph: driver.graph,
-        execute: (outputs, options) => driver.execute(outputs as never[], options),
+        // The watch yields the outputs by name, whatever builder the driver has.
+        execute: (outputs, options) => driver.execute(outputs as never[], { ...options, resultBuilder: objectResult }),
         // Only a pool of its own: the cache, the run history and the first build's executor are the first driver's to close.
         dispose: async () => {
           if (executor !== undefined && executor !== opened.executor) await executor.dispose();

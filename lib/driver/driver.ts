@@ -5,11 +5,14 @@
  * @module
  */
 import { Cause, Effect, Exit, type Semaphore } from "effect";
-import type { InputConflictError, MissingInputError, NodeExecutionError, UnknownNodeError } from "../errors.ts";
+import type { InputConflictError, InputValidationError, MissingInputError, NodeExecutionError, UnknownNodeError } from "../errors.ts";
 import { MissingInputError as MissingInput, UnknownNodeError as UnknownNode } from "../errors.ts";
 import { runPlan } from "../engine/run.ts";
 import type { Graph, GraphNode } from "../graph/graph.ts";
 import type { Clock, Hook } from "../hooks.ts";
+import { HookPromises } from "../hook-calls.ts";
+import { withGraphHooks } from "./run-lifecycle.ts";
+import { inputChecks, validateInputs, type GraphAdapter } from "../graph-adapter.ts";
 import { CacheInterceptor } from "../engine/cache-interceptor.ts";
 import type { CacheBehavior } from "../model/node-options.ts";
 import type { Executor } from "../ports/executor.ts";
@@ -20,6 +23,8 @@ import { planCacheUse } from "../engine/cache-plan.ts";
 import { planOf, type DriverPlan } from "./plan.ts";
 import type { ExecuteResult } from "../model/types.ts";
 import type { KeepGoing, SkippedNode } from "../engine/keep-going.ts";
+import { callResultBuilder, checkResultBuilder, type BuiltResult, type KindOfArg, type ResultBuilder, type ResultKind, type ResultMeta, type ResultOptions } from "../results/result-builder.ts";
+import { objectResult } from "../results/object-result.ts";
 import { diffRuns, type DiffOptions, type RunDiff } from "../history/run-diff.ts";
 import { checkOptionsObject, checkOutputs, checkTagFilter, checkValues } from "./check-args.ts";
 import { DriverWatch, type WatchOptions, type WatchSource } from "./watch.ts";
@@ -61,20 +66,24 @@ export interface KeepGoingOptions<N = Record<string, unknown>, I extends Values 
   readonly sentinel?: S;
 }
 
+/** Outputs `R` by name, each possibly the sentinel `S` of a keep-going run. */
+export type WithSentinel<R, S> = { [K in keyof R]: R[K] | S };
+
 /**
  * What `execute(outputs, { onError: "continue" })` resolves with: every requested output, the sentinel for those
  * that failed or were skipped; the failures (each a `NodeExecutionError` with its node, path and items); and the
  * nodes skipped because an input failed. `ok` is true when nothing failed.
  */
-export interface KeepGoingResult<R, S = undefined> {
+export interface KeepGoingResult<R> {
   readonly ok: boolean;
-  readonly results: { [K in keyof R]: R[K] | S };
+  /** The outputs by name (or what the result builder made of them), the sentinel for those not computed. */
+  readonly results: R;
   readonly failures: readonly NodeExecutionError[];
   readonly skipped: readonly SkippedNode[];
 }
 
 /** Errors `executeEffect` can fail with. */
-export type ExecuteError = UnknownNodeError | MissingInputError | InputConflictError | NodeExecutionError;
+export type ExecuteError = UnknownNodeError | MissingInputError | InputConflictError | InputValidationError | NodeExecutionError;
 
 /** Options of {@link Driver.visualizeExecution} and {@link Driver.displayAllFunctions}. */
 export interface VisualizeOptions {
@@ -88,6 +97,8 @@ export interface VisualizeOptions {
 export interface DriverSettings {
   readonly config: Values;
   readonly hooks: readonly Hook[];
+  /** Graph adapters, outermost first (see `withAdapters`). */
+  readonly adapters?: readonly GraphAdapter[] | undefined;
   readonly concurrency: number | undefined;
   /** Semaphores of the resource pools each node is in, by node id (see `withPools`). */
   readonly pools?: readonly (readonly Semaphore.Semaphore[] | undefined)[] | undefined;
@@ -98,8 +109,12 @@ export interface DriverSettings {
   readonly cache: { readonly store: Cache; readonly behaviors: readonly CacheBehavior[]; readonly codeVersions: readonly (NodeCodeVersion | undefined)[] } | undefined;
   /** The run history, when tracking is on: its store, and the hook (among `hooks`) that records into it. */
   readonly tracking?: { readonly store: RunHistory & RunPruner; readonly tracker: { flush(): void; close(): void } } | undefined;
+  /** The OpenTelemetry exporter, when `withTelemetry()` was used: closed (its batch sent) with the driver. */
+  readonly telemetry?: { close(): Promise<void> } | undefined;
   /** How the Builder builds this driver again from reloaded modules, for {@link Driver.watch}. */
   readonly watch?: WatchSource;
+  /** What `execute` makes its result with, from `withResultBuilder`; the outputs object when undefined. */
+  readonly resultBuilder?: ResultBuilder | undefined;
 }
 
 /** `driver.history`: the run history this driver records into, and what it tells about runs. */
@@ -150,7 +165,7 @@ export interface DriverCache {
  * const { total } = await dr.execute(["total"], { inputs: { n: 3 } });
  * ```
  */
-export class Driver<N extends Record<string, unknown> = Record<string, unknown>> {
+export class Driver<N extends Record<string, unknown> = Record<string, unknown>, B = undefined, P extends string = never> {
   readonly #graph: Graph;
   readonly #settings: DriverSettings;
   readonly #planner: Planner;
@@ -170,32 +185,50 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
   }
 
   /**
-   * Computes `outputs`, running only the nodes they need, each at most once.
-   * Rejects with a `WeftError` (see {@link ExecuteError}); a cancelled run rejects with `signal.reason`.
-   * With `onError: "continue"`, a failed node fails only what depends on it and `execute` resolves with a
-   * {@link KeepGoingResult}.
+   * Computes `outputs`, running only the nodes they need, each at most once, and returns them by
+   * name, or what the result builder (`options.resultBuilder`, else the Builder's) makes of them.
+   * Rejects with a `WeftError` (see {@link ExecuteError}), or with what a result builder threw; a
+   * cancelled run rejects with `signal.reason`. With `onError: "continue"`, a failed node fails only what
+   * depends on it and `execute` resolves with a {@link KeepGoingResult}.
    *
    * @example
    * ```ts
    * const { ok, results, failures } = await dr.execute(["report", "summary"], { onError: "continue", sentinel: null });
    * ```
    */
-  // The plain form first: when a call matches neither (a wrong output name), its result type is the plain one.
-  execute<const O extends (keyof N & string) | (keyof I & string), I extends Values = {}>(
+  // The plain form first: when a call matches none (a wrong output name), its result type is the plain one.
+  execute<
+    const O extends Exclude<keyof N & string, P> | (keyof I & string),
+    I extends Values = {},
+    R = never,
+    K extends ResultKind = never,
+  >(
     outputs: readonly O[],
-    options?: ExecuteOptions<N, I> & { readonly onError?: "fail" },
-  ): Promise<ExecuteResult<N, I, O>>;
-  execute<const O extends (keyof N & string) | (keyof I & string), I extends Values = {}, S = undefined>(
+    options?: ExecuteOptions<N, I> & ResultOptions<ExecuteResult<N, I, O>, R, K> & { readonly onError?: "fail" },
+  ): Promise<BuiltResult<KindOfArg<R, K, B>, ExecuteResult<N, I, O>>>;
+  execute<
+    const O extends Exclude<keyof N & string, P> | (keyof I & string),
+    I extends Values = {},
+    R = never,
+    K extends ResultKind = never,
+    S = undefined,
+  >(
     outputs: readonly O[],
-    options: KeepGoingOptions<N, I, S>,
-  ): Promise<KeepGoingResult<ExecuteResult<N, I, O>, S>>;
-  execute<const O extends (keyof N & string) | (keyof I & string), I extends Values = {}>(
+    options: KeepGoingOptions<N, I, S> & ResultOptions<WithSentinel<ExecuteResult<N, I, O>, S>, R, K>,
+  ): Promise<KeepGoingResult<BuiltResult<KindOfArg<R, K, B>, WithSentinel<ExecuteResult<N, I, O>, S>>>>;
+  execute<
+    const O extends Exclude<keyof N & string, P> | (keyof I & string),
+    I extends Values = {},
+    R = never,
+    K extends ResultKind = never,
+  >(
     outputs: readonly O[],
-    options?: ExecuteOptions<N, I>,
-  ): Promise<ExecuteResult<N, I, O> | KeepGoingResult<ExecuteResult<N, I, O>, unknown>>;
-  execute<const O extends (keyof N & string) | (keyof I & string), I extends Values = {}>(
-    outputs: readonly O[],
-    options: ExecuteOptions<N, I> = {},
+    options?: ExecuteOptions<N, I> & ResultOptions<ExecuteResult<N, I, O>, R, K>,
+  ): Promise<unknown>;
+  execute(
+    outputs: readonly string[],
+    // The implementation accepts what every overload above does.
+    options: ExecuteOptions<N, any> & ResultOptions<any, any, any> = {},
   ): Promise<unknown> {
     let effect: Effect.Effect<unknown, ExecuteError>;
     try {
@@ -213,26 +246,46 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
 
   /**
    * {@link Driver.execute} as an Effect with typed errors. Interrupting it (or
-   * aborting `options.signal`) cancels the run.
+   * aborting `options.signal`) cancels the run. A result builder that throws
+   * (or rejects) is a defect of the Effect, as a throwing hook is.
    */
-  executeEffect<const O extends (keyof N & string) | (keyof I & string), I extends Values = {}>(
+  executeEffect<
+    const O extends Exclude<keyof N & string, P> | (keyof I & string),
+    I extends Values = {},
+    R = never,
+    K extends ResultKind = never,
+  >(
     outputs: readonly O[],
-    options?: ExecuteOptions<N, I> & { readonly onError?: "fail" },
-  ): Effect.Effect<ExecuteResult<N, I, O>, ExecuteError>;
-  executeEffect<const O extends (keyof N & string) | (keyof I & string), I extends Values = {}, S = undefined>(
+    options?: ExecuteOptions<N, I> & ResultOptions<ExecuteResult<N, I, O>, R, K> & { readonly onError?: "fail" },
+  ): Effect.Effect<BuiltResult<KindOfArg<R, K, B>, ExecuteResult<N, I, O>>, ExecuteError>;
+  executeEffect<
+    const O extends Exclude<keyof N & string, P> | (keyof I & string),
+    I extends Values = {},
+    R = never,
+    K extends ResultKind = never,
+    S = undefined,
+  >(
     outputs: readonly O[],
-    options: KeepGoingOptions<N, I, S>,
-  ): Effect.Effect<KeepGoingResult<ExecuteResult<N, I, O>, S>, ExecuteError>;
-  executeEffect<const O extends (keyof N & string) | (keyof I & string), I extends Values = {}>(
+    options: KeepGoingOptions<N, I, S> & ResultOptions<WithSentinel<ExecuteResult<N, I, O>, S>, R, K>,
+  ): Effect.Effect<KeepGoingResult<BuiltResult<KindOfArg<R, K, B>, WithSentinel<ExecuteResult<N, I, O>, S>>>, ExecuteError>;
+  executeEffect<
+    const O extends Exclude<keyof N & string, P> | (keyof I & string),
+    I extends Values = {},
+    R = never,
+    K extends ResultKind = never,
+  >(
     outputs: readonly O[],
-    options?: ExecuteOptions<N, I>,
-  ): Effect.Effect<ExecuteResult<N, I, O> | KeepGoingResult<ExecuteResult<N, I, O>, unknown>, ExecuteError>;
-  executeEffect<const O extends (keyof N & string) | (keyof I & string), I extends Values = {}>(
-    outputs: readonly O[],
-    options: ExecuteOptions<N, I> = {},
+    options?: ExecuteOptions<N, I> & ResultOptions<ExecuteResult<N, I, O>, R, K>,
+  ): Effect.Effect<unknown, ExecuteError>;
+  executeEffect(
+    outputs: readonly string[],
+    // The implementation accepts what every overload above does.
+    options: ExecuteOptions<N, any> & ResultOptions<any, any, any> = {},
   ): Effect.Effect<unknown, ExecuteError> {
     checkOutputs(outputs, "executeEffect");
     checkOptionsObject(options, "execute");
+    if (options.resultBuilder !== undefined) checkResultBuilder(options.resultBuilder, "execute() option \"resultBuilder\"");
+    const builder = (options.resultBuilder ?? this.#settings.resultBuilder) as ResultBuilder | undefined;
     const inputs = checkValues(options.inputs, "inputs");
     const overrides = checkValues(options.overrides, "overrides");
     if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
@@ -253,24 +306,42 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
       } catch (e) {
         return Effect.fail(e as ExecuteError);
       }
-      if (!keepGoing) return this.#run(plan, inputs, overrides, signal, undefined);
-      const state: KeepGoing = { sentinel: options.sentinel, failures: [], skipped: [] };
-      return this.#run(plan, inputs, overrides, signal, state).pipe(
-        Effect.map((results) => ({ ok: state.failures.length === 0, results, failures: state.failures, skipped: state.skipped })),
-      );
+      const runId = crypto.randomUUID();
+      const state: KeepGoing | undefined = keepGoing ? { sentinel: options.sentinel, failures: [], skipped: [] } : undefined;
+      const results = this.#run(plan, inputs, overrides, signal, runId, state);
+      const built = builder === undefined || builder === objectResult ? results : Effect.flatMap(results, (values) => this.#build(builder, values, plan, runId));
+      // A keep-going run: what the builder made of the values it could compute (sentinels for the rest), and the failures.
+      const done = state === undefined ? built : Effect.map(built, (r) => ({ ok: state.failures.length === 0, results: r, failures: state.failures, skipped: state.skipped }));
+      return done as Effect.Effect<never, ExecuteError>;
     });
     if (signal === undefined) return run;
     // Checked when the effect runs: a signal aborted already must not start any node.
     return Effect.suspend(() => (signal.aborted ? Effect.interrupt : Effect.raceFirst(run, interruptOn(signal))));
   }
 
+  /** The builder's result from the outputs: sync, or awaited when it returns a promise (a throw or rejection is a defect). */
+  #build(builder: ResultBuilder, values: Record<string, unknown>, plan: Plan, runId: string): Effect.Effect<unknown> {
+    return Effect.suspend(() => {
+      const nodes: Record<string, Variable> = Object.create(null);
+      for (const name of plan.outputs) {
+        const n = this.#graph.get(name);
+        if (n !== undefined) nodes[name] = toVariable(n);
+      }
+      const meta: ResultMeta = { runId, outputs: plan.outputs, nodes };
+      const r = callResultBuilder(builder, values, meta);
+      return isPromiseLike(r) ? Effect.promise(() => Promise.resolve(r)) : Effect.succeed(r);
+    });
+  }
+
   #run(
-    plan: Plan, inputs: Values, overrides: Values, signal: AbortSignal | undefined, keepGoing: KeepGoing | undefined,
-  ): Effect.Effect<Record<string, unknown>, NodeExecutionError> {
-    const { hooks, clock, concurrency, config, executor, cache, pools } = this.#settings;
-    const runId = crypto.randomUUID();
-    const base = { runId, hooks, clock, concurrency, pools, config, executor, controller: new AbortController(), keepGoing };
-    const engine = cache === undefined
+    plan: Plan, inputs: Values, overrides: Values, signal: AbortSignal | undefined, runId: string, keepGoing: KeepGoing | undefined,
+  ): Effect.Effect<Record<string, unknown>, NodeExecutionError | InputValidationError> {
+    const { hooks, clock, concurrency, config, executor, cache, pools, adapters = [] } = this.#settings;
+    const around = adapters.filter((a) => a.aroundNode !== undefined);
+    // Node and task hooks' promises: awaited when the run ends, before afterGraph.
+    const promises = hooks.length === 0 ? undefined : new HookPromises();
+    const base = { runId, hooks, clock, concurrency, pools, config, executor, controller: new AbortController(), promises, adapters: around, keepGoing };
+    let engine: Effect.Effect<Record<string, unknown>, NodeExecutionError | InputValidationError> = cache === undefined
       ? runPlan(plan, { ...base, interceptor: undefined })
       : Effect.suspend(() => {
         const interceptor = new CacheInterceptor(cache.store, cache.store.beginRun(runId), this.#graph, cache.behaviors, config, cache.codeVersions);
@@ -278,30 +349,16 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
         // Whatever the outcome, what finished is written: a crashed or failed run resumes from it.
         return runPlan(plan, { ...base, interceptor }).pipe(Effect.ensuring(Effect.sync(() => interceptor.finish())));
       });
+    if (adapters.some((a) => a.validateInput !== undefined)) {
+      const checks = inputChecks(this.#graph, plan.inPlan, inputs);
+      // Every rejection at once, before any node starts.
+      const run = engine;
+      if (checks.length > 0) engine = Effect.promise(() => validateInputs(adapters, checks)).pipe(Effect.flatMap((e) => (e === undefined ? run : Effect.fail(e))));
+    }
     if (hooks.length === 0) return engine;
-    return Effect.suspend(() => {
-      const start = clock.now();
-      const event = {
-        runId, outputs: plan.outputs, nodes: plan.nodeNames,
-        inputs, overrides, config, start,
-      };
-      for (const h of hooks) h.beforeGraph?.(event);
-      return engine.pipe(
-        Effect.onExit((exit) =>
-          Effect.sync(() => {
-            const duration = clock.now() - start;
-            // Interrupted with no failure: cancelled, and the signal's reason says why (as execute rejects with it).
-            const cancelled = Exit.isFailure(exit) && Cause.hasInterruptsOnly(exit.cause);
-            const end = Exit.isSuccess(exit)
-              ? { runId, outputs: plan.outputs, success: true, cancelled, results: exit.value, start, duration }
-              : {
-                runId, outputs: plan.outputs, success: false, cancelled, start, duration,
-                error: cancelled && signal?.aborted ? signal.reason : Cause.squash(exit.cause),
-              };
-            for (const h of hooks) h.afterGraph?.(end);
-          })
-        ),
-      );
+    return withGraphHooks(engine, {
+      hooks, clock, promises: promises!, signal,
+      start: { runId, outputs: plan.outputs, nodes: plan.nodeNames, inputs, overrides, config },
     });
   }
 
@@ -323,7 +380,7 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
    * }
    * ```
    */
-  watch<const O extends keyof N & string>(outputs: readonly O[], options: WatchOptions = {}): DriverWatch {
+  watch<const O extends Exclude<keyof N & string, P>>(outputs: readonly O[], options: WatchOptions = {}): DriverWatch {
     // A wrong output name or a missing input fails here, not in every run.
     this.validateExecution(outputs, options);
     if (this.#settings.watch === undefined) throw new TypeError("watch() needs a driver made by Builder.build()");
@@ -362,7 +419,7 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
    * console.log(formatPlan(plan)); // the same as a table, with the estimate
    * ```
    */
-  plan<const O extends (keyof N & string) | (keyof I & string), I extends Values = {}>(
+  plan<const O extends Exclude<keyof N & string, P> | (keyof I & string), I extends Values = {}>(
     outputs: readonly O[],
     options: Omit<ExecuteOptions<N, I>, "signal"> = {},
   ): DriverPlan {
@@ -468,8 +525,9 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
    * ```
    */
   materialize(materializers: readonly MaterializeItem[], options: MaterializeOptions = {}): Promise<MaterializeResult> {
+    // Materializers read the outputs by name, whatever builder the driver has.
     return materialize(
-      (outputs, run) => this.execute(outputs as never[], run as ExecuteOptions<N> & { onError?: "fail" }),
+      (outputs, run) => this.execute(outputs as never[], { ...(run as ExecuteOptions<N>), resultBuilder: objectResult, onError: "fail" }),
       materializers, options, (name) => this.#graph.get(name)?.kind === "function",
     );
   }
@@ -550,6 +608,7 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>>
     await this.#settings.executor?.dispose();
     this.#settings.cache?.store.close();
     this.#settings.tracking?.tracker.close();
+    await this.#settings.telemetry?.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -564,6 +623,10 @@ function interruptOn(signal: AbortSignal): Effect.Effect<never> {
     signal.addEventListener("abort", onAbort, { once: true });
     return Effect.sync(() => signal.removeEventListener("abort", onAbort));
   });
+}
+
+function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
+  return (typeof v === "object" || typeof v === "function") && v !== null && typeof (v as { then?: unknown }).then === "function";
 }
 
 function titleOf(options: VisualizeOptions): { title?: string } {

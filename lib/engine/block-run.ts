@@ -32,6 +32,8 @@ export interface BlockHost {
   requestPump(block: BlockRun): void;
   /** The block finished or failed: it holds nothing any more. */
   blockEnded(block: BlockRun): void;
+  /** The block's items ran out after `count` items (the `afterExpand` hook). */
+  blockExpanded(block: BlockRun, count: number): void;
   /** Set in a keep-going run (`onError: "continue"`): the value a failed node's slot holds. */
   readonly keepGoing: { readonly sentinel: unknown } | undefined;
   /** Keep-going runs: lists the failure of task `task` of `frame` without failing the run. */
@@ -115,7 +117,9 @@ export class BlockRun implements FrameBlock {
     this.#pumpRequested = false;
     if (this.#done || this.parent.dead()) return;
     const limit = this.task.role.concurrency;
-    while (!this.#exhausted && !this.#pulling && this.#inFlight < limit && !this.#consumerBehind(limit)) {
+    const frames: Frame[] = [];
+    let ranOut = false;
+    while (!this.#exhausted && !ranOut && !this.#pulling && this.#inFlight < limit && !this.#consumerBehind(limit)) {
       if (!this.sync) {
         this.#pullAsync();
         break;
@@ -124,11 +128,15 @@ export class BlockRun implements FrameBlock {
       try {
         r = (this.iterator as Iterator<unknown>).next();
       } catch (e) {
+        this.#startFrames(frames);
         return this.#fail(e);
       }
-      if (r.done) this.#exhausted = true;
-      else this.#startItem(r.value);
+      if (r.done) ranOut = true;
+      else frames.push(this.#itemFrame(r.value));
     }
+    // Items pulled together start together, item 0 first; the block has expanded once the last of them started.
+    this.#startFrames(frames);
+    if (ranOut) this.#expanded();
     if (this.#exhausted && !this.#pulling && this.#inFlight === 0) this.#complete();
   }
 
@@ -145,8 +153,8 @@ export class BlockRun implements FrameBlock {
       (r) => {
         this.#pulling = false;
         if (this.#done || this.parent.dead()) return;
-        if (r.done) this.#exhausted = true;
-        else this.#startItem(r.value);
+        if (r.done) this.#expanded();
+        else this.#startFrames([this.#itemFrame(r.value)]);
         this.#requestPump();
       },
       (e) => {
@@ -154,6 +162,11 @@ export class BlockRun implements FrameBlock {
         this.#fail(e);
       },
     );
+  }
+
+  #expanded(): void {
+    this.#exhausted = true;
+    this.run.blockExpanded(this, this.#count);
   }
 
   /** Streaming consumers that lag `limit` values behind hold the producer back. */
@@ -168,14 +181,24 @@ export class BlockRun implements FrameBlock {
     return any && lag >= limit;
   }
 
-  #startItem(item: unknown): void {
+  /** The frame of the next item, counted in flight. */
+  #itemFrame(item: unknown): Frame {
     const child = this.task.child;
     const values: unknown[] = new Array(child.slotCount);
     values[child.itemSlot] = item;
     const imports = child.imports;
     for (let k = 0; k < imports.length; k += 2) values[imports[k]!] = this.parent.values[imports[k + 1]!];
     this.#inFlight++;
-    this.run.startFrame(new Frame(child, values, this, this.#count++));
+    return new Frame(child, values, this, this.#count++);
+  }
+
+  /**
+   * Schedules the frames of items pulled together. The Run's ready tasks are a
+   * stack (last in, first started), so they go in last first: item 0 starts
+   * first, as a reader of the items expects (and as Hamilton starts them).
+   */
+  #startFrames(frames: readonly Frame[]): void {
+    for (let i = frames.length - 1; i >= 0; i--) this.run.startFrame(frames[i]!);
   }
 
   /** An item's frame finished: gather its values. */

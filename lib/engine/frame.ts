@@ -8,6 +8,7 @@
  */
 import type { BlockTask, CompiledFrame } from "./compile.ts";
 import type { ItemRef } from "../errors.ts";
+import type { TaskStartEvent } from "../hooks.ts";
 
 /**
  * The block a frame runs one item of. BlockRun (block-run.ts) is the one
@@ -45,6 +46,8 @@ export class Frame {
   failedSlots: Uint8Array | undefined;
   /** Data versions by slot, kept by the run's NodeInterceptor when it has one (see cache-interceptor.ts). */
   versions: (string | undefined)[] | undefined;
+  /** An item frame's task, from its start to its end, when the run has task hooks (see task-events.ts). */
+  task: TaskStartEvent | undefined;
 
   constructor(
     readonly plan: CompiledFrame,

@@ -17,6 +17,7 @@ import type { NodeTask } from "./compile.ts";
 import type { GraphNode } from "../graph/graph.ts";
 import type { ItemRef } from "../errors.ts";
 import type { Clock, Hook, NodeEndEvent, NodeStartEvent } from "../hooks.ts";
+import { callHooks, type HookPromises } from "../hook-calls.ts";
 import type { RetryPolicy } from "../model/node-options.ts";
 import { setOwn } from "../own-property.ts";
 import { SIGNAL_PARAM } from "../model/params.ts";
@@ -32,6 +33,8 @@ export interface CallContext {
   readonly config: Readonly<Record<string, unknown>>;
   /** Where worker nodes run. */
   readonly executor: Executor | undefined;
+  /** Promises returned by this run's node and task hooks, awaited when the run ends. */
+  readonly promises?: HookPromises | undefined;
 }
 
 /** Receives how a call ended: `ok` with the value, or not with the error. */
@@ -78,7 +81,8 @@ export function settle(effect: Effect.Effect<unknown, unknown>, done: Settle): E
   );
 }
 
-function causeToError(cause: Cause.Cause<unknown>): unknown {
+/** The error a failed Effect's cause stands for (an interruption becomes an Error that says so). */
+export function causeToError(cause: Cause.Cause<unknown>): unknown {
   if (Cause.hasFails(cause) || Cause.hasDies(cause)) return Cause.squash(cause);
   return new Error("The node's effect was interrupted");
 }
@@ -213,7 +217,7 @@ export function beforeNode(
     runId: ctx.runId, node: node.name, tags: node.tags, inputs: namedInputs(node, args), start: ctx.clock.now(),
     executor: node.options.worker ? ctx.executor?.name ?? "worker" : "in-process", items,
   };
-  for (const h of hooks) h.beforeNode?.(event);
+  callHooks(hooks, "beforeNode", event, ctx.promises);
   return event;
 }
 
@@ -224,10 +228,11 @@ export function afterNode(
   const duration = ctx.clock.now() - start.start;
   const base = cache === undefined ? { ...start, duration, success } : { ...start, duration, success, cache };
   const event: NodeEndEvent = success ? { ...base, result: outcome } : { ...base, error: outcome };
-  for (const h of hooks) h.afterNode?.(event);
+  callHooks(hooks, "afterNode", event, ctx.promises);
 }
 
-function namedInputs(node: GraphNode, args: unknown): Record<string, unknown> {
+/** A call's arguments by parameter name (the signal and parameters left to their default left out). */
+export function namedInputs(node: GraphNode, args: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (node.style === "object") {
     for (const [k, v] of Object.entries(args as Record<string, unknown>)) if (k !== SIGNAL_PARAM && v !== undefined) setOwn(out, k, v);

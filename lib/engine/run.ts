@@ -8,7 +8,9 @@
  * interrupts them all at once. Every call goes through invoke.ts's one
  * dispatch, and every way a node ends through {@link Run.complete}. The
  * engine asks the NodeInterceptor port (the cache) before and after each
- * node. Map/reduce blocks run one frame per item (block-run.ts).
+ * node. Map/reduce blocks run one frame per item (block-run.ts). Graph
+ * adapters' `aroundNode` wrap a call that the cache did not serve
+ * (around-node.ts); task hooks see node tasks and item blocks (task-events.ts).
  *
  * @module
  */
@@ -18,6 +20,10 @@ import type { FrameTask, NodeTask } from "./compile.ts";
 import { NodeExecutionError } from "../errors.ts";
 import { Frame } from "./frame.ts";
 import type { Hook, NodeStartEvent } from "../hooks.ts";
+import type { GraphAdapter } from "../graph-adapter.ts";
+import { aroundCall } from "./around-node.ts";
+import { anyHookHas } from "../hook-calls.ts";
+import { TaskEvents } from "./task-events.ts";
 import {
   afterNode, beforeNode, buildArgs, dispatch, governedCall, lastReaderBuffers, NO_BUFFERS, settle, type CallContext,
 } from "./invoke.ts";
@@ -39,6 +45,8 @@ export interface RunContext extends CallContext {
   readonly interceptor: NodeInterceptor | undefined;
   /** Set for `execute(outputs, { onError: "continue" })`: a failure fails only what depends on it (keep-going.ts). */
   readonly keepGoing?: KeepGoing | undefined;
+  /** Graph adapters with `aroundNode`, outermost first; undefined or empty when none. */
+  readonly adapters?: readonly GraphAdapter[] | undefined;
 }
 
 /** A failure seen by a completion: a node's (task >= 0), or a hook's or the interceptor's (task -1). */
@@ -62,6 +70,8 @@ export class Run implements BlockHost {
   readonly #signal: AbortSignal;
   readonly #semaphore: Semaphore.Semaphore | undefined;
   readonly #interceptor: NodeInterceptor | undefined;
+  readonly #adapters: readonly GraphAdapter[] | undefined;
+  readonly #tasks: TaskEvents | undefined;
   // Ready tasks: parallel stacks of frames and task indices.
   readonly #readyFrames: Frame[] = [];
   readonly #readyTasks: number[] = [];
@@ -80,10 +90,15 @@ export class Run implements BlockHost {
   constructor(plan: Plan, ctx: RunContext) {
     this.#plan = plan;
     this.#ctx = ctx;
-    this.#hooks = ctx.hooks.length > 0 ? ctx.hooks : undefined;
+    // Node events are made only for hooks that listen to them (a task hook alone needs none).
+    this.#hooks = ctx.hooks.length > 0 && anyHookHas(ctx.hooks, "beforeNode", "afterNode") ? ctx.hooks : undefined;
     this.#signal = ctx.controller.signal;
     this.#semaphore = ctx.concurrency === undefined ? undefined : Semaphore.makeUnsafe(ctx.concurrency);
     this.#interceptor = ctx.interceptor;
+    this.#adapters = ctx.adapters !== undefined && ctx.adapters.length > 0 ? ctx.adapters : undefined;
+    this.#tasks = ctx.hooks.length > 0 && anyHookHas(ctx.hooks, "beforeTask", "afterTask", "afterExpand")
+      ? new TaskEvents(ctx.hooks, ctx, (e) => this.#hookFailed(e))
+      : undefined;
     this.top = new Frame(plan.frame, plan.values, undefined, -1, plan.refs);
     this.#idle = Effect.callback<void>((resume) => {
       if (this.#hasWork()) resume(Effect.void);
@@ -136,6 +151,7 @@ export class Run implements BlockHost {
   #startNode(frame: Frame, t: number, task: NodeTask): Effect.Effect<void> | undefined {
     const node = task.node;
     const hooks = this.#hooks;
+    if (this.#tasks !== undefined && frame.block === undefined) this.#tasks.nodeStarted(t, task);
     // Asked before the arguments are released: a cache key reads its inputs' data versions.
     const decision = this.#interceptor?.before(frame, task);
     if (decision?.kind === "hit") {
@@ -149,7 +165,7 @@ export class Run implements BlockHost {
     frame.release(task.readSlots);
     // A worker may take over buffers no other node reads; a retried node must keep its inputs
     // intact, and so must a cached run (results wait in a batch before they are written).
-    const transfer = worker && frame.refs !== undefined && node.options.retry === undefined && this.#interceptor === undefined
+    const transfer = worker && frame.refs !== undefined && node.options.retry === undefined && this.#interceptor === undefined && this.#adapters === undefined
       ? lastReaderBuffers(task, args, frame.refs, this.#computed)
       : NO_BUFFERS;
     const event = hooks && beforeNode(hooks, this.#ctx, node, args, frame.itemPath());
@@ -157,7 +173,13 @@ export class Run implements BlockHost {
     // One limiter per path: a worker node waits for its executor's slots, not for withConcurrency's.
     const semaphore = worker ? undefined : this.#semaphore;
     const pools = this.#ctx.pools?.[node.id];
-    if (semaphore !== undefined || pools !== undefined || node.options.timeout !== undefined || node.options.retry !== undefined) {
+    const governed = semaphore !== undefined || pools !== undefined || node.options.timeout !== undefined || node.options.retry !== undefined;
+    if (this.#adapters !== undefined) {
+      const limits = governed ? { semaphore, pools } : undefined;
+      const effect = aroundCall(this.#ctx, this.#adapters, node, args, { limits, items: frame.itemPath(), signal: this.#signal }, done);
+      return effect === undefined ? undefined : settle(effect, done);
+    }
+    if (governed) {
       return settle(governedCall(this.#ctx, node, args, transfer, { semaphore, pools }), done);
     }
     const effect = dispatch(this.#ctx, node, args, transfer, this.#signal, done);
@@ -183,6 +205,7 @@ export class Run implements BlockHost {
         : ok ? this.#interceptor!.after(decision, frame, task, value)
         : { status: decision.kind === "skip" ? "uncacheable" as const : "miss" as const, reason: NOT_STORED_FAILED };
       if (event !== undefined) afterNode(this.#hooks!, this.#ctx, event, ok, value, outcome);
+      if (this.#tasks !== undefined && frame.block === undefined) this.#tasks.nodeEnded(t, ok, value);
       if (ok) {
         this.fill(frame, task.out, value);
         this.taskDone(frame);
@@ -194,12 +217,13 @@ export class Run implements BlockHost {
   }
 
   startFrame(frame: Frame): void {
+    if (this.#tasks !== undefined && frame.block !== undefined) this.#tasks.itemStarted(frame);
     const ready = frame.plan.ready;
     for (let i = 0; i < ready.length; i++) {
       this.#readyFrames.push(frame);
       this.#readyTasks.push(ready[i]!);
     }
-    if (frame.remaining === 0) frame.block?.itemDone(frame);
+    if (frame.remaining === 0) this.#itemDone(frame);
   }
 
   fill(frame: Frame, slot: number, value: unknown): void {
@@ -217,11 +241,19 @@ export class Run implements BlockHost {
 
   taskDone(frame: Frame): void {
     // The top frame has no block: the loop sees it done.
-    if (--frame.remaining === 0) frame.block?.itemDone(frame);
+    if (--frame.remaining === 0) this.#itemDone(frame);
+  }
+
+  #itemDone(frame: Frame): void {
+    if (frame.block === undefined) return;
+    // In a keep-going run an item whose node failed still ends here: its task failed.
+    this.#tasks?.itemEnded(frame, frame.failedSlots === undefined, undefined);
+    frame.block.itemDone(frame);
   }
 
   taskFailed(frame: Frame, task: number, cause: unknown): void {
-    // A keep-going run lists the failure and goes on, unless the node's block collects item errors itself.
+    // A keep-going run lists the failure and goes on, unless the node's block collects item errors itself; an
+    // item that goes on ends (and tells task hooks) when its last task is done.
     if (this.#ctx.keepGoing !== undefined && frame.block?.collectsItemErrors !== true) {
       this.recordFailure(frame, task, cause);
       const done = frame.plan.tasks[task]!;
@@ -229,7 +261,10 @@ export class Run implements BlockHost {
       // A block whose items are not iterable (a block that started reports its failures itself): no channel exists yet.
       else for (const slot of done.outs) this.#fillFailed(frame, slot);
       this.taskDone(frame);
-    } else if (!frame.block?.itemFailed(frame, cause)) this.#failure ??= { frame, task, cause };
+    } else {
+      if (this.#tasks !== undefined && frame.block !== undefined) this.#tasks.itemEnded(frame, false, cause);
+      if (!frame.block?.itemFailed(frame, cause)) this.#failure ??= { frame, task, cause };
+    }
     this.#wakeUp();
   }
 
@@ -271,6 +306,17 @@ export class Run implements BlockHost {
 
   requestPump(block: BlockRun): void {
     this.#pumps.push(block);
+    this.#wakeUp();
+  }
+
+  blockExpanded(block: BlockRun, count: number): void {
+    this.#tasks?.expanded(block.parent, block.task.node, count);
+  }
+
+  // A task hook threw: task events come from the loop, from completions and from a block's async pulls, so they
+  // report here rather than throw.
+  #hookFailed(cause: unknown): void {
+    this.#failure ??= { frame: this.top, task: -1, cause };
     this.#wakeUp();
   }
 

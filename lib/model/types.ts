@@ -113,3 +113,24 @@ export type EdgeErrors<F, N> = {
 export type ExecuteResult<N, I, O extends string> = {
   [K in O]: K extends keyof N ? N[K] : K extends keyof I ? I[K] : unknown;
 };
+
+type ParallelizableNames<F> = { [K in keyof F & string]: IsParallelizable<F[K]> extends true ? K : never }[keyof F & string];
+
+/** Nodes of `F` that destructure one of the names `S` (collect nodes excepted: they run once per block). */
+type ReadersOf<F, S extends string> = {
+  [K in keyof F & string]: [ObjectParam<F[K]>] extends [never] ? never : [Extract<keyof ObjectParam<F[K]>, S>] extends [never] ? never : K;
+}[keyof F & string];
+
+// Depth-bounded (16 levels of per-item nodes) so that a large flow stays cheap to check.
+type PerItemClosure<F, S extends string, D extends readonly unknown[]> = D["length"] extends 16 ? S
+  : [Exclude<ReadersOf<F, S>, S>] extends [never] ? S
+  : PerItemClosure<F, S | ReadersOf<F, S>, [...D, 0]>;
+
+/**
+ * Nodes that are not outputs of a run: the parallelizable nodes (they yield
+ * items) and the nodes that run once per item, as far as types can tell: those
+ * that destructure a parallelizable or another per-item node. A positional
+ * parameter's name is not in its type, so a per-item node of the positional
+ * form is still offered (and fails at run time with `MapReduceError`).
+ */
+export type PerItemNodes<F> = PerItemClosure<F, ParallelizableNames<F>, []>;

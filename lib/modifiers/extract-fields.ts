@@ -119,7 +119,9 @@ function withFieldNodes<V>(
   modifier: string,
 ): NodeSpec[] {
   const whole = mark({ ...primary, fn: checkedFn }, modifier);
-  const options = primary.options.tags ? { tags: primary.options.tags } : {};
+  // Field nodes share the function's tags and documentation (Hamilton gives each field node the doc string).
+  const { tags, doc } = primary.options;
+  const options = { ...(tags ? { tags } : {}), ...(doc === undefined ? {} : { doc }) };
   const fieldSpecs = fields.map((field, i): NodeSpec => ({
     ...whole,
     name: field,

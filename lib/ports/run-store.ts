@@ -320,6 +320,18 @@ export interface PruneReport {
   readonly bytes: number;
 }
 
+/**
+ * The drawings of run graphs, kept with the graphs (by the SHA-256 hex of their `GraphView` JSON, as runs
+ * refer to them): the web view lays a graph out once, not once per server start. Implemented by the SQLite
+ * and memory run stores; a prune removes a drawing with its graph.
+ */
+export interface DrawingStore {
+  /** The stored drawing of graph `hash` and what made it, if any. */
+  drawingOf(hash: string): { readonly svg: string; readonly version: string } | undefined;
+  /** Keeps the drawing of a graph that is stored; a graph no run refers to any more is not written. */
+  saveDrawing(hash: string, svg: string, version: string): void;
+}
+
 /** The one side of a run store that removes: old runs, on demand. */
 export interface RunPruner {
   /**

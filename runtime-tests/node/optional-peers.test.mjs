@@ -82,6 +82,19 @@ test("SVG on Node without @viz-js/viz is a MissingPackageError that names it", (
   });
 });
 
+test("tableResult on Node loads apache-arrow on first use, and without it is a MissingPackageError that names it", () => {
+  const code = `import { Builder, tableResult } from "weft"; ${FLOW}
+    const dr = await new Builder().withModules(flow).build();
+    const out = await dr.execute(["a", "b"], { inputs: { x: 1 }, resultBuilder: tableResult }).then((t) => t.numRows, (e) => ({ name: e.name, message: e.message }));
+    await dr.close();
+    console.log(JSON.stringify(out));`;
+  assert.deepEqual(node(code), { result: 1, loaded: ["apache-arrow"] });
+  assert.deepEqual(node(code, "apache-arrow").result, {
+    name: "MissingPackageError",
+    message: 'Cannot build a table: "apache-arrow" is not installed; run "npm install apache-arrow", or use rowsResult or objectResult, which need no package',
+  });
+});
+
 test("weft cache clear on Node without a SQLite driver deletes nothing: the cache and its run history stay", { skip: hasNodeSqlite && "this Node has node:sqlite" }, () => {
   const { result } = node(`import { writeFileSync, readFileSync } from "node:fs";
     const path = process.env.WEFT_DIR + "/weft.db";

@@ -93,5 +93,9 @@ details.values td code { white-space: pre-wrap; overflow-wrap: anywhere; }
 .badge.p-pending, .badge.p-uncacheable, .badge.p-disabled { background: #fff; border-color: #9ca3af; color: #374151; }
 .panel details { border-top: 1px solid var(--line); padding: .3rem 0; }
 .err-page { max-width: 50rem; }
+form.rerun { display: none; margin: .5rem 0; }
+.can-rerun form.rerun { display: block; }
+.can-rerun .rerun-locked { display: none; }
+form.compare { margin: .8rem 0; }
 @media (max-width: 1000px) { .split { grid-template-columns: 1fr; } .side { position: static; } }
 `;

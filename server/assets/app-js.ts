@@ -1,5 +1,5 @@
 /**
- * The web view's one script, served at /assets/app.js: local times, the node
+ * The web view's one script, served at /assets/app.js: local times, the re-run token (weft ui --allow-run), the node
  * panel on click (DAG or table), the "what would run now" panel, and live updates of a run in flight over
  * server-sent events. Data only ever reaches the page as text (textContent,
  * classes) or as HTML the server rendered and escaped.
@@ -20,6 +20,32 @@ export const APP_JS = String.raw`"use strict";
     });
   }
   localTimes(document);
+
+  // Re-runs (weft ui --allow-run): the printed URL's ?token= is kept in this origin's localStorage (scoped to the
+  // port, unlike a cookie, which every server on 127.0.0.1 would receive), taken out of the address bar, and put
+  // into a re-run form as it is submitted; forms show only when a token is kept.
+  var TOKEN_KEY = "weft-run-token";
+  try {
+    var params = new URLSearchParams(location.search);
+    var given = params.get("token");
+    if (given) {
+      localStorage.setItem(TOKEN_KEY, given);
+      params.delete("token");
+      var rest = params.toString();
+      history.replaceState(null, "", location.pathname + (rest ? "?" + rest : "") + location.hash);
+    }
+    if (localStorage.getItem(TOKEN_KEY)) document.documentElement.classList.add("can-rerun");
+  } catch (e) {
+    // Storage refused (a private mode): no re-run forms, the note says how to get them.
+  }
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!form.matches || !form.matches("form.rerun")) return;
+    var token = null;
+    try { token = localStorage.getItem(TOKEN_KEY); } catch (err) { token = null; }
+    if (!token) { e.preventDefault(); return; }
+    form.querySelector("input[name=token]").value = token;
+  });
 
   var run = document.getElementById("run");
   if (!run) {

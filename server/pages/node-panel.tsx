@@ -10,6 +10,7 @@ import type { NodeRecord, RunDetail } from "../../lib/ports/run-store.ts";
 import { formatDuration } from "../../lib/format-duration.ts";
 import { Badge, Time } from "./layout.tsx";
 import { nodeStatsHref } from "./node-stats-page.tsx";
+import { RerunForm, type RerunOffer } from "./rerun-form.tsx";
 
 /** Item executions listed at most in the panel. */
 const MAX_ITEMS = 200;
@@ -25,7 +26,7 @@ const byItem = new Intl.Collator("en", { numeric: true }).compare;
  * c.html(<NodePanel run={run} node="cleaned" executions={nodes.filter((n) => n.node === "cleaned")} />);
  * ```
  */
-export function NodePanel({ run, node, executions }: { run: RunDetail; node: string; executions: readonly NodeRecord[] }) {
+export function NodePanel({ run, node, executions, rerun }: { run: RunDetail; node: string; executions: readonly NodeRecord[]; rerun?: RerunOffer }) {
   const single = executions.length === 1 ? executions[0] : undefined;
   // Executions come in start order, and a map may start its items last first (issue 15): list them 0 to n.
   const items = [...executions].sort((a, b) => byItem(a.item, b.item));
@@ -33,6 +34,7 @@ export function NodePanel({ run, node, executions }: { run: RunDetail; node: str
     <section class="panel" id="node-panel" data-node={node}>
       <h2><span class="mono">{node}</span></h2>
       <p class="note"><a href={nodeStatsHref(node)}>This node across runs</a></p>
+      {executions.length > 0 ? <RerunForm runId={run.id} from={node} offer={rerun} /> : null}
       {executions.length === 0 ? <p class="note">This node has not run (yet) in this run.</p> : null}
       {single ? <Execution run={run} n={single} /> : null}
       {executions.length > 1

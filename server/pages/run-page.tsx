@@ -15,6 +15,7 @@ import type { DagDrawing } from "../dag.ts";
 import { flowName, progressText, type RunModel } from "../run-model.ts";
 import { Badge, Layout, Time } from "./layout.tsx";
 import { PLANNING_NOTE } from "./plan-panel.tsx";
+import { RerunForm, type RerunOffer } from "./rerun-form.tsx";
 import { Timeline } from "./timeline.tsx";
 import { userFrame } from "../user-frame.ts";
 
@@ -26,6 +27,8 @@ export interface RunPageProps {
   /** The DAG as SVG, already escaped by Graphviz and checked, or a note in its place (see dag.ts). */
   readonly dag: DagDrawing;
   readonly now: number;
+  /** Re-runs this page may offer (`weft ui --allow-run`); none: no re-run form. */
+  readonly rerun?: RerunOffer;
 }
 
 const LEGEND = [
@@ -42,7 +45,7 @@ const LEGEND = [
  * c.html(<RunPage run={run} nodes={nodes} model={model} dag={await drawings.current(run.graph, model.rows)} now={now} />);
  * ```
  */
-export function RunPage({ run, nodes, model, dag, now }: RunPageProps) {
+export function RunPage({ run, nodes, model, dag, now, rerun }: RunPageProps) {
   // The failed nodes' errors first: the run's own error is weft's, thrown where execute() was called.
   const frame = run.error ? userFrame([...nodes.filter((n) => n.status === "failed").map((n) => n.error?.stack), run.error.stack]) : undefined;
   const href = (node: string) => `/runs/${encodeURIComponent(run.id)}/nodes/${encodeURIComponent(node)}`;
@@ -60,6 +63,12 @@ export function RunPage({ run, nodes, model, dag, now }: RunPageProps) {
           <dd id="parallelism">{`${model.parallelism.toFixed(2)}× (node time ${formatDuration(model.busy)} over ${formatDuration(model.wall)} wall), at most ${model.peak} at once`}</dd>
           <dt>process</dt><dd>{`${run.host} pid ${run.pid}`}</dd>
         </dl>
+        <p class="compare-links">
+          <a id="compare-previous" href={`/runs/${encodeURIComponent(run.id)}/previous`}>compare with the previous run of this flow</a>
+          {" · "}
+          <a href={`/runs/table?${new URLSearchParams({ flow: run.modules.join("+"), "only-changed": "1" })}`}>the latest runs of this flow side by side</a>
+        </p>
+        <RerunForm runId={run.id} offer={rerun} />
         {run.error
           ? (
             <div class="error">

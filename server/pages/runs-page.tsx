@@ -7,6 +7,7 @@
 import { RUN_STATUSES, type RunPage, type RunStatus, type RunSummary } from "../../lib/ports/run-store.ts";
 import { formatDuration } from "../../lib/format-duration.ts";
 import { flowName, progressText } from "../run-model.ts";
+import { CompareForm } from "./diff-page.tsx";
 import { Badge, Layout, Time } from "./layout.tsx";
 
 /** Props of {@link RunsPage}. */
@@ -48,6 +49,8 @@ export function RunsPage({ page, status, counts, now }: RunsPageProps) {
             <tbody>{page.runs.map((r) => <Row run={r} now={now} />)}</tbody>
           </table>
         )}
+      <CompareForm />
+      <p class="note"><a href="/runs/table?only-changed=1">The latest runs side by side</a> (what each was given and its short outputs).</p>
       <nav class="pager" aria-label="Pages">
         <span>{`${first}–${last} of ${page.total}`}</span>
         {page.offset > 0 ? <a href={link(Math.max(0, page.offset - page.limit))} rel="prev">newer</a> : null}

@@ -268,13 +268,21 @@ describe("driver.plan() reads, never writes", () => {
         return super.lookup(key);
       }
     }
-    const store = new StoreCache({ metadata: new Counting(), results: new MemoryResultStore(), hasher: bunCacheDrivers.hasher, warn: () => {} });
+    // Without the warm set (memoryBytes 0), every probe reads the store.
+    const store = new StoreCache({ metadata: new Counting(), results: new MemoryResultStore(), hasher: bunCacheDrivers.hasher, warn: () => {}, memoryBytes: 0 });
     await using mem = await new Builder().withModules(module).withConfig<Record<string, unknown>>({ factor: 1 }).withCache({ store }).build();
     await mem.execute(["report"], { inputs: { n: 3 } });
     seen.outside = 0;
     const plan = mem.plan(["report"], { inputs: { n: 3 } });
     expect(plan.counts.hit).toBe(5);
     expect(seen).toEqual({ transactions: 1, inside: 5, outside: 0 });
+    // With it, a plan after a run finds the results in memory: no lookup at all.
+    const warmStore = new StoreCache({ metadata: new Counting(), results: new MemoryResultStore(), hasher: bunCacheDrivers.hasher, warn: () => {} });
+    await using warm = await new Builder().withModules(module).withConfig<Record<string, unknown>>({ factor: 1 }).withCache({ store: warmStore }).build();
+    await warm.execute(["report"], { inputs: { n: 3 } });
+    Object.assign(seen, { transactions: 0, inside: 0, outside: 0 });
+    expect(warm.plan(["report"], { inputs: { n: 3 } }).counts.hit).toBe(5);
+    expect(seen).toEqual({ transactions: 1, inside: 0, outside: 0 });
   });
 });
 

@@ -118,6 +118,27 @@ describe("weft ui", () => {
     expect(await serving).toBe(0);
   });
 
+  test("--allow-run prints the URL with the session token on stderr, and the server then takes re-run POSTs", async () => {
+    const host = testHost(cwd(), ["ui", "--port", "0", "--allow-run"]);
+    const serving = runCli(host);
+    let printed: RegExpExecArray | null = null;
+    for (let i = 0; i < 200 && printed === null; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      printed = /^weft: re-runs are allowed: open (http:\/\/127\.0\.0\.1:\d+\/)\?token=([0-9a-f]{64}) to re-run from this browser; the token is required on every POST, and anyone who has it can run this database's flows on this machine$/m.exec(host.err.join(""));
+    }
+    try {
+      expect(printed).not.toBeNull();
+      const [, url, token] = printed!;
+      const post = (headers: Record<string, string>) => fetch(`${url}runs/nope/rerun`, { method: "POST", headers: { origin: url!.slice(0, -1), ...headers } });
+      expect((await post({})).status).toBe(403);
+      // The right token gets past the checks, to the run it names.
+      expect((await post({ "x-weft-token": token! })).status).toBe(404);
+    } finally {
+      host.interrupt();
+      expect(await serving).toBe(0);
+    }
+  });
+
   test("--allow-host adds the names it answers to when bound to 0.0.0.0; others are 403", async () => {
     const host = testHost(cwd(), ["ui", "--port", "0", "--host", "0.0.0.0", "--allow-host", "box.lan", "--allow-host", "other.lan:9"]);
     const serving = runCli(host);

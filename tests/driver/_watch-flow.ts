@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { Builder, type Hook } from "../../mod.ts";
+import { Builder, type Hook, type ResultBuilder } from "../../mod.ts";
 
 export const HELPER = (factor: number) => `export function scale(x: number): number {\n  return x * ${factor};\n}\n`;
 
@@ -46,15 +46,16 @@ export class WatchedProject {
   }
 
   /** A driver of the flow with the cache and run history in this project. */
-  async driver(hooks: Hook[] = []) {
+  async driver(hooks: Hook[] = [], options: { resultBuilder?: ResultBuilder } = {}) {
     const url = pathToFileURL(this.flow).href;
     const exports = await import(url);
-    return new Builder()
+    const builder = new Builder()
       .withModules({ name: "flow", exports, url })
       .withHooks(...hooks)
       .withCache({ path: this.db })
-      .withTracking({ path: this.db })
-      .build();
+      .withTracking({ path: this.db });
+    if (options.resultBuilder !== undefined) builder.withResultBuilder(options.resultBuilder);
+    return builder.build();
   }
 
   write(file: string, text: string): void {

@@ -49,6 +49,23 @@ describe("driver.watch()", () => {
     }
   });
 
+  test("yields the outputs by name whatever the driver's result builder, after a save too", async () => {
+    const p = project();
+    const dr = await p.driver([], { resultBuilder: () => "built" });
+    expect((await dr.execute(["report"], { inputs: { n: 1 } })) as unknown).toBe("built");
+    const it = dr.watch(["report"], { inputs: { n: 1 } });
+    try {
+      const first = await nextRun(it);
+      expect(first.ok && first.results).toEqual({ report: "4/100" });
+      p.write(p.helper, HELPER(3));
+      const second = await nextRun(it);
+      expect(second.ok && second.results).toEqual({ report: "6/100" });
+    } finally {
+      await it.return?.();
+      await dr.close();
+    }
+  });
+
   test("yields a syntax error with its file and line, then the run of the fix", async () => {
     const p = project();
     const dr = await p.driver();

@@ -9,6 +9,18 @@ afterAll(tmp.remove);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("withTracking()", () => {
+  test("names a flow given as a bare namespace by its file, as the cache found it, not \"module 1\"", async () => {
+    const flow = await import("../fixtures/history-flow.ts");
+    const store = new MemoryRunStore();
+    await using dr = await new Builder().withModules(flow).withCache({ memory: true }).withTracking({ store }).build();
+    await dr.execute(["rates"], { inputs: { slowMs: 0 } });
+    expect(store.listRuns().runs[0]!.modules).toEqual(["history-flow"]);
+    // A plain object has no file: its name stays.
+    await using plain = await new Builder().withModules({ a: () => 1 }).withTracking({ store }).build();
+    await plain.execute(["a"]);
+    expect(store.listRuns().runs[0]!.modules).toEqual(["module 1"]);
+  });
+
   test("records a run: status, outputs, inputs, each node's timings, where it ran and a preview of its result", async () => {
     const store = new MemoryRunStore();
     await using dr = await new Builder().withModules({ a: (x: number) => x + 1, b: async (a: number) => ({ list: Array.from({ length: 1000 }, (_, i) => i + a) }) })

@@ -11,6 +11,8 @@ import {
   MissingInputError,
   MissingPackageError,
   ModuleLoadError,
+  HookError,
+  InputValidationError,
   NodeExecutionError,
   SchemaValidationError,
   SerializationError,
@@ -101,6 +103,16 @@ const cases: { error: WeftError; name: string; kind: WeftErrorKind; message: str
     name: "ModuleLoadError", kind: "module-load",
     message: 'Cannot load the module "/app/helper.ts:2:13": Unexpected token',
     fields: { file: "/app/helper.ts", line: 2, column: 13 },
+  },
+  {
+    error: new InputValidationError([{ input: "x", adapter: '"numbers"', message: "expected a number" }]),
+    name: "InputValidationError", kind: "input-validation",
+    message: 'Cannot execute: input "x" rejected by adapter "numbers": expected a number; pass a value the adapter accepts',
+    fields: { problems: [{ input: "x", adapter: '"numbers"', message: "expected a number" }] },
+  },
+  {
+    error: new HookError('"audit"', "afterNode", boom),
+    name: "HookError", kind: "hook", message: 'Hook "audit" failed in afterNode: boom', fields: { hook: '"audit"', method: "afterNode" },
   },
 ];
 

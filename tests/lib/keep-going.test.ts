@@ -261,6 +261,35 @@ describe("keep-going runs with map/reduce (test_parallel_graceful.py)", () => {
   });
 });
 
+describe("keep-going runs with result builders and task hooks", () => {
+  test("a result builder makes its result from the values and the sentinels; failures are listed beside it", async () => {
+    const dr = await new Builder().withModules({
+      bad: (): number => {
+        throw new Error("boom");
+      },
+      good: () => 1,
+    }).build();
+    const r = await dr.execute(["bad", "good"], { onError: "continue", sentinel: null, resultBuilder: (o: Record<string, unknown>) => Object.entries(o) });
+    expect(r.results).toEqual([["bad", null], ["good", 1]]);
+    expect(r.failures.map((f) => f.node)).toEqual(["bad"]);
+  });
+
+  test("afterTask reports an item whose node failed as unsuccessful, and the others as successful", async () => {
+    const ended: [number, boolean][] = [];
+    const dr = await new Builder().withModules({
+      items: parallelizable(() => [1, 2, 3]),
+      checked: (items: number) => {
+        if (items === 2) throw new Error("two");
+        return items;
+      },
+      all: node(collect((checked: number[]) => checked), { acceptErrorSentinels: true }),
+    }).withHooks({ afterTask: (e) => void (e.spawningTaskId !== undefined && ended.push([ended.length, e.success])) }).build();
+    const r = await dr.execute(["all"], { onError: "continue" });
+    expect(r.results.all as unknown).toEqual([1, undefined, 3]);
+    expect(ended.map(([, ok]) => ok).sort()).toEqual([false, true, true]);
+  });
+});
+
 describe("keep-going runs with the cache", () => {
   function flow(calls: string[]) {
     return {

@@ -105,6 +105,47 @@ describe("DagDrawings", () => {
   });
 });
 
+describe("drawings kept with the graphs", () => {
+  test("a drawing is stored with its graph: a new server (a new DagDrawings on the same file) draws nothing", async () => {
+    const { dir, remove } = tempDir("dag-stored");
+    try {
+      const path = join(dir, "weft.db");
+      const id = await recordLargeRun(path, 12);
+      const open = () => {
+        const o = openSqliteRunStore(path, bunCacheDrivers, { alive: () => true, existing: true });
+        if (o.status !== "open") throw new Error(o.reason);
+        return o.store;
+      };
+      let draws = 0;
+      const counted = (dot: string) => (draws++, drawSvgOf(dot));
+      const first = open();
+      const graph = first.getRun(id)!.graph;
+      const drawn = await new DagDrawings(counted, first).settled(graph, [], 30_000);
+      expect(drawn.svg).toContain("<svg");
+      first.close();
+      const second = open();
+      const again = await new DagDrawings(counted, second).current(graph, []);
+      expect(again.svg).toBe(drawn.svg);
+      expect(draws).toBe(1);
+      // A stored drawing is checked again when read: one edited to hold a script is drawn anew, not shown.
+      const db = bunCacheDrivers.openSqlite(path);
+      db.prepare("UPDATE run_graphs SET drawing = ?").run('<svg><script>alert(1)</script></svg>');
+      db.close();
+      const third = await new DagDrawings(counted, second).settled(graph, [], 30_000);
+      expect(third.svg).not.toContain("<script");
+      expect(third.svg).toContain("<svg");
+      expect(draws).toBe(2);
+      // A drawing made by another version of weft is drawn again.
+      second.saveDrawing((await crypto.subtle.digest("SHA-256", new TextEncoder().encode(graph)).then((d) => Buffer.from(d).toString("hex"))), "<svg>old</svg>", "weft 0.0.1, layout 1");
+      await new DagDrawings(counted, second).settled(graph, [], 30_000);
+      expect(draws).toBe(3);
+      second.close();
+    } finally {
+      remove();
+    }
+  }, 90_000);
+});
+
 describe("the run page while its DAG is drawn", () => {
   test("GET /runs/:id answers at once with a placeholder, and /api/runs answers while the drawing is pending", async () => {
     const { draw, calls, gates } = gatedDraw();
@@ -143,14 +184,16 @@ describe("the run page while its DAG is drawn", () => {
 
   test("a drawing that fails is an error note, on the drawing endpoint and then on the page", async () => {
     const { draw, gates } = gatedDraw();
+    // A graph of its own: the file's other graphs have stored drawings by now (drawn by the tests above).
+    const id = await recordLargeRun(runs.path, 7);
     const { app, close } = createHistoryApp({ history, draw });
     try {
-      await app.request(`/runs/${runs.failed}`, HOST);
+      await app.request(`/runs/${id}`, HOST);
       gates[0]!.reject(new Error("the worker running node \"drawSvg\" died"));
-      const res = await app.request(`/runs/${runs.failed}/dag`, HOST);
+      const res = await app.request(`/runs/${id}/dag`, HOST);
       expect(res.status).toBe(500);
       expect(await res.text()).toBe('<p class="note error-message">Cannot draw the DAG: the worker running node &quot;drawSvg&quot; died</p>');
-      const page = await (await app.request(`/runs/${runs.failed}`, HOST)).text();
+      const page = await (await app.request(`/runs/${id}`, HOST)).text();
       expect(page).toContain("Cannot draw the DAG");
       expect(page).not.toContain("data-dag-src");
     } finally {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { Effect } from "effect";
-import { Builder, extractFields, GraphBuildError, NodeExecutionError, tag, unpackFields } from "../../../mod.ts";
+import { Builder, extractFields, GraphBuildError, node, NodeExecutionError, tag, unpackFields } from "../../../mod.ts";
 
 const summarize = (spend: number[]) => ({ total: spend.reduce((a, b) => a + b, 0), peak: Math.max(...spend) });
 
@@ -65,6 +65,27 @@ describe("extractFields()", () => {
   test("tag() of extractFields() tags the whole object and every field", async () => {
     const dr = await new Builder().withModules({ summary: tag({ kpi: "yes" }, extractFields(["total", "peak"], summarize)) }).build();
     expect(dr.listAvailableVariables({ tags: { kpi: "yes" } }).map((v) => v.name)).toEqual(["summary", "total", "peak"]);
+  });
+});
+
+describe("extractFields() documentation", () => {
+  const docOf = (dr: { listAvailableVariables(): { name: string; documentation: string }[] }) =>
+    Object.fromEntries(dr.listAvailableVariables().filter((v) => v.name !== "spend").map((v) => [v.name, v.documentation]));
+
+  test("node(fn, { doc }) inside extractFields() documents every field node (Hamilton gives each field node the doc string)", async () => {
+    const dr = await new Builder().withModules({ summary: extractFields(["total", "peak"], node(summarize, { doc: "Spend summary" })) }).build();
+    expect(docOf(dr)).toEqual({ summary: "Spend summary", total: "Spend summary", peak: "Spend summary" });
+  });
+
+  test("node(extractFields(...), { doc }) documents every field node", async () => {
+    const dr = await new Builder().withModules({ summary: node(extractFields(["total", "peak"], summarize), { doc: "Spend summary" }) }).build();
+    expect(docOf(dr)).toEqual({ summary: "Spend summary", total: "Spend summary", peak: "Spend summary" });
+  });
+
+  test("node(fn, { doc }) inside unpackFields() documents every position's node", async () => {
+    const range = (spend: number[]) => [Math.min(...spend), Math.max(...spend)] as const;
+    const dr = await new Builder().withModules({ range: unpackFields(["low", "high"], node(range, { doc: "Spend range" })) }).build();
+    expect(docOf(dr)).toEqual({ range: "Spend range", low: "Spend range", high: "Spend range" });
   });
 });
 

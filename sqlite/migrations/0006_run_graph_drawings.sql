@@ -1,0 +1,2 @@
+ALTER TABLE `run_graphs` ADD `drawing` text;--> statement-breakpoint
+ALTER TABLE `run_graphs` ADD `drawing_version` text;
