@@ -86,7 +86,7 @@ export class JobEncoder {
     let version = versions.get(key);
     if (version === undefined) {
       version = (import(moduleUrl) as Promise<Record<string, unknown>>).then((exports) => {
-        const spec = nodeSpecsOf(exportName, exports[exportName], { module: "", config }).find((s) => s.name === nodeName);
+        const spec = nodeSpecsOf(exportName, exports[exportName], { module: "", config, exports }).find((s) => s.name === nodeName);
         // A task for a function that its module does not export as a node: version the function itself.
         return this.#codeVersion(spec ?? { source: task.fn, options: {}, exportName }, { exports, url: moduleUrl });
       });

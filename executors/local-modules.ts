@@ -74,7 +74,7 @@ export class LocalModules {
     const matches: { moduleUrl: string; spec: NodeSpec }[] = [];
     for (const url of candidates) {
       const value = this.#exports.get(url)![exportName];
-      const spec = nodeSpecsOf(exportName, value, { module: "", config }).find((s) => s.name === nodeName);
+      const spec = nodeSpecsOf(exportName, value, { module: "", config, exports: this.#exports.get(url)! }).find((s) => s.name === nodeName);
       if (spec) matches.push({ moduleUrl: url, spec });
     }
     if (matches.length === 0) {

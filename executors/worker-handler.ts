@@ -50,7 +50,7 @@ export function createWorkerHandler(post: Post): (message: ToWorker) => Promise<
         modules.delete(locator.moduleUrl);
         throw new WorkerError(locator.nodeName, `Cannot import module "${locator.moduleUrl}" in a worker for node "${locator.nodeName}": ${(e as Error)?.message ?? String(e)}; make sure the module loads on its own, without state set up by the main thread`, { cause: e });
       }
-      const spec = nodeSpecsOf(locator.exportName, exports[locator.exportName], { module: "", config: locator.config })
+      const spec = nodeSpecsOf(locator.exportName, exports[locator.exportName], { module: "", config: locator.config, exports })
         .find((s) => s.name === locator.nodeName);
       if (!spec) {
         throw new WorkerError(locator.nodeName, `Cannot find node "${locator.nodeName}" in export "${locator.exportName}" of module "${locator.moduleUrl}" inside a worker; the module must define it the same way in every thread`);

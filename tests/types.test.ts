@@ -18,6 +18,20 @@ describe("types", () => {
     expect([total, doubled]).toEqual([6, [2, 4]]);
   });
 
+  test('execute(outputs, { onError: "continue", sentinel }) types each result as its value or the sentinel', async () => {
+    const dr = await new Builder().withModules(flow).build();
+    const r = await dr.execute(["total"], { inputs: { count: 2 }, onError: "continue", sentinel: null });
+    const total: number | null = r.results.total;
+    // @ts-expect-error: the sentinel is part of the type
+    const strict: number = r.results.total;
+    // @ts-expect-error: "rows" was not requested
+    r.results.rows;
+    const plain = await dr.execute(["total"], { inputs: { count: 2 } });
+    // @ts-expect-error: without onError the result has no "results" wrapper
+    plain.results;
+    expect([total, strict, r.ok, r.failures]).toEqual([6, 6, true, []]);
+  });
+
   test("an unknown output is a compile error (and a runtime UnknownNodeError)", async () => {
     const dr = await new Builder().withModules(flow).build();
     // @ts-expect-error: "totl" is not a node of the flow

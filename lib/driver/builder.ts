@@ -31,6 +31,8 @@ import type { WarningHandler } from "../model/warning.ts";
 import type { EdgeErrors, NodeFunctionsOfAll, NodeTypes, PerItemNodes } from "../model/types.ts";
 import { objectResult } from "../results/object-result.ts";
 import { checkResultBuilder, type KindOfArg, type ResultBuilder, type ResultBuilderArg, type ResultKind } from "../results/result-builder.ts";
+import { checkMaterializers, splitItems, type MaterializeItem } from "../materialize/materialize.ts";
+import { materializerModule } from "../materialize/materializer-nodes.ts";
 
 type Values = Readonly<Record<string, unknown>>;
 
@@ -87,6 +89,7 @@ export class Builder<F = {}, C = {}, B = undefined> {
   #cache: CacheOptions | undefined;
   #tracking: TrackingOptions | undefined;
   #telemetry: TelemetryOptions | undefined;
+  #materializers: MaterializeItem[] = [];
 
   /**
    * Adds modules: every exported function whose name does not start with `_` becomes a node.
@@ -329,6 +332,28 @@ export class Builder<F = {}, C = {}, B = undefined> {
     return this as unknown as Builder<F, C, KindOfArg<R, K, undefined>>;
   }
 
+  /**
+   * Adds materializers as nodes (Hamilton's `with_materializers`): each is a node named by its id, depending on its
+   * `dependencies`, whose value is the metadata its `save` returns; `execute([id])` writes. Never cached. A loader
+   * `from.*({ path, target })` defines the node `target` (with `<target>.metadata`), as if exported under that name.
+   *
+   * @throws {TypeError} for a materializer of the wrong shape, an id given twice, or a loader without a target
+   * @example
+   * ```ts
+   * const dr = await new Builder().withModules(flow).withMaterializers(to.json({ dependencies: ["report"], path: "out/report.json" })).build();
+   * await dr.execute(["out/report.json"] as never[]); // { "out/report.json": { path, format, rows, bytes } }
+   * ```
+   */
+  withMaterializers(...materializers: MaterializeItem[]): this {
+    if (materializers.some((m) => Array.isArray(m))) {
+      throw new TypeError("withMaterializers() expects materializers, got an array; spread it: withMaterializers(...materializers)");
+    }
+    const all = splitItems([...this.#materializers, ...materializers], "withMaterializers");
+    checkMaterializers(all.materializers, "withMaterializers");
+    this.#materializers.push(...materializers);
+    return this;
+  }
+
   /** Replaces the clock used for hook timestamps (tests). */
   withClock(clock: Clock): this {
     this.#clock = clock;
@@ -345,12 +370,59 @@ export class Builder<F = {}, C = {}, B = undefined> {
   ): Promise<Driver<NodeTypes<F, C>, B, Exclude<PerItemNodes<F>, keyof C>>> {
     const self = this as unknown as Builder<F, C, B>;
     // A snapshot: what the builder is given after build() changes neither this driver nor its rebuilds by driver.watch.
-    const settings: BuildSettings = {
-      config: { ...self.#config }, hooks: [...self.#hooks], adapters: [...self.#adapters], concurrency: self.#concurrency, allowOverrides: self.#allowOverrides,
-      clock: self.#clock, workers: self.#workers, pools: self.#pools, executor: self.#executor, defaults: self.#defaults,
-      warn: self.#warn, cache: self.#cache, tracking: self.#tracking, telemetry: self.#telemetry, resultBuilder: self.#resultBuilder,
+    return (await assemble(self.#settings(), [...self.#modules], new Map(self.#files), undefined, [])).driver as unknown as Driver<NodeTypes<F, C>, B, Exclude<PerItemNodes<F>, keyof C>>;
+  }
+
+  /**
+   * A new Builder with every setting of this one (modules, config, hooks, adapters, limits, workers, pools, executor,
+   * cache, tracking, telemetry, result builder, materializers, warnings, clock): changes to either afterwards leave
+   * the other as it was. An executor given to `withExecutor` is the same object in both (it is not a setting but a
+   * resource), and so are hook and adapter objects.
+   *
+   * @example
+   * ```ts
+   * const base = new Builder().withModules(flow).withConfig({ region: "us" });
+   * const eu = await base.copy().withConfig({ region: "eu" }).build();
+   * const us = await base.build();
+   * ```
+   */
+  copy(): Builder<F, C, B> {
+    const copy = new Builder<F, C, B>(this.#defaults);
+    // From build()'s own snapshot, one setter per setting: a setting added to BuildSettings and not copied here
+    // is a compile error.
+    const restore: { readonly [K in keyof BuildSettings]-?: (v: BuildSettings[K]) => void } = {
+      config: (v) => void (copy.#config = v),
+      hooks: (v) => void (copy.#hooks = [...v]),
+      adapters: (v) => void (copy.#adapters = [...v]),
+      concurrency: (v) => void (copy.#concurrency = v),
+      allowOverrides: (v) => void (copy.#allowOverrides = v),
+      clock: (v) => void (copy.#clock = v),
+      workers: (v) => void (copy.#workers = v),
+      pools: (v) => void (copy.#pools = v),
+      executor: (v) => void (copy.#executor = v),
+      defaults: () => {}, // given to the constructor
+      warn: (v) => void (copy.#warn = v),
+      cache: (v) => void (copy.#cache = v),
+      tracking: (v) => void (copy.#tracking = v),
+      telemetry: (v) => void (copy.#telemetry = v),
+      resultBuilder: (v) => void (copy.#resultBuilder = v),
+      materializers: (v) => void (copy.#materializers = [...v]),
     };
-    return (await assemble(settings, [...self.#modules], new Map(self.#files), undefined, [])).driver as unknown as Driver<NodeTypes<F, C>, B, Exclude<PerItemNodes<F>, keyof C>>;
+    const s = this.#settings();
+    for (const key of Object.keys(restore) as (keyof BuildSettings)[]) (restore[key] as (v: unknown) => void)(s[key]);
+    copy.#modules = [...this.#modules];
+    copy.#files = new Map(this.#files);
+    return copy;
+  }
+
+  /** What `build()` hands to `assemble`, copied so that later changes to this builder do not reach it. */
+  #settings(): BuildSettings {
+    return {
+      config: { ...this.#config }, hooks: [...this.#hooks], adapters: [...this.#adapters], concurrency: this.#concurrency,
+      allowOverrides: this.#allowOverrides, clock: this.#clock, workers: this.#workers, pools: this.#pools, executor: this.#executor,
+      defaults: this.#defaults, warn: this.#warn, cache: this.#cache, tracking: this.#tracking, telemetry: this.#telemetry,
+      resultBuilder: this.#resultBuilder, materializers: [...this.#materializers],
+    };
   }
 }
 
@@ -371,6 +443,7 @@ interface BuildSettings {
   readonly tracking: TrackingOptions | undefined;
   readonly telemetry: TelemetryOptions | undefined;
   readonly resultBuilder: ResultBuilder | undefined;
+  readonly materializers: readonly MaterializeItem[];
 }
 
 /**
@@ -387,7 +460,7 @@ async function assemble(
 ): Promise<{ driver: Driver; executor: Executor | undefined }> {
   const buildHooks = [...s.hooks, ...hooks];
   await awaitHooks(buildHooks, "beforeBuild", undefined);
-  const graph = buildGraph(modules, { config: s.config, allowModuleOverrides: s.allowOverrides, ...(s.warn ? { warn: s.warn } : {}) });
+  const graph = buildGraph(s.materializers.length === 0 ? modules : [...modules, materializerModule(s.materializers)], { config: s.config, allowModuleOverrides: s.allowOverrides, ...(s.warn ? { warn: s.warn } : {}) });
   const built = { graph, modules: modules.map((m) => ({ name: m.name, exports: m.exports })), config: { ...s.config } };
   await validateBuild(s.adapters, built);
   await awaitHooks(buildHooks, "afterBuild", built);

@@ -6,7 +6,7 @@
  */
 import { Cause, Effect, Exit, type Semaphore } from "effect";
 import type { InputConflictError, InputValidationError, MissingInputError, NodeExecutionError, UnknownNodeError } from "../errors.ts";
-import { UnknownNodeError as UnknownNode } from "../errors.ts";
+import { MissingInputError as MissingInput, UnknownNodeError as UnknownNode } from "../errors.ts";
 import { runPlan } from "../engine/run.ts";
 import type { Graph, GraphNode } from "../graph/graph.ts";
 import type { Clock, Hook } from "../hooks.ts";
@@ -22,6 +22,7 @@ import { Planner, suggest, type Plan } from "../engine/planner.ts";
 import { planCacheUse } from "../engine/cache-plan.ts";
 import { planOf, type DriverPlan } from "./plan.ts";
 import type { ExecuteResult } from "../model/types.ts";
+import type { KeepGoing, SkippedNode } from "../engine/keep-going.ts";
 import { callResultBuilder, checkResultBuilder, type BuiltResult, type KindOfArg, type ResultBuilder, type ResultKind, type ResultMeta, type ResultOptions } from "../results/result-builder.ts";
 import { objectResult } from "../results/object-result.ts";
 import { diffRuns, type DiffOptions, type RunDiff } from "../history/run-diff.ts";
@@ -32,7 +33,10 @@ import { matchesTags, toVariable, type TagFilter, type Variable } from "../intro
 export { matchesTags };
 export type { TagFilter, Variable };
 import { describeExecution, type ExecutionDescription } from "../introspect/export-execution.ts";
-import { materialize, type MaterializeOptions, type MaterializeResult } from "../materialize/materialize.ts";
+import {
+  materializationOutputs, materialize, splitItems, type MaterializeItem, type MaterializeOptions, type MaterializeResult,
+} from "../materialize/materialize.ts";
+import { setOwn } from "../own-property.ts";
 import type { Materializer } from "../materialize/to.ts";
 import { viewOfGraph, viewOfPlan } from "../visualize/view.ts";
 import { visualize, type VisualFormat } from "../visualize/visualize.ts";
@@ -47,6 +51,35 @@ export interface ExecuteOptions<N = Record<string, unknown>, I extends Values = 
   readonly overrides?: { readonly [K in keyof N]?: N[K] } & Values;
   /** Cancels the run: running nodes' AbortSignals fire and `execute` rejects with `signal.reason`. */
   readonly signal?: AbortSignal;
+  /**
+   * What a node failure does: fail the run at once, cancelling the rest ("fail", the default), or fail only what
+   * depends on it ("continue": `execute` resolves with a {@link KeepGoingResult}; see docs/guide/driver.md).
+   */
+  readonly onError?: "fail" | "continue";
+  /** With `onError: "continue"`: the value a failed or skipped node holds (default `undefined`). */
+  readonly sentinel?: unknown;
+}
+
+/** Options of a keep-going {@link Driver.execute}: `onError: "continue"`, with an optional sentinel of type `S`. */
+export interface KeepGoingOptions<N = Record<string, unknown>, I extends Values = Values, S = undefined> extends ExecuteOptions<N, I> {
+  readonly onError: "continue";
+  readonly sentinel?: S;
+}
+
+/** Outputs `R` by name, each possibly the sentinel `S` of a keep-going run. */
+export type WithSentinel<R, S> = { [K in keyof R]: R[K] | S };
+
+/**
+ * What `execute(outputs, { onError: "continue" })` resolves with: every requested output, the sentinel for those
+ * that failed or were skipped; the failures (each a `NodeExecutionError` with its node, path and items); and the
+ * nodes skipped because an input failed. `ok` is true when nothing failed.
+ */
+export interface KeepGoingResult<R> {
+  readonly ok: boolean;
+  /** The outputs by name (or what the result builder made of them), the sentinel for those not computed. */
+  readonly results: R;
+  readonly failures: readonly NodeExecutionError[];
+  readonly skipped: readonly SkippedNode[];
 }
 
 /** Errors `executeEffect` can fail with. */
@@ -155,8 +188,15 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>,
    * Computes `outputs`, running only the nodes they need, each at most once, and returns them by
    * name, or what the result builder (`options.resultBuilder`, else the Builder's) makes of them.
    * Rejects with a `WeftError` (see {@link ExecuteError}), or with what a result builder threw; a
-   * cancelled run rejects with `signal.reason`.
+   * cancelled run rejects with `signal.reason`. With `onError: "continue"`, a failed node fails only what
+   * depends on it and `execute` resolves with a {@link KeepGoingResult}.
+   *
+   * @example
+   * ```ts
+   * const { ok, results, failures } = await dr.execute(["report", "summary"], { onError: "continue", sentinel: null });
+   * ```
    */
+  // The plain form first: when a call matches none (a wrong output name), its result type is the plain one.
   execute<
     const O extends Exclude<keyof N & string, P> | (keyof I & string),
     I extends Values = {},
@@ -164,9 +204,33 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>,
     K extends ResultKind = never,
   >(
     outputs: readonly O[],
-    options: ExecuteOptions<N, I> & ResultOptions<ExecuteResult<N, I, O>, R, K> = {},
-  ): Promise<BuiltResult<KindOfArg<R, K, B>, ExecuteResult<N, I, O>>> {
-    let effect: Effect.Effect<BuiltResult<KindOfArg<R, K, B>, ExecuteResult<N, I, O>>, ExecuteError>;
+    options?: ExecuteOptions<N, I> & ResultOptions<ExecuteResult<N, I, O>, R, K> & { readonly onError?: "fail" },
+  ): Promise<BuiltResult<KindOfArg<R, K, B>, ExecuteResult<N, I, O>>>;
+  execute<
+    const O extends Exclude<keyof N & string, P> | (keyof I & string),
+    I extends Values = {},
+    R = never,
+    K extends ResultKind = never,
+    S = undefined,
+  >(
+    outputs: readonly O[],
+    options: KeepGoingOptions<N, I, S> & ResultOptions<WithSentinel<ExecuteResult<N, I, O>, S>, R, K>,
+  ): Promise<KeepGoingResult<BuiltResult<KindOfArg<R, K, B>, WithSentinel<ExecuteResult<N, I, O>, S>>>>;
+  execute<
+    const O extends Exclude<keyof N & string, P> | (keyof I & string),
+    I extends Values = {},
+    R = never,
+    K extends ResultKind = never,
+  >(
+    outputs: readonly O[],
+    options?: ExecuteOptions<N, I> & ResultOptions<ExecuteResult<N, I, O>, R, K>,
+  ): Promise<unknown>;
+  execute(
+    outputs: readonly string[],
+    // The implementation accepts what every overload above does.
+    options: ExecuteOptions<N, any> & ResultOptions<any, any, any> = {},
+  ): Promise<unknown> {
+    let effect: Effect.Effect<unknown, ExecuteError>;
     try {
       effect = this.executeEffect(outputs, options);
     } catch (e) {
@@ -192,8 +256,32 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>,
     K extends ResultKind = never,
   >(
     outputs: readonly O[],
-    options: ExecuteOptions<N, I> & ResultOptions<ExecuteResult<N, I, O>, R, K> = {},
-  ): Effect.Effect<BuiltResult<KindOfArg<R, K, B>, ExecuteResult<N, I, O>>, ExecuteError> {
+    options?: ExecuteOptions<N, I> & ResultOptions<ExecuteResult<N, I, O>, R, K> & { readonly onError?: "fail" },
+  ): Effect.Effect<BuiltResult<KindOfArg<R, K, B>, ExecuteResult<N, I, O>>, ExecuteError>;
+  executeEffect<
+    const O extends Exclude<keyof N & string, P> | (keyof I & string),
+    I extends Values = {},
+    R = never,
+    K extends ResultKind = never,
+    S = undefined,
+  >(
+    outputs: readonly O[],
+    options: KeepGoingOptions<N, I, S> & ResultOptions<WithSentinel<ExecuteResult<N, I, O>, S>, R, K>,
+  ): Effect.Effect<KeepGoingResult<BuiltResult<KindOfArg<R, K, B>, WithSentinel<ExecuteResult<N, I, O>, S>>>, ExecuteError>;
+  executeEffect<
+    const O extends Exclude<keyof N & string, P> | (keyof I & string),
+    I extends Values = {},
+    R = never,
+    K extends ResultKind = never,
+  >(
+    outputs: readonly O[],
+    options?: ExecuteOptions<N, I> & ResultOptions<ExecuteResult<N, I, O>, R, K>,
+  ): Effect.Effect<unknown, ExecuteError>;
+  executeEffect(
+    outputs: readonly string[],
+    // The implementation accepts what every overload above does.
+    options: ExecuteOptions<N, any> & ResultOptions<any, any, any> = {},
+  ): Effect.Effect<unknown, ExecuteError> {
     checkOutputs(outputs, "executeEffect");
     checkOptionsObject(options, "execute");
     if (options.resultBuilder !== undefined) checkResultBuilder(options.resultBuilder, "execute() option \"resultBuilder\"");
@@ -203,7 +291,14 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>,
     if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
       throw new TypeError("execute() option \"signal\" must be an AbortSignal");
     }
+    if (options.onError !== undefined && options.onError !== "fail" && options.onError !== "continue") {
+      throw new TypeError(`execute() option "onError" must be "fail" or "continue", got ${JSON.stringify(options.onError)}`);
+    }
+    if (options.sentinel !== undefined && options.onError !== "continue") {
+      throw new TypeError("execute() option \"sentinel\" needs onError: \"continue\"; without it a failure fails the run");
+    }
     const signal = options.signal;
+    const keepGoing = options.onError === "continue";
     const run = Effect.suspend(() => {
       let plan: Plan;
       try {
@@ -212,9 +307,12 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>,
         return Effect.fail(e as ExecuteError);
       }
       const runId = crypto.randomUUID();
-      const results = this.#run(plan, inputs, overrides, signal, runId);
+      const state: KeepGoing | undefined = keepGoing ? { sentinel: options.sentinel, failures: [], skipped: [] } : undefined;
+      const results = this.#run(plan, inputs, overrides, signal, runId, state);
       const built = builder === undefined || builder === objectResult ? results : Effect.flatMap(results, (values) => this.#build(builder, values, plan, runId));
-      return built as Effect.Effect<BuiltResult<KindOfArg<R, K, B>, ExecuteResult<N, I, O>>, ExecuteError>;
+      // A keep-going run: what the builder made of the values it could compute (sentinels for the rest), and the failures.
+      const done = state === undefined ? built : Effect.map(built, (r) => ({ ok: state.failures.length === 0, results: r, failures: state.failures, skipped: state.skipped }));
+      return done as Effect.Effect<never, ExecuteError>;
     });
     if (signal === undefined) return run;
     // Checked when the effect runs: a signal aborted already must not start any node.
@@ -235,12 +333,14 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>,
     });
   }
 
-  #run(plan: Plan, inputs: Values, overrides: Values, signal: AbortSignal | undefined, runId: string): Effect.Effect<Record<string, unknown>, NodeExecutionError | InputValidationError> {
+  #run(
+    plan: Plan, inputs: Values, overrides: Values, signal: AbortSignal | undefined, runId: string, keepGoing: KeepGoing | undefined,
+  ): Effect.Effect<Record<string, unknown>, NodeExecutionError | InputValidationError> {
     const { hooks, clock, concurrency, config, executor, cache, pools, adapters = [] } = this.#settings;
     const around = adapters.filter((a) => a.aroundNode !== undefined);
     // Node and task hooks' promises: awaited when the run ends, before afterGraph.
     const promises = hooks.length === 0 ? undefined : new HookPromises();
-    const base = { runId, hooks, clock, concurrency, pools, config, executor, controller: new AbortController(), promises, adapters: around };
+    const base = { runId, hooks, clock, concurrency, pools, config, executor, controller: new AbortController(), promises, adapters: around, keepGoing };
     let engine: Effect.Effect<Record<string, unknown>, NodeExecutionError | InputValidationError> = cache === undefined
       ? runPlan(plan, { ...base, interceptor: undefined })
       : Effect.suspend(() => {
@@ -424,9 +524,37 @@ export class Driver<N extends Record<string, unknown> = Record<string, unknown>,
    * const { materialized } = await dr.materialize([to.csv({ dependencies: ["rows"], path: "out/rows.csv" })]);
    * ```
    */
-  materialize(materializers: readonly Materializer[], options: MaterializeOptions = {}): Promise<MaterializeResult> {
+  materialize(materializers: readonly MaterializeItem[], options: MaterializeOptions = {}): Promise<MaterializeResult> {
     // Materializers read the outputs by name, whatever builder the driver has.
-    return materialize((outputs, run) => this.execute(outputs as never[], { ...(run as ExecuteOptions<N>), resultBuilder: objectResult }), materializers, options);
+    return materialize(
+      (outputs, run) => this.execute(outputs as never[], { ...(run as ExecuteOptions<N>), resultBuilder: objectResult, onError: "fail" }),
+      materializers, options, (name) => this.#graph.get(name)?.kind === "function",
+    );
+  }
+
+  /**
+   * Checks that `materialize(materializers, options)` could run, without running or writing anything: the
+   * materializers' shapes and ids, and that their dependencies and `options.outputs` can be computed with the given
+   * inputs (Hamilton's `validate_materialization`).
+   *
+   * @throws {TypeError} for a bad materializer; {@link UnknownNodeError} {@link MissingInputError} {@link InputConflictError}
+   * @example
+   * ```ts
+   * dr.validateMaterialization([to.csv({ dependencies: ["rows"], path: "out/rows.csv" })], { inputs: { day: "2026-11-22" } });
+   * ```
+   */
+  validateMaterialization(materializers: readonly MaterializeItem[], options: Omit<MaterializeOptions, "signal"> = {}): void {
+    checkOptionsObject(options, "validateMaterialization");
+    const { loads, materializers: savers } = splitItems(materializers, "validateMaterialization");
+    const wanted = materializationOutputs(savers, options.outputs, "validateMaterialization", loads.length);
+    // A loader's target is given to the run (its data is read then): planned as given, nothing read now.
+    const inputs: Record<string, unknown> = { ...checkValues(options.inputs, "inputs") };
+    const overrides: Record<string, unknown> = { ...checkValues(options.overrides, "overrides") };
+    for (const l of loads) {
+      if (typeof l.path !== "string" && !Object.hasOwn(inputs, l.path.name)) throw new MissingInput([{ input: l.path.name, neededBy: [l.id] }]);
+      setOwn(this.#graph.get(l.target)?.kind === "function" ? overrides : inputs, l.target, undefined);
+    }
+    if (wanted.length > 0) this.#plan(wanted, { inputs, overrides }, "validateMaterialization");
   }
 
   #plan(outputs: readonly string[], options: { inputs?: Values; overrides?: Values }, method: string): Plan {

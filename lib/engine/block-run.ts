@@ -34,6 +34,12 @@ export interface BlockHost {
   blockEnded(block: BlockRun): void;
   /** The block's items ran out after `count` items (the `afterExpand` hook). */
   blockExpanded(block: BlockRun, count: number): void;
+  /** Set in a keep-going run (`onError: "continue"`): the value a failed node's slot holds. */
+  readonly keepGoing: { readonly sentinel: unknown } | undefined;
+  /** Keep-going runs: lists the failure of task `task` of `frame` without failing the run. */
+  recordFailure(frame: Frame, task: number, cause: unknown): void;
+  /** Keep-going runs: marks `slot` of `frame` as holding the sentinel (its readers are skipped or not cached). */
+  failSlot(frame: Frame, slot: number): void;
 }
 
 /** A block being iterated. */
@@ -48,6 +54,9 @@ export class BlockRun implements FrameBlock {
   readonly #arrays: unknown[][];
   readonly #channels: (OrderedChannel<unknown> | undefined)[];
   readonly #keepGoing: boolean;
+  // Keep-going runs: gathered values with a failed item (1 per gathered value), and why the items stopped early.
+  readonly #partial: Uint8Array;
+  #broken: { readonly cause: unknown } | undefined;
 
   private constructor(
     readonly run: BlockHost,
@@ -59,6 +68,7 @@ export class BlockRun implements FrameBlock {
   ) {
     this.#keepGoing = task.role.onItemError === "collect";
     this.#arrays = Array.from(task.gather, () => []);
+    this.#partial = new Uint8Array(task.gather.length);
     this.#channels = Array.from(task.stream, (s, j) => {
       if (s !== 1) return undefined;
       const channel = new OrderedChannel<unknown>();
@@ -69,6 +79,10 @@ export class BlockRun implements FrameBlock {
   }
 
   /** Starts the block of `task` in `parent`, or fails the parent when the items are not iterable. */
+  get collectsItemErrors(): boolean {
+    return this.#keepGoing;
+  }
+
   static start(run: BlockHost, parent: Frame, task: BlockTask, taskIndex: number): BlockRun | undefined {
     const items = parent.values[task.itemsSlot] as { [Symbol.iterator]?: unknown; [Symbol.asyncIterator]?: unknown } | null;
     let iterator: Iterator<unknown> | AsyncIterator<unknown>;
@@ -191,7 +205,9 @@ export class BlockRun implements FrameBlock {
   itemDone(frame: Frame): void {
     this.#inFlight--;
     const { gather } = this.task;
+    const failed = frame.failedSlots;
     for (let j = 0; j < gather.length; j++) {
+      if (failed?.[gather[j]!] === 1) this.#partial[j] = 1;
       const v = frame.values[gather[j]!];
       this.#put(j, frame.index, this.#keepGoing ? ({ ok: true, index: frame.index, value: v } satisfies ItemResult<unknown>) : v);
     }
@@ -226,6 +242,13 @@ export class BlockRun implements FrameBlock {
   }
 
   #fail(cause: unknown): void {
+    if (this.run.keepGoing !== undefined) {
+      // Hamilton's try_all_parallel: the items pulled before the failure finish, the sentinel comes after them.
+      this.run.recordFailure(this.parent, this.taskIndex, cause);
+      this.#broken = { cause };
+      this.#exhausted = true;
+      return this.#requestPump();
+    }
     this.run.taskFailed(this.parent, this.taskIndex, cause);
     this.failed = true;
     this.close();
@@ -234,10 +257,23 @@ export class BlockRun implements FrameBlock {
   #complete(): void {
     this.#done = true;
     const { outs } = this.task;
+    const broken = this.#broken;
+    let count = this.#count;
+    if (broken !== undefined) {
+      const last = this.#keepGoing
+        ? ({ ok: false, index: count, error: broken.cause } satisfies ItemResult<unknown>)
+        : this.run.keepGoing!.sentinel;
+      for (let j = 0; j < outs.length; j++) this.#put(j, count, last);
+      count++;
+    }
     for (let j = 0; j < outs.length; j++) {
       const channel = this.#channels[j];
-      if (channel) channel.end(this.#count);
-      else this.run.fill(this.parent, outs[j]!, this.#arrays[j]);
+      if (channel) channel.end(count);
+      else {
+        // Marked before the fill: the collect becomes ready in it.
+        if (broken !== undefined || this.#partial[j] === 1) this.run.failSlot(this.parent, outs[j]!);
+        this.run.fill(this.parent, outs[j]!, this.#arrays[j]);
+      }
     }
     this.run.blockEnded(this);
     this.run.taskDone(this.parent);

@@ -149,6 +149,11 @@ export class CacheInterceptor implements NodeInterceptor<CacheDecision> {
     return { status: "uncacheable", reason: decision.reason };
   }
 
+  /** A slot holds a keep-going run's sentinel: whatever it fingerprints as, readers are not cached. */
+  failed(frame: Frame, slot: number): void {
+    this.#versionsOf(frame)[slot] = UNCACHEABLE;
+  }
+
   /** Writes what is pending; called when the run ends, however it ended. */
   finish(): void {
     this.run.finish();

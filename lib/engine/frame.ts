@@ -21,6 +21,8 @@ export interface FrameBlock {
   /** Set when the block failed as a whole: its items' work no longer matters. */
   readonly failed: boolean;
   readonly task: BlockTask;
+  /** True when the block's items fail one by one (`onItemError: "collect"`): a node failure is the item's. */
+  readonly collectsItemErrors: boolean;
   /** An item's frame finished every task: gather its values. */
   itemDone(frame: Frame): void;
   /** A node of an item failed: true when the block records it and goes on, false when the run must fail. */
@@ -37,6 +39,11 @@ export class Frame {
   remaining: number;
   /** Set when this item failed in a keep-going block: its remaining tasks are dropped. */
   failed = false;
+  /**
+   * Keep-going runs (`onError: "continue"`): 1 for each slot that holds the run's sentinel in place of a value
+   * (its node failed or was skipped). Made on the first failure; tasks that read such a slot are skipped.
+   */
+  failedSlots: Uint8Array | undefined;
   /** Data versions by slot, kept by the run's NodeInterceptor when it has one (see cache-interceptor.ts). */
   versions: (string | undefined)[] | undefined;
   /** An item frame's task, from its start to its end, when the run has task hooks (see task-events.ts). */

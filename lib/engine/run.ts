@@ -16,7 +16,7 @@
  */
 import { Effect, Semaphore } from "effect";
 import { BlockRun, type BlockHost } from "./block-run.ts";
-import type { NodeTask } from "./compile.ts";
+import type { FrameTask, NodeTask } from "./compile.ts";
 import { NodeExecutionError } from "../errors.ts";
 import { Frame } from "./frame.ts";
 import type { Hook, NodeStartEvent } from "../hooks.ts";
@@ -30,6 +30,7 @@ import {
 import { setOwn } from "../own-property.ts";
 import { type Interception, type NodeInterceptor, NOT_STORED_FAILED } from "../ports/node-interceptor.ts";
 import type { Plan } from "./planner.ts";
+import { failedInput, type KeepGoing } from "./keep-going.ts";
 
 /** What a run needs besides its plan. */
 export interface RunContext extends CallContext {
@@ -42,6 +43,8 @@ export interface RunContext extends CallContext {
   readonly controller: AbortController;
   /** Asked before and after each node: the cache, when caching is on. */
   readonly interceptor: NodeInterceptor | undefined;
+  /** Set for `execute(outputs, { onError: "continue" })`: a failure fails only what depends on it (keep-going.ts). */
+  readonly keepGoing?: KeepGoing | undefined;
   /** Graph adapters with `aroundNode`, outermost first; undefined or empty when none. */
   readonly adapters?: readonly GraphAdapter[] | undefined;
 }
@@ -116,6 +119,7 @@ export class Run implements BlockHost {
             const t = this.#readyTasks.pop()!;
             if (frame.dead()) continue;
             const task = frame.plan.tasks[t]!;
+            if (frame.failedSlots !== undefined && this.#skip(frame, task)) continue;
             if (task.kind === "block") {
               const block = BlockRun.start(this, frame, task, t);
               if (block) this.#blocks.add(block);
@@ -242,14 +246,62 @@ export class Run implements BlockHost {
 
   #itemDone(frame: Frame): void {
     if (frame.block === undefined) return;
-    this.#tasks?.itemEnded(frame, true, undefined);
+    // In a keep-going run an item whose node failed still ends here: its task failed.
+    this.#tasks?.itemEnded(frame, frame.failedSlots === undefined, undefined);
     frame.block.itemDone(frame);
   }
 
   taskFailed(frame: Frame, task: number, cause: unknown): void {
-    if (this.#tasks !== undefined && frame.block !== undefined) this.#tasks.itemEnded(frame, false, cause);
-    if (!frame.block?.itemFailed(frame, cause)) this.#failure ??= { frame, task, cause };
+    // A keep-going run lists the failure and goes on, unless the node's block collects item errors itself; an
+    // item that goes on ends (and tells task hooks) when its last task is done.
+    if (this.#ctx.keepGoing !== undefined && frame.block?.collectsItemErrors !== true) {
+      this.recordFailure(frame, task, cause);
+      const done = frame.plan.tasks[task]!;
+      if (done.kind === "node") this.#fillFailed(frame, done.out);
+      // A block whose items are not iterable (a block that started reports its failures itself): no channel exists yet.
+      else for (const slot of done.outs) this.#fillFailed(frame, slot);
+      this.taskDone(frame);
+    } else {
+      if (this.#tasks !== undefined && frame.block !== undefined) this.#tasks.itemEnded(frame, false, cause);
+      if (!frame.block?.itemFailed(frame, cause)) this.#failure ??= { frame, task, cause };
+    }
     this.#wakeUp();
+  }
+
+  get keepGoing(): KeepGoing | undefined {
+    return this.#ctx.keepGoing;
+  }
+
+  recordFailure(frame: Frame, task: number, cause: unknown): void {
+    const { node } = frame.plan.tasks[task]!;
+    this.#ctx.keepGoing!.failures.push(new NodeExecutionError(node.name, pathToOutput(this.#plan, node.id), cause, frame.itemPath()));
+  }
+
+  failSlot(frame: Frame, slot: number): void {
+    (frame.failedSlots ??= new Uint8Array(frame.plan.slotCount))[slot] = 1;
+    // Never a wrong value: what reads a sentinel is not cached, however the sentinel fingerprints.
+    this.#interceptor?.failed?.(frame, slot);
+  }
+
+  #fillFailed(frame: Frame, slot: number): void {
+    this.failSlot(frame, slot);
+    this.fill(frame, slot, this.#ctx.keepGoing!.sentinel);
+  }
+
+  /**
+   * Keep-going runs: a task that reads a failed slot is not started (its values are the sentinel), unless it is a
+   * node that accepts error sentinels. True when it was skipped.
+   */
+  #skip(frame: Frame, task: FrameTask): boolean {
+    const input = failedInput(frame, task);
+    if (input === undefined || (task.kind === "node" && task.node.options.acceptErrorSentinels === true)) return false;
+    frame.release(task.readSlots);
+    if (task.kind === "node") {
+      this.#fillFailed(frame, task.out);
+      this.#ctx.keepGoing!.skipped.push({ node: task.node.name, items: frame.itemPath(), input });
+    } else for (const slot of task.outs) this.#fillFailed(frame, slot);
+    this.taskDone(frame);
+    return true;
   }
 
   requestPump(block: BlockRun): void {

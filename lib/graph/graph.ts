@@ -106,7 +106,7 @@ export function buildGraph(modules: readonly ModuleSource[], options: GraphOptio
   const candidates = new Map<string, Candidate>();
   const config = options.config ?? {};
   for (const mod of modules) {
-    const ctx = options.warn ? { module: mod.name, config, warn: options.warn } : { module: mod.name, config };
+    const ctx = options.warn ? { module: mod.name, config, warn: options.warn, exports: mod.exports } : { module: mod.name, config, exports: mod.exports };
     for (const exportName of Object.keys(mod.exports)) {
       for (const spec of nodeSpecsOf(exportName, mod.exports[exportName], ctx)) {
         const previous = candidates.get(spec.name);

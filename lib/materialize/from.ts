@@ -19,6 +19,28 @@ export interface FileLoadOptions {
   readonly path: string | SourceBinding;
   /** CSV: turn cells that look like numbers into numbers. */
   readonly numbers?: boolean;
+  /**
+   * For `driver.materialize(...)`: the node or input whose value the loaded data is (Hamilton's `from_.x(target=)`).
+   * The loader then also works as a node export, as without it.
+   */
+  readonly target?: string;
+  /** For `driver.materialize(...)`: the key of the loader's metadata in its result; the target by default. */
+  readonly id?: string;
+}
+
+const TARGETED: unique symbol = Symbol.for("weft.targetedLoad");
+
+/** What `materialize` reads of a loader made with a `target`. */
+export interface TargetedLoad {
+  readonly id: string;
+  readonly target: string;
+  readonly path: string | SourceBinding;
+  read(path: string): Promise<readonly [unknown, FileMetadata]>;
+}
+
+/** The load a `from.*({ target })` loader stands for in `materialize`, if `x` is one. */
+export function targetedLoad(x: unknown): TargetedLoad | undefined {
+  return typeof x === "function" ? (x as { [TARGETED]?: TargetedLoad })[TARGETED] : undefined;
 }
 
 type Loader<T> = DataLoader<(path: string) => Promise<readonly [T, FileMetadata]>>;
@@ -58,9 +80,18 @@ export function loaders(fs: TextFiles): Loaders {
       const { value: data, rows } = format.decode(text, options, path);
       return [data, { path, format: format.name, rows, bytes: utf8Length(text) }] as const;
     };
+    const { target } = options;
+    if (target !== undefined && (typeof target !== "string" || target === "")) {
+      throw new TypeError(`from.${format.name}() option "target" must be a node or input name, got ${describeValue(target)}`);
+    }
     const loader = dataloader(inject({ path: typeof path === "string" ? value(path) : path }, read));
     // Shown as "from.csv" (say) rather than the inject and dataloader it is made of.
-    return defineModifier(loader, (ctx) => innerSpecs(ctx, loader).map((s) => ({ ...s, modifiers: [`from.${format.name}`] }))) as Loader<any>;
+    const fn = defineModifier(loader, (ctx) => innerSpecs(ctx, loader).map((s) => ({ ...s, modifiers: [`from.${format.name}`] }))) as Loader<any>;
+    if (target !== undefined) {
+      const load: TargetedLoad = { id: options.id ?? target, target, path, read };
+      Object.defineProperty(fn, TARGETED, { value: load });
+    }
+    return fn;
   };
   return {
     json: (o) => load(json, o),

@@ -56,6 +56,12 @@ export interface NodeOptions {
   readonly schema?: OutputSchema;
   /** What an output that fails `schema` does: fail the node (default) or emit a warning and go on. */
   readonly onSchemaError?: "fail" | "warn";
+  /**
+   * In a keep-going run (`execute(outputs, { onError: "continue" })`), run this node even when an input failed
+   * or was skipped, with the run's sentinel as that argument (Hamilton's `accept_error_sentinels`). Such a call
+   * is never cached.
+   */
+  readonly acceptErrorSentinels?: boolean;
   /** Documentation of the node, for introspection (otherwise read from a `/** *\/` comment opening the function body). */
   readonly doc?: string;
 }

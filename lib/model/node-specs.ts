@@ -32,6 +32,8 @@ export interface NodeMeta {
    * (see {@link nodeSpecsOf}). Must be a pure function of its context.
    */
   readonly expand?: (ctx: ExpandContext) => readonly NodeSpec[];
+  /** Checks made at build even when the export is private (`_name`): `mutate` checks its targets. */
+  readonly check?: (ctx: ExpandContext) => void;
 }
 
 /**
@@ -71,6 +73,41 @@ export interface NodeSpec extends ParamSpec {
   readonly configKeys?: readonly string[];
   /** The subdag namespace the node lives in, if any. */
   readonly namespace?: string;
+  /**
+   * The last step of an output chain (`pipe({ output })`, `mutate`): the name this spec takes when another step
+   * is appended after it (`revenue.round`); a spec without one becomes `<name>.raw`.
+   */
+  readonly chainName?: string;
+}
+
+/**
+ * A change one export makes to the nodes another export defines (`mutate`): applied, in the order the changes
+ * were made, when the target expands, if the target's module exports `owner` too (the module that defines a
+ * target decides what changes it, as in Hamilton).
+ */
+export interface RemoteChange {
+  /** The value the changing export holds (what `mutate()` returned). */
+  readonly owner: Function;
+  readonly apply: (ctx: ExpandContext, specs: readonly NodeSpec[]) => readonly NodeSpec[];
+}
+
+// By target: the exported value the changes apply to. Filled as modules load (a worker loading the module fills
+// its own), so expansion stays a function of the module's code and the config.
+const REMOTE_CHANGES = new WeakMap<Function, RemoteChange[]>();
+
+/** Registers `change` for the nodes `target` defines. */
+export function addRemoteChange(target: Function, change: RemoteChange): void {
+  const list = REMOTE_CHANGES.get(target);
+  if (list) list.push(change);
+  else REMOTE_CHANGES.set(target, [change]);
+}
+
+function withRemoteChanges(value: Function, specs: readonly NodeSpec[], ctx: ExpandContext): readonly NodeSpec[] {
+  const changes = REMOTE_CHANGES.get(value);
+  if (changes === undefined) return specs;
+  const exported = ctx.exports === undefined ? undefined : new Set(Object.values(ctx.exports));
+  for (const c of changes) if (exported === undefined || exported.has(c.owner)) specs = c.apply(ctx, specs);
+  return specs;
 }
 
 /** What an expansion sees. */
@@ -80,6 +117,8 @@ export interface ExpandContext {
   readonly config: Readonly<Record<string, unknown>>;
   /** Where warnings go; `console.warn` when not given. */
   readonly warn?: WarningHandler;
+  /** Every export of the module being expanded, when known: changes other exports make apply only from these. */
+  readonly exports?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -104,12 +143,18 @@ function hasSchema(specs: readonly NodeSpec[]): boolean {
 
 /** {@link nodeSpecsOf} without the schema step: what `subdag` reads a module with. */
 export function rawSpecsOf(exportName: string, value: unknown, ctx: Omit<ExpandContext, "exportName">): readonly NodeSpec[] {
-  if (exportName.startsWith("_") || typeof value !== "function") return [];
-  if (nodeMeta(value) !== undefined) return expandExport({ ...ctx, exportName }, value);
+  if (typeof value !== "function") return [];
+  const meta = nodeMeta(value);
+  if (exportName.startsWith("_")) {
+    // A private export defines no node, but a mutator among them still checks its targets.
+    meta?.check?.({ ...ctx, exportName });
+    return [];
+  }
+  if (meta !== undefined) return withRemoteChanges(value, expandExport({ ...ctx, exportName }, value), { ...ctx, exportName });
   // A plain function: its source is read once, both to tell a class (not a node) and to read its parameters.
   const raw = Function.prototype.toString.call(value);
   if (raw.startsWith("class")) return [];
-  return [plainSpec(exportName, value, {}, raw)];
+  return withRemoteChanges(value, [plainSpec(exportName, value, {}, raw)], { ...ctx, exportName });
 }
 
 /**

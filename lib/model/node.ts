@@ -9,6 +9,7 @@ import { Schedule } from "effect";
 import { callerModuleUrl } from "./caller-module.ts";
 import type { NodeOptions } from "./node-options.ts";
 import { nodeMeta, withMeta, type NodeMeta } from "./node-specs.ts";
+import { layeredSchema } from "./output-schema.ts";
 
 /**
  * Marks `fn` as a node with options. Returns a function that calls `fn`, so
@@ -54,10 +55,11 @@ export function node<F extends (...args: any[]) => unknown>(fn: F, options: Node
   return withMeta(fn, meta) as F;
 }
 
-/** `outer` over `inner`; tags are merged key by key. */
+/** `outer` over `inner`; tags are merged key by key, and an outer schema adds to an inner one. */
 export function mergeOptions(inner: NodeOptions, outer: NodeOptions): NodeOptions {
-  if (outer.tags === undefined) return { ...inner, ...outer };
-  return { ...inner, ...outer, tags: { ...inner.tags, ...outer.tags } };
+  const schema = layeredSchema(inner, outer);
+  const merged = outer.tags === undefined ? { ...inner, ...outer } : { ...inner, ...outer, tags: { ...inner.tags, ...outer.tags } };
+  return schema === undefined ? merged : { ...merged, schema };
 }
 
 const CACHE_BEHAVIORS: readonly string[] = ["default", "recompute", "disable", "ignore"];
@@ -93,6 +95,9 @@ function checkOptions(o: NodeOptions): void {
   }
   if (o.onSchemaError !== undefined && o.onSchemaError !== "fail" && o.onSchemaError !== "warn") {
     throw new TypeError(`node() option "onSchemaError" must be "fail" or "warn", got "${String(o.onSchemaError)}"`);
+  }
+  if (o.acceptErrorSentinels !== undefined && typeof o.acceptErrorSentinels !== "boolean") {
+    throw new TypeError(`node() option "acceptErrorSentinels" must be true or false, got ${typeof o.acceptErrorSentinels}`);
   }
   if (o.doc !== undefined && typeof o.doc !== "string") {
     throw new TypeError("node() option \"doc\" must be a string");

@@ -160,7 +160,10 @@ export function pipe<F extends NodeFn, const O extends readonly Step[] | undefin
       claim(ctx, primary.name, raw, taken);
       out.push(mark({ ...target, name: raw }, "pipe"));
       const last = chain(ctx, primary, output.slice(0, -1), raw, out, taken);
-      out.push(stepSpec(ctx, primary, output[output.length - 1]!, primary.name, last));
+      const final = output[output.length - 1]!;
+      // A mutate() of this node appends after the last step, which then takes its own step name.
+      const chainName = `${primary.name}.${stepLabel(final, output.length - 1)}`;
+      out.push({ ...stepSpec(ctx, primary, final, primary.name, last), chainName });
     } else {
       out.push(target === primary ? mark(primary, "pipe") : target);
     }
@@ -176,7 +179,7 @@ function active(steps: readonly Step[] | undefined, ctx: ExpandContext): readonl
 function chain(ctx: ExpandContext, primary: NodeSpec, steps: readonly Step[], from: string, out: NodeSpec[], taken: Set<string>): string {
   let prev = from;
   steps.forEach((s, i) => {
-    const name = `${primary.name}.${s.name ?? (s.fn.name || `step${i + 1}`)}`;
+    const name = `${primary.name}.${stepLabel(s, i)}`;
     claim(ctx, primary.name, name, taken);
     out.push(stepSpec(ctx, primary, s, name, prev));
     prev = name;
@@ -184,7 +187,13 @@ function chain(ctx: ExpandContext, primary: NodeSpec, steps: readonly Step[], fr
   return prev;
 }
 
-function stepSpec(ctx: ExpandContext, primary: NodeSpec, s: Step, name: string, prev: string): NodeSpec {
+/** What a step's node is called after its node's name and a dot: its own name, its function's, or `step<n>`. */
+export function stepLabel(s: Step, index: number): string {
+  return s.name ?? (s.fn.name || `step${index + 1}`);
+}
+
+/** The spec of step `s` of `primary`'s chain, named `name`, its piped value read from node `prev`. */
+export function stepSpec(ctx: ExpandContext, primary: NodeSpec, s: Step, name: string, prev: string): NodeSpec {
   const first = s.params.deps[0]!.name;
   const base: NodeSpec = {
     ...s.params, name, fn: s.fn, source: s.fn, exportName: ctx.exportName,

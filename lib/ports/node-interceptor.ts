@@ -40,4 +40,9 @@ export interface NodeInterceptor<D extends Interception = Interception> {
   before(frame: Frame, task: NodeTask): D;
   /** After the call (or the hit) produced `value` for `task`'s slot. */
   after(decision: D, frame: Frame, task: NodeTask, value: unknown): NodeOutcome;
+  /**
+   * Keep-going runs: `slot` of `frame` holds the run's sentinel in place of a value (its node failed or was
+   * skipped). A node that reads it (one that accepts error sentinels) must not be cached.
+   */
+  failed?(frame: Frame, slot: number): void;
 }

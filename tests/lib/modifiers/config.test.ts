@@ -130,3 +130,42 @@ describe("config.when() compositions", () => {
     expect(off.listAvailableVariables().filter((v) => v.kind === "function")).toEqual([]);
   });
 });
+
+describe("config(predicate)", () => {
+  test("test_config_base_resolve_nodes: keeps the nodes when the predicate holds", async () => {
+    const dr = await new Builder().withModules({ configFn: config((c) => c.key === "value", () => 1) }).withConfig({ key: "value" }).build();
+    expect(await dr.execute(["configFn"])).toEqual({ configFn: 1 });
+  });
+
+  test("test_config_base_resolve_nodes_no_resolve: drops them when it does not (a missing key included)", async () => {
+    const dr = await new Builder().withModules({ configFn: config((c) => c.key === "value", () => 1) }).build();
+    expect(dr.listAvailableVariables().map((v) => v.name)).toEqual([]);
+  });
+
+  test("picks among name__suffix alternatives by arbitrary conditions, sync and async", async () => {
+    const flow = {
+      price__big: config((c) => (c.tier as number) > 2 && c.region !== "us", async (base: number) => base * 10),
+      price__small: config((c) => !((c.tier as number) > 2 && c.region !== "us"), (base: number) => base),
+    };
+    const big = await new Builder().withModules(flow).withConfig({ tier: 3, region: "eu" }).build();
+    expect(await big.execute(["price"], { inputs: { base: 2 } })).toEqual({ price: 20 });
+    const small = await new Builder().withModules(flow).withConfig({ tier: 3, region: "us" }).build();
+    expect(await small.execute(["price"], { inputs: { base: 2 } })).toEqual({ price: 2 });
+  });
+
+  test("records the config keys the predicate read on the nodes (for cache keys)", async () => {
+    const flow = { a: config(({ mode, level }) => mode === "x" || level === 1, () => 1) };
+    const dr = await new Builder().withModules(flow).withConfig({ mode: "x", other: 5 }).build();
+    expect(dr.graph.get("a")!.configKeys).toEqual(["mode", "level"]);
+    expect(dr.graph.get("a")!.modifiers).toEqual(["config"]);
+  });
+
+  test("a predicate that throws or returns a non-boolean is a build error naming the export", async () => {
+    const threw = await new Builder().withModules({ a: config(() => { throw new Error("nope"); }, () => 1) }).build().catch((e: unknown) => e);
+    expect(threw).toBeInstanceOf(GraphBuildError);
+    expect((threw as Error).message).toBe('Cannot build the graph: the config() predicate of "a" threw: nope; make it a plain function of the config');
+    const odd = await new Builder().withModules({ a: config((c) => c.mode as boolean, () => 1) }).withConfig({ mode: "yes" }).build().catch((e: unknown) => e);
+    expect((odd as Error).message).toBe('Cannot build the graph: the config() predicate of "a" returned the string "yes"; it must return true or false');
+    expect(() => config({ mode: "x" } as never, () => 1)).toThrow(TypeError);
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { Effect, Schema } from "effect";
-import { Builder, isWeftError, node, NodeExecutionError, SchemaValidationError, type Warning } from "../../../mod.ts";
+import { Builder, isWeftError, node, NodeExecutionError, parameterize, SchemaValidationError, value, type Warning } from "../../../mod.ts";
 
 const Report = Schema.Struct({ region: Schema.String, spend: Schema.Array(Schema.Number) });
 
@@ -59,5 +59,52 @@ describe("node(fn, { schema })", () => {
   test("rejects a schema option that is not a schema", () => {
     expect(() => node(() => 1, { schema: {} as never })).toThrow(TypeError);
     expect(() => node(() => 1, { schema: positive, onSchemaError: "ignore" as never })).toThrow('node() option "onSchemaError" must be "fail" or "warn", got "ignore"');
+  });
+});
+
+describe("layered schemas", () => {
+  const small = {
+    "~standard": {
+      version: 1 as const,
+      vendor: "test",
+      validate: (v: unknown) => (typeof v === "number" && v < 10 ? { value: v } : { issues: [{ message: "Expected less than 10", path: [] }] }),
+    },
+  };
+
+  test("an outer schema adds to an inner one: both are checked, the inner first", async () => {
+    const layered = (f: () => number) => node(node(f, { schema: positive }), { schema: small });
+    const dr = await new Builder().withModules({ ok: layered(() => 5), big: layered(() => 50), negative: layered(() => -1) }).build();
+    expect(await dr.execute(["ok"])).toEqual({ ok: 5 });
+    const big = await dr.execute(["big"]).catch((e) => e);
+    expect(big.cause.issues).toEqual([{ path: "", message: "Expected less than 10" }]);
+    const negative = await dr.execute(["negative"]).catch((e) => e);
+    expect(negative.cause.issues).toEqual([{ path: "", message: "Expected a positive number" }]);
+  });
+
+  test("each layer keeps its own onSchemaError", async () => {
+    const warnings: Warning[] = [];
+    const fn = node(node(() => 50, { schema: positive }), { schema: small, onSchemaError: "warn" });
+    const inner = node(node(() => -1, { schema: positive }), { schema: small, onSchemaError: "warn" });
+    const dr = await new Builder().withModules({ fn, inner }).withWarnings((w) => warnings.push(w)).build();
+    expect(await dr.execute(["fn"])).toEqual({ fn: 50 });
+    expect(warnings.map((w) => w.detail)).toEqual([[{ path: "", message: "Expected less than 10" }]]);
+    // The inner schema still fails the node: the outer layer's "warn" is its own.
+    expect(await dr.execute(["inner"]).catch((e) => e)).toBeInstanceOf(NodeExecutionError);
+  });
+
+  test("a schema given to node() on a modifier adds to the schemas of the nodes it defines", async () => {
+    const dr = await new Builder().withModules({
+      count: node(parameterize({ three: { n: value(3) }, thirty: { n: value(30) } }, node((n: number) => n, { schema: positive })), { schema: small }),
+    }).build();
+    expect(await dr.execute(["three"])).toEqual({ three: 3 });
+    expect((await dr.execute(["thirty"]).catch((e) => e)).cause.issues).toEqual([{ path: "", message: "Expected less than 10" }]);
+  });
+
+  test("the same schema twice is checked once", async () => {
+    let checks = 0;
+    const counted = { "~standard": { version: 1 as const, vendor: "test", validate: (v: unknown) => (checks++, { value: v }) } };
+    const dr = await new Builder().withModules({ a: node(node(() => 1, { schema: counted }), { schema: counted }) }).build();
+    await dr.execute(["a"]);
+    expect(checks).toBe(1);
   });
 });

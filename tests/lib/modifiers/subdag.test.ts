@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { Builder, config, GraphBuildError, source, subdag, value } from "../../../mod.ts";
+import { Builder, config, configuration, GraphBuildError, source, subdag, value } from "../../../mod.ts";
 
 /** A reusable regional flow: revenue depends on spend and a config-driven multiplier. */
 const region = {
@@ -62,5 +62,50 @@ describe("subdag()", () => {
   test("rejects bad options and a value that is not a function", () => {
     expect(() => subdag({ modules: [] }, () => 1)).toThrow('subdag() option "modules" must be a non-empty list of modules, got an array');
     expect(() => subdag({ modules: [region] }, "x" as never)).toThrow(new TypeError('subdag() expects a function as its second argument, got the string "x"'));
+  });
+});
+
+describe("configuration()", () => {
+  // Hamilton's test_nested_subdag_with_config_remapping: inner_subdag over foo (config.when broken=false) and bar.
+  function nested(outerKey: string) {
+    const inner = {
+      bar: (input1: number) => input1 + 1,
+      foo: config.when({ broken: false }, (input2: number) => input2 + 1),
+    };
+    const innerSubdag = subdag({ modules: [inner] }, (foo: number, bar: number) => [foo, bar]);
+    return {
+      outerSubdag1: subdag({ modules: [{ innerSubdag }], inputs: { input2: value(10) }, config: { broken: value(false) } },
+        (innerSubdag: number[]) => innerSubdag[0]! + innerSubdag[1]!),
+      outerSubdag2: subdag({ modules: [{ innerSubdag }], inputs: { input2: value(3) }, config: { broken: configuration(outerKey) } },
+        (innerSubdag: number[]) => innerSubdag[0]! + innerSubdag[1]!),
+      sumAll: (outerSubdag1: number, outerSubdag2: number) => outerSubdag1 + outerSubdag2,
+    };
+  }
+
+  test("test_nested_subdag_with_config_remapping: a subdag config value bound from the outer config", async () => {
+    const dr = await new Builder().withModules(nested("broken2")).withConfig({ broken2: false }).build();
+    // (bar(2) + foo(10)) + (bar(2) + foo(3))
+    expect(await dr.execute(["sumAll"], { inputs: { input1: 2 } })).toEqual({ sumAll: 3 + 11 + 3 + 4 });
+    expect(dr.graph.get("outerSubdag2.innerSubdag.foo")!.configKeys).toEqual(["broken2"]);
+  });
+
+  test("test_nested_subdag_with_config_remapping_missing_error: a key the outer config lacks is a build error", async () => {
+    const error = await new Builder().withModules(nested("brokenMissing")).withConfig({ broken2: false }).build().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GraphBuildError);
+    expect((error as Error).message).toBe('Cannot build the graph: subdag() on "outerSubdag2" sets config "broken" from configuration("brokenMissing"), which the outer config does not have; add "brokenMissing" with withConfig({ "brokenMissing": ... })');
+  });
+
+  test("test_resolve_subdag_configuration_happy: value() and configuration() become the subdag's config and inputs", async () => {
+    const mod = { out: (a: number, b: number, c: number, d: number) => [a, b, c, d] };
+    const dr = await new Builder().withModules({
+      sub: subdag({ modules: [mod], config: { c: value(3), d: configuration("a") } }, (out: number[]) => out),
+    }).withConfig({ a: 1, b: 2 }).build();
+    expect(await dr.execute(["sub"])).toEqual({ sub: [1, 2, 3, 1] });
+  });
+
+  test("test_resolve_subdag_configuration_flag_incorrect_source_group_deps: source() in config is a TypeError", () => {
+    expect(() => subdag({ modules: [{ a: () => 1 }], config: { d: source("e") } }, (a: number) => a))
+      .toThrow('subdag() option "config" binds "d" to source(...); a config value is fixed when the graph is built: give the value itself, value(x), or configuration("outerKey")');
+    expect(() => configuration("")).toThrow(TypeError);
   });
 });
