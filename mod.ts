@@ -14,7 +14,7 @@
  * This file is the export list of the main entry. What not every user needs
  * has a subpath of its own: `weft/bullmq` (the distributed executor),
  * `weft/visualize` (DOT, Mermaid and SVG drawings), `weft/server` (the web
- * view). The defaults (runtime adapters, cache, run history) are plugged in by
+ * view), `weft/arrow` (the Apache Arrow table result builder). The defaults (runtime adapters, cache, run history) are plugged in by
  * the composition root, compose.ts.
  *
  * @module
@@ -72,8 +72,6 @@ export { objectResult } from "./lib/results/object-result.ts";
 export type { ObjectResultKind } from "./lib/results/object-result.ts";
 export { rowsResult } from "./lib/results/rows-result.ts";
 export type { CellOf, RowOf, RowsResultKind } from "./lib/results/rows-result.ts";
-export { tableResult } from "./lib/results/table-result.ts";
-export type { TableResultKind } from "./lib/results/table-result.ts";
 export {
   CacheError,
   CycleError,

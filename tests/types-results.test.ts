@@ -6,7 +6,8 @@
 import { describe, expect, test } from "bun:test";
 import { Effect } from "effect";
 import type { Table } from "apache-arrow";
-import { Builder, objectResult, rowsResult, tableResult, withResultKind, type ResultKind } from "../mod.ts";
+import { Builder, objectResult, rowsResult, withResultKind, type ResultKind } from "../mod.ts";
+import { tableResult } from "../arrow.ts";
 
 const flow = { day: () => ["mon", "tue"], spend: (day: string[]) => new Float64Array(day.length), region: () => "eu" };
 

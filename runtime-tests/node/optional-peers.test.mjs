@@ -83,7 +83,7 @@ test("SVG on Node without @viz-js/viz is a MissingPackageError that names it", (
 });
 
 test("tableResult on Node loads apache-arrow on first use, and without it is a MissingPackageError that names it", () => {
-  const code = `import { Builder, tableResult } from "weft"; ${FLOW}
+  const code = `import { Builder } from "weft"; import { tableResult } from "weft/arrow"; ${FLOW}
     const dr = await new Builder().withModules(flow).build();
     const out = await dr.execute(["a", "b"], { inputs: { x: 1 }, resultBuilder: tableResult }).then((t) => t.numRows, (e) => ({ name: e.name, message: e.message }));
     await dr.close();

@@ -6,7 +6,8 @@
 import { describe, expect, test } from "bun:test";
 import { Effect } from "effect";
 import { Table, tableFromArrays } from "apache-arrow";
-import { Builder, MemoryTextFiles, node, objectResult, rowsResult, tableResult, to, type ResultMeta } from "../../../mod.ts";
+import { Builder, MemoryTextFiles, node, objectResult, rowsResult, to, type ResultMeta } from "../../../mod.ts";
+import { tableResult } from "../../../arrow.ts";
 
 const meta: ResultMeta = { runId: "r", outputs: [], nodes: {} };
 const rows = (outputs: Record<string, unknown>) => rowsResult(outputs, meta) as Record<string, unknown>[];
