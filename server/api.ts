@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { ReadMemo } from "./read-memo.ts";
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { diffRuns, type CacheRecordsReader, type RunDiff } from "../lib/history/run-diff.ts";
@@ -92,7 +93,7 @@ export function tableQueryOf(q: (name: string) => string | undefined): { flow?: 
  * app.route("/api", historyApi(history, live, plans));
  * ```
  */
-export function historyApi(history: RunHistory, live: LiveRuns, plans?: RunPlans, cache?: CacheRecordsReader): Hono {
+export function historyApi(history: RunHistory, live: LiveRuns, plans?: RunPlans, cache?: CacheRecordsReader, memo: ReadMemo = new ReadMemo(history)): Hono {
   const api = new Hono();
   const unknownRun = (id: string) => ({ error: `Unknown run "${id}": list the runs with GET /api/runs` });
 
@@ -143,21 +144,21 @@ export function historyApi(history: RunHistory, live: LiveRuns, plans?: RunPlans
   api.get("/diff", (c) => {
     const q = diffQueryOf((k) => c.req.query(k));
     if (typeof q === "string") return c.json({ error: q }, 400);
-    const diff = diffOrUnknown(history, cache, q);
+    const diff = memo.get(`diff ${JSON.stringify(q)}`, () => diffOrUnknown(history, cache, q));
     return typeof diff === "string" ? c.json(unknownRun(diff), 404) : c.json(diff);
   });
 
   api.get("/nodes", (c) => {
     const samples = samplesOf(c.req.query("samples"));
     if (typeof samples === "string") return c.json({ error: samples }, 400);
-    return c.json({ samples, nodes: history.nodeStats({ samples }) });
+    return c.json({ samples, nodes: memo.get(`nodes ${samples}`, () => history.nodeStats({ samples })) });
   });
 
   api.get("/nodes/:name/stats", (c) => {
     const samples = samplesOf(c.req.query("samples"));
     if (typeof samples === "string") return c.json({ error: samples }, 400);
     const name = c.req.param("name");
-    const [stats] = history.nodeStats({ node: name, samples });
+    const [stats] = memo.get(`node ${samples} ${name}`, () => history.nodeStats({ node: name, samples }));
     if (stats === undefined) return c.json({ error: `No execution of "${name}" is recorded: list the nodes with GET /api/nodes` }, 404);
     return c.json({ samples, ...stats });
   });

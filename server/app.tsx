@@ -35,6 +35,7 @@ import type { Reruns } from "./reruns.ts";
 import { DagView, RunPage } from "./pages/run-page.tsx";
 import { RunsPage } from "./pages/runs-page.tsx";
 import { Timeline } from "./pages/timeline.tsx";
+import { ReadMemo } from "./read-memo.ts";
 import { RenderedPages } from "./rendered-pages.ts";
 import { runModel } from "./run-model.ts";
 import type { RunPlans } from "./run-plans.ts";
@@ -126,7 +127,9 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
   const live = new LiveRuns(history, options.pollMs === undefined ? {} : { pollMs: options.pollMs });
   // Drawings are kept with the graphs when the history can keep them: a restarted server draws nothing again.
   const drawings = new DagDrawings(options.draw ?? drawSvgOf, isDrawingStore(history) ? history : undefined);
-  app.route("/api", historyApi(history, live, options.plans, options.cache));
+  // Node statistics and diffs read hundreds of rows: kept until the file changes, for the pages and the API alike.
+  const memo = new ReadMemo(history);
+  app.route("/api", historyApi(history, live, options.plans, options.cache, memo));
   const runsPages = new RenderedPages(32);
   const reruns = options.reruns;
   // Whether pages carry re-run forms; the token is never in a page (the script keeps it, see app-js.ts).
@@ -178,7 +181,7 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
         400,
       );
     }
-    const diff = diffOrUnknown(history, options.cache, q);
+    const diff = memo.get(`diff ${JSON.stringify(q)}`, () => diffOrUnknown(history, options.cache, q));
     if (typeof diff === "string") return c.html(unknownRun(diff), 404);
     return c.html(await diffPages.render(diff, () => <DiffPage diff={diff} />));
   });
@@ -255,7 +258,7 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
   app.get("/nodes", async (c) => {
     const samples = samplesOf(c.req.query("samples"));
     if (typeof samples === "string") return c.html(<ErrorPage title="Bad request" message={samples} />, 400);
-    const stats = history.nodeStats({ samples });
+    const stats = memo.get(`nodes ${samples}`, () => history.nodeStats({ samples }));
     return c.html(await nodePages.render({ stats, samples }, () => <NodesPage stats={stats} samples={samples} />));
   });
 
@@ -263,7 +266,7 @@ export function createHistoryApp(options: HistoryAppOptions): { app: Hono; close
     const samples = samplesOf(c.req.query("samples"));
     if (typeof samples === "string") return c.html(<ErrorPage title="Bad request" message={samples} />, 400);
     const name = c.req.param("name");
-    const [stats] = history.nodeStats({ node: name, samples });
+    const [stats] = memo.get(`node ${samples} ${name}`, () => history.nodeStats({ node: name, samples }));
     if (stats === undefined) return c.html(<ErrorPage title="Unknown node" message={`No execution of "${name}" is recorded in this history.`} />, 404);
     return c.html(await nodePages.render({ stats, samples }, () => <NodeStatsPage stats={stats} samples={samples} />));
   });

@@ -6,6 +6,7 @@ import { bunCacheDrivers } from "../../runtime/bun/mod.ts";
 import { createHistoryApp } from "../../server/app.tsx";
 import { tempDir } from "../cache/_helpers.ts";
 import { recordRuns, type RecordedRuns, XSS } from "./_history.ts";
+import { Builder } from "../../mod.ts";
 
 const tmp = tempDir("node-stats");
 let runs: RecordedRuns;
@@ -64,5 +65,19 @@ describe("node statistics", () => {
   test("the run page's node panel links to the node across runs", async () => {
     const panel = await (await get(`/runs/${runs.cold}/nodes/report/panel`)).text();
     expect(panel).toContain('href="/nodes/report"');
+  });
+
+  test("answers are kept until the file changes: a run recorded by another connection is in the next answer", async () => {
+    const before = (await (await get("/api/nodes/report/stats")).json()) as NodeStats;
+    expect(((await (await get("/api/nodes/report/stats")).json()) as NodeStats).executions).toBe(before.executions);
+    const flow = await import("../fixtures/history-flow.ts");
+    {
+      await using dr = await new Builder().withModules(flow).withCache({ path: runs.path }).withTracking().build();
+      await dr.execute(["report"], { inputs: { day: "2026-11-24" } });
+    }
+    const after = (await (await get("/api/nodes/report/stats")).json()) as NodeStats;
+    expect(after.executions).toBe(before.executions + 1);
+    const page = await (await get("/nodes")).text();
+    expect(page).toContain(`<td>${after.executions}</td>`);
   });
 });
