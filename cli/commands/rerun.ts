@@ -11,6 +11,7 @@ import type { CliHost } from "../../runtime/shared/cli-host.ts";
 import { CliError, DB_OPTION, UsageError, weftCommand } from "../cli-error.ts";
 import { readValues, valueOptions, type ValueFlags } from "../flow-options.ts";
 import { JSON_OPTION, toJson } from "../json-output.ts";
+import { consoleToStderr } from "../console-to-stderr.ts";
 import { runProgress } from "../run-progress.ts";
 
 interface RerunFlags extends ValueFlags {
@@ -99,6 +100,8 @@ export function rerunCommand(host: CliHost): Command {
       }
       const controller = new AbortController();
       const off = host.onInterrupt(() => controller.abort(new Error("Interrupted (Ctrl-C)")));
+      // With --json, stdout holds the outputs' JSON alone: what nodes print goes to stderr.
+      const restoreConsole = opts.json ? consoleToStderr() : () => {};
       try {
         const result = await driver.execute(run.outputs, { inputs, overrides: request.values.overrides, signal: controller.signal });
         progress.stop();
@@ -109,6 +112,7 @@ export function rerunCommand(host: CliHost): Command {
         const where = progress.runId ? `; run ${progress.runId} is recorded, see it with weft ui --db ${opts.db}` : "";
         throw new CliError(`${e instanceof Error ? e.message : String(e)}${where}`, { exitCode: controller.signal.aborted ? 130 : 1, cause: e });
       } finally {
+        restoreConsole();
         off();
         await driver.close();
       }

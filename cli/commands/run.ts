@@ -10,6 +10,7 @@ import type { CliHost } from "../../runtime/shared/cli-host.ts";
 import { CliError, DB_OPTION, weftCommand } from "../cli-error.ts";
 import { loadFlowModule, parseOutputs, readValues, valueOptions, type ValueFlags } from "../flow-options.ts";
 import { JSON_OPTION, toJson } from "../json-output.ts";
+import { consoleToStderr } from "../console-to-stderr.ts";
 import { runProgress } from "../run-progress.ts";
 
 interface RunFlags extends ValueFlags {
@@ -56,6 +57,8 @@ export function runCommand(host: CliHost): Command {
       }
       const controller = new AbortController();
       const off = host.onInterrupt(() => controller.abort(new Error("Interrupted (Ctrl-C)")));
+      // With --json, stdout holds the outputs' JSON alone: what nodes print goes to stderr.
+      const restoreConsole = opts.json ? consoleToStderr() : () => {};
       try {
         const result = await driver.execute(outputs, { inputs, signal: controller.signal });
         progress.stop();
@@ -66,6 +69,7 @@ export function runCommand(host: CliHost): Command {
         const where = progress.runId ? `; run ${progress.runId} is recorded, see it with weft ui --db ${opts.db}` : "";
         throw new CliError(`${e instanceof Error ? e.message : String(e)}${where}`, { exitCode: controller.signal.aborted ? 130 : 1, cause: e });
       } finally {
+        restoreConsole();
         off();
         await driver.close();
       }

@@ -22,6 +22,17 @@ describe("--json", () => {
     expect(res).toEqual({ code: 0, doc: { revenue: expect.closeTo(255.15, 6), topCustomer: "grace" }, stderr: "" });
   });
 
+  test("weft run --json keeps what nodes print off stdout: it goes to stderr (a process of its own, as a user runs it)", async () => {
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(join(tmp.dir, "noisy.ts"), 'export const loud = (n: number) => { console.log("computing", n); console.info("info too"); return n * 2; };\n');
+    const proc = Bun.spawn([process.execPath, join(import.meta.dir, "../../cli/weft.ts"), "run", "noisy.ts", "-o", "loud", "-i", "n=21", "--json"], { cwd: tmp.dir, stdout: "pipe", stderr: "pipe" });
+    const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toEqual({ loud: 42 });
+    expect(err).toContain("computing 21");
+    expect(err).toContain("info too");
+  });
+
   test("weft run --json that fails prints nothing on stdout and the error on stderr", async () => {
     const res = await weft(tmp.dir, "run", flow, "-o", "report", "-i", "day=x", "-i", "fail=no", "--db", "j.db", "--json");
     expect([res.code, res.stdout]).toEqual([1, ""]);
