@@ -9,7 +9,8 @@ import type { Command } from "commander";
 import type { RunDiff } from "../../lib/history/run-diff.ts";
 import type { CliHost } from "../../runtime/shared/cli-host.ts";
 import { formatDuration } from "../../lib/format-duration.ts";
-import { CliError, DB_OPTION, UsageError, weftCommand } from "../cli-error.ts";
+import { DB_OPTION, UsageError, weftCommand } from "../cli-error.ts";
+import { withHistory } from "../history-database.ts";
 import { JSON_OPTION, printJson } from "../json-output.ts";
 
 interface DiffFlags {
@@ -37,27 +38,17 @@ export function diffCommand(host: CliHost): Command {
     .action(async (a: string, b: string, opts: DiffFlags) => {
       const path = host.resolvePath(opts.db);
       const { existingDb, withOpenCache } = await import("../cache-database.ts");
-      const { openSqliteRunStore } = await import("../../history/open-sqlite-run-store.ts");
-      const { livenessFor } = await import("../../lib/history/liveness.ts");
-      const { currentProcess, pidIsAlive } = await import("../../runtime/shared/processes.ts");
       const { diffRuns } = await import("../../lib/history/run-diff.ts");
       const drivers = await existingDb(path);
-      const opened = openSqliteRunStore(path, drivers, { alive: livenessFor(currentProcess(), pidIsAlive), existing: true });
-      if (opened.status !== "open") throw new CliError(opened.reason);
       const outputs = opts.output?.split(",").map((s) => s.trim()).filter((s) => s !== "");
-      let diff: RunDiff;
-      try {
-        diff = withOpenCache(path, drivers, (cache) => {
-          try {
-            return diffRuns(opened.store, cache, a, b, outputs === undefined ? {} : { outputs });
-          } catch (e) {
-            // An unknown run id is a wrong command line.
-            throw e instanceof RangeError ? new UsageError(e.message) : e;
-          }
-        });
-      } finally {
-        opened.store.close();
-      }
+      const diff = await withHistory(path, (store) => withOpenCache(path, drivers, (cache) => {
+        try {
+          return diffRuns(store, cache, a, b, outputs === undefined ? {} : { outputs });
+        } catch (e) {
+          // An unknown run id is a wrong command line.
+          throw e instanceof RangeError ? new UsageError(e.message) : e;
+        }
+      }), drivers);
       if (opts.json) return printJson(host, diff);
       host.stdout.write(`${formatDiff(diff)}\n`);
     });

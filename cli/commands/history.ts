@@ -11,8 +11,9 @@ import type { PruneOptions, PruneReport } from "../../lib/ports/run-store.ts";
 import type { RunTable } from "../../lib/history/run-table.ts";
 import type { CliHost } from "../../runtime/shared/cli-host.ts";
 import { formatDuration } from "../../lib/format-duration.ts";
-import { CliError, DB_OPTION, UsageError, weftCommand } from "../cli-error.ts";
+import { DB_OPTION, UsageError, weftCommand } from "../cli-error.ts";
 import { durationOption } from "../duration-option.ts";
+import { withHistory } from "../history-database.ts";
 import { JSON_OPTION, printJson } from "../json-output.ts";
 
 interface PruneFlags {
@@ -42,23 +43,10 @@ export function historyCommand(host: CliHost): Command {
     .option(...JSON_OPTION)
     .action(async (opts: PruneFlags) => {
       const options = pruneOptions(opts);
-      const path = host.resolvePath(opts.db);
-      const { openSqliteRunStore } = await import("../../history/open-sqlite-run-store.ts");
-      const { livenessFor } = await import("../../lib/history/liveness.ts");
-      const { currentProcess, pidIsAlive } = await import("../../runtime/shared/processes.ts");
-      const drivers = await (await (await import("../../runtime/current.ts")).loadPlatform()).cacheDrivers();
-      const opened = openSqliteRunStore(path, drivers, { alive: livenessFor(currentProcess(), pidIsAlive), existing: true });
-      if (opened.status !== "open") throw new CliError(opened.reason);
-      let report: PruneReport;
-      let remaining: number;
-      try {
-        report = opened.store.prune(options);
-        remaining = opened.store.listRuns({ limit: 1 }).total;
-      } catch (e) {
-        throw new CliError(e instanceof Error ? e.message : String(e), { cause: e });
-      } finally {
-        opened.store.close();
-      }
+      const { report, remaining } = await withHistory(host.resolvePath(opts.db), (store) => ({
+        report: store.prune(options),
+        remaining: store.listRuns({ limit: 1 }).total,
+      }));
       if (opts.json) return printJson(host, { ...options, dryRun: options.dryRun ?? false, ...report, remaining });
       const { formatBytes } = await import("../cache-database.ts");
       host.stdout.write(`${describe(report, options, remaining, formatBytes).join("\n")}\n`);
@@ -75,20 +63,9 @@ export function historyCommand(host: CliHost): Command {
       if (last !== undefined && (!/^\d+$/.test(opts.last!) || last < 1 || last > 500)) {
         throw new UsageError(`Option "--last" must be a whole number of runs from 1 to 500, got "${opts.last}"`);
       }
-      const path = host.resolvePath(opts.db);
-      const { openSqliteRunStore } = await import("../../history/open-sqlite-run-store.ts");
-      const { livenessFor } = await import("../../lib/history/liveness.ts");
-      const { currentProcess, pidIsAlive } = await import("../../runtime/shared/processes.ts");
       const { runTable } = await import("../../lib/history/run-table.ts");
-      const drivers = await (await (await import("../../runtime/current.ts")).loadPlatform()).cacheDrivers();
-      const opened = openSqliteRunStore(path, drivers, { alive: livenessFor(currentProcess(), pidIsAlive), existing: true });
-      if (opened.status !== "open") throw new CliError(opened.reason);
-      let table: RunTable;
-      try {
-        table = runTable(opened.store, { ...(last === undefined ? {} : { last }), ...(opts.flow === undefined ? {} : { flow: opts.flow }), onlyChanged: opts.onlyChanged === true });
-      } finally {
-        opened.store.close();
-      }
+      const table = await withHistory(host.resolvePath(opts.db), (store) =>
+        runTable(store, { ...(last === undefined ? {} : { last }), ...(opts.flow === undefined ? {} : { flow: opts.flow }), onlyChanged: opts.onlyChanged === true }));
       if (opts.json) return printJson(host, table);
       host.stdout.write(`${formatTable(table)}\n`);
     }));

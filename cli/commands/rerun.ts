@@ -10,8 +10,9 @@ import type { Command } from "commander";
 import type { CliHost } from "../../runtime/shared/cli-host.ts";
 import { CliError, DB_OPTION, UsageError, weftCommand } from "../cli-error.ts";
 import { readValues, valueOptions, type ValueFlags } from "../flow-options.ts";
-import { JSON_OPTION, toJson } from "../json-output.ts";
-import { consoleToStderr } from "../console-to-stderr.ts";
+import { withHistory } from "../history-database.ts";
+import { JSON_OPTION } from "../json-output.ts";
+import { printRun } from "../print-run.ts";
 import { runProgress } from "../run-progress.ts";
 
 interface RerunFlags extends ValueFlags {
@@ -42,14 +43,7 @@ export function rerunCommand(host: CliHost): Command {
       const path = host.resolvePath(opts.db);
       const given = await readValues(host, opts);
       const { existingDb } = await import("../cache-database.ts");
-      const { openSqliteRunStore } = await import("../../history/open-sqlite-run-store.ts");
-      const { livenessFor } = await import("../../lib/history/liveness.ts");
-      const { currentProcess, pidIsAlive } = await import("../../runtime/shared/processes.ts");
-      const drivers = await existingDb(path);
-      const opened = openSqliteRunStore(path, drivers, { alive: livenessFor(currentProcess(), pidIsAlive), existing: true });
-      if (opened.status !== "open") throw new CliError(opened.reason);
-      const run = opened.store.getRun(runId);
-      opened.store.close();
+      const run = await withHistory(path, (store) => store.getRun(runId), await existingDb(path));
       if (run === undefined) throw new UsageError(`There is no run "${runId}" in "${opts.db}"; list the runs with weft ui --db ${opts.db}`);
       const request = run.request;
       if (request === undefined) throw new UsageError(`Cannot rerun run ${runId}: it was recorded before weft kept runs' requests; run the flow with weft run instead`);
@@ -98,23 +92,9 @@ export function rerunCommand(host: CliHost): Command {
       } catch (e) {
         throw new CliError(`Cannot build the flow of run ${runId}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
       }
-      const controller = new AbortController();
-      const off = host.onInterrupt(() => controller.abort(new Error("Interrupted (Ctrl-C)")));
-      // With --json, stdout holds the outputs' JSON alone: what nodes print goes to stderr.
-      const restoreConsole = opts.json ? consoleToStderr() : () => {};
-      try {
-        const result = await driver.execute(run.outputs, { inputs, overrides: request.values.overrides, signal: controller.signal });
-        progress.stop();
-        host.stdout.write(`${toJson(result)}\n`);
-        if (!opts.json) host.stderr.write(`weft: run ${progress.runId} (a rerun of ${runId}${opts.from === undefined ? "" : ` from "${opts.from}"`}) succeeded; see it with weft ui --db ${opts.db}\n`);
-      } catch (e) {
-        progress.stop();
-        const where = progress.runId ? `; run ${progress.runId} is recorded, see it with weft ui --db ${opts.db}` : "";
-        throw new CliError(`${e instanceof Error ? e.message : String(e)}${where}`, { exitCode: controller.signal.aborted ? 130 : 1, cause: e });
-      } finally {
-        restoreConsole();
-        off();
-        await driver.close();
-      }
+      await printRun(host, driver, {
+        outputs: run.outputs, inputs, overrides: request.values.overrides, progress, json: opts.json === true, db: opts.db,
+        describe: (id) => `run ${id} (a rerun of ${runId}${opts.from === undefined ? "" : ` from "${opts.from}"`})`,
+      });
     });
 }

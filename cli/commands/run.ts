@@ -9,8 +9,8 @@ import type { Command } from "commander";
 import type { CliHost } from "../../runtime/shared/cli-host.ts";
 import { CliError, DB_OPTION, weftCommand } from "../cli-error.ts";
 import { loadFlowModule, parseOutputs, readValues, valueOptions, type ValueFlags } from "../flow-options.ts";
-import { JSON_OPTION, toJson } from "../json-output.ts";
-import { consoleToStderr } from "../console-to-stderr.ts";
+import { JSON_OPTION } from "../json-output.ts";
+import { printRun } from "../print-run.ts";
 import { runProgress } from "../run-progress.ts";
 
 interface RunFlags extends ValueFlags {
@@ -55,23 +55,6 @@ export function runCommand(host: CliHost): Command {
       } catch (e) {
         throw new CliError(`Cannot build the flow "${module}": ${e instanceof Error ? e.message : String(e)}`, { cause: e });
       }
-      const controller = new AbortController();
-      const off = host.onInterrupt(() => controller.abort(new Error("Interrupted (Ctrl-C)")));
-      // With --json, stdout holds the outputs' JSON alone: what nodes print goes to stderr.
-      const restoreConsole = opts.json ? consoleToStderr() : () => {};
-      try {
-        const result = await driver.execute(outputs, { inputs, signal: controller.signal });
-        progress.stop();
-        host.stdout.write(`${toJson(result)}\n`);
-        if (!opts.json) host.stderr.write(`weft: run ${progress.runId} succeeded; see it with weft ui --db ${opts.db}\n`);
-      } catch (e) {
-        progress.stop();
-        const where = progress.runId ? `; run ${progress.runId} is recorded, see it with weft ui --db ${opts.db}` : "";
-        throw new CliError(`${e instanceof Error ? e.message : String(e)}${where}`, { exitCode: controller.signal.aborted ? 130 : 1, cause: e });
-      } finally {
-        restoreConsole();
-        off();
-        await driver.close();
-      }
+      await printRun(host, driver, { outputs, inputs, progress, json: opts.json === true, db: opts.db, describe: (id) => `run ${id}` });
     });
 }

@@ -11,7 +11,8 @@ import type { CliHost } from "../../runtime/shared/cli-host.ts";
 import { closestNames } from "../../lib/closest-names.ts";
 import { formatBytes } from "../../lib/format-bytes.ts";
 import { formatDuration } from "../../lib/format-duration.ts";
-import { CliError, DB_OPTION, UsageError, weftCommand } from "../cli-error.ts";
+import { DB_OPTION, UsageError, weftCommand } from "../cli-error.ts";
+import { withHistory } from "../history-database.ts";
 import { JSON_OPTION, printJson } from "../json-output.ts";
 
 interface StatsFlags {
@@ -41,23 +42,12 @@ export function statsCommand(host: CliHost): Command {
       if (samples !== undefined && (!Number.isInteger(samples) || samples < 1 || samples > 10_000)) {
         throw new UsageError(`Option "--samples" must be a whole number from 1 to 10000, got "${opts.samples}"`);
       }
-      const path = host.resolvePath(opts.db);
-      const { openSqliteRunStore } = await import("../../history/open-sqlite-run-store.ts");
-      const { livenessFor } = await import("../../lib/history/liveness.ts");
-      const { currentProcess, pidIsAlive } = await import("../../runtime/shared/processes.ts");
-      const drivers = await (await (await import("../../runtime/current.ts")).loadPlatform()).cacheDrivers();
-      const opened = openSqliteRunStore(path, drivers, { alive: livenessFor(currentProcess(), pidIsAlive), existing: true });
-      if (opened.status !== "open") throw new CliError(opened.reason);
-      let stats: NodeStats[];
-      let known: string[] = [];
-      try {
-        stats = opened.store.nodeStats({ ...(opts.node === undefined ? {} : { node: opts.node }), ...(samples === undefined ? {} : { samples }) });
-        if (opts.node !== undefined && stats.length === 0) known = opened.store.nodeStats({ samples: 1 }).map((s) => s.node);
-      } catch (e) {
-        throw new CliError(e instanceof Error ? e.message : String(e), { cause: e });
-      } finally {
-        opened.store.close();
-      }
+      const { stats, known } = await withHistory(host.resolvePath(opts.db), (store) => {
+        const stats = store.nodeStats({ ...(opts.node === undefined ? {} : { node: opts.node }), ...(samples === undefined ? {} : { samples }) });
+        // An unknown node: the names there are, for the closest ones.
+        const known = opts.node !== undefined && stats.length === 0 ? store.nodeStats({ samples: 1 }).map((s) => s.node) : [];
+        return { stats, known };
+      });
       if (opts.node !== undefined && stats.length === 0) {
         const close = closestNames(opts.node, known, { max: 3 });
         const hint = close.length > 0 ? `; did you mean ${close.map((n) => `"${n}"`).join(", ")}?` : "; check the name, or run the flow first";
