@@ -2,6 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { fingerprint } from "../../cache/fingerprint.ts";
 import { openSqliteCache, type SqliteCacheOptions } from "../../cache/sqlite/open-sqlite-cache.ts";
 import { StoreCache } from "../../cache/store-cache.ts";
@@ -117,4 +118,23 @@ export function damageFirstCellPointer(path: string, index: string, by: number):
   // A leaf page's header is 8 bytes; the cell pointers follow, big-endian.
   page.writeUInt16BE(page.readUInt16BE(8) - by, 8);
   writeFileSync(path, bytes);
+}
+
+/**
+ * A module file `flow.ts` in a temp dir (removed by `remove`), written and imported fresh on each `load()`, after
+ * `edit` changes its text (a query string makes a new module instance; by path, as Bun's test runner serves a stale
+ * copy for a `file:` URL with a query). `WEFT` in the text stands for the URL of this repository's mod.ts.
+ */
+export function moduleFile(prefix: string, text: string) {
+  const { dir, remove } = tempDir(prefix);
+  const file = join(dir, "flow.ts");
+  const url = pathToFileURL(file).href;
+  const weft = pathToFileURL(join(import.meta.dir, "../../mod.ts")).href;
+  let n = 0;
+  const load = async (edit?: (text: string) => string) => {
+    if (edit) text = edit(text);
+    writeFileSync(file, text.replaceAll("WEFT", weft));
+    return { name: "flow", exports: (await import(`${file}?v=${++n}`)) as Record<string, unknown>, url };
+  };
+  return { dir, db: join(dir, "weft.db"), file, load, remove };
 }

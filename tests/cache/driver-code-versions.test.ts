@@ -7,30 +7,18 @@ import { forgetAnalyses } from "../../cache/code/module-analysis.ts";
 import { Builder, node, type NodeEndEvent } from "../../mod.ts";
 import * as codeFlow from "./fixtures/code-flow.ts";
 import * as codeFlowOther from "./fixtures/code-flow-other.ts";
-import { tempDir } from "./_helpers.ts";
+import { moduleFile as sharedModuleFile, tempDir } from "./_helpers.ts";
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
-/**
- * A module file in a temp dir, re-imported fresh after each edit (a query
- * string makes a new module instance; by path, as Bun's test runner serves a
- * stale copy for a `file:` URL with a query).
- */
+/** A module file in a temp dir, re-imported fresh after each edit; removed after the test. */
 function moduleFile(text: string) {
-  const { dir, remove } = tempDir("code-driver");
-  cleanups.push(remove);
-  const file = join(dir, "flow.ts");
-  const url = pathToFileURL(file).href;
-  let n = 0;
-  const load = async (edit?: (text: string) => string) => {
-    if (edit) text = edit(text);
-    writeFileSync(file, text);
-    return { name: "flow", exports: (await import(`${file}?v=${++n}`)) as Record<string, unknown>, url };
-  };
-  return { db: join(dir, "weft.db"), file, load };
+  const m = sharedModuleFile("code-driver", text);
+  cleanups.push(m.remove);
+  return m;
 }
 
 /** Runs `outputs` on a fresh driver; returns the results, which nodes computed, explanations and warnings. */

@@ -1,36 +1,24 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { MemoryMetadataStore } from "../../cache/memory/memory-metadata-store.ts";
 import { MemoryResultStore } from "../../cache/memory/memory-result-store.ts";
 import { StoreCache } from "../../cache/store-cache.ts";
 import { Builder, type DriverPlan, formatPlan, MemoryRunStore, type NodeEndEvent, UnknownNodeError, MissingInputError } from "../../mod.ts";
 import type { NodeRecord } from "../../lib/ports/run-store.ts";
 import { bunCacheDrivers } from "../../runtime/bun/mod.ts";
-import { tempDir } from "./_helpers.ts";
+import { moduleFile, tempDir } from "./_helpers.ts";
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
-const WEFT = pathToFileURL(join(import.meta.dir, "../../mod.ts")).href;
-
-/** A flow file in a temp dir, imported fresh after each edit (by path with a query: a new module instance). */
+/** A flow file in a temp dir, imported fresh after each edit; removed after the test. */
 function flowFile(text: string) {
-  const { dir, remove } = tempDir("plan");
-  cleanups.push(remove);
-  const file = join(dir, "flow.ts");
-  const url = pathToFileURL(file).href;
-  let n = 0;
-  const load = async (edit?: (text: string) => string) => {
-    if (edit) text = edit(text);
-    writeFileSync(file, text.replaceAll("WEFT", WEFT));
-    return { name: "flow", exports: (await import(`${file}?v=${++n}`)) as Record<string, unknown>, url };
-  };
-  return { db: join(dir, "weft.db"), load };
+  const m = moduleFile("plan", text);
+  cleanups.push(m.remove);
+  return m;
 }
 
 interface Step {

@@ -1,10 +1,8 @@
 /** driver.history.diff(): what changed between two runs, and the frontier where an output's change starts. */
 import { afterEach, describe, expect, test } from "bun:test";
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { Builder } from "../../mod.ts";
-import { tempDir } from "../cache/_helpers.ts";
+import { moduleFile, tempDir } from "../cache/_helpers.ts";
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -29,20 +27,11 @@ export function report(total: number, stamp: number, label = "sum"): { label: st
 }
 `;
 
+/** The flow in a temp dir, imported fresh after each edit; removed after the test. */
 function flowFile() {
-  const { dir, remove } = tempDir("diff");
-  cleanups.push(remove);
-  const file = join(dir, "flow.ts");
-  let n = 0;
-  let text = FLOW;
-  return {
-    db: join(dir, "weft.db"),
-    load: async (edit?: (t: string) => string) => {
-      if (edit) text = edit(text);
-      writeFileSync(file, text);
-      return { name: "flow", exports: (await import(`${file}?v=${++n}`)) as Record<string, unknown>, url: pathToFileURL(file).href };
-    },
-  };
+  const m = moduleFile("diff", FLOW);
+  cleanups.push(m.remove);
+  return m;
 }
 
 /** Runs `report` once on a fresh driver; returns the run id. */
