@@ -4,6 +4,9 @@
  * a run whose node names, error message, result preview and input values are HTML.
  */
 import { join } from "node:path";
+import { openSqliteRunStore } from "../../history/open-sqlite-run-store.ts";
+import type { SqliteRunStore } from "../../history/sqlite-run-store.ts";
+import { bunCacheDrivers } from "../../runtime/bun/mod.ts";
 import { Builder, node } from "../../mod.ts";
 import * as flow from "../fixtures/history-flow.ts";
 
@@ -51,4 +54,11 @@ export async function recordRuns(dir: string): Promise<RecordedRuns> {
     await dr.execute(["boom"], { inputs: { label: XSS.input } }).catch(() => {});
   }
   return { path, cold: ids[0]!, warm: ids[1]!, partial: ids[2]!, failed: ids[3]!, xss: ids[4]! };
+}
+
+/** The run history recorded in `path`, opened as the web view reads it (every "running" run taken as alive). */
+export function openHistory(path: string): SqliteRunStore {
+  const opened = openSqliteRunStore(path, bunCacheDrivers, { alive: () => true, existing: true });
+  if (opened.status !== "open") throw new Error(opened.reason);
+  return opened.store;
 }

@@ -7,7 +7,7 @@ import type { RunHistory } from "../../lib/ports/run-store.ts";
 import { bunCacheDrivers } from "../../runtime/bun/mod.ts";
 import { createHistoryApp } from "../../server/app.tsx";
 import { tempDir } from "../cache/_helpers.ts";
-import { recordRuns, type RecordedRuns, XSS } from "./_history.ts";
+import { recordRuns, type RecordedRuns, XSS, openHistory } from "./_history.ts";
 
 const tmp = tempDir("app");
 let runs: RecordedRuns;
@@ -18,9 +18,7 @@ const get = (path: string, init?: RequestInit) => app.request(path, { ...init, h
 
 beforeAll(async () => {
   runs = await recordRuns(tmp.dir);
-  const opened = openSqliteRunStore(runs.path, bunCacheDrivers, { alive: () => true, existing: true });
-  if (opened.status !== "open") throw new Error(opened.reason);
-  history = opened.store;
+  history = openHistory(runs.path);
   app = createHistoryApp({ history, allowedHosts: ["localhost", "127.0.0.1"] }).app;
 });
 afterAll(() => {

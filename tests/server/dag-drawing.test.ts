@@ -17,7 +17,7 @@ import { drawSvgOf, type DrawOutcome } from "../../server/draw-task.ts";
 import { startHistoryServer } from "../../server/start-server.ts";
 import { DRAW_TASK, TaskWorker } from "../../server/task-worker.ts";
 import { tempDir } from "../cache/_helpers.ts";
-import { recordRuns, type RecordedRuns, XSS } from "./_history.ts";
+import { recordRuns, type RecordedRuns, XSS, openHistory } from "./_history.ts";
 
 /** Requests as a browser sends them: with a Host header (app.request() alone sends none, which the app answers with 400). */
 const HOST = { headers: { host: "localhost" } };
@@ -28,9 +28,7 @@ let history: RunHistory;
 
 beforeAll(async () => {
   runs = await recordRuns(tmp.dir);
-  const opened = openSqliteRunStore(runs.path, bunCacheDrivers, { alive: () => true, existing: true });
-  if (opened.status !== "open") throw new Error(opened.reason);
-  history = opened.store;
+  history = openHistory(runs.path);
 });
 afterAll(() => {
   history.close();

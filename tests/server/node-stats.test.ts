@@ -1,11 +1,9 @@
 /** Node statistics across runs in the web view: /nodes, /nodes/:name (with a sparkline) and the JSON API. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { openSqliteRunStore } from "../../history/open-sqlite-run-store.ts";
 import type { NodeStats, RunHistory } from "../../lib/ports/run-store.ts";
-import { bunCacheDrivers } from "../../runtime/bun/mod.ts";
 import { createHistoryApp } from "../../server/app.tsx";
 import { tempDir } from "../cache/_helpers.ts";
-import { recordRuns, type RecordedRuns, XSS } from "./_history.ts";
+import { recordRuns, type RecordedRuns, XSS, openHistory } from "./_history.ts";
 import { Builder } from "../../mod.ts";
 
 const tmp = tempDir("node-stats");
@@ -16,9 +14,7 @@ const get = (path: string) => app.request(path, { headers: { host: "localhost" }
 
 beforeAll(async () => {
   runs = await recordRuns(tmp.dir);
-  const opened = openSqliteRunStore(runs.path, bunCacheDrivers, { alive: () => true, existing: true });
-  if (opened.status !== "open") throw new Error(opened.reason);
-  history = opened.store;
+  history = openHistory(runs.path);
   app = createHistoryApp({ history, allowedHosts: ["localhost"] }).app;
 });
 afterAll(() => {

@@ -6,12 +6,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { openSqliteRunStore } from "../../history/open-sqlite-run-store.ts";
 import { Builder } from "../../mod.ts";
 import type { RunHistory } from "../../lib/ports/run-store.ts";
-import { bunCacheDrivers } from "../../runtime/bun/mod.ts";
 import { createHistoryApp } from "../../server/app.tsx";
 import { tempDir } from "../cache/_helpers.ts";
+import { openHistory } from "./_history.ts";
 import * as flow from "../fixtures/map-flow.ts";
 
 const tmp = tempDir("run-view");
@@ -32,9 +31,7 @@ beforeAll(async () => {
     await dr.execute(["total"], { inputs: { count: 12 } });
     await dr.execute(["total"], { inputs: { count: 12, failAt: 7 } }).catch(() => {});
   }
-  const opened = openSqliteRunStore(path, bunCacheDrivers, { alive: () => true, existing: true });
-  if (opened.status !== "open") throw new Error(opened.reason);
-  history = opened.store;
+  history = openHistory(path);
   app = createHistoryApp({ history, allowedHosts: ["localhost"] }).app;
 });
 afterAll(() => {
