@@ -9,8 +9,7 @@ import type { Command } from "commander";
 import type { NodeStats } from "../../lib/ports/run-store.ts";
 import type { CliHost } from "../../runtime/shared/cli-host.ts";
 import { closestNames } from "../../lib/closest-names.ts";
-import { formatBytes } from "../../lib/format-bytes.ts";
-import { formatDuration } from "../../lib/format-duration.ts";
+import { statsText } from "../../lib/history/node-stats.ts";
 import { DB_OPTION, UsageError, weftCommand } from "../cli-error.ts";
 import { withHistory } from "../history-database.ts";
 import { JSON_OPTION, printJson } from "../json-output.ts";
@@ -62,17 +61,10 @@ export function statsCommand(host: CliHost): Command {
 export function formatStats(stats: readonly NodeStats[]): string {
   if (stats.length === 0) return "No node executions are recorded yet.";
   const head = ["node", "executions", "p50", "p95", "hit rate", "failures", "stored", "trend"];
-  const pct = (x: number | undefined) => (x === undefined ? "–" : `${Math.round(x * 100)} %`);
-  const rows = stats.map((s) => [
-    s.node,
-    String(s.executions),
-    formatDuration(s.p50Ms),
-    formatDuration(s.p95Ms),
-    pct(s.hitRate),
-    s.failures === 0 ? "0" : `${s.failures} (${pct(s.failureRate)})`,
-    formatBytes(s.bytes),
-    s.regression ? `slower: ${formatDuration(s.recentMs)} vs ${formatDuration(s.earlierMs)}` : "",
-  ]);
+  const rows = stats.map((s) => {
+    const t = statsText(s);
+    return [s.node, t.executions, t.p50, t.p95, t.hitRate, t.failures, t.stored, t.trend];
+  });
   const widths = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
   const line = (r: readonly string[]) => r.map((c, k) => (k === 0 ? c.padEnd(widths[k]!) : c.padStart(k === r.length - 1 ? 0 : widths[k]!))).join("  ").trimEnd();
   return [line(head), ...rows.map(line)].join("\n");

@@ -8,6 +8,8 @@
  *
  * @module
  */
+import { formatBytes } from "../format-bytes.ts";
+import { formatDuration } from "../format-duration.ts";
 import { median } from "../ports/run-store.ts";
 import type { NodeExecutionSample, NodeStats } from "../ports/run-store.ts";
 
@@ -70,5 +72,42 @@ export function nodeStatsOf(node: string, samples: readonly NodeExecutionSample[
     bytes,
     durations: computed.reverse(),
     ...(samples.length === 0 ? {} : { lastAt: samples[0]!.start }),
+  };
+}
+
+/** A node's statistics as people read them, one string per column: what `weft stats` and the nodes page show. */
+export interface NodeStatsText {
+  readonly executions: string;
+  readonly p50: string;
+  readonly p95: string;
+  readonly hitRate: string;
+  readonly failures: string;
+  readonly stored: string;
+  /** `slower: 35 ms vs 12 ms`, or "" when not slower. */
+  readonly trend: string;
+}
+
+/** A fraction as a whole percentage, "–" when there is none. */
+export function percentText(x: number | undefined): string {
+  return x === undefined ? "–" : `${Math.round(x * 100)} %`;
+}
+
+/**
+ * The columns of a node's statistics for people.
+ *
+ * @example
+ * ```ts
+ * statsText(stats).trend; // "slower: 35 ms vs 12 ms"
+ * ```
+ */
+export function statsText(s: NodeStats): NodeStatsText {
+  return {
+    executions: String(s.executions),
+    p50: formatDuration(s.p50Ms),
+    p95: formatDuration(s.p95Ms),
+    hitRate: percentText(s.hitRate),
+    failures: s.failures === 0 ? "0" : `${s.failures} (${percentText(s.failureRate)})`,
+    stored: formatBytes(s.bytes),
+    trend: s.regression ? `slower: ${formatDuration(s.recentMs)} vs ${formatDuration(s.earlierMs)}` : "",
   };
 }

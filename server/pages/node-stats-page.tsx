@@ -10,8 +10,8 @@ import type { NodeStats } from "../../lib/ports/run-store.ts";
 import { formatBytes } from "../../lib/format-bytes.ts";
 import { formatDuration } from "../../lib/format-duration.ts";
 import { Layout } from "./layout.tsx";
+import { percentText as pct, statsText } from "../../lib/history/node-stats.ts";
 
-const pct = (x: number | undefined) => (x === undefined ? "–" : `${Math.round(x * 100)} %`);
 
 /** The href of a node's statistics page. */
 export const nodeStatsHref = (node: string) => `/nodes/${encodeURIComponent(node)}`;
@@ -40,17 +40,18 @@ export function Sparkline({ durations, width = 240, height = 40 }: { durations: 
 }
 
 function Row({ s }: { s: NodeStats }) {
+  const t = statsText(s);
   return (
     <tr data-node={s.node}>
       <td><a class="mono" href={nodeStatsHref(s.node)}>{s.node}</a></td>
-      <td>{s.executions}</td>
-      <td>{formatDuration(s.p50Ms)}</td>
-      <td>{formatDuration(s.p95Ms)}</td>
-      <td>{pct(s.hitRate)}</td>
-      <td>{s.failures === 0 ? "0" : `${s.failures} (${pct(s.failureRate)})`}</td>
-      <td>{formatBytes(s.bytes)}</td>
+      <td>{t.executions}</td>
+      <td>{t.p50}</td>
+      <td>{t.p95}</td>
+      <td>{t.hitRate}</td>
+      <td>{t.failures}</td>
+      <td>{t.stored}</td>
       <td><Sparkline durations={s.durations} width={120} height={24} /></td>
-      <td>{s.regression ? <span class="bad">{`slower: ${formatDuration(s.recentMs)} vs ${formatDuration(s.earlierMs)}`}</span> : ""}</td>
+      <td>{t.trend === "" ? "" : <span class="bad">{t.trend}</span>}</td>
     </tr>
   );
 }
