@@ -187,11 +187,7 @@ export class StoreCache implements Cache {
     const generation = metadata.beginReads?.() ?? 0;
     this.#generation = generation;
     const warm = this.#warm;
-    let key = warm.keyOf(parts);
-    if (key === undefined) {
-      key = cacheKey(parts, this.#o.hasher);
-      warm.rememberKey(parts, key);
-    }
+    const key = this.#keyOf(parts);
     const w = warm.get(key);
     if (w !== undefined) {
       if (w.generation !== generation) {
@@ -238,19 +234,24 @@ export class StoreCache implements Cache {
   probe(parts: KeyParts): NodeProbe {
     const metadata = this.#o.metadata;
     const generation = metadata.beginReads?.() ?? 0;
-    const warm = this.#warm;
-    let key = warm.keyOf(parts);
-    if (key === undefined) {
-      key = cacheKey(parts, this.#o.hasher);
-      warm.rememberKey(parts, key);
-    }
+    const key = this.#keyOf(parts);
     // A warm entry of this generation is what lookup() would serve: a hit, with no query.
-    const w = warm.get(key);
+    const w = this.#warm.get(key);
     if (w !== undefined && w.generation === generation) return { hit: true, key, dataVersion: w.dataVersion };
     const stored = metadata.lookup(key);
     if (stored === undefined) return { hit: false, key, reason: explainMiss(this.#o.metadata.latest(parts.node), parts) };
     if (!this.#o.results.has(stored.dataVersion)) return { hit: false, key, reason: GONE };
     return { hit: true, key, dataVersion: stored.dataVersion };
+  }
+
+  /** The key of `parts`: the warm set's memo when the parts are the node's last, else hashed (and remembered). */
+  #keyOf(parts: KeyParts): string {
+    let key = this.#warm.keyOf(parts);
+    if (key === undefined) {
+      key = cacheKey(parts, this.#o.hasher);
+      this.#warm.rememberKey(parts, key);
+    }
+    return key;
   }
 
   result(dataVersion: string): { readonly value: unknown } | undefined {
