@@ -22,6 +22,9 @@ export const IGNORED = "\u0000ignored";
 /** Slot marker of a plan: the value is computed by the run, its data version is not known before. */
 export const PENDING = "\u0000pending";
 
+/** The config of a node that reads none: one frozen object for all of them. */
+const NO_CONFIG: Readonly<Record<string, string>> = Object.freeze({});
+
 /** What a node's key is made of, or why it has none. */
 export type KeyOutcome =
   | { readonly kind: "parts"; readonly parts: KeyParts }
@@ -96,18 +99,12 @@ export class NodeKeys {
       if (preview !== undefined) setOwn((previews ??= {}), name, preview);
     }
     if (pending !== undefined) return { kind: "pending", input: pending };
-    return {
-      kind: "parts",
-      parts: {
-        node: record,
-        codeVersion: code?.codeVersion ?? "",
-        ...(code?.parts !== undefined ? { codeParts: code.parts } : {}),
-        ...(node.options.version !== undefined ? { version: node.options.version } : {}),
-        inputs,
-        config: this.#configOf(node),
-        ...(previews ? { previews } : {}),
-      },
-    };
+    // Built field by field, not with conditional spreads: this runs for every cached node call.
+    const parts: { -readonly [K in keyof KeyParts]: KeyParts[K] } = { node: record, codeVersion: code?.codeVersion ?? "", inputs, config: this.#configOf(node) };
+    if (code?.parts !== undefined) parts.codeParts = code.parts;
+    if (node.options.version !== undefined) parts.version = node.options.version;
+    if (previews !== undefined) parts.previews = previews;
+    return { kind: "parts", parts };
   }
 
   /** What a parameter left to its default contributes to the key. */
@@ -123,7 +120,8 @@ export class NodeKeys {
     return v;
   }
 
-  #configOf(node: GraphNode): Record<string, string> {
+  #configOf(node: GraphNode): Readonly<Record<string, string>> {
+    if (node.configKeys.length === 0) return NO_CONFIG;
     const out: Record<string, string> = {};
     for (const key of node.configKeys) {
       let v = this.#configVersions.get(key);
