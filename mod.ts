@@ -53,7 +53,6 @@ export type { InProcessOptions } from "./executors/in-process.ts";
 export { WorkerPoolExecutor } from "./executors/worker-pool.ts";
 export type { WorkerPoolOptions } from "./executors/worker-pool.ts";
 export type { Executor, ExecutorTask, NodeLocator } from "./lib/ports/executor.ts";
-export type { LargeValueStore } from "./lib/ports/large-value-store.ts";
 export type { Platform, PlatformLoader } from "./lib/ports/platform.ts";
 export type { FileWatch, ModuleFiles, ModuleReloader, SyntaxProblem } from "./lib/ports/module-reloader.ts";
 export type { WorkerFactory, WorkerHandle } from "./lib/ports/worker-factory.ts";

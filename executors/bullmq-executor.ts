@@ -14,12 +14,13 @@ type QueueClass = typeof import("bullmq").Queue;
 type QueueEventsClass = typeof import("bullmq").QueueEvents;
 import pLimit from "p-limit";
 import { WorkerError } from "../lib/errors.ts";
-import type { Executor, ExecutorTask } from "../lib/ports/executor.ts";
-import type { LargeValueStore } from "../lib/ports/large-value-store.ts";
+import type { Cache } from "../lib/ports/cache.ts";
+import type { Executor, ExecutorContext, ExecutorTask } from "../lib/ports/executor.ts";
 import { cancelChannel, type JobResult } from "./bullmq-protocol.ts";
 import { JobEncoder } from "./bullmq-job-encoder.ts";
 import { resolveOptions, type BullmqExecutorDefaults, type BullmqExecutorOptions, type ResolvedOptions } from "./bullmq-options.ts";
 import { loadBullmqPackages } from "./bullmq-packages.ts";
+import { JobValues } from "./bullmq-values.ts";
 import { RedisLink } from "./redis-link.ts";
 
 const HINT = "start redis-server there, or pass its URL as bullmqExecutor({ connection })";
@@ -44,8 +45,8 @@ interface Pending {
  * ```ts
  * import { Builder } from "weft";
  * import { bullmqExecutor } from "weft/bullmq";
- * const executor = bullmqExecutor({ connection: "redis://10.0.0.5:6379", sharedDirectory: "/mnt/weft" });
- * const dr = await new Builder().withModules(flow).withExecutor(executor).build();
+ * const executor = bullmqExecutor({ connection: "redis://10.0.0.5:6379" });
+ * const dr = await new Builder().withModules(flow).withCache({ path: "/mnt/weft/weft.db" }).withExecutor(executor).build();
  * ```
  */
 export class BullmqExecutor implements Executor {
@@ -58,6 +59,8 @@ export class BullmqExecutor implements Executor {
   #seq = 0;
   #started: Promise<Started> | undefined;
   #disposed = false;
+  /** The driver's cache, given at init: large values travel through its result store. */
+  #cache: Cache | undefined;
 
   constructor(options: BullmqExecutorOptions, defaults: BullmqExecutorDefaults) {
     this.#options = resolveOptions(options);
@@ -68,9 +71,11 @@ export class BullmqExecutor implements Executor {
   /**
    * Connects to Redis (failing within `connectTimeout` when it does not answer)
    * and starts listening to the queue's events. Warns when no worker serves
-   * the queue yet: its jobs would wait until one starts.
+   * the queue yet: its jobs would wait until one starts. Large values go
+   * through the result store of `context.cache` (the driver's cache).
    */
-  async init(): Promise<void> {
+  async init(_modules?: readonly string[], context?: ExecutorContext): Promise<void> {
+    this.#cache ??= context?.cache;
     const { queue, link } = await this.#start();
     const workers = await queue.getWorkersCount().catch(() => undefined);
     if (workers === 0) {
@@ -149,17 +154,17 @@ export class BullmqExecutor implements Executor {
 
   async #connect(): Promise<Started> {
     const { connection, connectTimeout } = this.#options;
-    const [{ Queue, QueueEvents, Redis }, store] = await Promise.all([loadBullmqPackages("start the BullMQ executor"), this.#openStore()]);
+    const { Queue, QueueEvents, Redis } = await loadBullmqPackages("start the BullMQ executor");
     const link = await RedisLink.open(connection, { Redis, timeoutMs: connectTimeout, hint: HINT });
     try {
-      return await this.#listen(link, store, Queue, QueueEvents);
+      return await this.#listen(link, Queue, QueueEvents);
     } catch (e) {
       await link.close();
       throw e;
     }
   }
 
-  async #listen(link: RedisLink, store: LargeValueStore | undefined, Queue: QueueClass, QueueEvents: QueueEventsClass): Promise<Started> {
+  async #listen(link: RedisLink, Queue: QueueClass, QueueEvents: QueueEventsClass): Promise<Started> {
     const name = this.#options.queue;
     // Listen from the server's clock now: no event of a job added later can be missed, however late the first read.
     const [seconds, micros] = await link.client.time();
@@ -177,20 +182,11 @@ export class BullmqExecutor implements Executor {
     link.onLost((reason) => this.#failAll((node) => new WorkerError(node, `Lost the connection to Redis at "${link.url}" while node "${node}" was queued or running: ${reason}; re-run once Redis is reachable again`)));
     await events.waitUntilReady();
     const { timeout, inlineLimit } = this.#options;
-    const encoder = new JobEncoder(this.#id, { store, inlineLimit }, this.#defaults.codeVersion, {
+    const encoder = new JobEncoder(this.#id, new JobValues(this.#cache, inlineLimit), this.#defaults.codeVersion, {
       ...(timeout === undefined ? {} : { timeout }),
       ...(this.#defaults.runtime === undefined ? {} : { runtime: this.#defaults.runtime }),
     });
     return { link, queue, events, encoder };
-  }
-
-  async #openStore(): Promise<LargeValueStore | undefined> {
-    const { store, sharedDirectory } = this.#options;
-    if (store !== undefined || sharedDirectory === undefined) return store;
-    if (this.#defaults.openDirectory === undefined) {
-      throw new TypeError('bullmqExecutor() option "sharedDirectory" needs the composition root; use bullmqExecutor() from "weft", or pass a store');
-    }
-    return this.#defaults.openDirectory(sharedDirectory);
   }
 
   #take(jobId: string): Pending | undefined {

@@ -12,12 +12,13 @@ import type { ExecutorTask } from "../lib/ports/executor.ts";
 import { nodeSpecsOf } from "../lib/model/node-specs.ts";
 import { findCloneProblem } from "../lib/structured-clone.ts";
 import { encodeArgs, PROTOCOL, type JobData, type JobResult } from "./bullmq-protocol.ts";
-import { fromWire, toWire, type Wire, type WireOptions } from "./wire-codec.ts";
+import type { JobValues } from "./bullmq-values.ts";
+import { decodeWire, fromBase64, type Wire } from "./wire-codec.ts";
 
 /** Encodes the tasks of one driver. */
 export class JobEncoder {
   readonly #driver: string;
-  readonly #wire: WireOptions;
+  readonly #values: JobValues;
   readonly #timeout: number | undefined;
   readonly #runtime: string | undefined;
   readonly #configs = new WeakMap<object, Promise<Wire>>();
@@ -25,10 +26,10 @@ export class JobEncoder {
 
   readonly #codeVersion: CodeVersioner;
 
-  constructor(driver: string, wire: WireOptions, codeVersion: CodeVersioner, options: { timeout?: number; runtime?: string }) {
+  constructor(driver: string, values: JobValues, codeVersion: CodeVersioner, options: { timeout?: number; runtime?: string }) {
     this.#codeVersion = codeVersion;
     this.#driver = driver;
-    this.#wire = wire;
+    this.#values = values;
     this.#timeout = options.timeout;
     this.#runtime = options.runtime;
   }
@@ -47,21 +48,20 @@ export class JobEncoder {
       throw new SerializationError(locator.nodeName, path, `${problem.detail} (in the inputs sent to a remote worker)`);
     }
     let config = this.#configs.get(locator.config);
-    if (config === undefined) this.#configs.set(locator.config, (config = toWire(locator.config, this.#wire)));
-    const encodedConfig = config.catch((e) => {
-      throw new SerializationError(locator.nodeName, "", `the config cannot be encoded for a remote worker: ${(e as Error).message}`, { cause: e });
-    });
+    if (config === undefined) {
+      const site = { node: locator.nodeName, what: "the config", fix: "pass a smaller config to withConfig(), or turn on withCache() and start weft worker with --cache" };
+      this.#configs.set(locator.config, (config = this.#values.put(locator.config, site)));
+    }
+    const encodedConfig = config;
     const [args, code, configWire] = await Promise.all([
-      encodeArgs(style, task.args, this.#wire).catch((e) => {
-        throw new SerializationError(locator.nodeName, "", `the inputs cannot be encoded for a remote worker: ${(e as Error).message}`, { cause: e });
-      }),
+      encodeArgs(locator.nodeName, style, task.args, this.#values),
       this.#codeVersionOf(task),
       encodedConfig,
     ]);
     const node = { moduleUrl: locator.moduleUrl, exportName: locator.exportName, nodeName: locator.nodeName };
     return {
       protocol: PROTOCOL, driver: this.#driver, node, code, config: configWire, style, args,
-      ...(this.#wire.store === undefined ? {} : { refsAbove: this.#wire.inlineLimit }),
+      ...(this.#values.cache === undefined ? {} : { refsAbove: this.#values.inlineLimit }),
       ...(this.#timeout === undefined ? {} : { timeout: this.#timeout }),
       ...(this.#runtime === undefined ? {} : { runtime: this.#runtime }),
     };
@@ -69,9 +69,10 @@ export class JobEncoder {
 
   /** The node's value, or throws its error (name, message, stack and `kind` kept). */
   async decode(node: string, result: JobResult): Promise<unknown> {
-    const missing = () => new WorkerError(node, `A worker stored the result of node "${node}" in a shared result store, but this executor has none; pass the same sharedDirectory to bullmqExecutor() as --store to weft worker`);
-    if ("value" in result) return fromWire(result.value, this.#wire.store, missing);
-    throw deserializeError((await fromWire(result.error, this.#wire.store, missing)) as SerializedError);
+    if ("error" in result) throw deserializeError((await decodeWire(fromBase64((result.error as { i: string }).i))) as SerializedError);
+    const missing = () => new WorkerError(node, `A worker passed the result of node "${node}" by data version, but this driver has no cache; turn on withCache() on the driver`);
+    const unreadable = (dv: string) => new WorkerError(node, `A worker stored the result of node "${node}" (data version ${dv}), but this driver's cache cannot read it (not there, or damaged); start weft worker with --cache naming the driver's cache`);
+    return this.#values.get(result.value, missing, unreadable);
   }
 
   /**

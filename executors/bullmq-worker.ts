@@ -4,14 +4,14 @@
  * a node whose code differs from the driver's, and runs the node on a local
  * executor (the CLI gives it a pool of worker threads, which keeps this
  * event loop free to renew BullMQ's job locks however long a node computes).
- * Runtime-neutral: the CLI supplies module URLs, the local executor and the store.
+ * Runtime-neutral: the CLI supplies module URLs, the local executor and the cache.
  *
  * @module
  */
 import type { Job, Worker } from "bullmq";
 import type { Executor } from "../lib/ports/executor.ts";
 import type { CodeVersioner } from "../lib/ports/code-versioner.ts";
-import type { LargeValueStore } from "../lib/ports/large-value-store.ts";
+import type { Cache } from "../lib/ports/cache.ts";
 import { runJob, type JobContext } from "./bullmq-job-runner.ts";
 import { cancelChannel, DEFAULT_QUEUE, type JobData, type JobResult } from "./bullmq-protocol.ts";
 import { loadBullmqPackages } from "./bullmq-packages.ts";
@@ -33,8 +33,11 @@ export interface BullmqWorkerOptions {
   readonly codeVersion: CodeVersioner;
   /** Queue name; default `"weft"`. */
   readonly queue?: string;
-  /** The store drivers put large values in (their `sharedDirectory`). */
-  readonly store?: LargeValueStore;
+  /**
+   * The drivers' cache (`weft worker --cache`): large inputs are read from its
+   * result store and large results written to it, by data version. Not closed by `close()`.
+   */
+  readonly cache?: Cache;
   /** Shown in messages, e.g. `host:pid`. */
   readonly name?: string;
   /** The runtime this process runs on, to explain a code version mismatch with a driver on another one. */
@@ -88,7 +91,7 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
     hint: "start redis-server there, or pass its URL with --redis",
   });
   const cancelled = new Set<string>();
-  const context: JobContext = { modules, local: options.local, store: options.store, name: options.name ?? "worker", runtime: options.runtime, configs: new Map(), cancelled };
+  const context: JobContext = { modules, local: options.local, cache: options.cache, name: options.name ?? "worker", runtime: options.runtime, configs: new Map(), cancelled };
   const worker: Worker = new Worker(queue, (job: Job, _token?: string, signal?: AbortSignal): Promise<JobResult> => runJob(job as Job<JobData>, signal, context), {
     connection: link.client,
     concurrency: options.concurrency ?? 1,

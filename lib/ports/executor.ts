@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { Cache } from "./cache.ts";
 
 /** Where a node's code lives, so that another thread or process can load it. */
 export interface NodeLocator {
@@ -32,6 +33,15 @@ export interface ExecutorTask {
   readonly signal: AbortSignal;
 }
 
+/** What the driver gives its executor at `init`, from its own settings. */
+export interface ExecutorContext {
+  /**
+   * The driver's cache, when it has one: executors that move values to other
+   * machines store large ones in its result store and pass their data version.
+   */
+  readonly cache?: Cache;
+}
+
 /**
  * Where tasks run. An executor bounds how many tasks it runs at once by its
  * own means (a pool's size, a queue's capacity): that limit alone governs
@@ -43,9 +53,10 @@ export interface Executor {
   /**
    * Starts resources (workers, connections). Called once per driver, by
    * build(), with the URLs of the modules worker nodes come from, so that
-   * executors running code elsewhere can load them up front.
+   * executors running code elsewhere can load them up front, and with what
+   * the driver has that an executor may use (its cache).
    */
-  init(modules?: readonly string[]): Promise<void>;
+  init(modules?: readonly string[], context?: ExecutorContext): Promise<void>;
   /** Runs a task; rejects with the node's error (its `kind` kept) or an executor failure. */
   submit(task: ExecutorTask): Promise<unknown>;
   /** Stops resources. Safe to call twice. */
