@@ -68,7 +68,7 @@ export class JobEncoder {
   }
 
   /** The node's value, or throws its error (name, message, stack and `kind` kept). */
-  async decode(node: string, result: JobResult): Promise<unknown> {
+  async decode(node: string, result: Exclude<JobResult, { cancelled: true }>): Promise<unknown> {
     if ("error" in result) throw deserializeError((await decodeWire(fromBase64((result.error as { i: string }).i))) as SerializedError);
     const missing = () => new WorkerError(node, `A worker passed the result of node "${node}" by data version, but this driver has no cache; turn on withCache() on the driver`);
     const unreadable = (dv: string) => new WorkerError(node, `A worker stored the result of node "${node}" (data version ${dv}), but this driver's cache cannot read it (not there, or damaged); start weft worker with --cache naming the driver's cache`);

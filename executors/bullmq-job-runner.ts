@@ -33,8 +33,11 @@ export interface JobContext {
   readonly name: string;
   /** The runtime this worker runs on ("bun" for `weft worker`), when known. */
   readonly runtime: string | undefined;
-  /** Ids of jobs cancelled before this worker started them (BullMQ only cancels jobs it tracks). */
-  readonly cancelled: ReadonlySet<string>;
+  /**
+   * Jobs cancelled before this worker started them (BullMQ only cancels jobs it tracks), by id, with the
+   * timestamp of the cancelled job when its id is shared (a later job of the same work has another).
+   */
+  readonly cancelled: ReadonlyMap<string, number | undefined>;
   /** Decoded configs by their wire, so a run's config is decoded once. */
   readonly configs: Map<string, Promise<Readonly<Record<string, unknown>>>>;
 }
@@ -44,7 +47,8 @@ export async function runJob(job: Job<JobData>, signal: AbortSignal | undefined,
   // Wired first: a cancellation that arrives while the job is being decoded must still stop it.
   const controller = new AbortController();
   const cancel = () => controller.abort(new DOMException("The run no longer needs this node", "AbortError"));
-  if (signal?.aborted || ctx.cancelled.has(job.id ?? "")) cancel();
+  const id = job.id ?? "";
+  if (signal?.aborted || (ctx.cancelled.has(id) && (ctx.cancelled.get(id) ?? job.timestamp) === job.timestamp)) cancel();
   signal?.addEventListener("abort", cancel, { once: true });
   try {
     return await run(job, controller, ctx);
@@ -94,6 +98,8 @@ async function run(job: Job<JobData>, controller: AbortController, ctx: JobConte
     // The decoded arguments belong to this job alone: their buffers may move to the thread.
     value = await ctx.local.submit({ locator, fn: found.spec.fn, style: data.style, args, transfer: transferableBuffers(args), signal: controller.signal });
   } catch (e) {
+    // Stopped because no driver wants it any more: said so, for a driver that asked for the same work meanwhile.
+    if (controller.signal.aborted && !isWeftError(controller.signal.reason, "timeout")) return { cancelled: true };
     const attempts = job.opts.attempts ?? 1;
     if (isRetriable(e) && job.attemptsMade + 1 < attempts) throw new Error(describe(e), { cause: e });
     return errorResult(e);

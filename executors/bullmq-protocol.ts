@@ -48,8 +48,11 @@ export interface JobData {
   readonly refsAbove?: number;
 }
 
-/** What a finished job returns: the node's value or its error (as serialized error data). */
-export type JobResult = { readonly value: Wire } | { readonly error: Wire };
+/**
+ * What a finished job returns: the node's value or its error (as serialized
+ * error data), or that it was cancelled (every driver that wanted it withdrew).
+ */
+export type JobResult = { readonly value: Wire } | { readonly error: Wire } | { readonly cancelled: true };
 
 /** What the driver tells a worker to do about large values it cannot pass. */
 const DRIVER_FIX = "turn on withCache() on the driver (withCache({ disable: true }) caches nothing) and start weft worker with --cache naming the same cache, or pass a smaller value";

@@ -90,7 +90,7 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
     timeoutMs: options.connectTimeout ?? 5_000,
     hint: "start redis-server there, or pass its URL with --redis",
   });
-  const cancelled = new Set<string>();
+  const cancelled = new Map<string, number | undefined>();
   const context: JobContext = { modules, local: options.local, cache: options.cache, name: options.name ?? "worker", runtime: options.runtime, configs: new Map(), cancelled };
   const worker: Worker = new Worker(queue, (job: Job, _token?: string, signal?: AbortSignal): Promise<JobResult> => runJob(job as Job<JobData>, signal, context), {
     connection: link.client,
@@ -110,10 +110,12 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
   // Drivers publish the ids of jobs their run no longer wants; the one running here stops it.
   const subscriber = link.client.duplicate();
   subscriber.on("error", () => {});
-  subscriber.on("message", (_channel: string, jobId: string) => {
+  subscriber.on("message", (_channel: string, message: string) => {
+    // "<jobId>" or, for a shared job (whose id a later run reuses), "<jobId> <its timestamp>".
+    const [jobId = "", at] = message.split(" ");
     if (worker.cancelJob(jobId, "the run no longer needs this node")) return;
     // Not started here yet (or taken by another worker): remembered a while, in case it is about to start here.
-    cancelled.add(jobId);
+    cancelled.set(jobId, at === undefined ? undefined : Number(at));
     setTimeout(() => cancelled.delete(jobId), 60_000).unref?.();
   });
   await Promise.all([subscriber.subscribe(cancelChannel(queue)), worker.waitUntilReady()]);

@@ -47,11 +47,11 @@ export type Settle = (ok: boolean, value: unknown) => void;
  * result is returned instead, not run: the caller runs it as a fiber.
  */
 export function dispatch(
-  ctx: CallContext, node: GraphNode, args: unknown, transfer: readonly ArrayBuffer[], signal: AbortSignal, settle: Settle,
+  ctx: CallContext, node: GraphNode, args: unknown, transfer: readonly ArrayBuffer[], signal: AbortSignal, settle: Settle, key?: string,
 ): Effect.Effect<unknown, unknown> | undefined {
   let result: unknown;
   try {
-    result = node.options.worker === true ? submit(ctx, node, args, transfer, signal) : call(node, args);
+    result = node.options.worker === true ? submit(ctx, node, args, transfer, signal, key) : call(node, args);
   } catch (e) {
     settle(false, e);
     return undefined;
@@ -99,12 +99,12 @@ export interface CallLimits {
  * that fires on interruption (a timeout, a failure elsewhere).
  */
 export function governedCall(
-  ctx: CallContext, node: GraphNode, args: unknown, transfer: readonly ArrayBuffer[], limits: CallLimits,
+  ctx: CallContext, node: GraphNode, args: unknown, transfer: readonly ArrayBuffer[], limits: CallLimits, key?: string,
 ): Effect.Effect<unknown, unknown> {
   const worker = node.options.worker === true;
   let effect: Effect.Effect<unknown, unknown> = Effect.callback<unknown, unknown>((resume, signal) => {
     if (!worker) setSignal(node, args, signal);
-    const result = dispatch(ctx, node, args, transfer, signal, (ok, value) => resume(ok ? Effect.succeed(value) : Effect.fail(value)));
+    const result = dispatch(ctx, node, args, transfer, signal, (ok, value) => resume(ok ? Effect.succeed(value) : Effect.fail(value)), key);
     if (result !== undefined) resume(result);
   });
   const { timeout, retry } = node.options;
@@ -165,10 +165,11 @@ export function buildArgs(task: NodeTask, values: readonly unknown[], signal: Ab
 
 export const NO_BUFFERS: readonly ArrayBuffer[] = Object.freeze([]);
 
-/** Sends a worker node to the executor. */
-function submit(ctx: CallContext, node: GraphNode, args: unknown, transfer: readonly ArrayBuffer[], signal: AbortSignal): Promise<unknown> {
+/** Sends a worker node to the executor, with the key of its work when the run caches it. */
+function submit(ctx: CallContext, node: GraphNode, args: unknown, transfer: readonly ArrayBuffer[], signal: AbortSignal, key: string | undefined): Promise<unknown> {
   const locator = { moduleUrl: node.moduleUrl!, exportName: node.exportName, nodeName: node.name, config: ctx.config };
-  return ctx.executor!.submit({ locator, fn: node.fn!, style: node.style, args, transfer, signal });
+  const task = { locator, fn: node.fn!, style: node.style, args, transfer, signal };
+  return ctx.executor!.submit(key === undefined ? task : { ...task, key });
 }
 
 /**

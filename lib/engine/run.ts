@@ -179,10 +179,12 @@ export class Run implements BlockHost {
       const effect = aroundCall(this.#ctx, this.#adapters, node, args, { limits, items: frame.itemPath(), signal: this.#signal }, done);
       return effect === undefined ? undefined : settle(effect, done);
     }
+    // The key of the work goes with a worker node's task (adapters, which may change the arguments, get none).
+    const key = worker && decision?.kind === "miss" ? decision.key : undefined;
     if (governed) {
-      return settle(governedCall(this.#ctx, node, args, transfer, { semaphore, pools }), done);
+      return settle(governedCall(this.#ctx, node, args, transfer, { semaphore, pools }, key), done);
     }
-    const effect = dispatch(this.#ctx, node, args, transfer, this.#signal, done);
+    const effect = dispatch(this.#ctx, node, args, transfer, this.#signal, done, key);
     return effect === undefined ? undefined : settle(effect, done);
   }
 

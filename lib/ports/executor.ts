@@ -31,6 +31,11 @@ export interface ExecutorTask {
   readonly transfer: readonly ArrayBuffer[];
   /** Fires when the run no longer wants the result (failure elsewhere, cancellation, timeout). */
   readonly signal: AbortSignal;
+  /**
+   * The cache key of the call, when the run caches it: equal keys are equal
+   * work, so an executor may run them once for every caller (BullMQ: one job).
+   */
+  readonly key?: string;
 }
 
 /** What the driver gives its executor at `init`, from its own settings. */
