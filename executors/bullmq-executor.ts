@@ -17,8 +17,9 @@ type QueueEventsClass = typeof import("bullmq").QueueEvents;
 import pLimit from "p-limit";
 import { WorkerError } from "../lib/errors.ts";
 import type { Cache } from "../lib/ports/cache.ts";
-import type { Executor, ExecutorContext, ExecutorTask } from "../lib/ports/executor.ts";
-import { cancelChannel, type JobResult } from "./bullmq-protocol.ts";
+import type { BlockOutcome, Executor, ExecutorBlock, ExecutorContext, ExecutorTask } from "../lib/ports/executor.ts";
+import { BlockBatcher, allAborted, DEFAULT_BLOCK_BATCH } from "./bullmq-blocks.ts";
+import { cancelChannel, type BlockJobData, type JobData, type JobResult } from "./bullmq-protocol.ts";
 import { JobEncoder } from "./bullmq-job-encoder.ts";
 import { resolveOptions, type BullmqExecutorDefaults, type BullmqExecutorOptions, type ResolvedOptions } from "./bullmq-options.ts";
 import { loadBullmqPackages } from "./bullmq-packages.ts";
@@ -89,19 +90,46 @@ export class BullmqExecutor implements Executor {
   }
 
   submit(task: ExecutorTask): Promise<unknown> {
+    return this.#enqueue(task.signal, async (job) => {
+      const { encoder } = await this.#start();
+      const node = task.locator.nodeName;
+      return encoder.decode(node, await job(node, await encoder.encode(task), task.key));
+    });
+  }
+
+  /**
+   * Runs a map item's whole block as a job, batched with the items of the
+   * same block that start in the same turn (up to `blockBatch` per job).
+   */
+  submitBlock(block: ExecutorBlock): Promise<BlockOutcome> {
+    return this.#blocks.add(block);
+  }
+
+  readonly #blocks = new BlockBatcher(DEFAULT_BLOCK_BATCH, (blocks) => this.#enqueue(allAborted(blocks.map((b) => b.signal)), async (job) => {
+    const { encoder } = await this.#start();
+    const expand = blocks[0]!.expand;
+    return encoder.decodeBlocks(expand, await job(blocks[0]!.nodes[0]!.nodeName, await encoder.encodeBlocks(blocks), undefined));
+  }));
+
+  /**
+   * One caller's work under `signal` and the executor's capacity: `work`
+   * queues its job with the `job` it is given; a cancellation settles the
+   * caller at once and takes the job back.
+   */
+  #enqueue<T>(signal: AbortSignal, work: (job: (node: string, data: JobData | BlockJobData, key: string | undefined) => Promise<Exclude<JobResult, { cancelled: true }>>) => Promise<T>): Promise<T> {
     if (this.#disposed) return Promise.reject(new Error("The BullMQ executor was closed; build a new driver"));
-    if (task.signal.aborted) return Promise.reject(task.signal.reason);
-    return new Promise((resolve, reject) => {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise<T>((resolve, reject) => {
       let jobId: string | undefined;
       const caller = `${this.#id}-${++this.#seq}`;
       const onAbort = () => {
-        reject(task.signal.reason);
-        if (jobId !== undefined) void this.#withdraw(jobId, caller, task.signal.reason);
+        reject(signal.reason);
+        if (jobId !== undefined) void this.#withdraw(jobId, caller, signal.reason);
       };
-      task.signal.addEventListener("abort", onAbort, { once: true });
-      this.#limit(() => this.#run(task, caller, (id) => (jobId = id)))
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#limit(() => work((node, data, key) => this.#run(node, data, key, signal, caller, (id) => (jobId = id))))
         .then(resolve, reject)
-        .finally(() => task.signal.removeEventListener("abort", onAbort));
+        .finally(() => signal.removeEventListener("abort", onAbort));
     });
   }
 
@@ -117,16 +145,16 @@ export class BullmqExecutor implements Executor {
     await started.link.close();
   }
 
-  async #run(task: ExecutorTask, caller: string, setJobId: (id: string) => void): Promise<unknown> {
-    const node = task.locator.nodeName;
+  async #run(
+    node: string, data: JobData | BlockJobData, key: string | undefined, signal: AbortSignal, caller: string, setJobId: (id: string) => void,
+  ): Promise<Exclude<JobResult, { cancelled: true }>> {
     if (this.#disposed) throw new Error("The BullMQ executor was closed; build a new driver");
-    const { link, queue, encoder, shared } = await this.#start();
-    const data = await encoder.encode(task);
+    const { link, queue, shared } = await this.#start();
     await link.ready(this.#options.connectTimeout, HINT).catch((e: Error) => {
       throw new WorkerError(node, `Cannot run node "${node}" on BullMQ: ${e.message}`, { cause: e });
     });
-    if (task.signal.aborted) throw task.signal.reason;
-    const jobId = jobIdOf(task.key, () => caller);
+    if (signal.aborted) throw signal.reason;
+    const jobId = jobIdOf(key, () => caller);
     setJobId(jobId);
     const { attempts, backoff } = this.#options;
     const once = async (): Promise<JobResult> => {
@@ -139,7 +167,7 @@ export class BullmqExecutor implements Executor {
       });
       // A shared job: joined before the add, so that no other driver's withdrawal takes it meanwhile; one that failed
       // earlier (kept a while in the failed set, where an add with its id is ignored) is replaced.
-      const added = task.key === undefined ? add() : shared.join(jobId, caller).then(add).then(async (job) => {
+      const added = key === undefined ? add() : shared.join(jobId, caller).then(add).then(async (job) => {
         if ((await queue.getJobState(jobId)) !== "failed") return job;
         await queue.remove(jobId);
         return add();
@@ -157,14 +185,14 @@ export class BullmqExecutor implements Executor {
         }
       }
       // Aborted while the job was being added: the abort handler could not remove it yet.
-      if (task.signal.aborted) void this.#withdraw(jobId, caller, task.signal.reason);
+      if (signal.aborted) void this.#withdraw(jobId, caller, signal.reason);
       return result;
     };
     // A job this caller did not withdraw that ended cancelled was another driver's, withdrawn just before this caller
     // asked for the same work (its completion reached this caller): the work is asked for again.
     for (let asked = 1; ; asked++) {
       const result = await once();
-      if (!("cancelled" in result)) return encoder.decode(node, result);
+      if (!("cancelled" in result)) return result;
       if (asked === 3) throw new WorkerError(node, `The job for node "${node}" was cancelled by other drivers ${asked} times while this run waited for it; run again`);
     }
   }

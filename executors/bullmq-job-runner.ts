@@ -13,37 +13,17 @@
  * @module
  */
 import type { Job } from "bullmq";
-import { serializeError } from "../lib/error-codec.ts";
 import { describe, isWeftError, TimeoutError, WorkerError } from "../lib/errors.ts";
-import type { Cache } from "../lib/ports/cache.ts";
-import type { Executor } from "../lib/ports/executor.ts";
 import { transferableBuffers } from "../lib/structured-clone.ts";
-import { decodeArgs, PROTOCOL, type JobData, type JobResult } from "./bullmq-protocol.ts";
+import { decodeArgs, PROTOCOL, type BlockJobData, type JobData, type JobResult } from "./bullmq-protocol.ts";
 import { JobValues, MAX_INLINE_BYTES } from "./bullmq-values.ts";
-import type { LocalModules, LocalNode } from "./local-modules.ts";
-import { inlineWire, type Wire } from "./wire-codec.ts";
-
-/** What every job of one worker shares. */
-export interface JobContext {
-  readonly modules: LocalModules;
-  readonly local: Executor;
-  /** The cache this worker opened (`--cache`): large values go through its result store. */
-  readonly cache: Cache | undefined;
-  /** The worker's name, for messages. */
-  readonly name: string;
-  /** The runtime this worker runs on ("bun" for `weft worker`), when known. */
-  readonly runtime: string | undefined;
-  /**
-   * Jobs cancelled before this worker started them (BullMQ only cancels jobs it tracks), by id, with the
-   * timestamp of the cancelled job when its id is shared (a later job of the same work has another).
-   */
-  readonly cancelled: ReadonlyMap<string, number | undefined>;
-  /** Decoded configs by their wire, so a run's config is decoded once. */
-  readonly configs: Map<string, Promise<Readonly<Record<string, unknown>>>>;
-}
+import type { LocalNode } from "./local-modules.ts";
+import { runBlockJob } from "./bullmq-block-job.ts";
+import { errorResult, type JobContext } from "./bullmq-job-context.ts";
+import type { Wire } from "./wire-codec.ts";
 
 /** Runs one job; see the module comment for what is returned and what is thrown. */
-export async function runJob(job: Job<JobData>, signal: AbortSignal | undefined, ctx: JobContext): Promise<JobResult> {
+export async function runJob(job: Job<JobData | BlockJobData>, signal: AbortSignal | undefined, ctx: JobContext): Promise<JobResult> {
   // Wired first: a cancellation that arrives while the job is being decoded must still stop it.
   const controller = new AbortController();
   const cancel = () => controller.abort(new DOMException("The run no longer needs this node", "AbortError"));
@@ -51,7 +31,9 @@ export async function runJob(job: Job<JobData>, signal: AbortSignal | undefined,
   if (signal?.aborted || (ctx.cancelled.has(id) && (ctx.cancelled.get(id) ?? job.timestamp) === job.timestamp)) cancel();
   signal?.addEventListener("abort", cancel, { once: true });
   try {
-    return await run(job, controller, ctx);
+    const data = job.data;
+    if (data.protocol === PROTOCOL && "kind" in data && data.kind === "block") return await runBlockJob(job as Job<BlockJobData>, controller, ctx);
+    return await run(job as Job<JobData>, controller, ctx);
   } finally {
     signal?.removeEventListener("abort", cancel);
   }
@@ -127,10 +109,4 @@ function codeMismatch(node: string, data: JobData, found: LocalNode, ctx: JobCon
 /** Failures of the infrastructure: a job timeout, a worker thread that died. */
 export function isRetriable(error: unknown): boolean {
   return isWeftError(error, "timeout") || isWeftError(error, "worker");
-}
-
-/** A job result carrying `error` as data (always inline: errors are small). */
-export async function errorResult(error: unknown): Promise<JobResult> {
-  const wire: Wire = await inlineWire(serializeError(error));
-  return { error: wire };
 }

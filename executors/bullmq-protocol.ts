@@ -49,6 +49,36 @@ export interface JobData {
 }
 
 /**
+ * A batch of map items as one job: each item's whole block runs on the
+ * worker (executors/bullmq-block-job.ts), and only what the collect gathers
+ * comes back, with every node's outcome.
+ */
+export interface BlockJobData {
+  readonly protocol: number;
+  readonly kind: "block";
+  readonly driver: string;
+  /** The parallelizable whose items these are. */
+  readonly expand: string;
+  /** The block's nodes, each with the driver's code version (a worker with other code refuses the job). */
+  readonly nodes: readonly (JobData["node"] & { readonly code: string })[];
+  readonly runtime?: string;
+  readonly config: Wire;
+  /** The nodes whose values the collect gathers. */
+  readonly outputs: readonly string[];
+  /** Per item: what its block reads, by name (the item under `expand`). */
+  readonly items: readonly Readonly<Record<string, Wire>>[];
+  readonly timeout?: number;
+  /** As in {@link JobData}: gathered values above this many bytes come back through the cache. */
+  readonly refsAbove?: number;
+}
+
+/** One item of a block job, as it comes back: every node's outcome (errors serialized) and the gathered values. */
+export interface BlockItemResult {
+  readonly nodes: readonly { readonly node: string; readonly ok: boolean; readonly duration: number; readonly error?: unknown }[];
+  readonly values?: Readonly<Record<string, Wire>>;
+}
+
+/**
  * What a finished job returns: the node's value or its error (as serialized
  * error data), or that it was cancelled (every driver that wanted it withdrew).
  */

@@ -12,7 +12,9 @@ import type { Job, Worker } from "bullmq";
 import type { Executor } from "../lib/ports/executor.ts";
 import type { CodeVersioner } from "../lib/ports/code-versioner.ts";
 import type { Cache } from "../lib/ports/cache.ts";
-import { runJob, type JobContext } from "./bullmq-job-runner.ts";
+import type { JobContext } from "./bullmq-job-context.ts";
+import { runJob } from "./bullmq-job-runner.ts";
+import { BlockRunner, type BlockDriverFactory } from "./block-runner.ts";
 import { cancelChannel, DEFAULT_QUEUE, type JobData, type JobResult } from "./bullmq-protocol.ts";
 import { loadBullmqPackages } from "./bullmq-packages.ts";
 import { LocalModules } from "./local-modules.ts";
@@ -38,6 +40,11 @@ export interface BullmqWorkerOptions {
    * result store and large results written to it, by data version. Not closed by `close()`.
    */
   readonly cache?: Cache;
+  /**
+   * Builds the small drivers that run map items' whole blocks (the composition
+   * root's Builder); without it this worker refuses block jobs.
+   */
+  readonly blocks?: BlockDriverFactory;
   /** Shown in messages, e.g. `host:pid`. */
   readonly name?: string;
   /** The runtime this process runs on, to explain a code version mismatch with a driver on another one. */
@@ -91,7 +98,8 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
     hint: "start redis-server there, or pass its URL with --redis",
   });
   const cancelled = new Map<string, number | undefined>();
-  const context: JobContext = { modules, local: options.local, cache: options.cache, name: options.name ?? "worker", runtime: options.runtime, configs: new Map(), cancelled };
+  const blocks = options.blocks === undefined ? undefined : new BlockRunner(options.blocks);
+  const context: JobContext = { modules, local: options.local, cache: options.cache, blocks, name: options.name ?? "worker", runtime: options.runtime, configs: new Map(), cancelled };
   const worker: Worker = new Worker(queue, (job: Job, _token?: string, signal?: AbortSignal): Promise<JobResult> => runJob(job as Job<JobData>, signal, context), {
     connection: link.client,
     concurrency: options.concurrency ?? 1,
@@ -128,6 +136,7 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
         await link.whileUp(worker.close(), 1_000);
         subscriber.disconnect();
         await link.close();
+        await blocks?.close();
         await options.local.dispose();
       })();
       return closing;

@@ -82,6 +82,17 @@ async function runWorker(host: CliHost, flags: WorkerFlags): Promise<void> {
       maxStalledCount: flags.maxStalled,
       connectTimeout: flags.connectTimeout,
       ...(cache === undefined ? {} : { cache }),
+      // Map items' blocks run on this process's engine, their worker nodes on its threads (the pool stays the worker's).
+      blocks: async (modules, config, hook) => {
+        // Imported with the first block job: a worker of worker nodes alone starts without the Builder.
+        const { Builder } = await import("../../mod.ts");
+        const shared = { name: local.name, init: async () => {}, submit: (task: Parameters<typeof local.submit>[0]) => local.submit(task), dispose: async () => {} };
+        const dr = await new Builder().withModules(...modules).withConfig(config).withExecutor(shared).withHooks(hook).build();
+        return {
+          execute: (outputs, inputs, signal) => dr.execute(outputs as never[], { inputs, signal }) as Promise<Record<string, unknown>>,
+          close: () => dr.close(),
+        };
+      },
     });
   } catch (e) {
     cache?.close();
