@@ -52,7 +52,7 @@ export { InProcessExecutor } from "./executors/in-process.ts";
 export type { InProcessOptions } from "./executors/in-process.ts";
 export { WorkerPoolExecutor } from "./executors/worker-pool.ts";
 export type { WorkerPoolOptions } from "./executors/worker-pool.ts";
-export type { Executor, ExecutorTask, NodeLocator } from "./lib/ports/executor.ts";
+export type { BlockNodeOutcome, BlockOutcome, Executor, ExecutorBlock, ExecutorContext, ExecutorTask, NodeLocator } from "./lib/ports/executor.ts";
 export type { Platform, PlatformLoader } from "./lib/ports/platform.ts";
 export type { FileWatch, ModuleFiles, ModuleReloader, SyntaxProblem } from "./lib/ports/module-reloader.ts";
 export type { WorkerFactory, WorkerHandle } from "./lib/ports/worker-factory.ts";

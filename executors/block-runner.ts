@@ -74,10 +74,7 @@ export class BlockRunner {
     let self: Pooled | undefined;
     const hook: Hook = {
       name: "weft worker block outcomes",
-      afterNode: (e) => {
-        const error = e.success ? undefined : (e.error as { cause?: unknown } | undefined);
-        self?.outcomes.push(e.success ? { node: e.node, ok: true, duration: e.duration } : { node: e.node, ok: false, duration: e.duration, error: error });
-      },
+      afterNode: (e) => void self?.outcomes.push(e.success ? { node: e.node, ok: true, duration: e.duration } : { node: e.node, ok: false, duration: e.duration, error: e.error }),
     };
     const driver = await this.#factory(modules, config, hook);
     self = { driver, outcomes: [] };

@@ -8,7 +8,7 @@
  */
 import type { Job } from "bullmq";
 import { serializeError } from "../lib/error-codec.ts";
-import { WorkerError } from "../lib/errors.ts";
+import { TimeoutError, WorkerError } from "../lib/errors.ts";
 import type { BlockModule } from "./block-runner.ts";
 import { errorResult, type JobContext } from "./bullmq-job-context.ts";
 import type { BlockItemResult, BlockJobData, JobResult } from "./bullmq-protocol.ts";
@@ -48,6 +48,10 @@ export async function runBlockJob(job: Job<BlockJobData>, controller: AbortContr
   }
   const shape = `${configKey}\0${data.nodes.map((n) => `${n.moduleUrl}\0${n.exportName}\0${n.nodeName}`).join("\0")}`;
   const out = data.refsAbove === undefined ? new JobValues(undefined, MAX_INLINE_BYTES) : values;
+  const timeout = data.timeout;
+  const timer = timeout === undefined ? undefined : setTimeout(() => {
+    controller.abort(new TimeoutError(first, timeout, 'the limit is bullmqExecutor() option "timeout", for a whole job of map items; raise it or make the nodes faster'));
+  }, timeout);
   const items = await Promise.all(data.items.map(async (wires): Promise<BlockItemResult> => {
     let inputs: Record<string, unknown>;
     try {
@@ -67,6 +71,6 @@ export async function runBlockJob(job: Job<BlockJobData>, controller: AbortContr
     } catch (e) {
       return { nodes: [{ node: first, ok: false, duration: 0, error: serializeError(e) }] };
     }
-  }));
+  })).finally(() => clearTimeout(timer));
   return { value: await inlineWire(items) };
 }

@@ -24,14 +24,14 @@ interface Waiting {
 
 /** Gathers the items submitted in one turn of the event loop and sends them in batches. */
 export class BlockBatcher {
-  readonly #size: number;
+  readonly #size: () => number;
   readonly #send: (blocks: readonly ExecutorBlock[]) => Promise<readonly BlockOutcome[]>;
   /** Items waiting for the end of this turn, by block shape (its nodes and config). */
   #waiting = new Map<string, Waiting[]>();
   #scheduled = false;
   #inFlight = 0;
 
-  constructor(size: number, send: (blocks: readonly ExecutorBlock[]) => Promise<readonly BlockOutcome[]>) {
+  constructor(size: () => number, send: (blocks: readonly ExecutorBlock[]) => Promise<readonly BlockOutcome[]>) {
     this.#size = size;
     this.#send = send;
   }
@@ -43,7 +43,7 @@ export class BlockBatcher {
       if (list === undefined) this.#waiting.set(shape, (list = []));
       list.push({ block, resolve, reject });
       // A full batch goes at once; the rest at the end of this turn, with whatever else starts in it.
-      if (list.length >= this.#size) {
+      if (list.length >= this.#size()) {
         this.#waiting.delete(shape);
         this.#flush(list);
       } else if (!this.#scheduled) {
@@ -69,7 +69,7 @@ export class BlockBatcher {
       same.push(w);
     }
     for (const same of byConfig.values()) {
-      const size = Math.min(this.#size, Math.ceil(same.length / Math.max(1, BLOCK_SPREAD - this.#inFlight)));
+      const size = Math.min(this.#size(), Math.ceil(same.length / Math.max(1, BLOCK_SPREAD - this.#inFlight)));
       for (let i = 0; i < same.length; i += size) this.#sendBatch(same.slice(i, i + size));
     }
   }

@@ -18,7 +18,7 @@ import pLimit from "p-limit";
 import { WorkerError } from "../lib/errors.ts";
 import type { Cache } from "../lib/ports/cache.ts";
 import type { BlockOutcome, Executor, ExecutorBlock, ExecutorContext, ExecutorTask } from "../lib/ports/executor.ts";
-import { BlockBatcher, allAborted, DEFAULT_BLOCK_BATCH } from "./bullmq-blocks.ts";
+import { BlockBatcher, allAborted } from "./bullmq-blocks.ts";
 import { cancelChannel, type BlockJobData, type JobData, type JobResult } from "./bullmq-protocol.ts";
 import { JobEncoder } from "./bullmq-job-encoder.ts";
 import { resolveOptions, type BullmqExecutorDefaults, type BullmqExecutorOptions, type ResolvedOptions } from "./bullmq-options.ts";
@@ -105,7 +105,7 @@ export class BullmqExecutor implements Executor {
     return this.#blocks.add(block);
   }
 
-  readonly #blocks = new BlockBatcher(DEFAULT_BLOCK_BATCH, (blocks) => this.#enqueue(allAborted(blocks.map((b) => b.signal)), async (job) => {
+  readonly #blocks = new BlockBatcher(() => this.#options.blockBatch, (blocks) => this.#enqueue(allAborted(blocks.map((b) => b.signal)), async (job) => {
     const { encoder } = await this.#start();
     const expand = blocks[0]!.expand;
     return encoder.decodeBlocks(expand, await job(blocks[0]!.nodes[0]!.nodeName, await encoder.encodeBlocks(blocks), undefined));

@@ -6,6 +6,7 @@
 import type { CodeVersioner } from "../lib/ports/code-versioner.ts";
 import { DEFAULT_QUEUE } from "./bullmq-protocol.ts";
 import { MAX_INLINE_BYTES } from "./bullmq-values.ts";
+import { DEFAULT_BLOCK_BATCH } from "./bullmq-blocks.ts";
 
 /** Options of `bullmqExecutor()`. Only `connection` is required. */
 export interface BullmqExecutorOptions {
@@ -22,6 +23,11 @@ export interface BullmqExecutorOptions {
    * 65,536; at most `MAX_INLINE_BYTES` (1 MiB), the most a value ever takes inline.
    */
   readonly inlineLimit?: number;
+  /**
+   * Map items per job at most, when items of a block that start together are
+   * batched (a map item's whole block is one job, see the distributed guide). Default 16.
+   */
+  readonly blockBatch?: number;
   /**
    * Attempts per job when the infrastructure fails: a job timeout, a worker thread that crashed.
    * A node's own error is not retried here (use `node(fn, { retry })`). Default 3.
@@ -73,6 +79,7 @@ export function resolveOptions(options: BullmqExecutorOptions): ResolvedOptions 
     queue,
     capacity: options.capacity ?? 256,
     inlineLimit: options.inlineLimit ?? 65_536,
+    blockBatch: options.blockBatch ?? DEFAULT_BLOCK_BATCH,
     attempts: options.attempts ?? 3,
     backoff: options.backoff ?? 1_000,
     connectTimeout: options.connectTimeout ?? 5_000,
@@ -83,6 +90,7 @@ export function resolveOptions(options: BullmqExecutorOptions): ResolvedOptions 
     throw new RangeError(`bullmqExecutor() option "inlineLimit" must be at most ${MAX_INLINE_BYTES} (1 MiB), got ${resolved.inlineLimit}; larger values travel through the cache`);
   }
   atLeast("attempts", resolved.attempts, 1, true);
+  atLeast("blockBatch", resolved.blockBatch, 1, true);
   atLeast("backoff", resolved.backoff, 0, false);
   atLeast("connectTimeout", resolved.connectTimeout, 1, false);
   if (options.timeout !== undefined) atLeast("timeout", options.timeout, 1, false);

@@ -6,20 +6,27 @@
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { QueueEvents } from "bullmq";
 import { bullmqExecutor } from "../../bullmq.ts";
-import { Builder, isWeftError, type Hook } from "../../mod.ts";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Builder, InProcessExecutor, isWeftError, type Executor, type Hook } from "../../mod.ts";
 import * as blocks from "../fixtures/blocks.ts";
+import * as edited from "../fixtures/blocks-edited.ts";
 import { fixture, RedisServer, startWorker, type WorkerProcess } from "./_processes.ts";
 
 setDefaultTimeout(120_000);
 
 const redis = await RedisServer.start();
 const workers: WorkerProcess[] = [];
+const temp = mkdtempSync(join(tmpdir(), "weft-blocks-"));
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.stop()));
   await redis.dispose();
+  rmSync(temp, { recursive: true, force: true });
 });
+/** Two worker processes of two threads on `queue`. */
 async function serve(queue: string): Promise<void> {
-  workers.push(...(await Promise.all([0, 1].map(() => startWorker(redis.url, ["--modules", fixture("blocks.ts"), "--queue", queue, "--concurrency", "2"])))));
+  workers.push(...(await Promise.all([0, 1].map(() => startWorker(redis.url, ["--modules", fixture("blocks.ts"), fixture("blocks-edited.ts"), "--queue", queue, "--concurrency", "2"])))));
 }
 /** Counts the jobs added to `queue` (read from the stream's start: the queue is new). */
 async function jobsAdded(queue: string): Promise<{ count: () => number; close: () => Promise<void> }> {
@@ -29,11 +36,11 @@ async function jobsAdded(queue: string): Promise<{ count: () => number; close: (
   await events.waitUntilReady();
   return { count: () => n, close: () => events.close() };
 }
+await serve("blocks");
 const expected = (n: number, factor: number) => Array.from({ length: n }, (_, i) => `v${(i + 1) * factor}`);
 
 describe("bullmqExecutor() map items' blocks", () => {
   test("a 500-item map whose block has 3 worker nodes takes one job per batch of items, not one per node, with the in-process results", async () => {
-    await serve("blocks");
     const added = await jobsAdded("blocks");
     try {
       await using dr = await new Builder().withModules(blocks).withExecutor(bullmqExecutor({ connection: redis.url, queue: "blocks" })).build();
@@ -64,5 +71,25 @@ describe("bullmqExecutor() map items' blocks", () => {
     expect(error.items.map((i: { index: number }) => i.index)).toEqual([3]);
     expect(error.cause.name).toBe("RangeError");
     expect(error.cause.message).toBe("item 3 refused");
+  });
+
+  test("with the driver's cache on, a re-run after editing one inner node hits and misses exactly as an in-process run does", async () => {
+    /** Per node call of each run: `node[item]: hit|miss|uncacheable`, sorted. */
+    async function statuses(executor: () => Executor, db: string): Promise<string[][]> {
+      const runs: string[][] = [];
+      for (const flow of [blocks, edited]) {
+        const seen: string[] = [];
+        const hook: Hook = { afterNode: (e) => void seen.push(`${e.node}[${e.items.map((i) => i.index).join(",")}]: ${e.cache?.status}`) };
+        await using dr = await new Builder().withModules(flow).withCache({ path: db }).withHooks(hook).withExecutor(executor()).build();
+        expect((await dr.execute(["labels"], { inputs: { n: 20, factor: 3 } })).labels).toEqual(expected(20, 3));
+        runs.push(seen.sort());
+      }
+      return runs;
+    }
+    const local = await statuses(() => new InProcessExecutor(), join(temp, "local.db"));
+    const remote = await statuses(() => bullmqExecutor({ connection: redis.url, queue: "blocks" }), join(temp, "remote.db"));
+    expect(remote).toEqual(local);
+    // The edit is seen: only the edited node misses (its value is the same, so what reads it hits).
+    expect(local[1]!.filter((s) => s.endsWith("miss"))).toEqual(Array.from({ length: 20 }, (_, i) => `scaled[${i}]: miss`).sort());
   });
 });
