@@ -42,11 +42,8 @@ export class BlockBatcher {
       let list = this.#waiting.get(shape);
       if (list === undefined) this.#waiting.set(shape, (list = []));
       list.push({ block, resolve, reject });
-      // A full batch goes at once; the rest at the end of this turn, with whatever else starts in it.
-      if (list.length >= this.#size()) {
-        this.#waiting.delete(shape);
-        this.#flush(list);
-      } else if (!this.#scheduled) {
+      // Sent at the end of this turn, with whatever else starts in it: batch sizes depend on how many there are.
+      if (!this.#scheduled) {
         this.#scheduled = true;
         queueMicrotask(() => this.#flushAll());
       }
