@@ -9,6 +9,7 @@
 import type { Job } from "bullmq";
 import { serializeError } from "../lib/error-codec.ts";
 import { TimeoutError, WorkerError } from "../lib/errors.ts";
+import { setOwn } from "../lib/own-property.ts";
 import type { BlockModule } from "./block-runner.ts";
 import { errorResult, type JobContext } from "./bullmq-job-context.ts";
 import type { BlockItemResult, BlockJobData, JobResult } from "./bullmq-protocol.ts";
@@ -65,7 +66,7 @@ export async function runBlockJob(job: Job<BlockJobData>, controller: AbortContr
       if (outcome.values === undefined) return { nodes };
       const encoded: Record<string, Wire> = {};
       for (const name of data.outputs) {
-        encoded[name] = await out.put(outcome.values[name], { node: name, what: "the result", fix: "return a smaller value, or turn on withCache() on the driver and start weft worker with --cache naming the same cache" });
+        setOwn(encoded, name, await out.put(outcome.values[name], { node: name, what: "the result", fix: "return a smaller value, or turn on withCache() on the driver and start weft worker with --cache naming the same cache" }));
       }
       return { nodes, values: encoded };
     } catch (e) {

@@ -10,6 +10,7 @@ import { SerializationError, WorkerError } from "../lib/errors.ts";
 import type { CodeVersioner } from "../lib/ports/code-versioner.ts";
 import type { BlockOutcome, ExecutorBlock, ExecutorTask } from "../lib/ports/executor.ts";
 import { nodeSpecsOf } from "../lib/model/node-specs.ts";
+import { setOwn } from "../lib/own-property.ts";
 import { findCloneProblem } from "../lib/structured-clone.ts";
 import { encodeArgs, PROTOCOL, type BlockItemResult, type BlockJobData, type JobData, type JobResult } from "./bullmq-protocol.ts";
 import type { JobValues } from "./bullmq-values.ts";
@@ -118,7 +119,7 @@ export class JobEncoder {
       const nodes = item.nodes.map((o) => (o.ok ? o : { ...o, error: deserializeError(o.error as SerializedError) }));
       if (item.values === undefined) return { nodes };
       const values: Record<string, unknown> = {};
-      for (const [k, w] of Object.entries(item.values)) values[k] = await this.#values.get(w, missing, unreadable);
+      for (const [k, w] of Object.entries(item.values)) setOwn(values, k, await this.#values.get(w, missing, unreadable));
       return { nodes, values };
     }));
   }

@@ -74,7 +74,7 @@ describe("bullmqExecutor() map items' blocks", () => {
   });
 
   test("with the driver's cache on, a re-run after editing one inner node hits and misses exactly as an in-process run does", async () => {
-    /** Per node call of each run: `node[item]: hit|miss|uncacheable`, sorted. */
+    /** Per node call of each run: `node[item]: hit|miss|uncacheable`, and the data versions the cache recorded. */
     async function statuses(executor: () => Executor, db: string): Promise<string[][]> {
       const runs: string[][] = [];
       for (const flow of [blocks, edited]) {
@@ -82,7 +82,8 @@ describe("bullmqExecutor() map items' blocks", () => {
         const hook: Hook = { afterNode: (e) => void seen.push(`${e.node}[${e.items.map((i) => i.index).join(",")}]: ${e.cache?.status}`) };
         await using dr = await new Builder().withModules(flow).withCache({ path: db }).withHooks(hook).withExecutor(executor()).build();
         expect((await dr.execute(["labels"], { inputs: { n: 20, factor: 3 } })).labels).toEqual(expected(20, 3));
-        runs.push(seen.sort());
+        // The cache's own records of the run: the data version of every node, items included.
+        runs.push([...seen.sort(), ...Object.entries(dr.cache!.dataVersions()).map(([node, dv]) => `${node} = ${dv}`).sort()]);
       }
       return runs;
     }
