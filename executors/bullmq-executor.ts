@@ -230,6 +230,11 @@ export class BullmqExecutor implements Executor {
       for (const p of waiting) p.resolve(returnvalue as unknown as JobResult);
       if (waiting.length > 0 && isSharedJobId(jobId)) void shared.done(jobId).catch(() => {});
     });
+    // A shared job removed while this executor's callers still wait for it: another driver withdrew it just as they
+    // joined (its check saw no one else yet). They ask for the work again, as after a cancelled one.
+    events.on("removed", ({ jobId }) => {
+      if (isSharedJobId(jobId)) for (const p of this.#take(jobId)) p.resolve({ cancelled: true });
+    });
     events.on("failed", ({ jobId, failedReason }) => {
       for (const p of this.#take(jobId)) p.reject(new WorkerError(p.node, `The job for node "${p.node}" failed on the workers: ${failedReason}`));
     });
