@@ -243,7 +243,9 @@ export class Run implements BlockHost {
   /** Sends an item's whole block to the executor; its outcome ends the item as its tasks would have. */
   #startRemote(frame: Frame, remote: RemoteBlock): void {
     const inputs: Record<string, unknown> = {};
-    for (const { name, slot } of remote.inputs) setOwn(inputs, name, frame.values[slot]);
+    // A config value the block reads is the executor's to give again, from the same config.
+    const config = this.#ctx.config;
+    for (const { name, slot } of remote.inputs) if (!Object.hasOwn(config, name)) setOwn(inputs, name, frame.values[slot]);
     const start = this.#ctx.clock.now();
     const executor = this.#ctx.executor!;
     executor.submitBlock!({

@@ -57,6 +57,11 @@ describe("bullmqExecutor() map items' blocks", () => {
     }
   });
 
+  test("an item's block reads the driver's config on the worker", async () => {
+    await using dr = await new Builder().withModules(blocks).withConfig({ prefix: "w" }).withExecutor(bullmqExecutor({ connection: redis.url, queue: "blocks" })).build();
+    expect((await dr.execute(["labels"], { inputs: { n: 3, factor: 2 } })).labels).toEqual(["w2", "w4", "w6"]);
+  });
+
   test("hooks see every node of every item, and a failing inner node reports its own error with its name and item", async () => {
     const seen: string[] = [];
     const hook: Hook = { afterNode: (e) => void seen.push(`${e.node}[${e.items.map((i) => i.index).join(",")}]:${e.success}`) };
