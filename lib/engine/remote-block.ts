@@ -52,7 +52,13 @@ function build(task: BlockTask, graph: Graph): RemoteBlock | undefined {
     if (shared) return undefined;
   }
   const inputs: { name: string; slot: number }[] = [{ name: task.node.name, slot: child.itemSlot }];
-  for (let k = 0; k < child.imports.length; k += 2) inputs.push({ name: graph.nodes[child.imports[k + 1]!]!.name, slot: child.imports[k]! });
+  const exportsOfBlock = new Set(nodes.map((n) => `${n.module}\0${n.exportName}`));
+  for (let k = 0; k < child.imports.length; k += 2) {
+    const imported = graph.nodes[child.imports[k + 1]!]!;
+    // A value from outside the block made by one of the block's exports: the executor's driver would compute it, not take it.
+    if (imported.kind === "function" && exportsOfBlock.has(`${imported.module}\0${imported.exportName}`)) return undefined;
+    inputs.push({ name: imported.name, slot: child.imports[k]! });
+  }
   const bySlot = new Map((tasks as readonly NodeTask[]).map((t) => [t.out, t.node.name]));
   const gathered = Array.from(task.gather, (slot) => bySlot.get(slot));
   if (gathered.some((g) => g === undefined)) return undefined;
