@@ -64,13 +64,14 @@ describe("the web view of a map/reduce run", () => {
     expect(await text(`/runs/${ids[0]}`)).toContain('<dt>flow</dt><dd id="flow">squares</dd>');
   });
 
-  test("the node panel, the nodes table and GET /api/runs/:id show the host each node ran on: this machine, for a run in one process", async () => {
+  test("the node panel, the nodes table, the timeline and GET /api/runs/:id show the host each node ran on: this machine, for a run in one process", async () => {
     const panel = await text(`/runs/${ids[0]}/nodes/square`);
     const item3 = panel.slice(panel.indexOf('<span class="mono">items[3]</span>')).split("</details>")[0]!;
     expect(item3).toContain(`<dt>host</dt><dd class="mono">${hostname()}</dd>`);
     const page = await text(`/runs/${ids[0]}`);
     const row = page.slice(page.indexOf('<tr data-node="square">')).split("</tr>")[0]!;
     expect(row).toContain(`<td class="nowrap">in-process on ${hostname()}</td>`);
+    expect(page).toContain(`(in-process on ${hostname()})</title>`);
     const run = await (await get(`/api/runs/${ids[0]}`)).json();
     expect(run.hosts).toEqual({ [hostname()]: 14 });
     const nodes = (await (await get(`/api/runs/${ids[0]}/nodes`)).json()).nodes as { host?: string }[];
