@@ -62,7 +62,7 @@ export async function runBlockJob(job: Job<BlockJobData>, controller: AbortContr
     }
     try {
       const outcome = await runner.run(shape, () => ({ modules, config }), data.outputs, inputs, controller.signal);
-      const nodes = outcome.nodes.map((o) => (o.ok ? o : { ...o, error: serializeError(o.error) }));
+      const nodes = outcome.nodes.map((o) => (o.ok ? { ...o, host: ctx.name } : { ...o, error: serializeError(o.error), host: ctx.name }));
       if (outcome.values === undefined) return { nodes };
       const encoded: Record<string, Wire> = {};
       for (const name of data.outputs) {

@@ -93,7 +93,9 @@ export class BullmqExecutor implements Executor {
     return this.#enqueue(task.signal, async (job) => {
       const { encoder } = await this.#start();
       const node = task.locator.nodeName;
-      return encoder.decode(node, await job(node, await encoder.encode(task), task.key));
+      const done = await job(node, await encoder.encode(task), task.key);
+      if (done.host !== undefined) task.ranOn?.(done.host);
+      return encoder.decode(node, done);
     });
   }
 

@@ -33,7 +33,7 @@ export async function runJob(job: Job<JobData | BlockJobData>, signal: AbortSign
   try {
     const data = job.data;
     if (data.protocol === PROTOCOL && "kind" in data && data.kind === "block") return await runBlockJob(job as Job<BlockJobData>, controller, ctx);
-    return await run(job as Job<JobData>, controller, ctx);
+    return { ...(await run(job as Job<JobData>, controller, ctx)), host: ctx.name };
   } finally {
     signal?.removeEventListener("abort", cancel);
   }

@@ -74,15 +74,17 @@ export interface BlockJobData {
 
 /** One item of a block job, as it comes back: every node's outcome (errors serialized) and the gathered values. */
 export interface BlockItemResult {
-  readonly nodes: readonly { readonly node: string; readonly ok: boolean; readonly duration: number; readonly error?: unknown }[];
+  readonly nodes: readonly { readonly node: string; readonly ok: boolean; readonly duration: number; readonly error?: unknown; readonly host?: string }[];
   readonly values?: Readonly<Record<string, Wire>>;
 }
 
 /**
  * What a finished job returns: the node's value or its error (as serialized
- * error data), or that it was cancelled (every driver that wanted it withdrew).
+ * error data), or that it was cancelled (every driver that wanted it withdrew);
+ * and the name of the worker that ran it (`host:pid`), which the run history
+ * records as where the node ran.
  */
-export type JobResult = { readonly value: Wire } | { readonly error: Wire } | { readonly cancelled: true };
+export type JobResult = ({ readonly value: Wire } | { readonly error: Wire } | { readonly cancelled: true }) & { readonly host?: string };
 
 /** What the driver tells a worker to do about large values it cannot pass. */
 const DRIVER_FIX = "turn on withCache() on the driver (withCache({ disable: true }) caches nothing) and start weft worker with --cache naming the same cache, or pass a smaller value";

@@ -57,6 +57,7 @@ export function nodeOf(row: SqliteRow, interrupted: boolean): NodeRecord {
     batch: Number(row.batch),
   };
   if (row.ended_at !== null) out.end = Number(row.ended_at);
+  if (row.host !== null && row.host !== undefined) out.host = String(row.host);
   if (row.duration !== null) out.duration = Number(row.duration);
   if (row.cache_status !== null) {
     out.cache = row.cache_reason === null

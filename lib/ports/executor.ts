@@ -32,6 +32,12 @@ export interface ExecutorTask {
   /** Fires when the run no longer wants the result (failure elsewhere, cancellation, timeout). */
   readonly signal: AbortSignal;
   /**
+   * Where the task ran, for executors that run it in another process or on another machine: called with
+   * that worker's name (`host:pid` for `weft worker`) before the task settles. Absent when nobody asks
+   * (no hook listens); executors that run tasks in this process never call it.
+   */
+  readonly ranOn?: (host: string) => void;
+  /**
    * The cache key of the call, when the run caches it: equal keys are equal
    * work, so an executor may run them once for every caller (BullMQ: one job).
    */
@@ -61,6 +67,8 @@ export interface BlockNodeOutcome {
   readonly duration: number;
   /** The node's own error, when it failed. */
   readonly error?: unknown;
+  /** Where it ran, when not in this process (`host:pid` for `weft worker`). */
+  readonly host?: string;
 }
 
 /** What running a block gave: every node's outcome, and the gathered values when all went well. */

@@ -103,6 +103,12 @@ export interface NodeRecord {
   readonly duration?: number;
   /** "in-process", "worker", or an executor's name. */
   readonly executor: string;
+  /**
+   * Where it ran, once it ended: the driver's host name for nodes run in its process or its worker threads (and
+   * cache hits), the worker's name (`host:pid`) for a node a remote worker ran. Absent while running, and for
+   * records written before weft kept it.
+   */
+  readonly host?: string;
   readonly cache?: { readonly status: "hit" | "miss" | "uncacheable"; readonly reason?: string };
   readonly error?: ErrorRecord;
   /** A short preview of the result (never the value itself). */
