@@ -64,9 +64,18 @@ describe("bullmqExecutor() map items' blocks", () => {
 
   test("hooks see every node of every item, and a failing inner node reports its own error with its name and item", async () => {
     const seen: string[] = [];
-    const hook: Hook = { afterNode: (e) => void seen.push(`${e.node}[${e.items.map((i) => i.index).join(",")}]:${e.success}`) };
+    const hosts = new Set<string | undefined>();
+    const hook: Hook = {
+      afterNode: (e) => {
+        seen.push(`${e.node}[${e.items.map((i) => i.index).join(",")}]:${e.success}`);
+        if (e.items.length > 0) hosts.add(e.host);
+      },
+    };
     await using dr = await new Builder().withModules(blocks).withHooks(hook).withExecutor(bullmqExecutor({ connection: redis.url, queue: "blocks" })).build();
     await dr.execute(["labels"], { inputs: { n: 3, factor: 2 } });
+    // Where each node of an item ran: the worker process's host:pid.
+    const pids = new Set(workers.map((w) => String(w.pid)));
+    expect([...hosts].every((h) => h !== undefined && pids.has(h.split(":").at(-1)!))).toBe(true);
     expect(seen.filter((s) => !s.startsWith("item") && !s.startsWith("labels")).sort()).toEqual(
       ["label[0]:true", "label[1]:true", "label[2]:true", "plusOne[0]:true", "plusOne[1]:true", "plusOne[2]:true", "scaled[0]:true", "scaled[1]:true", "scaled[2]:true"],
     );
