@@ -19,7 +19,7 @@ import { sha256 } from "./code/_parts.ts";
 import { UNKNOWN_FILE } from "./code/function-code-version.ts";
 import { nodeCodeVersions } from "./code/node-code-versions.ts";
 import { StoreCacheRun } from "./store-cache-run.ts";
-import { decodeValue, type EncodedValue, joinParts } from "./codec.ts";
+import { dataVersionOfParts, decodeValue, type EncodedValue, joinParts, tryEncodeValue } from "./codec.ts";
 import { DEFAULT_MEMORY_BYTES, isImmutable, WarmSet, type WarmEntry } from "./warm-set.ts";
 import { explainMiss } from "./explain-miss.ts";
 import { fingerprint, type Fingerprint } from "./fingerprint.ts";
@@ -252,6 +252,17 @@ export class StoreCache implements Cache {
       this.#warm.rememberKey(parts, key);
     }
     return key;
+  }
+
+  putResult(value: unknown): Fingerprint {
+    // Encoded once: the data version is the hash of the very bytes stored.
+    const r = tryEncodeValue(value);
+    if (!r.ok) return { ok: false, path: r.path, reason: r.reason };
+    const dataVersion = dataVersionOfParts(r.encoded, this.#o.hasher);
+    const report = this.#o.results.putMany([{ dataVersion, value, encoded: r.encoded }]);
+    const failed = report.failed[0];
+    if (failed !== undefined) return { ok: false, path: "", reason: (failed.error as Error)?.message ?? String(failed.error) };
+    return { ok: true, dataVersion };
   }
 
   result(dataVersion: string): { readonly value: unknown } | undefined {

@@ -13,39 +13,27 @@
  * @module
  */
 import type { Job } from "bullmq";
-import { serializeError } from "../lib/error-codec.ts";
-import { describe, isWeftError, SerializationError, TimeoutError, WorkerError } from "../lib/errors.ts";
-import type { Executor } from "../lib/ports/executor.ts";
-import type { LargeValueStore } from "../lib/ports/large-value-store.ts";
+import { describe, isWeftError, TimeoutError, WorkerError } from "../lib/errors.ts";
 import { transferableBuffers } from "../lib/structured-clone.ts";
-import { decodeArgs, PROTOCOL, type JobData, type JobResult } from "./bullmq-protocol.ts";
-import type { LocalModules, LocalNode } from "./local-modules.ts";
-import { fromWire, toWire, type Wire } from "./wire-codec.ts";
-
-/** What every job of one worker shares. */
-export interface JobContext {
-  readonly modules: LocalModules;
-  readonly local: Executor;
-  readonly store: LargeValueStore | undefined;
-  /** The worker's name, for messages. */
-  readonly name: string;
-  /** The runtime this worker runs on ("bun" for `weft worker`), when known. */
-  readonly runtime: string | undefined;
-  /** Ids of jobs cancelled before this worker started them (BullMQ only cancels jobs it tracks). */
-  readonly cancelled: ReadonlySet<string>;
-  /** Decoded configs by their wire, so a run's config is decoded once. */
-  readonly configs: Map<string, Promise<Readonly<Record<string, unknown>>>>;
-}
+import { decodeArgs, PROTOCOL, type BlockJobData, type JobData, type JobResult } from "./bullmq-protocol.ts";
+import { JobValues, MAX_INLINE_BYTES } from "./bullmq-values.ts";
+import type { LocalNode } from "./local-modules.ts";
+import { runBlockJob } from "./bullmq-block-job.ts";
+import { errorResult, type JobContext } from "./bullmq-job-context.ts";
+import type { Wire } from "./wire-codec.ts";
 
 /** Runs one job; see the module comment for what is returned and what is thrown. */
-export async function runJob(job: Job<JobData>, signal: AbortSignal | undefined, ctx: JobContext): Promise<JobResult> {
+export async function runJob(job: Job<JobData | BlockJobData>, signal: AbortSignal | undefined, ctx: JobContext): Promise<JobResult> {
   // Wired first: a cancellation that arrives while the job is being decoded must still stop it.
   const controller = new AbortController();
   const cancel = () => controller.abort(new DOMException("The run no longer needs this node", "AbortError"));
-  if (signal?.aborted || ctx.cancelled.has(job.id ?? "")) cancel();
+  const id = job.id ?? "";
+  if (signal?.aborted || (ctx.cancelled.has(id) && (ctx.cancelled.get(id) ?? job.timestamp) === job.timestamp)) cancel();
   signal?.addEventListener("abort", cancel, { once: true });
   try {
-    return { ...(await run(job, controller, ctx)), host: ctx.name };
+    const data = job.data;
+    if (data.protocol === PROTOCOL && "kind" in data && data.kind === "block") return await runBlockJob(job as Job<BlockJobData>, controller, ctx);
+    return { ...(await run(job as Job<JobData>, controller, ctx)), host: ctx.name };
   } finally {
     signal?.removeEventListener("abort", cancel);
   }
@@ -57,18 +45,27 @@ async function run(job: Job<JobData>, controller: AbortController, ctx: JobConte
   if (data.protocol !== PROTOCOL) {
     return errorResult(new WorkerError(node, `Worker "${ctx.name}" reads jobs of protocol ${PROTOCOL}, but the job for node "${node}" has protocol ${String(data.protocol)}; run the same weft version on the driver and the workers`));
   }
-  const missingStore = () => new WorkerError(node, `Worker "${ctx.name}" has no shared result store, but the job for node "${node}" passes a value by reference; start weft worker with --store naming the driver's sharedDirectory`);
+  const values = new JobValues(ctx.cache, data.refsAbove ?? Infinity);
+  const read = (wire: Wire, what: string) => values.get(
+    wire,
+    () => new WorkerError(node, `Worker "${ctx.name}" has no cache, but the job for node "${node}" passes ${what} by data version; start weft worker with --cache naming the driver's cache`),
+    (dv) => new WorkerError(node, `Worker "${ctx.name}" cannot read ${what} of node "${node}" (data version ${dv}) from its cache: not there, or damaged; start weft worker with --cache naming the driver's cache, and run again`),
+  );
   let found: LocalNode;
   let config: Readonly<Record<string, unknown>>;
   let args: unknown;
   try {
-    const configKey = "i" in data.config ? data.config.i : `ref:${data.config.r}`;
+    const configKey = "i" in data.config ? data.config.i : `ref:${data.config.d}`;
     let decoded = ctx.configs.get(configKey);
-    if (decoded === undefined) ctx.configs.set(configKey, (decoded = fromWire(data.config, ctx.store, missingStore) as Promise<Record<string, unknown>>));
+    if (decoded === undefined) {
+      ctx.configs.set(configKey, (decoded = read(data.config, "the config") as Promise<Record<string, unknown>>));
+      // A config that could not be read is not remembered: the next job tries again.
+      decoded.catch(() => ctx.configs.delete(configKey));
+    }
     config = await decoded;
     found = await ctx.modules.find(data.node, config, configKey);
     if (found.version !== data.code) return errorResult(codeMismatch(node, data, found, ctx));
-    args = await decodeArgs(data, ctx.store, missingStore);
+    args = await decodeArgs(data, read);
   } catch (e) {
     return errorResult(e);
   }
@@ -83,6 +80,8 @@ async function run(job: Job<JobData>, controller: AbortController, ctx: JobConte
     // The decoded arguments belong to this job alone: their buffers may move to the thread.
     value = await ctx.local.submit({ locator, fn: found.spec.fn, style: data.style, args, transfer: transferableBuffers(args), signal: controller.signal });
   } catch (e) {
+    // Stopped because no driver wants it any more: said so, for a driver that asked for the same work meanwhile.
+    if (controller.signal.aborted && !isWeftError(controller.signal.reason, "timeout")) return { cancelled: true };
     const attempts = job.opts.attempts ?? 1;
     if (isRetriable(e) && job.attemptsMade + 1 < attempts) throw new Error(describe(e), { cause: e });
     return errorResult(e);
@@ -90,10 +89,14 @@ async function run(job: Job<JobData>, controller: AbortController, ctx: JobConte
     clearTimeout(timer);
   }
   try {
-    const store = data.refsAbove === undefined ? undefined : ctx.store;
-    return { value: await toWire(value, { store, inlineLimit: data.refsAbove ?? Infinity }) };
+    // Without a driver cache to read it from (no refsAbove), a large result can only travel inline.
+    const out = data.refsAbove === undefined ? new JobValues(undefined, MAX_INLINE_BYTES) : values;
+    const fix = data.refsAbove === undefined ? "turn on withCache() on the driver and start weft worker with --cache naming the same cache, or return a smaller value"
+      : ctx.cache === undefined ? "start weft worker with --cache naming the driver's cache"
+      : "return a smaller value";
+    return { value: await out.put(value, { node, what: "the result", fix }) };
   } catch (e) {
-    return errorResult(new SerializationError(node, "", `the result cannot be encoded for the driver: ${describe(e)}`, { cause: e }));
+    return errorResult(e);
   }
 }
 
@@ -106,10 +109,4 @@ function codeMismatch(node: string, data: JobData, found: LocalNode, ctx: JobCon
 /** Failures of the infrastructure: a job timeout, a worker thread that died. */
 export function isRetriable(error: unknown): boolean {
   return isWeftError(error, "timeout") || isWeftError(error, "worker");
-}
-
-/** A job result carrying `error` as data (always inline: errors are small). */
-export async function errorResult(error: unknown): Promise<JobResult> {
-  const wire: Wire = await toWire(serializeError(error), { store: undefined, inlineLimit: Infinity });
-  return { error: wire };
 }

@@ -4,8 +4,9 @@
  * @module
  */
 import type { CodeVersioner } from "../lib/ports/code-versioner.ts";
-import type { LargeValueStore } from "../lib/ports/large-value-store.ts";
 import { DEFAULT_QUEUE } from "./bullmq-protocol.ts";
+import { MAX_INLINE_BYTES } from "./bullmq-values.ts";
+import { DEFAULT_BLOCK_BATCH } from "./bullmq-blocks.ts";
 
 /** Options of `bullmqExecutor()`. Only `connection` is required. */
 export interface BullmqExecutorOptions {
@@ -16,14 +17,17 @@ export interface BullmqExecutorOptions {
   /** Jobs this driver keeps queued or running at once. Default 256. */
   readonly capacity?: number;
   /**
-   * A directory every driver and worker machine reaches (NFS, a shared volume):
-   * values larger than `inlineLimit` travel through it. Give workers the same one with `--store`.
+   * Encoded values (inputs, config, results) above this many bytes go through
+   * the cache's result store, by data version, when the driver has a cache
+   * (`withCache()`) and the workers open it (`weft worker --cache`). Default
+   * 65,536; at most `MAX_INLINE_BYTES` (1 MiB), the most a value ever takes inline.
    */
-  readonly sharedDirectory?: string;
-  /** Any store for large values instead of `sharedDirectory` (e.g. the cache's result store). */
-  readonly store?: LargeValueStore;
-  /** Encoded values above this many bytes go through the store, when there is one. Default 65,536. */
   readonly inlineLimit?: number;
+  /**
+   * Map items per job at most, when items of a block that start together are
+   * batched (a map item's whole block is one job, see the distributed guide). Default 16.
+   */
+  readonly blockBatch?: number;
   /**
    * Attempts per job when the infrastructure fails: a job timeout, a worker thread that crashed.
    * A node's own error is not retried here (use `node(fn, { retry })`). Default 3.
@@ -41,15 +45,18 @@ export interface BullmqExecutorOptions {
 export interface BullmqExecutorDefaults {
   /** The node code versions jobs carry; `weft worker` must use the same (the composition root gives the cache's). */
   readonly codeVersion: CodeVersioner;
-  /** Opens a store on a shared directory (runtime-specific file access). */
-  readonly openDirectory?: (directory: string) => Promise<LargeValueStore>;
   /** The runtime the driver runs on, sent with each job (see `JobData.runtime`). */
   readonly runtime?: string;
 }
 
 /** Options with every default filled in. */
-export type ResolvedOptions = Required<Omit<BullmqExecutorOptions, "sharedDirectory" | "store" | "timeout">> &
-  Pick<BullmqExecutorOptions, "sharedDirectory" | "store" | "timeout">;
+export type ResolvedOptions = Required<Omit<BullmqExecutorOptions, "timeout">> & Pick<BullmqExecutorOptions, "timeout">;
+
+/** Options of earlier versions, and what replaced them. */
+const REMOVED: Readonly<Record<string, string>> = {
+  sharedDirectory: "large values now travel through the cache's result store: turn on withCache() on the driver and start weft worker with --cache naming the same cache",
+  store: "large values now travel through the cache's result store: turn on withCache() on the driver (withCache({ store }) takes a cache of your own) and start weft worker with --cache naming the same cache",
+};
 
 /**
  * Checks options and fills in defaults.
@@ -60,6 +67,9 @@ export function resolveOptions(options: BullmqExecutorOptions): ResolvedOptions 
   if (typeof options !== "object" || options === null || typeof options.connection !== "string" || options.connection === "") {
     throw new TypeError('bullmqExecutor() expects { connection: "redis://host:port" }');
   }
+  for (const name of Object.keys(REMOVED)) {
+    if (Object.hasOwn(options, name)) throw new TypeError(`bullmqExecutor() option "${name}" was removed: ${REMOVED[name]}`);
+  }
   const queue = options.queue ?? DEFAULT_QUEUE;
   if (typeof queue !== "string" || queue === "" || queue.includes(":")) {
     throw new TypeError(`bullmqExecutor() option "queue" must be a non-empty name without ":", got ${JSON.stringify(queue)}`);
@@ -69,13 +79,18 @@ export function resolveOptions(options: BullmqExecutorOptions): ResolvedOptions 
     queue,
     capacity: options.capacity ?? 256,
     inlineLimit: options.inlineLimit ?? 65_536,
+    blockBatch: options.blockBatch ?? DEFAULT_BLOCK_BATCH,
     attempts: options.attempts ?? 3,
     backoff: options.backoff ?? 1_000,
     connectTimeout: options.connectTimeout ?? 5_000,
   };
   if (resolved.capacity !== Infinity) atLeast("capacity", resolved.capacity, 1, true);
   atLeast("inlineLimit", resolved.inlineLimit, 0, true);
+  if (resolved.inlineLimit > MAX_INLINE_BYTES) {
+    throw new RangeError(`bullmqExecutor() option "inlineLimit" must be at most ${MAX_INLINE_BYTES} (1 MiB), got ${resolved.inlineLimit}; larger values travel through the cache`);
+  }
   atLeast("attempts", resolved.attempts, 1, true);
+  atLeast("blockBatch", resolved.blockBatch, 1, true);
   atLeast("backoff", resolved.backoff, 0, false);
   atLeast("connectTimeout", resolved.connectTimeout, 1, false);
   if (options.timeout !== undefined) atLeast("timeout", options.timeout, 1, false);

@@ -6,11 +6,11 @@
  * @module
  */
 import { bareRecord } from "../lib/own-property.ts";
-import type { LargeValueStore } from "../lib/ports/large-value-store.ts";
-import { fromWire, toWire, type Wire, type WireOptions } from "./wire-codec.ts";
+import type { JobValues } from "./bullmq-values.ts";
+import type { Wire } from "./wire-codec.ts";
 
 /** Bumped when job data changes shape: a worker refuses jobs of another protocol. */
-export const PROTOCOL = 1;
+export const PROTOCOL = 2;
 
 /** The queue drivers and workers use unless told otherwise. */
 export const DEFAULT_QUEUE = "weft";
@@ -41,29 +41,66 @@ export interface JobData {
   /** Milliseconds one attempt may take. */
   readonly timeout?: number;
   /**
-   * Set when the driver has a store: a result whose encoding is larger than
-   * this many bytes may then come back by reference. Absent: always inline.
+   * Set when the driver has a cache: a result whose encoding is larger than
+   * this many bytes then comes back by data version, through the cache's
+   * result store. Absent: always inline (up to `MAX_INLINE_BYTES`).
    */
   readonly refsAbove?: number;
 }
 
 /**
- * What a finished job returns: the node's value or its error (as serialized error data), and the name of the
- * worker that ran it (`host:pid`), which the run history records as where the node ran.
+ * A batch of map items as one job: each item's whole block runs on the
+ * worker (executors/bullmq-block-job.ts), and only what the collect gathers
+ * comes back, with every node's outcome.
  */
-export type JobResult = ({ readonly value: Wire } | { readonly error: Wire }) & { readonly host?: string };
+export interface BlockJobData {
+  readonly protocol: number;
+  readonly kind: "block";
+  readonly driver: string;
+  /** The parallelizable whose items these are. */
+  readonly expand: string;
+  /** The block's nodes, each with the driver's code version (a worker with other code refuses the job). */
+  readonly nodes: readonly (JobData["node"] & { readonly code: string })[];
+  readonly runtime?: string;
+  readonly config: Wire;
+  /** The nodes whose values the collect gathers. */
+  readonly outputs: readonly string[];
+  /** Per item: what its block reads, by name (the item under `expand`). */
+  readonly items: readonly Readonly<Record<string, Wire>>[];
+  readonly timeout?: number;
+  /** As in {@link JobData}: gathered values above this many bytes come back through the cache. */
+  readonly refsAbove?: number;
+}
 
-/** Puts a node's arguments on the wire, one wire per argument. */
-export async function encodeArgs(style: JobData["style"], args: unknown, options: WireOptions): Promise<JobData["args"]> {
-  if (style === "positional") return Promise.all((args as readonly unknown[]).map((a) => toWire(a, options)));
-  const entries = await Promise.all(Object.entries(args as Record<string, unknown>).map(async ([k, v]) => [k, await toWire(v, options)] as const));
+/** One item of a block job, as it comes back: every node's outcome (errors serialized) and the gathered values. */
+export interface BlockItemResult {
+  readonly nodes: readonly { readonly node: string; readonly ok: boolean; readonly duration: number; readonly error?: unknown; readonly host?: string }[];
+  readonly values?: Readonly<Record<string, Wire>>;
+}
+
+/**
+ * What a finished job returns: the node's value or its error (as serialized
+ * error data), or that it was cancelled (every driver that wanted it withdrew);
+ * and the name of the worker that ran it (`host:pid`), which the run history
+ * records as where the node ran.
+ */
+export type JobResult = ({ readonly value: Wire } | { readonly error: Wire } | { readonly cancelled: true }) & { readonly host?: string };
+
+/** What the driver tells a worker to do about large values it cannot pass. */
+const DRIVER_FIX = "turn on withCache() on the driver (withCache({ disable: true }) caches nothing) and start weft worker with --cache naming the same cache, or pass a smaller value";
+
+/** Puts a node's arguments on the wire, one wire per argument (each large one stored on its own). */
+export async function encodeArgs(node: string, style: JobData["style"], args: unknown, values: JobValues): Promise<JobData["args"]> {
+  const put = (v: unknown, what: string) => values.put(v, { node, what, fix: DRIVER_FIX });
+  if (style === "positional") return Promise.all((args as readonly unknown[]).map((a, i) => put(a, `argument ${i}`)));
+  const entries = await Promise.all(Object.entries(args as Record<string, unknown>).map(async ([k, v]) => [k, await put(v, `input "${k}"`)] as const));
   return Object.fromEntries(entries);
 }
 
 /** The arguments a job carries, in the form the node is called with. */
-export async function decodeArgs(data: JobData, store: LargeValueStore | undefined, missingStore: () => Error): Promise<unknown> {
-  if (Array.isArray(data.args)) return Promise.all((data.args as readonly Wire[]).map((w) => fromWire(w, store, missingStore)));
-  const entries = await Promise.all(Object.entries(data.args as Record<string, Wire>).map(async ([k, w]) => [k, await fromWire(w, store, missingStore)] as const));
+export async function decodeArgs(data: JobData, read: (wire: Wire, what: string) => Promise<unknown>): Promise<unknown> {
+  if (Array.isArray(data.args)) return Promise.all((data.args as readonly Wire[]).map((w, i) => read(w, `argument ${i}`)));
+  const entries = await Promise.all(Object.entries(data.args as Record<string, Wire>).map(async ([k, w]) => [k, await read(w, `input "${k}"`)] as const));
   // No prototype, as buildArgs makes them: a destructured default must not see Object.prototype.
   const out = bareRecord();
   for (const [k, v] of entries) out[k] = v;

@@ -4,15 +4,17 @@
  * a node whose code differs from the driver's, and runs the node on a local
  * executor (the CLI gives it a pool of worker threads, which keeps this
  * event loop free to renew BullMQ's job locks however long a node computes).
- * Runtime-neutral: the CLI supplies module URLs, the local executor and the store.
+ * Runtime-neutral: the CLI supplies module URLs, the local executor and the cache.
  *
  * @module
  */
 import type { Job, Worker } from "bullmq";
 import type { Executor } from "../lib/ports/executor.ts";
 import type { CodeVersioner } from "../lib/ports/code-versioner.ts";
-import type { LargeValueStore } from "../lib/ports/large-value-store.ts";
-import { runJob, type JobContext } from "./bullmq-job-runner.ts";
+import type { Cache } from "../lib/ports/cache.ts";
+import type { JobContext } from "./bullmq-job-context.ts";
+import { runJob } from "./bullmq-job-runner.ts";
+import { BlockRunner, type BlockDriverFactory } from "./block-runner.ts";
 import { cancelChannel, DEFAULT_QUEUE, type JobData, type JobResult } from "./bullmq-protocol.ts";
 import { loadBullmqPackages } from "./bullmq-packages.ts";
 import { LocalModules } from "./local-modules.ts";
@@ -33,8 +35,16 @@ export interface BullmqWorkerOptions {
   readonly codeVersion: CodeVersioner;
   /** Queue name; default `"weft"`. */
   readonly queue?: string;
-  /** The store drivers put large values in (their `sharedDirectory`). */
-  readonly store?: LargeValueStore;
+  /**
+   * The drivers' cache (`weft worker --cache`): large inputs are read from its
+   * result store and large results written to it, by data version. Not closed by `close()`.
+   */
+  readonly cache?: Cache;
+  /**
+   * Builds the small drivers that run map items' whole blocks (the composition
+   * root's Builder); without it this worker refuses block jobs.
+   */
+  readonly blocks?: BlockDriverFactory;
   /** Shown in messages, e.g. `host:pid`. */
   readonly name?: string;
   /** The runtime this process runs on, to explain a code version mismatch with a driver on another one. */
@@ -87,8 +97,9 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
     timeoutMs: options.connectTimeout ?? 5_000,
     hint: "start redis-server there, or pass its URL with --redis",
   });
-  const cancelled = new Set<string>();
-  const context: JobContext = { modules, local: options.local, store: options.store, name: options.name ?? "worker", runtime: options.runtime, configs: new Map(), cancelled };
+  const cancelled = new Map<string, number | undefined>();
+  const blocks = options.blocks === undefined ? undefined : new BlockRunner(options.blocks);
+  const context: JobContext = { modules, local: options.local, cache: options.cache, blocks, name: options.name ?? "worker", runtime: options.runtime, configs: new Map(), cancelled };
   const worker: Worker = new Worker(queue, (job: Job, _token?: string, signal?: AbortSignal): Promise<JobResult> => runJob(job as Job<JobData>, signal, context), {
     connection: link.client,
     concurrency: options.concurrency ?? 1,
@@ -107,10 +118,12 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
   // Drivers publish the ids of jobs their run no longer wants; the one running here stops it.
   const subscriber = link.client.duplicate();
   subscriber.on("error", () => {});
-  subscriber.on("message", (_channel: string, jobId: string) => {
+  subscriber.on("message", (_channel: string, message: string) => {
+    // "<jobId>" or, for a shared job (whose id a later run reuses), "<jobId> <its timestamp>".
+    const [jobId = "", at] = message.split(" ");
     if (worker.cancelJob(jobId, "the run no longer needs this node")) return;
     // Not started here yet (or taken by another worker): remembered a while, in case it is about to start here.
-    cancelled.add(jobId);
+    cancelled.set(jobId, at === undefined ? undefined : Number(at));
     setTimeout(() => cancelled.delete(jobId), 60_000).unref?.();
   });
   await Promise.all([subscriber.subscribe(cancelChannel(queue)), worker.waitUntilReady()]);
@@ -123,6 +136,7 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
         await link.whileUp(worker.close(), 1_000);
         subscriber.disconnect();
         await link.close();
+        await blocks?.close();
         await options.local.dispose();
       })();
       return closing;

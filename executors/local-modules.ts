@@ -52,6 +52,11 @@ export class LocalModules {
     return modules;
   }
 
+  /** The exports of the module at `url` (one of {@link LocalModules.urls}). */
+  exportsOf(url: string): Readonly<Record<string, unknown>> {
+    return this.#exports.get(url)!;
+  }
+
   /**
    * The job's node here, with its code version; `configKey` identifies the
    * config (nodes may be shaped by it).

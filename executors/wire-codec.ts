@@ -3,8 +3,8 @@
  * with msgpackr's structured-clone extensions (typed arrays, Map, Set, Date,
  * RegExp, Error, BigInt, cycles), which read the same on Bun, Deno and Node.
  * A small encoding travels inline in the job (base64, since BullMQ stores job
- * data as JSON); a large one goes to a {@link LargeValueStore} and only its
- * reference travels.
+ * data as JSON); a large value goes to the cache's result store and only its
+ * data version travels (see bullmq-values.ts).
  *
  * msgpackr is imported on first use, so that importing weft does not load it.
  *
@@ -12,18 +12,9 @@
  */
 import type { Packr } from "msgpackr";
 import { mayHoldProtoKey, protoKeyPath } from "../lib/own-property.ts";
-import type { LargeValueStore } from "../lib/ports/large-value-store.ts";
 
-/** A value on the wire: inline bytes (base64) or the reference of bytes in a store. */
-export type Wire = { readonly i: string } | { readonly r: string };
-
-/** Where large values go, and from which size. */
-export interface WireOptions {
-  /** Without a store every value travels inline, whatever its size. */
-  readonly store: LargeValueStore | undefined;
-  /** Encodings larger than this many bytes go to the store. */
-  readonly inlineLimit: number;
-}
+/** A value on the wire: inline bytes (base64) or the data version of a value in the cache's result store. */
+export type Wire = { readonly i: string } | { readonly d: string };
 
 let packr: Promise<Packr> | undefined;
 
@@ -57,25 +48,10 @@ export async function decodeWire(bytes: Uint8Array): Promise<unknown> {
   return (await codec()).unpack(bytes);
 }
 
-/** Encodes `value` and puts it on the wire: inline when small or when there is no store, by reference otherwise. */
-export async function toWire(value: unknown, options: WireOptions): Promise<Wire> {
-  const bytes = await encodeWire(value);
-  if (options.store === undefined || bytes.byteLength <= options.inlineLimit) return { i: toBase64(bytes) };
-  return { r: await options.store.put(bytes) };
+/** `value` inline on the wire, whatever its size (errors, which are small). */
+export async function inlineWire(value: unknown): Promise<Wire> {
+  return { i: toBase64(await encodeWire(value)) };
 }
-
-/**
- * The value a wire carries. `missingStore` makes the error for a reference
- * when this side has no store (the message differs on driver and worker).
- */
-export async function fromWire(wire: Wire, store: LargeValueStore | undefined, missingStore: () => Error): Promise<unknown> {
-  if ("i" in wire) return decodeWire(fromBase64(wire.i));
-  if (store === undefined) throw missingStore();
-  return decodeWire(await store.get(wire.r));
-}
-
-/** True when the wire holds a reference into a store. */
-export const isReference = (wire: Wire): boolean => "r" in wire;
 
 type Base64Native = { toBase64?: () => string };
 type Base64Ctor = { fromBase64?: (text: string) => Uint8Array };

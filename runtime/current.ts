@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { LargeValueStore } from "../lib/ports/large-value-store.ts";
+import type { Cache } from "../lib/ports/cache.ts";
 import type { ServeHttp } from "../lib/ports/http-server.ts";
 import type { Platform } from "../lib/ports/platform.ts";
 
@@ -28,13 +28,24 @@ export async function loadPlatform(): Promise<Platform> {
 }
 
 /**
- * A store for large values on a directory shared by every machine of a run.
- * One implementation serves every runtime (Bun and Deno implement the
- * `node:fs` it uses); it is imported on first use only.
+ * Opens the cache at `location` (a SQLite file, which several processes of one
+ * machine share) for a process that is not a driver, such as `weft worker`.
+ * Imported on first use only.
+ *
+ * @throws {CacheError} when the cache cannot be opened or written
  */
-export async function loadDirectoryStore(directory: string): Promise<LargeValueStore> {
-  const { DirectoryValueStore } = await import("./shared/directory-store.ts");
-  return new DirectoryValueStore(directory);
+export async function openCacheAt(location: string, warn: (message: string) => void = (m) => console.warn(m)): Promise<Cache> {
+  const [{ openCache }, platform] = await Promise.all([import("../cache/open-cache.ts"), loadPlatform()]);
+  let unavailable: string | undefined;
+  const cache = openCache({ path: location }, await platform.cacheDrivers(), (m) => {
+    unavailable = m;
+    warn(m);
+  });
+  if (cache === undefined) {
+    const { CacheError } = await import("../lib/errors.ts");
+    throw new CacheError(`Cannot open the cache "${location}": ${unavailable ?? "it is not available"}`);
+  }
+  return cache;
 }
 
 /** The HTTP server of the runtime this code runs on (Bun.serve, Deno.serve, @hono/node-server). */

@@ -2,12 +2,12 @@
  * `weft worker`: a process that runs the jobs of the BullMQ executor. It
  * imports the given modules (the same code as the driver's), takes jobs from
  * the queue and runs each on one of its worker threads. Start as many as you
- * like, on any machine that reaches Redis (and the shared directory, when
- * the driver uses one).
+ * like, on any machine that reaches Redis (and the drivers' cache, through
+ * which large values travel).
  *
  * @module
  */
-import { type Command, InvalidArgumentError } from "commander";
+import { type Command, InvalidArgumentError, Option } from "commander";
 import type { CliHost } from "../../runtime/shared/cli-host.ts";
 import { weftCommand } from "../cli-error.ts";
 
@@ -16,6 +16,7 @@ interface WorkerFlags {
   readonly redis: string;
   readonly concurrency?: number;
   readonly queue: string;
+  readonly cache?: string;
   readonly store?: string;
   readonly lockDuration: number;
   readonly stalledInterval: number;
@@ -28,7 +29,7 @@ interface WorkerFlags {
  *
  * @example
  * ```sh
- * weft worker --modules ./flow.ts --redis redis://10.0.0.5:6379 --concurrency 4 --store /mnt/weft
+ * weft worker --modules ./flow.ts --redis redis://10.0.0.5:6379 --concurrency 4 --cache .weft/weft.db
  * ```
  */
 export function workerCommand(host: CliHost): Command {
@@ -38,7 +39,8 @@ export function workerCommand(host: CliHost): Command {
     .requiredOption("--redis <url>", "Redis URL, e.g. redis://127.0.0.1:6379")
     .option("--concurrency <n>", "jobs run at once, each on its own thread (default: the cores)", count(1))
     .option("--queue <name>", "queue name, as bullmqExecutor({ queue })", "weft")
-    .option("--store <dir>", "shared directory for large values, as bullmqExecutor({ sharedDirectory })")
+    .option("--cache <path>", "the drivers' cache (withCache({ path })), through which large values travel")
+    .addOption(new Option("--store <dir>", "removed: use --cache").hideHelp())
     .option("--lock-duration <ms>", "after this long without news from a worker, its job goes to another", count(1), 30_000)
     .option("--stalled-interval <ms>", "how often to look for such jobs", count(1), 30_000)
     .option("--max-stalled <n>", "how many times a job may go to another worker before it fails", count(0), 1)
@@ -48,7 +50,11 @@ export function workerCommand(host: CliHost): Command {
 
 async function runWorker(host: CliHost, flags: WorkerFlags): Promise<void> {
   // Loaded here, not at the top: `weft --help` and the other commands start without BullMQ.
-  const [{ nodeCodeVersioner }, { startBullmqWorker }, { WorkerPoolExecutor }, { loadDirectoryStore, loadPlatform, runtimeName }] = await Promise.all([
+  if (flags.store !== undefined) {
+    console.error("weft worker: --store was removed: large values now travel through the cache's result store; pass --cache naming the drivers' cache (withCache({ path })) instead");
+    return host.exit(1);
+  }
+  const [{ nodeCodeVersioner }, { startBullmqWorker }, { WorkerPoolExecutor }, { openCacheAt, loadPlatform, runtimeName }] = await Promise.all([
     import("../../cache/node-code-version.ts"),
     import("../../executors/bullmq-worker.ts"),
     import("../../executors/worker-pool.ts"),
@@ -59,7 +65,9 @@ async function runWorker(host: CliHost, flags: WorkerFlags): Promise<void> {
   const local = new WorkerPoolExecutor(platform.workers, { size: concurrency });
   const name = `${host.hostname}:${host.pid}`;
   let worker;
+  let cache;
   try {
+    cache = flags.cache === undefined ? undefined : await openCacheAt(host.resolvePath(flags.cache));
     worker = await startBullmqWorker({
       codeVersion: nodeCodeVersioner(() => platform.cacheDrivers()),
       redis: flags.redis,
@@ -73,9 +81,21 @@ async function runWorker(host: CliHost, flags: WorkerFlags): Promise<void> {
       stalledInterval: flags.stalledInterval,
       maxStalledCount: flags.maxStalled,
       connectTimeout: flags.connectTimeout,
-      ...(flags.store === undefined ? {} : { store: await loadDirectoryStore(host.resolvePath(flags.store)) }),
+      ...(cache === undefined ? {} : { cache }),
+      // Map items' blocks run on this process's engine, their worker nodes on its threads (the pool stays the worker's).
+      blocks: async (modules, config, hook) => {
+        // Imported with the first block job: a worker of worker nodes alone starts without the Builder.
+        const { Builder } = await import("../../mod.ts");
+        const shared = { name: local.name, init: async () => {}, submit: (task: Parameters<typeof local.submit>[0]) => local.submit(task), dispose: async () => {} };
+        const dr = await new Builder().withModules(...modules).withConfig(config).withExecutor(shared).withHooks(hook).build();
+        return {
+          execute: (outputs, inputs, signal) => dr.execute(outputs as never[], { inputs, signal }) as Promise<Record<string, unknown>>,
+          close: () => dr.close(),
+        };
+      },
     });
   } catch (e) {
+    cache?.close();
     await local.dispose();
     console.error(`weft worker: ${(e as Error).message}`);
     return host.exit(1);
@@ -85,7 +105,10 @@ async function runWorker(host: CliHost, flags: WorkerFlags): Promise<void> {
   await new Promise<never>(() => {
     host.onShutdown((signal) => {
       console.log(`weft worker ${name}: ${signal}, finishing running jobs (send it again to stop at once)`);
-      void worker.close().then(() => host.exit(0));
+      void worker.close().then(() => {
+        cache?.close();
+        host.exit(0);
+      });
     });
   });
 }

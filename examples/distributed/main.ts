@@ -49,14 +49,14 @@ try {
     children.push(await start(["redis-server", "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", scratch], /Ready to accept/));
     redis = `redis://127.0.0.1:${port}`;
   }
-  // The shared directory: on several machines, a directory all of them mount.
-  const shared = join(scratch, "values");
-  const worker = [runtime, here("../../bin/weft.mjs"), "worker", "--modules", here("./flow.ts"), "--redis", redis, "--concurrency", "1", "--store", shared];
+  // The cache large values travel through: one SQLite file for the processes of one machine.
+  const cache = join(scratch, "weft.db");
+  const worker = [runtime, here("../../bin/weft.mjs"), "worker", "--modules", here("./flow.ts"), "--redis", redis, "--concurrency", "1", "--cache", cache];
   children.push(...(await Promise.all([1, 2, 3].map(() => start(worker, /ready: queue/)))));
   console.log(`3 workers on ${redis}`);
 
-  const executor = bullmqExecutor({ connection: redis, sharedDirectory: shared });
-  await using dr = await new Builder().withModules(flow).withExecutor(executor).build();
+  const executor = bullmqExecutor({ connection: redis });
+  await using dr = await new Builder().withModules(flow).withCache({ path: cache }).withExecutor(executor).build();
   const t = performance.now();
   const { estimate } = await dr.execute(["estimate"], { inputs: { count: 12, samplesPerChunk: 2_000_000 } });
   console.log(`pi ~ ${estimate.pi.toFixed(4)} from 12 chunks in ${(performance.now() - t).toFixed(0)} ms`);

@@ -8,6 +8,7 @@
  */
 import { GraphBuildError } from "../errors.ts";
 import type { Graph, ModuleSource } from "../graph/graph.ts";
+import type { Cache } from "../ports/cache.ts";
 import type { Executor } from "../ports/executor.ts";
 import type { Platform } from "../ports/platform.ts";
 import type { BuilderDefaults, WorkersOptions } from "./builder-options.ts";
@@ -18,6 +19,8 @@ export interface BuildExecutorSettings {
   readonly modules: readonly ModuleSource[];
   readonly workers: WorkersOptions | undefined;
   readonly executor: Executor | undefined;
+  /** The driver's cache, which executors that move values between machines pass large ones through. */
+  readonly cache?: Cache | undefined;
 }
 
 /**
@@ -39,7 +42,8 @@ export async function startBuildExecutor(graph: Graph, settings: BuildExecutorSe
     const platform: Platform = await settings.defaults.loadPlatform();
     executor = settings.defaults.workerPool(platform.workers, { size: settings.workers?.size ?? platform.cpuCount() });
   }
-  await executor.init([...new Set(workerNodes.map((n) => n.moduleUrl!))]);
+  const urls = [...new Set(workerNodes.map((n) => n.moduleUrl!))];
+  await (settings.cache === undefined ? executor.init(urls) : executor.init(urls, { cache: settings.cache }));
   return executor;
 }
 

@@ -480,7 +480,7 @@ async function assemble(
       files, cacheOptions: s.cache, cache, concurrency: s.concurrency, allowModuleOverrides: s.allowOverrides,
     });
     tracking = await openBuildTracking(graph, { options: trackingOptions, defaults, warn, cache: s.cache, opened: reuse?.tracking, ...(request === undefined ? {} : { request }) });
-    executor = reuse === undefined ? await startBuildExecutor(graph, { defaults, modules, workers: s.workers, executor: s.executor }) : await rebuildExecutor(s, graph, modules, reuse);
+    executor = reuse === undefined ? await startBuildExecutor(graph, { defaults, modules, workers: s.workers, executor: s.executor, cache: cache?.store }) : await rebuildExecutor(s, graph, modules, reuse);
   } catch (e) {
     if (reuse === undefined) {
       cache?.store.close();

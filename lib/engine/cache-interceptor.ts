@@ -27,7 +27,7 @@ export { IGNORED, UNCACHEABLE };
 /** What the cache says about one node call. */
 export type CacheDecision =
   | { readonly kind: "hit"; readonly value: unknown; readonly dataVersion: string }
-  | { readonly kind: "miss"; readonly parts: KeyParts; readonly lookup: NodeLookup & { hit: false }; readonly reason: string }
+  | { readonly kind: "miss"; readonly parts: KeyParts; readonly lookup: NodeLookup & { hit: false }; readonly reason: string; readonly key: string }
   | { readonly kind: "skip"; readonly version: typeof UNCACHEABLE | typeof IGNORED; readonly reason: string };
 
 const HIT: NodeOutcome = Object.freeze({ status: "hit" });
@@ -130,7 +130,7 @@ export class CacheInterceptor implements NodeInterceptor<CacheDecision> {
       return { kind: "hit", value: found.value, dataVersion: found.dataVersion };
     }
     const lookup = found.hit ? { hit: false as const, key: found.key, reason: RECOMPUTE_REASON } : found;
-    return { kind: "miss", parts, lookup, reason: lookup.reason };
+    return { kind: "miss", parts, lookup, reason: lookup.reason, key: lookup.key };
   }
 
   /** Records the data version of the node's value in the frame; on a miss, stores the value. */

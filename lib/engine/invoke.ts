@@ -21,7 +21,7 @@ import { callHooks, type HookPromises } from "../hook-calls.ts";
 import type { RetryPolicy } from "../model/node-options.ts";
 import { setOwn } from "../own-property.ts";
 import { SIGNAL_PARAM } from "../model/params.ts";
-import type { Executor } from "../ports/executor.ts";
+import type { Executor, ExecutorTask } from "../ports/executor.ts";
 import type { NodeOutcome } from "../ports/node-interceptor.ts";
 import { transferableBuffers } from "../structured-clone.ts";
 
@@ -51,11 +51,11 @@ export type RanOn = (host: string) => void;
  */
 export function dispatch(
   ctx: CallContext, node: GraphNode, args: unknown, transfer: readonly ArrayBuffer[], signal: AbortSignal, settle: Settle,
-  ranOn?: RanOn,
+  ranOn?: RanOn, key?: string,
 ): Effect.Effect<unknown, unknown> | undefined {
   let result: unknown;
   try {
-    result = node.options.worker === true ? submit(ctx, node, args, transfer, signal, ranOn) : call(node, args);
+    result = node.options.worker === true ? submit(ctx, node, args, transfer, signal, ranOn, key) : call(node, args);
   } catch (e) {
     settle(false, e);
     return undefined;
@@ -103,12 +103,12 @@ export interface CallLimits {
  * that fires on interruption (a timeout, a failure elsewhere).
  */
 export function governedCall(
-  ctx: CallContext, node: GraphNode, args: unknown, transfer: readonly ArrayBuffer[], limits: CallLimits, ranOn?: RanOn,
+  ctx: CallContext, node: GraphNode, args: unknown, transfer: readonly ArrayBuffer[], limits: CallLimits, ranOn?: RanOn, key?: string,
 ): Effect.Effect<unknown, unknown> {
   const worker = node.options.worker === true;
   let effect: Effect.Effect<unknown, unknown> = Effect.callback<unknown, unknown>((resume, signal) => {
     if (!worker) setSignal(node, args, signal);
-    const result = dispatch(ctx, node, args, transfer, signal, (ok, value) => resume(ok ? Effect.succeed(value) : Effect.fail(value)), ranOn);
+    const result = dispatch(ctx, node, args, transfer, signal, (ok, value) => resume(ok ? Effect.succeed(value) : Effect.fail(value)), ranOn, key);
     if (result !== undefined) resume(result);
   });
   const { timeout, retry } = node.options;
@@ -169,12 +169,13 @@ export function buildArgs(task: NodeTask, values: readonly unknown[], signal: Ab
 
 export const NO_BUFFERS: readonly ArrayBuffer[] = Object.freeze([]);
 
-/** Sends a worker node to the executor. */
-function submit(ctx: CallContext, node: GraphNode, args: unknown, transfer: readonly ArrayBuffer[], signal: AbortSignal, ranOn: RanOn | undefined): Promise<unknown> {
+/** Sends a worker node to the executor, with the key of its work when the run caches it. */
+function submit(
+  ctx: CallContext, node: GraphNode, args: unknown, transfer: readonly ArrayBuffer[], signal: AbortSignal, ranOn: RanOn | undefined, key: string | undefined,
+): Promise<unknown> {
   const locator = { moduleUrl: node.moduleUrl!, exportName: node.exportName, nodeName: node.name, config: ctx.config };
-  return ctx.executor!.submit(ranOn === undefined
-    ? { locator, fn: node.fn!, style: node.style, args, transfer, signal }
-    : { locator, fn: node.fn!, style: node.style, args, transfer, signal, ranOn });
+  const task: ExecutorTask = { locator, fn: node.fn!, style: node.style, args, transfer, signal, ...(ranOn === undefined ? {} : { ranOn }), ...(key === undefined ? {} : { key }) };
+  return ctx.executor!.submit(task);
 }
 
 /**

@@ -31,6 +31,8 @@ import { setOwn } from "../own-property.ts";
 import { type Interception, type NodeInterceptor, NOT_STORED_FAILED } from "../ports/node-interceptor.ts";
 import type { Plan } from "./planner.ts";
 import { failedInput, type KeepGoing } from "./keep-going.ts";
+import { remoteBlockOf, type RemoteBlock } from "./remote-block.ts";
+import type { BlockOutcome } from "../ports/executor.ts";
 
 /** What a run needs besides its plan. */
 export interface RunContext extends CallContext {
@@ -77,6 +79,8 @@ export class Run implements BlockHost {
   readonly #readyTasks: number[] = [];
   readonly #pumps: BlockRun[] = [];
   readonly #blocks = new Set<BlockRun>();
+  /** Whether items' blocks may go whole to the executor (see remote-block.ts). */
+  readonly #remoteBlocks: boolean;
   #failure: Failure | undefined;
   // Set when the run is over, however it ended: late completions then change nothing.
   #ended = false;
@@ -100,6 +104,7 @@ export class Run implements BlockHost {
       ? new TaskEvents(ctx.hooks, ctx, (e) => this.#hookFailed(e))
       : undefined;
     this.top = new Frame(plan.frame, plan.values, undefined, -1, plan.refs);
+    this.#remoteBlocks = ctx.executor?.submitBlock !== undefined && this.#interceptor === undefined && this.#adapters === undefined && ctx.keepGoing === undefined;
     this.#idle = Effect.callback<void>((resume) => {
       if (this.#hasWork()) resume(Effect.void);
       else this.#wake = resume;
@@ -182,10 +187,12 @@ export class Run implements BlockHost {
       const effect = aroundCall(this.#ctx, this.#adapters, node, args, { limits, items: frame.itemPath(), signal: this.#signal, ranOn }, done);
       return effect === undefined ? undefined : settle(effect, done);
     }
+    // The key of the work goes with a worker node's task (adapters, which may change the arguments, get none).
+    const key = worker && decision?.kind === "miss" ? decision.key : undefined;
     if (governed) {
-      return settle(governedCall(this.#ctx, node, args, transfer, { semaphore, pools }, ranOn), done);
+      return settle(governedCall(this.#ctx, node, args, transfer, { semaphore, pools }, ranOn, key), done);
     }
-    const effect = dispatch(this.#ctx, node, args, transfer, this.#signal, done, ranOn);
+    const effect = dispatch(this.#ctx, node, args, transfer, this.#signal, done, ranOn, key);
     return effect === undefined ? undefined : settle(effect, done);
   }
 
@@ -222,12 +229,65 @@ export class Run implements BlockHost {
 
   startFrame(frame: Frame): void {
     if (this.#tasks !== undefined && frame.block !== undefined) this.#tasks.itemStarted(frame);
+    const remote = frame.block !== undefined && this.#remoteBlocks ? this.#remoteOf(frame) : undefined;
+    if (remote !== undefined) return this.#startRemote(frame, remote);
     const ready = frame.plan.ready;
     for (let i = 0; i < ready.length; i++) {
       this.#readyFrames.push(frame);
       this.#readyTasks.push(ready[i]!);
     }
     if (frame.remaining === 0) this.#itemDone(frame);
+  }
+
+  #remoteOf(frame: Frame): RemoteBlock | undefined {
+    const block = frame.block!;
+    return block.parent.block === undefined ? remoteBlockOf(block.task, this.#plan.graph) : undefined;
+  }
+
+  /** Sends an item's whole block to the executor; its outcome ends the item as its tasks would have. */
+  #startRemote(frame: Frame, remote: RemoteBlock): void {
+    const inputs: Record<string, unknown> = {};
+    // A config value the block reads is the executor's to give again, from the same config.
+    const config = this.#ctx.config;
+    for (const { name, slot } of remote.inputs) if (!Object.hasOwn(config, name)) setOwn(inputs, name, frame.values[slot]);
+    const start = this.#ctx.clock.now();
+    const executor = this.#ctx.executor!;
+    executor.submitBlock!({
+      expand: frame.block!.task.node.name, nodes: remote.nodes, config: this.#ctx.config, inputs, outputs: remote.outputs, signal: this.#signal,
+    }).then(
+      (outcome) => this.#remoteEnded(frame, remote, outcome, start),
+      (error) => this.#remoteEnded(frame, remote, { nodes: [{ node: remote.nodes[0]!.nodeName, ok: false, duration: 0, error }] }, start),
+    );
+  }
+
+  #remoteEnded(frame: Frame, remote: RemoteBlock, outcome: BlockOutcome, start: number): void {
+    if (this.#ended || this.#failure !== undefined || frame.dead()) return;
+    const tasks = frame.plan.tasks as readonly NodeTask[];
+    try {
+      if (this.#hooks !== undefined) {
+        // Every node of the item, for hooks and run history; values that stayed on the worker are not known here.
+        const items = frame.itemPath();
+        for (const o of outcome.nodes) {
+          const node = tasks.find((t) => t.node.name === o.node)?.node;
+          if (node === undefined) continue;
+          const event = { ...beforeNode(this.#hooks, this.#ctx, node, {}, items), start };
+          afterNode(this.#hooks, { ...this.#ctx, clock: { now: () => start + o.duration } }, event, o.ok, o.ok ? outcome.values?.[o.node] : o.error, undefined, o.host);
+        }
+      }
+      const failed = outcome.nodes.find((o) => !o.ok);
+      if (failed !== undefined || outcome.values === undefined) {
+        const t = Math.max(0, tasks.findIndex((task) => task.node.name === failed?.node));
+        this.taskFailed(frame, t, failed?.error ?? new Error("The executor ran the block but gave back no values"));
+        return;
+      }
+      const gather = frame.block!.task.gather;
+      for (let j = 0; j < gather.length; j++) frame.values[gather[j]!] = outcome.values[remote.gathered[j]!];
+      frame.remaining = 0;
+      this.#itemDone(frame);
+    } catch (e) {
+      this.#failure ??= { frame, task: -1, cause: e };
+    }
+    this.#wakeUp();
   }
 
   fill(frame: Frame, slot: number, value: unknown): void {

@@ -146,6 +146,13 @@ export interface Cache {
    * A result damaged on disk probes as a hit and reads as a miss.
    */
   probe(parts: KeyParts): NodeProbe;
+  /**
+   * Stores `value` under its data version outside any run's entries (the
+   * distributed executor passes large values so, by data version) and returns
+   * its fingerprint; nothing is stored when it has none. A value no entry
+   * points to is removed by {@link Cache.gc} once older than its grace period.
+   */
+  putResult(value: unknown): Fingerprint;
   /** A stored result by data version (decoded and verified), or `undefined` when it is not readable. */
   result(dataVersion: string): { readonly value: unknown } | undefined;
   /** What a run did per node call: its records (key, data version, reason), as `explain` reads them. */

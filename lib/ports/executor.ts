@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { Cache } from "./cache.ts";
 
 /** Where a node's code lives, so that another thread or process can load it. */
 export interface NodeLocator {
@@ -36,6 +37,55 @@ export interface ExecutorTask {
    * (no hook listens); executors that run tasks in this process never call it.
    */
   readonly ranOn?: (host: string) => void;
+  /**
+   * The cache key of the call, when the run caches it: equal keys are equal
+   * work, so an executor may run them once for every caller (BullMQ: one job).
+   */
+  readonly key?: string;
+}
+
+/** One map item's block (the nodes between a parallelizable and its collect), to run whole elsewhere. */
+export interface ExecutorBlock {
+  /** The parallelizable whose item this is: its name carries the item in `inputs`. */
+  readonly expand: string;
+  /** The block's nodes, where each comes from (the executor rebuilds them from the same modules and config). */
+  readonly nodes: readonly Omit<NodeLocator, "config">[];
+  readonly config: Readonly<Record<string, unknown>>;
+  /** What the block reads, by name: the item (under `expand`) and the values it imports from outside the block. */
+  readonly inputs: Readonly<Record<string, unknown>>;
+  /** The nodes whose values the collect gathers. */
+  readonly outputs: readonly string[];
+  /** Fires when the run no longer wants the item. */
+  readonly signal: AbortSignal;
+}
+
+/** How one node of a block ended. */
+export interface BlockNodeOutcome {
+  readonly node: string;
+  readonly ok: boolean;
+  /** Milliseconds the node took. */
+  readonly duration: number;
+  /** The node's own error, when it failed. */
+  readonly error?: unknown;
+  /** Where it ran, when not in this process (`host:pid` for `weft worker`). */
+  readonly host?: string;
+}
+
+/** What running a block gave: every node's outcome, and the gathered values when all went well. */
+export interface BlockOutcome {
+  /** The nodes that ran, in the order they ended (a node after a failure may not have run). */
+  readonly nodes: readonly BlockNodeOutcome[];
+  /** The values of `ExecutorBlock.outputs` by name; absent when a node failed. */
+  readonly values?: Readonly<Record<string, unknown>>;
+}
+
+/** What the driver gives its executor at `init`, from its own settings. */
+export interface ExecutorContext {
+  /**
+   * The driver's cache, when it has one: executors that move values to other
+   * machines store large ones in its result store and pass their data version.
+   */
+  readonly cache?: Cache;
 }
 
 /**
@@ -49,11 +99,19 @@ export interface Executor {
   /**
    * Starts resources (workers, connections). Called once per driver, by
    * build(), with the URLs of the modules worker nodes come from, so that
-   * executors running code elsewhere can load them up front.
+   * executors running code elsewhere can load them up front, and with what
+   * the driver has that an executor may use (its cache).
    */
-  init(modules?: readonly string[]): Promise<void>;
+  init(modules?: readonly string[], context?: ExecutorContext): Promise<void>;
   /** Runs a task; rejects with the node's error (its `kind` kept) or an executor failure. */
   submit(task: ExecutorTask): Promise<unknown>;
+  /**
+   * Runs a map item's whole block in one go, when the executor can (the
+   * distributed one: one job per item, or per batch of small items, instead
+   * of one per node). Only the gathered values come back. Rejects only for a
+   * failure of the executor; a node's own error is in the outcome.
+   */
+  submitBlock?(block: ExecutorBlock): Promise<BlockOutcome>;
   /** Stops resources. Safe to call twice. */
   dispose(): Promise<void>;
 }

@@ -20,6 +20,12 @@ export interface InterceptedHit {
 /** The node must be called; the decision is handed back to {@link NodeInterceptor.after}. */
 export interface InterceptedCall {
   readonly kind: "miss" | "skip";
+  /**
+   * The key of the work (the cache key), when known: a worker node's task
+   * carries it, so that an executor can share one computation between callers
+   * that ask for the same work (see `ExecutorTask.key`).
+   */
+  readonly key?: string;
 }
 
 /** What {@link NodeInterceptor.before} decided. */

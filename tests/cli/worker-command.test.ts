@@ -8,7 +8,7 @@ describe("weft worker", () => {
   test("--help lists every option", async () => {
     const { code, out } = await runCli(["worker", "--help"]);
     expect(code).toBe(0);
-    for (const flag of ["--modules", "--redis", "--concurrency", "--queue", "--store", "--lock-duration", "--stalled-interval", "--max-stalled", "--connect-timeout"]) {
+    for (const flag of ["--modules", "--redis", "--concurrency", "--queue", "--cache", "--lock-duration", "--stalled-interval", "--max-stalled", "--connect-timeout"]) {
       expect(out).toContain(flag);
     }
   });
@@ -23,6 +23,12 @@ describe("weft worker", () => {
     const { code, err } = await runCli(["worker", "--modules", "flow.ts", "--redis", "redis://127.0.0.1:1", "--concurrency", "0"]);
     expect(code).toBe(2);
     expect(err).toContain('expected an integer of at least 1, got "0"');
+  });
+
+  test("--store, removed, fails with status 1 and names --cache", async () => {
+    const { code, err } = await runCli(["worker", "--modules", "flow.ts", "--redis", "redis://127.0.0.1:1", "--store", "/mnt/weft"]);
+    expect(code).toBe(1);
+    expect(err).toContain("weft worker: --store was removed: large values now travel through the cache's result store; pass --cache naming the drivers' cache (withCache({ path })) instead");
   });
 
   test("fails with status 1 when a module cannot be imported, naming it", async () => {

@@ -5,15 +5,18 @@
  */
 import { afterAll, describe, expect, setDefaultTimeout, spyOn, test } from "bun:test";
 import { QueueEvents } from "bullmq";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { Database } from "bun:sqlite";
+import { Redis } from "ioredis";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { bullmqExecutor } from "../../bullmq.ts";
 import { BullmqExecutor } from "../../executors/bullmq-executor.ts";
 import { Builder, collect, isWeftError, parallelizable } from "../../mod.ts";
 import { nodeCodeVersioner } from "../../cache/node-code-version.ts";
 import { bunCacheDrivers } from "../../runtime/bun/mod.ts";
 import * as remote from "../fixtures/remote.ts";
+import * as workers from "../fixtures/workers.ts";
 import { executorContract, taskFor } from "./executor-contract.ts";
 import { fixture, RedisServer, startWorker, type WorkerProcess } from "./_processes.ts";
 import { createHistoryApp } from "../../server/app.tsx";
@@ -29,7 +32,9 @@ const modules = ["--modules", fixture("workers.ts"), fixture("remote.ts")];
 const [workerA, workerB] = await Promise.all([0, 1].map(() => startWorker(redis.url, [...modules, "--concurrency", "2", "--queue", "main"])));
 const others: WorkerProcess[] = [];
 const temp = mkdtempSync(join(tmpdir(), "weft-bullmq-"));
+const redisClient = new Redis(redis.url);
 afterAll(async () => {
+  redisClient.disconnect();
   await Promise.all([workerA!, workerB!, ...others].map((w) => w.stop()));
   await redis.dispose();
   rmSync(temp, { recursive: true, force: true });
@@ -45,6 +50,16 @@ const squares = {
 /** A worker whose copy of `asyncSum` differs from tests/fixtures/workers.ts's, started once, on first use. */
 let changed: Promise<WorkerProcess> | undefined;
 const changedWorker = () => (changed ??= startWorker(redis.url, ["--modules", fixture("changed/workers.ts"), "--queue", "changed", "--concurrency", "1"]).then((w) => (others.push(w), w)));
+/** Rows of the cache's result store in the SQLite file `db`. */
+function resultRows(db: string): number {
+  const sqlite = new Database(db, { readonly: true });
+  try {
+    return (sqlite.query("SELECT count(*) AS n FROM cache_results").get() as { n: number }).n;
+  } finally {
+    sqlite.close();
+  }
+}
+const blobFiles = (db: string) => readdirSync(join(dirname(db), "blobs"), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 const files = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
 
 describe("bullmqExecutor()", () => {
@@ -100,25 +115,89 @@ describe("bullmqExecutor()", () => {
     }
   });
 
-  test("sends large values through the shared directory and small ones inline", async () => {
-    const store = join(temp, "store");
-    others.push(await startWorker(redis.url, [...modules, "--queue", "store", "--concurrency", "1", "--store", store]));
-    const executor = bullmqExecutor({ connection, queue: "store", sharedDirectory: store, inlineLimit: 1_024 });
-    await using dr = await new Builder().withModules(remote, (await import("../fixtures/workers.ts"))).withExecutor(executor).build();
-    const samples = Float64Array.from({ length: 10_000 }, (_, i) => i);
-    const { doubled } = await dr.execute(["doubled"], { inputs: { samples } });
-    expect(doubled).toEqual(Float64Array.from({ length: 10_000 }, (_, i) => 2 * i));
-    expect(files(store)).toBe(2); // the input and the result, each stored once
-    expect(await dr.execute(["asyncSum"], { inputs: { a: 2, b: 3 } })).toEqual({ asyncSum: 5 });
-    expect(files(store)).toBe(2);
+  test("sends large inputs and results through the cache's result store, by data version, and small ones inline", async () => {
+    const db = join(mkdtempSync(join(temp, "plane-")), "weft.db");
+    const executor = bullmqExecutor({ connection, queue: "plane", inlineLimit: 1_024 });
+    await using dr = await new Builder().withModules(remote, workers).withCache({ path: db }).withExecutor(executor).build();
+    // From the stream's start ("0-0"): this queue is new, and an event before the first read is not missed.
+    const events = new QueueEvents("plane", { connection: { url: redis.url }, lastEventId: "0-0" });
+    await events.waitUntilReady();
+    try {
+      const samples = Float64Array.from({ length: 10_000 }, (_, i) => i);
+      const added = new Promise<string>((resolve) => events.once("waiting", ({ jobId }) => resolve(jobId)));
+      const completed = new Promise<string>((resolve) => events.once("completed", ({ returnvalue }) => resolve(JSON.stringify(returnvalue))));
+      const run = dr.execute(["doubled"], { inputs: { samples } });
+      // No worker serves "plane" yet: the job waits in Redis, where its size is read.
+      const data = await redisClient.hget(`bull:plane:${await added}`, "data");
+      expect(data!.length).toBeLessThan(1_024);
+      others.push(await startWorker(redis.url, [...modules, "--queue", "plane", "--concurrency", "1", "--cache", db]));
+      expect((await run).doubled).toEqual(Float64Array.from({ length: 10_000 }, (_, i) => 2 * i));
+      expect((await completed).length).toBeLessThan(1_024);
+      expect(resultRows(db)).toBe(2); // the input and the result, each stored once (the result also under its cache entry)
+      expect(await dr.execute(["asyncSum"], { inputs: { a: 2, b: 3 } })).toEqual({ asyncSum: 5 });
+      expect(resultRows(db)).toBe(3); // asyncSum's result, stored by the driver's cache: it came inline
+    } finally {
+      await events.close();
+    }
   });
 
-  test("fails clearly when the driver passes a value by reference to a worker without --store", async () => {
-    const executor = bullmqExecutor({ connection, queue: "main", sharedDirectory: join(temp, "driver-only"), inlineLimit: 16 });
-    await using dr = await new Builder().withModules((await import("../fixtures/workers.ts"))).withExecutor(executor).build();
+  test("a stored input damaged before the worker reads it fails the node with a WorkerError, not a wrong value", async () => {
+    const db = join(mkdtempSync(join(temp, "damaged-")), "weft.db");
+    const executor = bullmqExecutor({ connection, queue: "damaged", inlineLimit: 1_024 });
+    await using dr = await new Builder().withModules(workers).withCache({ path: db }).withExecutor(executor).build();
+    // From the stream's start ("0-0"): this queue is new, and an event before the first read is not missed.
+    const events = new QueueEvents("damaged", { connection: { url: redis.url }, lastEventId: "0-0" });
+    await events.waitUntilReady();
+    try {
+      const added = new Promise<void>((resolve) => events.once("waiting", () => resolve()));
+      const run = dr.execute(["doubled"], { inputs: { samples: Float64Array.from({ length: 10_000 }, (_, i) => i) } }).catch((e) => e);
+      await added;
+      // The input is the one blob file (80 kB is above SQLite's inline size): one byte flipped.
+      const [file] = blobFiles(db);
+      const bytes = readFileSync(file!);
+      bytes[bytes.length - 1]! ^= 0xff;
+      writeFileSync(file!, bytes);
+      others.push(await startWorker(redis.url, [...modules, "--queue", "damaged", "--concurrency", "1", "--cache", db]));
+      const error = await run;
+      expect(isWeftError(error.cause, "worker")).toBe(true);
+      expect(error.cause.message).toMatch(/^Worker "[^"]+:\d+" cannot read argument 0 of node "doubled" \(data version [0-9a-f]{64}\) from its cache: not there, or damaged; start weft worker with --cache naming the driver's cache, and run again$/);
+    } finally {
+      await events.close();
+    }
+  });
+
+  test("cache.gc() removes the values jobs carried once no run uses them, and keeps cached results", async () => {
+    const db = join(mkdtempSync(join(temp, "gc-")), "weft.db");
+    others.push(await startWorker(redis.url, [...modules, "--queue", "gc", "--concurrency", "1", "--cache", db]));
+    const executor = bullmqExecutor({ connection, queue: "gc", inlineLimit: 1_024 });
+    await using dr = await new Builder().withModules(workers).withCache({ path: db }).withExecutor(executor).build();
+    const samples = Float64Array.from({ length: 10_000 }, (_, i) => i);
+    await dr.execute(["doubled"], { inputs: { samples: samples.slice() } });
+    expect(resultRows(db)).toBe(2);
+    expect(dr.cache!.gc({ graceMs: 0 })).toMatchObject({ results: 1, entries: 0 });
+    expect(resultRows(db)).toBe(1);
+    expect(blobFiles(db).length).toBe(1);
+    // The result the cache entry points to stayed: a hit, no job.
+    const { doubled } = await dr.execute(["doubled"], { inputs: { samples: samples.slice() } });
+    expect(doubled).toEqual(Float64Array.from({ length: 10_000 }, (_, i) => 2 * i));
+    expect(dr.cache!.explain("doubled").status).toBe("hit");
+  });
+
+  test("fails clearly when the driver passes a value by data version to a worker without --cache", async () => {
+    const db = join(mkdtempSync(join(temp, "driver-only-")), "weft.db");
+    const executor = bullmqExecutor({ connection, queue: "main", inlineLimit: 16 });
+    await using dr = await new Builder().withModules(workers).withCache({ path: db }).withExecutor(executor).build();
     const error = await dr.execute(["doubled"], { inputs: { samples: new Float64Array(100) } }).catch((e) => e);
     expect(isWeftError(error.cause, "worker")).toBe(true);
-    expect(error.cause.message).toMatch(/^Worker "[^"]+:\d+" has no shared result store, but the job for node "doubled" passes a value by reference; start weft worker with --store naming the driver's sharedDirectory$/);
+    expect(error.cause.message).toMatch(/^Worker "[^"]+:\d+" has no cache, but the job for node "doubled" passes argument 0 by data version; start weft worker with --cache naming the driver's cache$/);
+  });
+
+  test("the removed options sharedDirectory and store are a TypeError saying what replaced them", () => {
+    expect(() => bullmqExecutor({ connection, sharedDirectory: "/mnt/weft" } as never)).toThrow(
+      new TypeError('bullmqExecutor() option "sharedDirectory" was removed: large values now travel through the cache\'s result store: turn on withCache() on the driver and start weft worker with --cache naming the same cache'),
+    );
+    expect(() => bullmqExecutor({ connection, store: {} } as never)).toThrow(TypeError);
+    expect(() => bullmqExecutor({ connection, inlineLimit: 2 * 1024 * 1024 })).toThrow(RangeError);
   });
 
   test("a worker whose code for a node differs refuses the job with an error naming both versions", async () => {

@@ -1,7 +1,8 @@
 /** Issue 10, part 6: worker nodes with names and parameters that are keys of Object.prototype. */
 import { describe, expect, test } from "bun:test";
 import { decodeArgs, type JobData } from "../../executors/bullmq-protocol.ts";
-import { decodeWire, encodeWire, toWire } from "../../executors/wire-codec.ts";
+import { JobValues } from "../../executors/bullmq-values.ts";
+import { decodeWire, encodeWire, inlineWire } from "../../executors/wire-codec.ts";
 import { Builder } from "../../mod.ts";
 import * as flow from "../fixtures/special-names-workers.ts";
 
@@ -46,9 +47,8 @@ describe("encodeWire() with special keys", () => {
 
 describe("decodeArgs()", () => {
   test("gives a destructured node's arguments without a prototype, constructor included", async () => {
-    const wire = { store: undefined, inlineLimit: 1 << 20 };
-    const data = { args: { constructor: await toWire(21, wire) } } as unknown as JobData;
-    const args = (await decodeArgs(data, undefined, () => new Error("no store"))) as Record<string, unknown>;
+    const data = { args: { constructor: await inlineWire(21) } } as unknown as JobData;
+    const args = (await decodeArgs(data, (w) => new JobValues(undefined, 0).get(w, () => new Error("no cache"), () => new Error("unreadable")))) as Record<string, unknown>;
     expect([Object.getPrototypeOf(args), args.constructor, Object.keys(args)]).toEqual([null, 21, ["constructor"]]);
   });
 });
