@@ -38,6 +38,8 @@ export interface PostgresResult {
  * ```
  */
 export interface PostgresConnection {
+  /** A random id of this connection: a notification carrying it as payload is its own, and not counted. */
+  readonly id: string;
   /** Runs one statement (outside `transaction`, in a transaction of its own). */
   query(sql: string, params?: readonly PostgresParam[]): PostgresResult;
   /** Runs statements in one transaction and one round trip, in order; all or none take effect. */
@@ -45,7 +47,8 @@ export interface PostgresConnection {
   /** Runs `fn` between BEGIN and COMMIT (ROLLBACK when it throws); a call inside another joins it. */
   transaction<T>(fn: () => T): T;
   /**
-   * A number that changes after another connection notified `channel` (LISTEN/NOTIFY): read from shared
+   * A number that changes after another connection notified the `listen` channel (LISTEN/NOTIFY; a
+   * notification whose payload is this connection's {@link id} is its own and not counted): read from shared
    * memory, with no round trip. 0 when the connection listens to nothing.
    */
   generation(): number;

@@ -39,6 +39,7 @@ class PostgresServerError extends Error {
 
 /** A connection whose client runs on a worker thread; see the module doc. */
 export class WorkerPostgresConnection implements PostgresConnection {
+  readonly id: string = crypto.randomUUID();
   readonly #where: string;
   readonly #timeoutMs: number;
   readonly #worker: Worker;
@@ -59,7 +60,7 @@ export class WorkerPostgresConnection implements PostgresConnection {
     this.#timeoutMs = options.timeoutMs ?? 60_000;
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
-    const data: PostgresWorkerData = { url, port: port2, signal: this.#signal, ...(options.listen === undefined ? {} : { listen: options.listen }) };
+    const data: PostgresWorkerData = { url, port: port2, signal: this.#signal, self: this.id, ...(options.listen === undefined ? {} : { listen: options.listen }) };
     this.#worker = new Worker(ENTRY, { workerData: data, transferList: [port2] });
     // The connection never keeps a process alive: a driver that is not closed still lets it exit.
     this.#worker.unref();

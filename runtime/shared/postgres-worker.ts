@@ -21,11 +21,14 @@ export interface PostgresWorkerData {
   /** [0]: the id of the last answer posted; [1]: notifications seen on `listen`. */
   readonly signal: Int32Array;
   readonly listen?: string;
+  /** The connection's id: notifications carrying it are its own. */
+  readonly self: string;
 }
 
 /** A request: open (connect, listen), run statements (in one transaction when there are several), or close. */
 export type PostgresRequest =
-  | { readonly id: number; readonly op: "open" | "close" }
+  | { readonly id: number; readonly op: "open" }
+  | { readonly id: number; readonly op: "close" }
   | { readonly id: number; readonly op: "run"; readonly statements: readonly { readonly sql: string; readonly params?: readonly unknown[] }[]; readonly atomic: boolean };
 
 /** An answer: one result per statement, or PostgreSQL's error as data. */
@@ -92,8 +95,8 @@ data.port.on("message", async (request: PostgresRequest) => {
     if (request.op === "open") {
       await sql`SELECT 1`;
       if (data.listen !== undefined) {
-        await sql.listen(data.listen, () => {
-          Atomics.add(data.signal, 1, 1);
+        await sql.listen(data.listen, (payload) => {
+          if (payload !== data.self) Atomics.add(data.signal, 1, 1);
         });
       }
       answer({ id: request.id, ok: true, results: [] });
