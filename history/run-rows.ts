@@ -65,5 +65,6 @@ export function nodeOf(row: SqliteRow, interrupted: boolean): NodeRecord {
   }
   if (row.error !== null) out.error = JSON.parse(String(row.error)) as ErrorRecord;
   if (row.preview !== null) out.preview = String(row.preview);
+  if (typeof row.host === "string") out.host = row.host;
   return out;
 }

@@ -103,6 +103,8 @@ export interface NodeRecord {
   readonly duration?: number;
   /** "in-process", "worker", or an executor's name. */
   readonly executor: string;
+  /** The machine the node ran on, when a store keeps it (the PostgreSQL store shared by a team does). */
+  readonly host?: string;
   readonly cache?: { readonly status: "hit" | "miss" | "uncacheable"; readonly reason?: string };
   readonly error?: ErrorRecord;
   /** A short preview of the result (never the value itself). */
@@ -357,7 +359,13 @@ export function checkPruneOptions(options: PruneOptions): void {
 }
 
 /** Both sides, as the stores implement them, and pruning. */
-export interface RunStore extends RunRecorder, RunHistory, RunPruner {}
+export interface RunStore extends RunRecorder, RunHistory, RunPruner {
+  /**
+   * The process runs recorded through this store come from, when the store knows it (the PostgreSQL
+   * store, which several machines share, does): `withTracking({ store })` records it with each run.
+   */
+  readonly origin?: RunOrigin;
+}
 
 /** Decides whether the process that started a "running" run is still alive. */
 export type Liveness = (run: RunOrigin & { readonly heartbeat: number }) => boolean;
