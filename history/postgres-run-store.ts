@@ -236,7 +236,7 @@ export class PostgresRunStore implements RunStore, DrawingStore {
   }
 
   version(): number {
-    return this.#db.generation() * 1_000_000 + this.#writes;
+    return this.#db.generation(RUNS_CHANNEL) * 1_000_000 + this.#writes;
   }
 
   close(): void {

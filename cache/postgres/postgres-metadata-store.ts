@@ -65,7 +65,7 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   beginReads(): number {
-    return this.#db.generation();
+    return this.#db.generation(CACHE_CHANNEL);
   }
 
   lookup(key: string): StoredKey | undefined {

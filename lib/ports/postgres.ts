@@ -47,21 +47,26 @@ export interface PostgresConnection {
   /** Runs `fn` between BEGIN and COMMIT (ROLLBACK when it throws); a call inside another joins it. */
   transaction<T>(fn: () => T): T;
   /**
-   * A number that changes after another connection notified the `listen` channel (LISTEN/NOTIFY; a
-   * notification whose payload is this connection's {@link id} is its own and not counted): read from shared
-   * memory, with no round trip. 0 when the connection listens to nothing.
+   * A number that changes after another connection notified `channel`, one of the `listen` channels
+   * (LISTEN/NOTIFY; a notification whose payload is this connection's {@link id} is its own and not
+   * counted): read from shared memory, with no round trip. 0 for a channel it does not listen on.
    */
-  generation(): number;
+  generation(channel: string): number;
   close(): void;
 }
 
 /** Options of {@link OpenPostgres}. */
 export interface PostgresConnectionOptions {
-  /** A channel to LISTEN on: {@link PostgresConnection.generation} counts its notifications. */
-  readonly listen?: string;
+  /** Channels to LISTEN on: {@link PostgresConnection.generation} counts each one's notifications. */
+  readonly listen?: readonly string[];
   /** How long one call waits for the server, in ms (default 60 s): then it fails instead of hanging. */
   readonly timeoutMs?: number;
 }
 
 /** Opens a connection to `url` (`postgres://user:password@host:port/database`). */
 export type OpenPostgres = (url: string, options?: PostgresConnectionOptions) => PostgresConnection;
+
+/** Whether `text` is a PostgreSQL connection URL (`postgres://…` or `postgresql://…`), not a file path. */
+export function isPostgresUrl(text: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(text);
+}

@@ -44,7 +44,8 @@ export class WorkerPostgresConnection implements PostgresConnection {
   readonly #timeoutMs: number;
   readonly #worker: Worker;
   readonly #port: MessagePort;
-  readonly #signal = new Int32Array(new SharedArrayBuffer(8));
+  readonly #signal: Int32Array;
+  readonly #channels: readonly string[];
   #id = 0;
   #depth = 0;
   #closed = false;
@@ -60,7 +61,9 @@ export class WorkerPostgresConnection implements PostgresConnection {
     this.#timeoutMs = options.timeoutMs ?? 60_000;
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
-    const data: PostgresWorkerData = { url, port: port2, signal: this.#signal, self: this.id, ...(options.listen === undefined ? {} : { listen: options.listen }) };
+    this.#channels = [...(options.listen ?? [])];
+    this.#signal = new Int32Array(new SharedArrayBuffer(4 * (1 + this.#channels.length)));
+    const data: PostgresWorkerData = { url, port: port2, signal: this.#signal, self: this.id, listen: this.#channels };
     this.#worker = new Worker(ENTRY, { workerData: data, transferList: [port2] });
     // The connection never keeps a process alive: a driver that is not closed still lets it exit.
     this.#worker.unref();
@@ -104,8 +107,9 @@ export class WorkerPostgresConnection implements PostgresConnection {
     }
   }
 
-  generation(): number {
-    return Atomics.load(this.#signal, 1);
+  generation(channel: string): number {
+    const i = this.#channels.indexOf(channel);
+    return i < 0 ? 0 : Atomics.load(this.#signal, 1 + i);
   }
 
   close(): void {

@@ -18,9 +18,9 @@ import { importOptional } from "../../lib/import-optional.ts";
 export interface PostgresWorkerData {
   readonly url: string;
   readonly port: MessagePort;
-  /** [0]: the id of the last answer posted; [1]: notifications seen on `listen`. */
+  /** [0]: the id of the last answer posted; [1 + i]: notifications seen on `listen[i]`. */
   readonly signal: Int32Array;
-  readonly listen?: string;
+  readonly listen: readonly string[];
   /** The connection's id: notifications carrying it are its own. */
   readonly self: string;
 }
@@ -94,9 +94,9 @@ data.port.on("message", async (request: PostgresRequest) => {
     }
     if (request.op === "open") {
       await sql`SELECT 1`;
-      if (data.listen !== undefined) {
-        await sql.listen(data.listen, (payload) => {
-          if (payload !== data.self) Atomics.add(data.signal, 1, 1);
+      for (const [i, channel] of data.listen.entries()) {
+        await sql.listen(channel, (payload) => {
+          if (payload !== data.self) Atomics.add(data.signal, 1 + i, 1);
         });
       }
       answer({ id: request.id, ok: true, results: [] });

@@ -30,7 +30,7 @@ afterAll(() => {
 
 /** A connection to an emptied database, schema migrated. */
 function fresh(): PostgresConnection {
-  const db = openPostgres(url, { listen: "weft_cache" });
+  const db = openPostgres(url, { listen: ["weft_cache"] });
   migratePostgres(db);
   db.query(`TRUNCATE "cache_entries", "cache_results", "cache_runs", "code_analyses"`);
   return db;

@@ -14,7 +14,7 @@ afterAll(() => cluster.stop());
 
 /** A store on the shared database; `empty` truncates the history first (each contract test starts empty). */
 function store(alive: Liveness, empty = true): PostgresRunStore {
-  const db = openPostgres(url, { listen: RUNS_CHANNEL });
+  const db = openPostgres(url, { listen: [RUNS_CHANNEL] });
   migratePostgres(db);
   if (empty) db.query(`TRUNCATE "runs", "run_nodes", "run_graphs", "cache_runs"`);
   return new PostgresRunStore(db, { hasher: bunHasher, alive });
