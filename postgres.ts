@@ -3,11 +3,17 @@
  * history in one PostgreSQL database, large results in a directory every
  * machine mounts, so any machine of the team reuses any other's results and
  * `weft ui --db postgres://…` shows everyone's runs. A subpath of its own:
- * only users who run it load the postgres package (postgres.js).
+ * only users who run it load the postgres package (postgres.js). Importing it
+ * without that package installed fails with a `MissingPackageError` that says
+ * to run `npm install postgres`.
  *
  * @module
  */
+import { checkPostgresInstalled } from "./runtime/shared/postgres-connection.ts";
 import { PostgresStore, type PostgresStoreOptions } from "./runtime/shared/postgres-store.ts";
+
+// postgres() connects synchronously; a missing package is best reported here, where it can be awaited.
+await checkPostgresInstalled();
 
 /**
  * Opens the team store at `url` for `withCache({ store })` and `withTracking({ store })`: connects, and brings
@@ -15,7 +21,6 @@ import { PostgresStore, type PostgresStoreOptions } from "./runtime/shared/postg
  *
  * @throws {TypeError} for a URL that is not `postgres://…` or `postgresql://…`
  * @throws {CacheError} when the server cannot be reached or refuses the connection, with PostgreSQL's message
- * @throws {MissingPackageError} when the postgres package is not installed: `npm install postgres`
  * @example
  * ```ts
  * import { Builder } from "weft";

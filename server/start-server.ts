@@ -113,6 +113,7 @@ export async function startHistoryServer(options: HistoryServerOptions = {}): Pr
   if (history === undefined && team) {
     try {
       const { PostgresStore } = await import("../runtime/shared/postgres-store.ts");
+      await (await import("../runtime/shared/postgres-connection.ts")).checkPostgresInstalled();
       const store = new PostgresStore(options.path!, { warn: () => {} });
       history = teamCache = store;
     } catch (e) {

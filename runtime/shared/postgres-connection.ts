@@ -11,11 +11,25 @@
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import { CacheError, MissingPackageError } from "../../lib/errors.ts";
+import { importOptional } from "../../lib/import-optional.ts";
 import type { PostgresConnection, PostgresConnectionOptions, PostgresParam, PostgresResult, PostgresStatement } from "../../lib/ports/postgres.ts";
 import type { PostgresAnswer, PostgresRequest, PostgresWorkerData } from "./postgres-worker.ts";
 
 // Built to dist/ as .js; the source entry runs on Bun and Deno.
 const ENTRY = new URL(import.meta.url.endsWith(".ts") ? "./postgres-worker.ts" : "./postgres-worker.js", import.meta.url);
+
+/** What fails without the postgres package, as {@link MissingPackageError} says it. */
+export const POSTGRES_PACKAGE = { specifier: "postgres", whatFor: "use the PostgreSQL team store" } as const;
+
+/**
+ * Loads postgres.js on this thread once, so that a missing package is a {@link MissingPackageError} where the
+ * caller can await it (the worker thread reports it too, as the answer to its first request).
+ *
+ * @throws {MissingPackageError} `Cannot use the PostgreSQL team store: "postgres" is not installed; run "npm install postgres"`
+ */
+export async function checkPostgresInstalled(): Promise<void> {
+  await importOptional(() => import("postgres"), POSTGRES_PACKAGE);
+}
 
 /** `host:port/database` of a URL: what messages name (never the password). */
 export function describeUrl(url: string): string {
@@ -145,7 +159,7 @@ export class WorkerPostgresConnection implements PostgresConnection {
         const answer = m.message as PostgresAnswer;
         if (answer.id !== id) continue;
         if (answer.ok) return answer.results;
-        if (answer.error.code === "weft-missing-package") throw new MissingPackageError("open the PostgreSQL store", "postgres");
+        if (answer.error.code === "weft-missing-package") throw new MissingPackageError(POSTGRES_PACKAGE.whatFor, POSTGRES_PACKAGE.specifier);
         const cause = new PostgresServerError(answer.error);
         throw new CacheError(`Cannot ${what} the PostgreSQL store "${this.#where}": ${cause.message}`, { cause });
       }

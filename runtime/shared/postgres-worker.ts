@@ -41,7 +41,7 @@ const data = workerData as PostgresWorkerData;
 let connect: typeof postgres | undefined;
 let missing: string | undefined;
 try {
-  connect = (await importOptional(() => import("postgres"), { specifier: "postgres", whatFor: "open the PostgreSQL store" })).default;
+  connect = (await importOptional(() => import("postgres"), { specifier: "postgres", whatFor: "use the PostgreSQL team store" })).default;
 } catch (e) {
   missing = isWeftError(e, "missing-package") ? (e as Error).message : undefined;
   if (missing === undefined) throw e;
