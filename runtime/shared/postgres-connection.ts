@@ -161,7 +161,9 @@ export class WorkerPostgresConnection implements PostgresConnection {
         if (answer.ok) return answer.results;
         if (answer.error.code === "weft-missing-package") throw new MissingPackageError(POSTGRES_PACKAGE.whatFor, POSTGRES_PACKAGE.specifier);
         const cause = new PostgresServerError(answer.error);
-        throw new CacheError(`Cannot ${what} the PostgreSQL store "${this.#where}": ${cause.message}`, { cause });
+        // Refused or unreachable at connect: the URL or the server is what to check.
+        const fix = request.op === "open" ? "; check that the server is up and that the URL names it, its database and a user it accepts" : "";
+        throw new CacheError(`Cannot ${what} the PostgreSQL store "${this.#where}": ${cause.message}${fix}`, { cause });
       }
       throw new CacheError(`Cannot ${what} the PostgreSQL store "${this.#where}": the connection's worker lost its answer`);
     }

@@ -65,7 +65,7 @@ export class PostgresStore implements Cache, RunStore, DrawingStore {
    */
   constructor(url: string, options: PostgresStoreOptions = {}) {
     if (typeof url !== "string" || !isPostgresUrl(url)) {
-      throw new TypeError(`postgres() needs a connection URL such as "postgres://user@host:5432/weft", got ${typeof url === "string" ? `"${url}"` : typeof url}`);
+      throw new TypeError(`Cannot open the team store: ${typeof url === "string" ? `"${url}"` : `a ${typeof url}`} is not a PostgreSQL URL; pass one such as "postgres://user@host:5432/weft"`);
     }
     for (const key of ["inlineLimit", "memoryBytes", "timeoutMs"] as const) {
       const v = options[key];

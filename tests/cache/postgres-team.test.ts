@@ -55,7 +55,32 @@ describe("postgres() shared by processes", () => {
   }, 120_000);
 });
 
+describe("postgres() runs recorded by processes", () => {
+  test("four drivers in four processes at once record four runs, each with all its nodes", async () => {
+    const url = await cluster.database();
+    const runner = join(import.meta.dir, "fixtures", "team-run.ts");
+    const procs = Array.from({ length: 4 }, () => Bun.spawn([process.execPath, runner, url], { stdout: "pipe", stderr: "pipe" }));
+    const outcomes = await Promise.all(procs.map(async (p) => ({ code: await p.exited, out: await new Response(p.stdout).text(), err: await new Response(p.stderr).text() })));
+    for (const o of outcomes) expect({ code: o.code, err: o.err }).toEqual({ code: 0, err: "" });
+    const team = postgres(url);
+    const runs = team.listRuns().runs;
+    expect(runs.map((r) => r.id).sort()).toEqual(outcomes.map((o) => o.out.trim()).sort());
+    for (const r of runs) {
+      expect(r.status).toBe("succeeded");
+      expect(team.nodesOf(r.id).map((n) => [n.node, n.status]).sort()).toEqual([["rows", "succeeded"], ["total", "succeeded"]]);
+    }
+    team.close();
+  }, 120_000);
+});
+
 describe("postgres() in a driver", () => {
+  test("postgres() rejects what is not a PostgreSQL URL, and a server's refusal is a CacheError with its message", async () => {
+    expect(() => postgres("./weft.db")).toThrow(new TypeError('Cannot open the team store: "./weft.db" is not a PostgreSQL URL; pass one such as "postgres://user@host:5432/weft"'));
+    expect(() => postgres(cluster.url, { inlineLimit: -1 })).toThrow(new RangeError('postgres() option "inlineLimit" must be a whole number >= 0, got -1'));
+    const missing = cluster.url.replace(/\/postgres$/, "/nope");
+    expect(() => postgres(missing)).toThrow(`Cannot connect to the PostgreSQL store "127.0.0.1:${cluster.port}/nope": database "nope" does not exist; check that the server is up`);
+  });
+
   test("withCache({ store }) and withTracking({ store }): a second driver reuses the first one's results and both runs are recorded with their host", async () => {
     const url = await cluster.database();
     const build = (store: ReturnType<typeof postgres>) => new Builder().withModules(flow).withCache({ store }).withTracking({ store, flushMs: 10 }).build();
