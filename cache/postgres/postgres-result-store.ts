@@ -44,6 +44,11 @@ function damaged(dataVersion: string, problem: string): ResultRead {
 }
 
 type Decoded = { readonly value: unknown; readonly bytes?: Uint8Array };
+
+/** Why this machine cannot see a result's file (no directory, a share not mounted): a miss, not damage. */
+class Unseen {
+  constructor(readonly reason: string) {}
+}
 const hit = (d: Decoded): ResultRead => (d.bytes === undefined ? { status: "hit", value: d.value } : { status: "hit", value: d.value, bytes: d.bytes });
 
 /** Options of {@link PostgresResultStore}. */
@@ -54,6 +59,8 @@ export interface PostgresResultStoreOptions {
   readonly files?: BlobFiles;
   /** Results up to this many encoded bytes go to PostgreSQL, larger ones to `files` (default 256 KiB). */
   readonly inlineLimit?: number;
+  /** Where a result this machine cannot see (its file missing here) is reported. */
+  readonly warn?: (message: string) => void;
   readonly release?: () => void;
 }
 
@@ -72,9 +79,19 @@ export class PostgresResultStore implements ResultStore {
     return row === undefined ? { status: "missing" } : this.fromRow(dataVersion, row);
   }
 
-  /** Reads the result a row of `cache_results` describes (for callers that fetched it with the entry); a damaged one is dropped. */
+  /**
+   * Reads the result a row of `cache_results` describes (for callers that fetched it with the entry). A result
+   * whose bytes were read and are wrong is dropped; one whose file this machine cannot see (no directory, a
+   * share not mounted) is only a miss here: other machines may see it, and the next store of the value
+   * replaces the row anyway.
+   */
   fromRow(dataVersion: string, row: PostgresRow): ResultRead {
     const read = this.#decode(dataVersion, row);
+    if (read instanceof Unseen) {
+      // "missing", not "damaged": the cache would drop the entries that other machines still use.
+      this.#o.warn?.(`The cached result ${dataVersion.slice(0, 12)} cannot be read on this machine: ${read.reason}; it will be recomputed here`);
+      return { status: "missing" };
+    }
     if (typeof read !== "string") return hit(read);
     try {
       this.delete([dataVersion]);
@@ -84,16 +101,19 @@ export class PostgresResultStore implements ResultStore {
     return damaged(dataVersion, read);
   }
 
-  #decode(dataVersion: string, row: PostgresRow): Decoded | string {
+  #decode(dataVersion: string, row: PostgresRow): Decoded | Unseen | string {
     const file = row.file;
     const files = this.#o.files;
-    if (typeof file === "string" && files === undefined) return `it is a file of a shared directory ("${file}"), and this store was opened without one; pass { directory }`;
+    if (typeof file === "string" && files === undefined) {
+      return new Unseen(`it is a file of a shared directory ("${file}"), and this store was opened without one; pass postgres(url, { directory })`);
+    }
     const where = typeof file === "string" ? `its file "${files!.pathOf(file)}"` : "its stored bytes";
     try {
       const read = typeof file !== "string" ? this.#readInline(row.inline, dataVersion)
         : file !== files!.relativePath(dataVersion) ? `its file path "${file}" is damaged`
         : this.#readFile(files!, file, Number(row.size), dataVersion);
       if (read !== MISMATCH) return read;
+
       return `${where} ${typeof file === "string" ? "does" : "do"} not hold the value ${typeof file === "string" ? "it was" : "they were"} stored with`;
     } catch (e) {
       return `${where} cannot be decoded (${e instanceof Error ? e.message : String(e)})`;
@@ -106,9 +126,9 @@ export class PostgresResultStore implements ResultStore {
     return { value: decodeValue(inline), bytes: inline };
   }
 
-  #readFile(files: BlobFiles, file: string, size: number, dataVersion: string): Decoded | string {
+  #readFile(files: BlobFiles, file: string, size: number, dataVersion: string): Decoded | Unseen | string {
     const head = files.read(file, 0, RAW_HEADER_SIZE);
-    if (head === undefined) return `its file "${files.pathOf(file)}" is missing`;
+    if (head === undefined) return new Unseen(`its file "${files.pathOf(file)}" is missing (is the shared directory mounted here?)`);
     const rawLength = rawBodyLength(head);
     const bytes = rawLength === undefined ? files.read(file) : files.read(file, RAW_HEADER_SIZE);
     const total = bytes === undefined ? 0 : bytes.byteLength + (rawLength === undefined ? 0 : RAW_HEADER_SIZE);

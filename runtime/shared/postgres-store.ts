@@ -97,10 +97,11 @@ export class PostgresStore implements Cache, RunStore, DrawingStore {
     const db = this.#connection();
     const o = this.#o;
     const files = o.directory === undefined ? undefined : new BlobFiles(nodeFileSystem, o.directory);
+    const warn = o.warn ?? ((m: string) => console.warn(m));
     const metadata = new PostgresMetadataStore(db);
-    const results = new PostgresResultStore({ db, hasher: nodeHasher, ...(files === undefined ? {} : { files }), ...(o.inlineLimit === undefined ? {} : { inlineLimit: o.inlineLimit }) });
+    const results = new PostgresResultStore({ db, hasher: nodeHasher, warn, ...(files === undefined ? {} : { files }), ...(o.inlineLimit === undefined ? {} : { inlineLimit: o.inlineLimit }) });
     return (this.#cache = new StoreCache({
-      metadata, results, hasher: nodeHasher, fs: nodeFileSystem, warn: o.warn ?? ((m) => console.warn(m)),
+      metadata, results, hasher: nodeHasher, fs: nodeFileSystem, warn,
       ...(o.memoryBytes === undefined ? {} : { memoryBytes: o.memoryBytes }),
       // A cold lookup in one round trip: the entry and its result's row.
       lookupWithResult: (key) => {

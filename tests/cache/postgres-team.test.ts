@@ -55,6 +55,32 @@ describe("postgres() shared by processes", () => {
   }, 120_000);
 });
 
+describe("postgres() on a machine that cannot see the shared directory", () => {
+  test("a large result is a miss with a warning there, and stays a hit for the machines that see it", async () => {
+    const url = await cluster.database();
+    const dir = join(tmp.dir, "unseen");
+    const big = new Float64Array(100_000).fill(1.5);
+    const parts = partsOf("big", 1);
+    const a = postgres(url, { directory: dir, memoryBytes: 0 });
+    const run = a.beginRun("a");
+    run.miss(parts, a.lookup(parts) as never, big);
+    run.finish();
+    a.close();
+    for (const elsewhere of [{}, { directory: join(tmp.dir, "not-mounted") }]) {
+      const warnings: string[] = [];
+      const b = postgres(url, { ...elsewhere, memoryBytes: 0, warn: (m) => warnings.push(m) });
+      expect(b.lookup(parts).hit).toBe(false);
+      b.close();
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain("cannot be read on this machine");
+    }
+    const again = postgres(url, { directory: dir, memoryBytes: 0 });
+    const found = again.lookup(parts);
+    again.close();
+    expect(found.hit && found.value).toEqual(big);
+  });
+});
+
 describe("postgres() runs recorded by processes", () => {
   test("four drivers in four processes at once record four runs, each with all its nodes", async () => {
     const url = await cluster.database();
