@@ -91,12 +91,17 @@ export class PostgresCluster {
     return `postgres://weft@127.0.0.1:${this.port}/${name}`;
   }
 
+  /** Stops the server at once (as a crash would), keeping its files: the clients' next queries fail. */
+  halt(): void {
+    if (existsSync(join(this.#dir, "data", "postmaster.pid"))) {
+      run([join(this.#bin, "pg_ctl"), "-D", join(this.#dir, "data"), "-m", "immediate", "-w", "-t", "30", "stop"], this.#user, 45_000);
+    }
+  }
+
   /** Stops the cluster at once and removes its files. */
   stop(): void {
     try {
-      if (existsSync(join(this.#dir, "data", "postmaster.pid"))) {
-        run([join(this.#bin, "pg_ctl"), "-D", join(this.#dir, "data"), "-m", "immediate", "-w", "-t", "30", "stop"], this.#user, 45_000);
-      }
+      this.halt();
     } finally {
       rmSync(this.#dir, { recursive: true, force: true });
     }
