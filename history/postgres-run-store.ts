@@ -228,6 +228,9 @@ export class PostgresRunStore implements RunStore, DrawingStore {
       this.#db.query(`DELETE FROM "runs" WHERE "id" = ANY($1)`, [doomed]);
       const graphs = this.#db.query(`DELETE FROM "run_graphs" WHERE "hash" NOT IN (SELECT "graph" FROM "runs")`).count;
       const cacheRecords = this.#db.query(`DELETE FROM "cache_runs" WHERE "run_id" = ANY($1)`, [doomed]).count;
+      // The cache's hit lists (rows "hits:<id>") that no remaining run refers to.
+      this.#db.query(`DELETE FROM "cache_runs" WHERE "run_id" LIKE 'hits:%' AND "run_id" NOT IN
+        (SELECT "records"::json->>'hits' FROM "cache_runs" WHERE "records" LIKE '{%' AND "records"::json->>'hits' IS NOT NULL)`);
       this.#db.query("SELECT pg_notify($1, $2)", [RUNS_CHANNEL, this.#db.id]);
       return { runs: doomed, nodes, graphs, cacheRecords, inFlight, bytes: 0 };
     }));

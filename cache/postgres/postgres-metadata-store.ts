@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { desc, eq, lt, sql } from "drizzle-orm";
+import { desc, eq, lt, notLike, sql } from "drizzle-orm";
 import type { CacheEntry, CacheRecord, CodeAnalysisRow, MetadataBatch, MetadataStore, StoredKey } from "../../lib/ports/metadata-store.ts";
 import type { PostgresConnection, PostgresRow, PostgresStatement } from "../../lib/ports/postgres.ts";
 import { bind, compile, p, qb, retrying } from "../../postgres/queries.ts";
@@ -18,6 +18,23 @@ import { cacheEntries as e, cacheResults as r, cacheRuns as runs, codeAnalyses a
 
 /** The channel writers notify and readers listen on. */
 export const CACHE_CHANNEL = "weft_cache";
+
+/**
+ * Rows of `cache_runs` whose `run_id` starts with this hold a hit list, not a run: `[[node, key, dataVersion],
+ * …]`, which runs that repeat it refer to (as the SQLite store does: a warm run of 200 nodes otherwise writes
+ * 30 KB of records, which cost PostgreSQL 3 to 5 ms a run, more than its lookups).
+ */
+export const HIT_LIST_PREFIX = "hits:";
+/** Hits of a run below this many are written out: a list of their own would save less than it costs. */
+const HIT_LIST_MIN = 16;
+/** Nodes of the hit lists a store keeps in memory to compare runs with. */
+const HIT_LISTS_KEPT = 20_000;
+
+/** A hit list, by node: what a later run's hits are compared with. */
+interface HitList {
+  readonly id: string;
+  readonly byNode: ReadonlyMap<string, { readonly key: string; readonly dataVersion: string }>;
+}
 
 const Q = {
   lookup: compile(qb.select({ dv: e.dataVersion, used: e.lastUsedAt }).from(e).where(eq(e.key, p("key")))),
@@ -28,8 +45,8 @@ const Q = {
   ),
   get: compile(qb.select().from(e).where(eq(e.key, p("key")))),
   latest: compile(qb.select().from(e).where(eq(e.node, p("node"))).orderBy(desc(e.lastUsedAt)).limit(1)),
-  runRecords: compile(qb.select({ records: runs.records }).from(runs).where(eq(runs.runId, p("run"))).orderBy(runs.seq)),
-  lastRun: compile(qb.select({ run: runs.runId }).from(runs).orderBy(desc(runs.seq)).limit(1)),
+  runRecords: compile(qb.select({ records: runs.records, at: runs.at }).from(runs).where(eq(runs.runId, p("run"))).orderBy(runs.seq)),
+  lastRun: compile(qb.select({ run: runs.runId }).from(runs).where(notLike(runs.runId, `${HIT_LIST_PREFIX}%`)).orderBy(desc(runs.seq)).limit(1)),
   usage: compile(qb.select({ dv: e.dataVersion, used: sql<number>`max(${e.lastUsedAt})`.as("used") }).from(e).groupBy(e.dataVersion)),
   analysis: compile(qb.select({ analysis: ca.analysis, digest: ca.digest }).from(ca).where(eq(ca.contentHash, p("hash")))),
   pruneAnalyses: compile(qb.delete(ca).where(lt(ca.createdAt, p("before")))),
@@ -49,6 +66,12 @@ const UPSERT = `INSERT INTO "cache_entries" (${COLUMNS})
     "last_used_at" = GREATEST("cache_entries"."last_used_at", excluded."last_used_at")`;
 const TOUCH = `UPDATE "cache_entries" SET "last_used_at" = GREATEST("last_used_at", $1) WHERE "cache_key" = ANY($2)`;
 const RECORD = `INSERT INTO "cache_runs" ("run_id", "records", "at") VALUES ($1, $2, $3)`;
+/**
+ * A run's records that refer to hit list $2, written only while that list is there (another process may have
+ * pruned it): a row returned says it was.
+ */
+const RECORD_REFERRING = `INSERT INTO "cache_runs" ("run_id", "records", "at")
+  SELECT $1, $3, $4 WHERE EXISTS (SELECT 1 FROM "cache_runs" WHERE "run_id" = $2) RETURNING 1 AS referred`;
 const SAVE_ANALYSES = `INSERT INTO "code_analyses" ("content_hash", "analysis", "digest", "created_at")
   SELECT "content_hash", "analysis", "digest", $2 FROM json_populate_recordset(NULL::"code_analyses", $1::text::json)
   ON CONFLICT ("content_hash") DO UPDATE SET "analysis" = excluded."analysis", "digest" = excluded."digest", "created_at" = excluded."created_at"`;
@@ -57,6 +80,10 @@ const SAVE_ANALYSES = `INSERT INTO "code_analyses" ("content_hash", "analysis", 
 export class PostgresMetadataStore implements MetadataStore {
   readonly #db: PostgresConnection;
   readonly #release: (() => void) | undefined;
+  /** The hit lists this store wrote or referred to, newest first. */
+  #hitLists: HitList[] = [];
+  /** Hit lists read back, by id (immutable rows: safe to keep). */
+  readonly #readLists = new Map<string, [string, string, string][]>();
 
   /** `db` listens on {@link CACHE_CHANNEL} (for `beginReads`); `release` is called on close. */
   constructor(db: PostgresConnection, options: { readonly release?: () => void } = {}) {
@@ -102,16 +129,77 @@ export class PostgresMetadataStore implements MetadataStore {
       if (list === undefined) byRun.set(x.runId, (list = []));
       list.push(x);
     }
-    for (const [run, records] of byRun) statements.push({ sql: RECORD, params: [run, JSON.stringify(records, withoutRunId), batch.at] });
+    const referring: { at: number; list: HitList; run: string; records: CacheRecord[] }[] = [];
+    for (const [run, records] of byRun) {
+      const list = this.#hitListFor(records, batch.at, statements);
+      if (list === undefined) {
+        statements.push({ sql: RECORD, params: [run, JSON.stringify(records, withoutRunId), batch.at] });
+        continue;
+      }
+      const others = records.filter((r) => !isListedHit(r));
+      referring.push({ at: statements.length, list, run, records });
+      statements.push({ sql: RECORD_REFERRING, params: [run, list.id, JSON.stringify({ hits: list.id, records: others }, withoutRunId), batch.at] });
+    }
     if (statements.length === 0) return;
     if (batch.entries.length > 0 || batch.used.length > 0) statements.push(notify(this.#db));
-    retrying(() => this.#db.batch(statements));
+    const results = retrying(() => this.#db.batch(statements));
+    const gone: PostgresStatement[] = [];
+    for (const { at, list, run, records } of referring) {
+      if (results[at]?.rows.length === 1) {
+        this.#remember(list);
+        continue;
+      }
+      // A list another process pruned: forgotten here, and this run's records written out instead (a second
+      // transaction: a process killed between the two loses what explain() reads of this run, never an entry).
+      this.#hitLists = this.#hitLists.filter((l) => l !== list);
+      gone.push({ sql: RECORD, params: [run, JSON.stringify(records, withoutRunId), batch.at] });
+    }
+    if (gone.length > 0) retrying(() => this.#db.batch(gone));
+  }
+
+  /**
+   * The hit list a run's records refer to: one this store knows with exactly the run's hits, else a new one,
+   * whose row is added to `statements`; `undefined` when the run has too few hits (or one node twice).
+   */
+  #hitListFor(records: readonly CacheRecord[], at: number, statements: PostgresStatement[]): HitList | undefined {
+    const hits = records.filter(isListedHit);
+    if (hits.length < HIT_LIST_MIN) return undefined;
+    const known = this.#hitLists.find((l) => sameHits(l, hits));
+    if (known !== undefined) return known;
+    const byNode = new Map(hits.map((h) => [h.node, { key: h.key!, dataVersion: h.dataVersion! }]));
+    if (byNode.size !== hits.length) return undefined;
+    const list = { id: `${HIT_LIST_PREFIX}${crypto.randomUUID()}`, byNode };
+    statements.push({ sql: RECORD, params: [list.id, JSON.stringify(hits.map((h) => [h.node, h.key, h.dataVersion])), at] });
+    return list;
+  }
+
+  /** Keeps a list as the most recent one, within {@link HIT_LISTS_KEPT} nodes in all. */
+  #remember(list: HitList): void {
+    let held = 0;
+    this.#hitLists = [list, ...this.#hitLists.filter((l) => l !== list)].filter((l) => (held += l.byNode.size) <= HIT_LISTS_KEPT || l === list);
+  }
+
+  /** The hits of a hit list as records of `runId` at `at`, or `undefined` when the list is gone or not a list. */
+  #hitsOf(id: string, runId: string, at: number): CacheRecord[] | undefined {
+    let entries = this.#readLists.get(id);
+    if (entries === undefined) {
+      const parsed = parseJson(this.#db.query(Q.runRecords.sql, [id]).rows[0]?.records);
+      if (!Array.isArray(parsed)) return undefined;
+      entries = parsed.filter((e): e is [string, string, string] => Array.isArray(e) && e.length === 3 && e.every((x) => typeof x === "string"));
+      if (this.#readLists.size >= 8) this.#readLists.delete(this.#readLists.keys().next().value!);
+      this.#readLists.set(id, entries);
+    }
+    return entries.map(([node, key, dataVersion]) => ({ runId, node, status: "hit", key, dataVersion, at }));
   }
 
   runRecords(runId: string): CacheRecord[] {
     const byNode = new Map<string, CacheRecord>();
     for (const row of this.#db.query(Q.runRecords.sql, [runId]).rows) {
-      const records = parseJson(row.records);
+      let records = parseJson(row.records);
+      if (isObject(records) && typeof records.hits === "string" && Array.isArray(records.records)) {
+        for (const r of this.#hitsOf(records.hits, runId, Number(row.at)) ?? []) byNode.set(r.node, r);
+        records = records.records;
+      }
       if (!Array.isArray(records)) continue;
       for (const x of records as Omit<CacheRecord, "runId">[]) if (typeof x?.node === "string") byNode.set(x.node, { runId, ...x });
     }
@@ -188,6 +276,21 @@ function parseJson(text: unknown): unknown {
 }
 
 const isRecord = (x: unknown): x is Record<string, string> => typeof x === "object" && x !== null && !Array.isArray(x);
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+/** A hit that a hit list can hold (it has its key and data version). */
+const isListedHit = (r: CacheRecord): boolean => r.status === "hit" && r.key !== undefined && r.dataVersion !== undefined;
+
+/** Whether `hits` are exactly the hits of `list`: the same nodes, each with the same key and data version. */
+function sameHits(list: HitList, hits: readonly CacheRecord[]): boolean {
+  if (list.byNode.size !== hits.length) return false;
+  const seen = new Set<string>();
+  for (const h of hits) {
+    const e = list.byNode.get(h.node);
+    if (e === undefined || e.key !== h.key || e.dataVersion !== h.dataVersion || seen.has(h.node)) return false;
+    seen.add(h.node);
+  }
+  return true;
+}
 
 /** JSON.stringify's replacer that leaves out each record's `runId` (the row has it). */
 function withoutRunId(this: unknown, key: string, value: unknown): unknown {

@@ -79,7 +79,8 @@ async function run(sql: postgres.Sql, statements: Extract<PostgresRequest, { op:
     const rows = await q.unsafe(s.sql, (s.params ?? []) as postgres.ParameterOrJSON<never>[], { prepare: true });
     return { rows: [...rows] as Record<string, unknown>[], count: rows.count ?? rows.length };
   };
-  if (!atomic) return [await one(sql, statements[0]!)];
+  // One statement is a transaction of its own: BEGIN and COMMIT would add two round trips to the server.
+  if (!atomic || statements.length === 1) return [await one(sql, statements[0]!)];
   return await sql.begin(async (tx) => {
     const results = [];
     for (const s of statements) results.push(await one(tx, s));

@@ -65,6 +65,32 @@ resultStoreContract("PostgreSQL (every result inline)", () => {
   return new PostgresResultStore({ db, hasher: bunHasher, release: () => db.close() });
 });
 
+describe("PostgresMetadataStore hit lists", () => {
+  const hits = (runId: string, n: number, at: number) =>
+    Array.from({ length: n }, (_, i) => ({ runId, node: `n${i}`, status: "hit" as const, key: `k${i}`, dataVersion: `dv${i}`, at }));
+
+  test("runs that repeat the same hits share one hit list, read back as each run's records; a pruned list is written again", () => {
+    const db = fresh();
+    const store = new PostgresMetadataStore(db);
+    const miss = { runId: "r2", node: "late", status: "miss" as const, key: "kx", dataVersion: "dvx", reason: "new", at: 20 };
+    store.write({ entries: [], used: [], runs: hits("r1", 20, 10), at: 10 });
+    store.write({ entries: [], used: [], runs: [...hits("r2", 20, 20), miss], at: 20 });
+    const rows = db.query(`SELECT "run_id" FROM "cache_runs" ORDER BY "seq"`).rows.map((r) => String(r.run_id));
+    expect(rows.filter((r) => r.startsWith("hits:"))).toHaveLength(1);
+    expect(store.runRecords("r1")).toEqual(hits("r1", 20, 10));
+    expect(store.runRecords("r2")).toEqual([...hits("r2", 20, 20), miss]);
+    expect(store.lastRunId()).toBe("r2");
+    // Another process removes the list (a prune): the next run with those hits writes them out, then a new list.
+    db.query(`DELETE FROM "cache_runs" WHERE "run_id" LIKE 'hits:%'`);
+    store.write({ entries: [], used: [], runs: hits("r3", 20, 30), at: 30 });
+    expect(store.runRecords("r3")).toEqual(hits("r3", 20, 30));
+    store.write({ entries: [], used: [], runs: hits("r4", 20, 40), at: 40 });
+    expect(store.runRecords("r4")).toEqual(hits("r4", 20, 40));
+    store.close();
+    db.close();
+  });
+});
+
 describe("PostgreSQL migrations", () => {
   test("postgres/migrations.ts matches the drizzle-kit migrations on disk (run npm run db:generate)", () => {
     expect(readFileSync(postgresTarget, "utf8")).toBe(renderMigrations("postgres"));

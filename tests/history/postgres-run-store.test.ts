@@ -1,5 +1,6 @@
 /** The RunStore contract against the PostgreSQL team store on a real cluster, plus what only a shared store does. */
 import { afterAll, describe, expect, test } from "bun:test";
+import { PostgresMetadataStore } from "../../cache/postgres/postgres-metadata-store.ts";
 import { PostgresRunStore, RUNS_CHANNEL } from "../../history/postgres-run-store.ts";
 import type { Liveness } from "../../lib/ports/run-store.ts";
 import { migratePostgres } from "../../postgres/migrate.ts";
@@ -53,6 +54,25 @@ describe("PostgresRunStore", () => {
       ends: [],
     });
     expect(s.nodesOf("r1").map((n) => [n.node, n.host])).toEqual([["a", "worker-7"], ["b", undefined]]);
+    s.close();
+  });
+
+  test("prune() removes the cache's records of the runs it removes, and a hit list once no run refers to it", () => {
+    const s = store(() => true);
+    const db = openPostgres(url);
+    const cache = new PostgresMetadataStore(db);
+    const hits = (runId: string) => Array.from({ length: 20 }, (_, i) => ({ runId, node: `n${i}`, status: "hit" as const, key: `k${i}`, dataVersion: `dv${i}`, at: 1 }));
+    for (const [i, id] of ["r1", "r2"].entries()) {
+      s.write({ starts: [startOf(id, i + 1)], nodes: [], progress: [], ends: [{ id, end: i + 2, status: "succeeded" }] });
+      cache.write({ entries: [], used: [], runs: hits(id), at: i + 1 });
+    }
+    const lists = () => Number(db.query(`SELECT count(*)::int AS n FROM "cache_runs" WHERE "run_id" LIKE 'hits:%'`).rows[0]!.n);
+    expect(s.prune({ keepRuns: 1 })).toMatchObject({ runs: ["r1"], cacheRecords: 1 });
+    expect([lists(), cache.runRecords("r2").length]).toEqual([1, 20]);
+    expect(s.prune({ keepRuns: 0 })).toMatchObject({ runs: ["r2"], cacheRecords: 1 });
+    expect(lists()).toBe(0);
+    cache.close();
+    db.close();
     s.close();
   });
 
