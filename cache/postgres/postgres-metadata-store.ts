@@ -38,11 +38,6 @@ interface HitList {
 
 const Q = {
   lookup: compile(qb.select({ dv: e.dataVersion, used: e.lastUsedAt }).from(e).where(eq(e.key, p("key")))),
-  // A cold lookup in one round trip: the entry and the row of the result it points to.
-  lookupWithResult: compile(
-    qb.select({ dv: e.dataVersion, used: e.lastUsedAt, size: r.size, inline: r.inline, file: r.file })
-      .from(e).leftJoin(r, eq(r.dataVersion, e.dataVersion)).where(eq(e.key, p("key"))),
-  ),
   get: compile(qb.select().from(e).where(eq(e.key, p("key")))),
   latest: compile(qb.select().from(e).where(eq(e.node, p("node"))).orderBy(desc(e.lastUsedAt)).limit(1)),
   runRecords: compile(qb.select({ records: runs.records, at: runs.at }).from(runs).where(eq(runs.runId, p("run"))).orderBy(runs.seq)),
@@ -53,6 +48,16 @@ const Q = {
 };
 
 const COLUMNS = `"cache_key", "node", "code_version", "version", "inputs", "config", "previews", "code_parts", "data_version", "run_id", "created_at", "last_used_at"`;
+
+/**
+ * A lookup in one round trip: the entry under key $1 with the row of the result it points to ("key"), or, when
+ * there is none, the latest entry of node $2 ("latest"), which the miss is explained against next.
+ */
+const LOOKUP = `(SELECT 'key' AS found, e.${COLUMNS.replaceAll(", ", ", e.")}, r."size", r."inline", r."file"
+    FROM "cache_entries" e LEFT JOIN "cache_results" r ON r."data_version" = e."data_version" WHERE e."cache_key" = $1)
+  UNION ALL
+  (SELECT 'latest', ${COLUMNS}, NULL, NULL, NULL FROM "cache_entries"
+    WHERE "node" = $2 AND NOT EXISTS (SELECT 1 FROM "cache_entries" WHERE "cache_key" = $1) ORDER BY "last_used_at" DESC LIMIT 1)`;
 
 /**
  * Entries of a batch in one statement, from a JSON array of rows. A key written again keeps its creation
@@ -82,6 +87,8 @@ export class PostgresMetadataStore implements MetadataStore {
   readonly #release: (() => void) | undefined;
   /** The hit lists this store wrote or referred to, newest first. */
   #hitLists: HitList[] = [];
+  /** The latest entry of a node that the last lookup's miss fetched, for the one `latest()` call after it. */
+  #prefetched: { readonly node: string; readonly entry: CacheEntry | undefined } | undefined;
   /** Hit lists read back, by id (immutable rows: safe to keep). */
   readonly #readLists = new Map<string, [string, string, string][]>();
 
@@ -100,9 +107,15 @@ export class PostgresMetadataStore implements MetadataStore {
     return row === undefined ? undefined : { dataVersion: row.data_version as string, lastUsedAt: Number(row.last_used_at) };
   }
 
-  /** The entry under `key` with the row of its result (`size` is null when the result is gone), in one query. */
-  lookupWithResult(key: string): PostgresRow | undefined {
-    return this.#db.query(Q.lookupWithResult.sql, [key]).rows[0];
+  /**
+   * The entry under `key` with the row of its result (`size` is null when the result is gone), in one query;
+   * on a miss, the latest entry of `node` comes with it and answers the {@link latest} call that follows.
+   */
+  lookupWithResult(key: string, node: string): PostgresRow | undefined {
+    const row = this.#db.query(LOOKUP, [key, node]).rows[0];
+    if (row?.found === "key") return row;
+    this.#prefetched = { node, entry: row === undefined ? undefined : toEntry(row) };
+    return undefined;
   }
 
   get(key: string): CacheEntry | undefined {
@@ -111,11 +124,15 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   latest(node: string): CacheEntry | undefined {
+    const prefetched = this.#prefetched;
+    this.#prefetched = undefined;
+    if (prefetched?.node === node) return prefetched.entry;
     const row = this.#db.query(Q.latest.sql, bind(Q.latest, { node })).rows[0];
     return row === undefined ? undefined : toEntry(row);
   }
 
   write(batch: MetadataBatch): void {
+    this.#prefetched = undefined;
     const statements: PostgresStatement[] = [];
     if (batch.entries.length > 0) {
       // The last entry of a key wins, as one upsert after another would: one statement cannot touch a row twice.

@@ -104,8 +104,8 @@ export class PostgresStore implements Cache, RunStore, DrawingStore {
       metadata, results, hasher: nodeHasher, fs: nodeFileSystem, warn,
       ...(o.memoryBytes === undefined ? {} : { memoryBytes: o.memoryBytes }),
       // A cold lookup in one round trip: the entry and its result's row.
-      lookupWithResult: (key) => {
-        const row = metadata.lookupWithResult(key);
+      lookupWithResult: (key, node) => {
+        const row = metadata.lookupWithResult(key, node);
         if (row === undefined) return undefined;
         const stored = { dataVersion: row.data_version as string, lastUsedAt: Number(row.last_used_at) };
         return { stored, read: row.size === null ? { status: "missing" } : results.fromRow(stored.dataVersion, row) };

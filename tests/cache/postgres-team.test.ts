@@ -118,7 +118,10 @@ describe("postgres() in a driver", () => {
     const b = await build(second);
     expect(await b.execute(["total"], { inputs: { n: 100 } })).toEqual({ total: 9900 });
     expect(flow._calls.rows).toBe(1);
-    const runs = b.history!.listRuns().runs;
+    // A miss is explained against the latest entry of its node, fetched with the lookup.
+    expect(await b.execute(["total"], { inputs: { n: 3 } })).toEqual({ total: 6 });
+    expect(b.cache!.explain("rows").message).toMatch(/^miss: input "n" changed from 100 \(\w+\) to 3 \(\w+\)/);
+    const runs = b.history!.listRuns().runs.slice(1);
     await b.close();
     expect(runs.map((r) => r.status)).toEqual(["succeeded", "succeeded"]);
     expect(runs.every((r) => r.host !== "" && r.pid === process.pid)).toBe(true);
