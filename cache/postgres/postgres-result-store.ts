@@ -16,7 +16,7 @@
  */
 import { eq, isNotNull } from "drizzle-orm";
 import type { Hasher } from "../../lib/ports/hasher.ts";
-import type { PostgresConnection, PostgresRow } from "../../lib/ports/postgres.ts";
+import type { PostgresConnection, PostgresRow, PostgresStatement } from "../../lib/ports/postgres.ts";
 import type { PutReport, ResultRead, ResultStore, ResultToStore, StoredResult } from "../../lib/ports/result-store.ts";
 import { CacheError } from "../../lib/errors.ts";
 import { dataVersionOfEncoding, dataVersionOfRaw, decodeRawBody, decodeValue, encodeValue, joinParts, RAW_HEADER_SIZE, rawBodyLength } from "../codec.ts";
@@ -33,8 +33,19 @@ const Q = {
   list: compile(qb.select({ dv: r.dataVersion, size: r.size, at: r.createdAt }).from(r)),
   files: compile(qb.select({ file: r.file }).from(r).where(isNotNull(r.file))),
 };
-const INSERT = `INSERT INTO "cache_results" ("data_version", "size", "inline", "file", "created_at") VALUES ($1, $2, $3, $4, $5)
-  ON CONFLICT ("data_version") DO NOTHING`;
+/** Rows per INSERT: a batch of results is a few statements, not one per result (each a round trip to the server). */
+const ROWS_PER_INSERT = 32;
+const inserts = new Map<number, string>();
+/** The INSERT of `n` results (five parameters each), made once per `n`: at most {@link ROWS_PER_INSERT} prepared statements. */
+function insertOf(n: number): string {
+  let text = inserts.get(n);
+  if (text === undefined) {
+    const rows = Array.from({ length: n }, (_, i) => `($${i * 5 + 1}, $${i * 5 + 2}, $${i * 5 + 3}, $${i * 5 + 4}, $${i * 5 + 5})`);
+    text = `INSERT INTO "cache_results" ("data_version", "size", "inline", "file", "created_at") VALUES ${rows.join(", ")} ON CONFLICT ("data_version") DO NOTHING`;
+    inserts.set(n, text);
+  }
+  return text;
+}
 
 /** What a read returns when the bytes do not hash to their data version. */
 const MISMATCH = "\0mismatch";
@@ -177,10 +188,12 @@ export class PostgresResultStore implements ResultStore {
     }
     if (rows.length > 0 || replaced.length > 0) {
       const at = Date.now();
-      retrying(() => this.#o.db.batch([
-        ...(replaced.length === 0 ? [] : [{ sql: `DELETE FROM "cache_results" WHERE "data_version" = ANY($1)`, params: [replaced] }]),
-        ...rows.map(([dv, size, inline, file]) => ({ sql: INSERT, params: [dv, size, inline, file, at] })),
-      ]));
+      const statements: PostgresStatement[] = replaced.length === 0 ? [] : [{ sql: `DELETE FROM "cache_results" WHERE "data_version" = ANY($1)`, params: [replaced] }];
+      for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+        const chunk = rows.slice(i, i + ROWS_PER_INSERT);
+        statements.push({ sql: insertOf(chunk.length), params: chunk.flatMap(([dv, size, inline, file]) => [dv, size, inline, file, at]) });
+      }
+      retrying(() => this.#o.db.batch(statements));
     }
     return { stored, failed };
   }
