@@ -63,6 +63,8 @@ export class WorkerPostgresConnection implements PostgresConnection {
   #id = 0;
   #depth = 0;
   #closed = false;
+  /** Why the worker thread ended, when it did (seen between calls: its events arrive on this thread's loop). */
+  #dead: string | undefined;
 
   /**
    * Starts the worker and connects; returns once the server answered (and, with `listen`, once it listens).
@@ -81,6 +83,8 @@ export class WorkerPostgresConnection implements PostgresConnection {
     this.#worker = new Worker(ENTRY, { workerData: data, transferList: [port2] });
     // The connection never keeps a process alive: a driver that is not closed still lets it exit.
     this.#worker.unref();
+    this.#worker.on("error", (e: unknown) => void (this.#dead ??= e instanceof Error ? e.message : String(e)));
+    this.#worker.on("exit", (code) => void (this.#dead ??= `its worker thread exited with code ${code}`));
     try {
       this.#call({ id: 0, op: "open" }, "connect to");
     } catch (e) {
@@ -141,6 +145,8 @@ export class WorkerPostgresConnection implements PostgresConnection {
   /** Posts a request, waits for its answer, returns its results or throws its error. */
   #call(request: PostgresRequest, what: string, closing = false): PostgresResult[] {
     if (this.#closed && !closing) throw new CacheError(`Cannot ${what} the PostgreSQL store "${this.#where}": the connection is closed`);
+    // A dead worker answers nothing: say so now rather than after the timeout.
+    if (this.#dead !== undefined && !closing) throw new CacheError(`Cannot ${what} the PostgreSQL store "${this.#where}": the connection is gone (${this.#dead}); open the store again`);
     const id = ++this.#id;
     this.#port.postMessage({ ...request, id });
     const deadline = Date.now() + this.#timeoutMs;

@@ -44,9 +44,8 @@ export interface PostgresStoreOptions {
 
 /**
  * Cache and run history in PostgreSQL, shared by a team; see the module doc.
- * Connects (and brings the schema up to date) when made. `close()` ends the
- * connection once every side that was used has closed (a driver closes its
- * cache and its history one after the other); a later call opens a new one.
+ * Connects (and brings the schema up to date) when made; `close()` ends the
+ * connection when the current task is done.
  */
 export class PostgresStore implements Cache, RunStore, DrawingStore {
   readonly #url: string;
@@ -55,7 +54,7 @@ export class PostgresStore implements Cache, RunStore, DrawingStore {
   #db: PostgresConnection | undefined;
   #cache: StoreCache | undefined;
   #runs: PostgresRunStore | undefined;
-  #closes = 0;
+  #closing: ReturnType<typeof setTimeout> | undefined;
 
   /**
    * @throws {TypeError} for a URL that is not `postgres://…` or `postgresql://…`
@@ -150,10 +149,17 @@ export class PostgresStore implements Cache, RunStore, DrawingStore {
   drawingOf(hash: string): { readonly svg: string; readonly version: string } | undefined { return this.#r().drawingOf(hash); }
   saveDrawing(hash: string, svg: string, version: string): void { this.#r().saveDrawing(hash, svg, version); }
 
+  /**
+   * Ends the connection once the current task is done: a driver closes its cache and then its history, which
+   * writes its last records, in one task. A call after that opens a new connection.
+   */
   close(): void {
-    const sides = (this.#cache === undefined ? 0 : 1) + (this.#runs === undefined ? 0 : 1);
-    if (++this.#closes < sides) return;
-    this.#closes = 0;
+    if (this.#closing !== undefined || this.#db === undefined) return;
+    this.#closing = setTimeout(() => this.#end(), 0);
+  }
+
+  #end(): void {
+    this.#closing = undefined;
     this.#cache?.close();
     this.#cache = undefined;
     this.#runs = undefined;

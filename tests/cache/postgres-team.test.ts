@@ -110,6 +110,8 @@ describe("postgres() in a driver", () => {
   test("withCache({ store }) and withTracking({ store }): a second driver reuses the first one's results and both runs are recorded with their host", async () => {
     const url = await cluster.database();
     const build = (store: ReturnType<typeof postgres>) => new Builder().withModules(flow).withCache({ store }).withTracking({ store, flushMs: 10 }).build();
+    // Other test files of the process may have run the fixture flow too: count from here.
+    const before = flow._calls.rows;
     const first = postgres(url, { directory: join(tmp.dir, "driver") });
     const a = await build(first);
     expect(await a.execute(["total"], { inputs: { n: 100 } })).toEqual({ total: 9900 });
@@ -117,7 +119,7 @@ describe("postgres() in a driver", () => {
     const second = postgres(url, { directory: join(tmp.dir, "driver") });
     const b = await build(second);
     expect(await b.execute(["total"], { inputs: { n: 100 } })).toEqual({ total: 9900 });
-    expect(flow._calls.rows).toBe(1);
+    expect(flow._calls.rows - before).toBe(1);
     // A miss is explained against the latest entry of its node, fetched with the lookup.
     expect(await b.execute(["total"], { inputs: { n: 3 } })).toEqual({ total: 6 });
     expect(b.cache!.explain("rows").message).toMatch(/^miss: input "n" changed from 100 \(\w+\) to 3 \(\w+\)/);
