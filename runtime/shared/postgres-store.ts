@@ -46,6 +46,13 @@ export interface PostgresStoreOptions {
  * Cache and run history in PostgreSQL, shared by a team; see the module doc.
  * Connects (and brings the schema up to date) when made; `close()` ends the
  * connection when the current task is done.
+ *
+ * @example
+ * ```ts
+ * const team = new PostgresStore("postgres://weft@db.internal:5432/weft", { directory: "/mnt/weft-results" });
+ * team.listRuns({ limit: 10 }).runs; // the team's latest runs, from every machine
+ * team.close();
+ * ```
  */
 export class PostgresStore implements Cache, RunStore, DrawingStore {
   readonly #url: string;
