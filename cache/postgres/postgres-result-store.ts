@@ -189,6 +189,8 @@ export class PostgresResultStore implements ResultStore {
     if (rows.length > 0 || replaced.length > 0) {
       const at = Date.now();
       const statements: PostgresStatement[] = replaced.length === 0 ? [] : [{ sql: `DELETE FROM "cache_results" WHERE "data_version" = ANY($1)`, params: [replaced] }];
+      // In one order in every process: two writers of the same results then wait for each other, never deadlock.
+      rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
       for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
         const chunk = rows.slice(i, i + ROWS_PER_INSERT);
         statements.push({ sql: insertOf(chunk.length), params: chunk.flatMap(([dv, size, inline, file]) => [dv, size, inline, file, at]) });
