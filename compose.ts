@@ -39,6 +39,7 @@ export class Builder<F = {}, C = {}, B = undefined> extends CoreBuilder<F, C, B>
         const store = openRunStore(options, await platform.cacheDrivers(), { alive: livenessFor(origin, pidIsAlive), warn });
         return store === undefined ? undefined : { store, origin };
       },
+      origin: currentProcess,
     });
   }
 }

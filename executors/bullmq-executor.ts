@@ -139,7 +139,9 @@ export class BullmqExecutor implements Executor {
     }
     // Aborted while the job was being added: the abort handler could not remove it yet.
     if (task.signal.aborted) void this.#withdraw(jobId, task.signal.reason);
-    return encoder.decode(node, await result);
+    const done = await result;
+    if (done.host !== undefined) task.ranOn?.(done.host);
+    return encoder.decode(node, done);
   }
 
   #start(): Promise<Started> {

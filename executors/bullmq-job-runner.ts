@@ -45,7 +45,7 @@ export async function runJob(job: Job<JobData>, signal: AbortSignal | undefined,
   if (signal?.aborted || ctx.cancelled.has(job.id ?? "")) cancel();
   signal?.addEventListener("abort", cancel, { once: true });
   try {
-    return await run(job, controller, ctx);
+    return { ...(await run(job, controller, ctx)), host: ctx.name };
   } finally {
     signal?.removeEventListener("abort", cancel);
   }

@@ -47,8 +47,11 @@ export interface JobData {
   readonly refsAbove?: number;
 }
 
-/** What a finished job returns: the node's value or its error (as serialized error data). */
-export type JobResult = { readonly value: Wire } | { readonly error: Wire };
+/**
+ * What a finished job returns: the node's value or its error (as serialized error data), and the name of the
+ * worker that ran it (`host:pid`), which the run history records as where the node ran.
+ */
+export type JobResult = ({ readonly value: Wire } | { readonly error: Wire }) & { readonly host?: string };
 
 /** Puts a node's arguments on the wire, one wire per argument. */
 export async function encodeArgs(style: JobData["style"], args: unknown, options: WireOptions): Promise<JobData["args"]> {

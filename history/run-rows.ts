@@ -57,6 +57,7 @@ export function nodeOf(row: SqliteRow, interrupted: boolean): NodeRecord {
     batch: Number(row.batch),
   };
   if (row.ended_at !== null) out.end = Number(row.ended_at);
+  if (row.host !== null && row.host !== undefined) out.host = String(row.host);
   if (row.duration !== null) out.duration = Number(row.duration);
   if (row.cache_status !== null) {
     out.cache = row.cache_reason === null
@@ -65,6 +66,5 @@ export function nodeOf(row: SqliteRow, interrupted: boolean): NodeRecord {
   }
   if (row.error !== null) out.error = JSON.parse(String(row.error)) as ErrorRecord;
   if (row.preview !== null) out.preview = String(row.preview);
-  if (typeof row.host === "string") out.host = row.host;
   return out;
 }

@@ -69,6 +69,8 @@ export const runNodes = sqliteTable("run_nodes", {
   endedAt: real("ended_at"),
   duration: real("duration"),
   executor: text("executor").notNull(),
+  /** Where the node ran: the driver's host name, or a remote worker's `host:pid`; null while running and in older rows. */
+  host: text("host"),
   cacheStatus: text("cache_status"),
   cacheReason: text("cache_reason"),
   /** JSON ErrorRecord. */

@@ -44,10 +44,10 @@ const Q = {
   })),
   node: compile(qb.insert(n).values({
     runId: p("run"), node: p("node"), item: p("item"), status: p("status"), startedAt: p("start"), endedAt: p("end"), duration: p("duration"),
-    executor: p("executor"), cacheStatus: p("cs"), cacheReason: p("cr"), error: p("error"), preview: p("preview"), batch: p("batch"),
+    executor: p("executor"), host: p("host"), cacheStatus: p("cs"), cacheReason: p("cr"), error: p("error"), preview: p("preview"), batch: p("batch"),
   }).onConflictDoUpdate({
     target: [n.runId, n.node, n.item],
-    set: Object.fromEntries((["status", "startedAt", "endedAt", "duration", "executor", "cacheStatus", "cacheReason", "error", "preview", "batch"] as const).map((c) => [c, excluded(n[c])])),
+    set: Object.fromEntries((["status", "startedAt", "endedAt", "duration", "executor", "host", "cacheStatus", "cacheReason", "error", "preview", "batch"] as const).map((c) => [c, excluded(n[c])])),
   })),
   progress: compile(qb.update(r).set({
     heartbeatAt: sql`${p("at")}`, batch: sql`${p("batch")}`,
@@ -127,7 +127,7 @@ export class SqliteRunStore implements RunStore, DrawingStore {
     // whoever shares the connection) may have changed a table: the key of the cached totals.
     this.#stamp = new Prepared(db, { sql: "SELECT data_version AS v, total_changes() AS c FROM pragma_data_version", bindings: [] });
     const order = Q.node.bindings.join(",");
-    if (order !== "run,node,item,status,start,end,duration,executor,cs,cr,error,preview,batch") throw new Error(`weft: unexpected parameter order in "${Q.node.sql}"`);
+    if (order !== "run,node,item,status,start,end,duration,executor,host,cs,cr,error,preview,batch") throw new Error(`weft: unexpected parameter order in "${Q.node.sql}"`);
   }
 
   write(batch: RunBatch): void {
@@ -146,7 +146,7 @@ export class SqliteRunStore implements RunStore, DrawingStore {
       const node = q.node.statement;
       for (const x of batch.nodes) {
         // Positional, in the compiled order: the hot statement of a batch.
-        node.run(x.runId, x.node, x.item, x.status, x.start, x.end ?? null, x.duration ?? null, x.executor, x.cache?.status ?? null,
+        node.run(x.runId, x.node, x.item, x.status, x.start, x.end ?? null, x.duration ?? null, x.executor, x.host ?? null, x.cache?.status ?? null,
           x.cache?.reason ?? null, x.error ? JSON.stringify(x.error) : null, x.preview ?? null, x.batch ?? 0);
       }
       for (const pr of batch.progress) q.progress.run({ ...pr, items: pr.items ?? 0 });

@@ -132,6 +132,11 @@ export interface NodeEndEvent extends NodeStartEvent {
   readonly error?: unknown;
   /** Milliseconds. */
   readonly duration: number;
+  /**
+   * Where the node ran when its executor ran it in another process or on another machine: the worker's name
+   * (`host:pid` for `weft worker`). Absent: it ran in this process (or its worker threads), or was a cache hit.
+   */
+  readonly host?: string;
 }
 
 /**

@@ -10,6 +10,7 @@ import { streamSSE } from "hono/streaming";
 import { diffRuns, type CacheRecordsReader, type RunDiff } from "../lib/history/run-diff.ts";
 import { RUN_STATUSES, STATS_SAMPLES, type RunHistory, type RunStatus } from "../lib/ports/run-store.ts";
 import { parseView } from "./dag.ts";
+import { executionsByHost } from "./run-model.ts";
 import type { LiveRuns } from "./live-runs.ts";
 import type { RunPlans } from "./run-plans.ts";
 
@@ -109,7 +110,7 @@ export function historyApi(history: RunHistory, live: LiveRuns, plans?: RunPlans
   api.get("/runs/:id", (c) => {
     const run = history.getRun(c.req.param("id"));
     if (run === undefined) return c.json(unknownRun(c.req.param("id")), 404);
-    return c.json({ ...run, graph: parseView(run.graph) });
+    return c.json({ ...run, graph: parseView(run.graph), hosts: executionsByHost(history.nodesOf(run.id)) });
   });
 
   api.get("/runs/:id/nodes", (c) => {

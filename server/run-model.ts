@@ -19,6 +19,8 @@ export interface NodeRow {
   /** From the first start to the last end (ms). */
   readonly span: number;
   readonly executor: string;
+  /** The hosts its executions ran on (the driver's host name, remote workers' `host:pid`), in order of first use. */
+  readonly hosts: readonly string[];
   readonly hits: number;
   readonly misses: number;
   /** The first miss or uncacheable reason. */
@@ -79,7 +81,9 @@ export function runModel(run: RunDetail, nodes: readonly NodeRecord[], now: numb
     let misses = 0;
     let reason: string | undefined;
     let failed: NodeRecord | undefined;
+    const hosts = new Set<string>();
     for (const n of list) {
+      if (n.host !== undefined) hosts.add(n.host);
       if (RANK[n.status] > RANK[status]) status = n.status;
       first = Math.min(first, n.start);
       last = Math.max(last, n.end ?? end);
@@ -91,10 +95,39 @@ export function runModel(run: RunDetail, nodes: readonly NodeRecord[], now: numb
       }
       if (n.status === "failed") failed ??= n;
     }
-    rows.push({ node, status, runs: list.length, start: first, busy: nodeBusy, span: last - first, executor: list[0]!.executor, hits, misses, reason, failed });
+    rows.push({ node, status, runs: list.length, start: first, busy: nodeBusy, span: last - first, executor: list[0]!.executor, hosts: [...hosts], hits, misses, reason, failed });
   }
   rows.sort((a, b) => a.start - b.start);
   return { wall, busy, parallelism: wall > 0 ? busy / wall : 0, peak, rows };
+}
+
+/**
+ * Where a node's executions ran, for people: the executor and its hosts, a few named and the rest counted.
+ *
+ * @example
+ * ```ts
+ * ranText({ executor: "bullmq", hosts: ["box-1:41", "box-2:77"] }); // "bullmq on box-1:41, box-2:77"
+ * ```
+ */
+export function ranText(row: Pick<NodeRow, "executor" | "hosts">, shown = 3): string {
+  const { executor, hosts } = row;
+  if (hosts.length === 0) return executor;
+  const named = hosts.slice(0, shown).join(", ");
+  return `${executor} on ${hosts.length > shown ? `${named} and ${hosts.length - shown} more` : named}`;
+}
+
+/**
+ * Executions per host of a run's nodes (records written before weft kept hosts are not counted).
+ *
+ * @example
+ * ```ts
+ * executionsByHost(history.nodesOf(runId)); // { "build-1": 3, "box-2:4242": 500 }
+ * ```
+ */
+export function executionsByHost(nodes: readonly NodeRecord[]): Record<string, number> {
+  const out: Record<string, number> = Object.create(null);
+  for (const n of nodes) if (n.host !== undefined) out[n.host] = (out[n.host] ?? 0) + 1;
+  return out;
 }
 
 /**

@@ -84,5 +84,13 @@ export const MIGRATIONS: readonly Migration[] = [
       "ALTER TABLE `run_graphs` ADD `drawing` text;",
       "ALTER TABLE `run_graphs` ADD `drawing_version` text;"
     ]
+  },
+  {
+    "tag": "0007_node_hosts",
+    "when": 1796148960001,
+    "hash": "51a67659d2e412da74132b7b40c7cb03ef921295d72c4a1014e9ba9b1bb0f2b7",
+    "statements": [
+      "ALTER TABLE `run_nodes` ADD `host` text;"
+    ]
   }
 ];

@@ -42,7 +42,7 @@ export async function openBuildTracking(graph: Graph, ctx: BuildTrackingSettings
   const message = (m: string) => (warn ? warn({ kind: "tracking", node: "", message: m }) : console.warn(m));
   let opened: { readonly store: RunStore; readonly origin: RunOrigin } | undefined = ctx.opened;
   if (opened === undefined && options.store !== undefined) {
-    opened = { store: options.store, origin: options.store.origin ?? { pid: 0, host: "" } };
+    opened = { store: options.store, origin: ctx.defaults?.origin?.() ?? { pid: 0, host: "" } };
   } else if (opened === undefined) {
     if (ctx.defaults?.openTracking === undefined) {
       throw new GraphBuildError("Cannot build the graph: withTracking() needs a run store; pass { store } or use the Builder exported by \"weft\"");

@@ -34,6 +34,11 @@ export interface BuilderDefaults {
     platform: Platform,
     warn: (message: string) => void,
   ) => Promise<{ readonly store: RunStore; readonly origin: RunOrigin } | undefined>;
+  /**
+   * This process (its id and host name): what runs recorded into a store given to `withTracking({ store })`
+   * say of where they ran, as a team's shared history shows it. Without it, pid 0 and no host.
+   */
+  readonly origin?: () => RunOrigin;
 }
 
 /** Options of `Builder.withTracking`. */

@@ -14,7 +14,7 @@ import type { ItemRef } from "../errors.ts";
 import type { GraphNode } from "../graph/graph.ts";
 import { SIGNAL_PARAM } from "../model/params.ts";
 import { setOwn } from "../own-property.ts";
-import { causeToError, dispatch, governedCall, namedInputs, NO_BUFFERS, type CallContext, type CallLimits, type Settle } from "./invoke.ts";
+import { causeToError, dispatch, governedCall, namedInputs, NO_BUFFERS, type CallContext, type CallLimits, type RanOn, type Settle } from "./invoke.ts";
 
 /**
  * Calls `node` through `adapters` and reports the end to `done`; returns an
@@ -22,11 +22,11 @@ import { causeToError, dispatch, governedCall, namedInputs, NO_BUFFERS, type Cal
  */
 export function aroundCall(
   ctx: CallContext, adapters: readonly GraphAdapter[], node: GraphNode, args: unknown,
-  call: { readonly limits: CallLimits | undefined; readonly items: readonly ItemRef[]; readonly signal: AbortSignal },
+  call: { readonly limits: CallLimits | undefined; readonly items: readonly ItemRef[]; readonly signal: AbortSignal; readonly ranOn?: RanOn | undefined },
   done: Settle,
 ): Effect.Effect<unknown, unknown> | undefined {
   const step = (i: number, a: unknown): unknown => {
-    if (i === adapters.length) return innerCall(ctx, node, a, call.limits, call.signal);
+    if (i === adapters.length) return innerCall(ctx, node, a, call.limits, call.signal, call.ranOn);
     const event: AroundNodeEvent = {
       runId: ctx.runId, node: node.name, inputs: namedInputs(node, a), tags: node.tags, item: call.items,
       call: (inputs) => step(i + 1, inputs === undefined ? a : withInputs(node, a, inputs)),
@@ -55,8 +55,8 @@ export function aroundCall(
  * The call a run without adapters makes, as `call()` hands it to the
  * innermost adapter: the value when it is there at once, else a promise.
  */
-function innerCall(ctx: CallContext, node: GraphNode, args: unknown, limits: CallLimits | undefined, signal: AbortSignal): unknown {
-  if (limits !== undefined) return runToPromise(governedCall(ctx, node, args, NO_BUFFERS, limits), signal);
+function innerCall(ctx: CallContext, node: GraphNode, args: unknown, limits: CallLimits | undefined, signal: AbortSignal, ranOn: RanOn | undefined): unknown {
+  if (limits !== undefined) return runToPromise(governedCall(ctx, node, args, NO_BUFFERS, limits, ranOn), signal);
   // Set by the settle callback, which may run before dispatch returns: TypeScript cannot see that.
   let state = "pending" as "pending" | "ok" | "failed" | "async";
   let value: unknown;
@@ -68,7 +68,7 @@ function innerCall(ctx: CallContext, node: GraphNode, args: unknown, limits: Cal
       state = ok ? "ok" : "failed";
       value = v;
     }
-  });
+  }, ranOn);
   if (effect !== undefined) return runToPromise(effect, signal);
   if (state === "ok") return value;
   if (state === "failed") throw value;

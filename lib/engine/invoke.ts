@@ -40,6 +40,9 @@ export interface CallContext {
 /** Receives how a call ended: `ok` with the value, or not with the error. */
 export type Settle = (ok: boolean, value: unknown) => void;
 
+/** Receives where a worker node ran, from an executor that runs it elsewhere (ExecutorTask.ranOn). */
+export type RanOn = (host: string) => void;
+
 /**
  * The one dispatch of a node call: calls the node in this thread, or sends a
  * worker node to the executor, and reports the end to `settle`: at once for
@@ -48,10 +51,11 @@ export type Settle = (ok: boolean, value: unknown) => void;
  */
 export function dispatch(
   ctx: CallContext, node: GraphNode, args: unknown, transfer: readonly ArrayBuffer[], signal: AbortSignal, settle: Settle,
+  ranOn?: RanOn,
 ): Effect.Effect<unknown, unknown> | undefined {
   let result: unknown;
   try {
-    result = node.options.worker === true ? submit(ctx, node, args, transfer, signal) : call(node, args);
+    result = node.options.worker === true ? submit(ctx, node, args, transfer, signal, ranOn) : call(node, args);
   } catch (e) {
     settle(false, e);
     return undefined;
@@ -99,12 +103,12 @@ export interface CallLimits {
  * that fires on interruption (a timeout, a failure elsewhere).
  */
 export function governedCall(
-  ctx: CallContext, node: GraphNode, args: unknown, transfer: readonly ArrayBuffer[], limits: CallLimits,
+  ctx: CallContext, node: GraphNode, args: unknown, transfer: readonly ArrayBuffer[], limits: CallLimits, ranOn?: RanOn,
 ): Effect.Effect<unknown, unknown> {
   const worker = node.options.worker === true;
   let effect: Effect.Effect<unknown, unknown> = Effect.callback<unknown, unknown>((resume, signal) => {
     if (!worker) setSignal(node, args, signal);
-    const result = dispatch(ctx, node, args, transfer, signal, (ok, value) => resume(ok ? Effect.succeed(value) : Effect.fail(value)));
+    const result = dispatch(ctx, node, args, transfer, signal, (ok, value) => resume(ok ? Effect.succeed(value) : Effect.fail(value)), ranOn);
     if (result !== undefined) resume(result);
   });
   const { timeout, retry } = node.options;
@@ -166,9 +170,11 @@ export function buildArgs(task: NodeTask, values: readonly unknown[], signal: Ab
 export const NO_BUFFERS: readonly ArrayBuffer[] = Object.freeze([]);
 
 /** Sends a worker node to the executor. */
-function submit(ctx: CallContext, node: GraphNode, args: unknown, transfer: readonly ArrayBuffer[], signal: AbortSignal): Promise<unknown> {
+function submit(ctx: CallContext, node: GraphNode, args: unknown, transfer: readonly ArrayBuffer[], signal: AbortSignal, ranOn: RanOn | undefined): Promise<unknown> {
   const locator = { moduleUrl: node.moduleUrl!, exportName: node.exportName, nodeName: node.name, config: ctx.config };
-  return ctx.executor!.submit({ locator, fn: node.fn!, style: node.style, args, transfer, signal });
+  return ctx.executor!.submit(ranOn === undefined
+    ? { locator, fn: node.fn!, style: node.style, args, transfer, signal }
+    : { locator, fn: node.fn!, style: node.style, args, transfer, signal, ranOn });
 }
 
 /**
@@ -223,10 +229,11 @@ export function beforeNode(
 
 /** Calls `afterNode` hooks with the outcome. */
 export function afterNode(
-  hooks: readonly Hook[], ctx: CallContext, start: NodeStartEvent, success: boolean, outcome: unknown, cache?: NodeOutcome,
+  hooks: readonly Hook[], ctx: CallContext, start: NodeStartEvent, success: boolean, outcome: unknown, cache?: NodeOutcome, host?: string,
 ): void {
   const duration = ctx.clock.now() - start.start;
-  const base = cache === undefined ? { ...start, duration, success } : { ...start, duration, success, cache };
+  const timed = cache === undefined ? { ...start, duration, success } : { ...start, duration, success, cache };
+  const base = host === undefined ? timed : { ...timed, host };
   const event: NodeEndEvent = success ? { ...base, result: outcome } : { ...base, error: outcome };
   callHooks(hooks, "afterNode", event, ctx.promises);
 }

@@ -169,20 +169,23 @@ export class Run implements BlockHost {
       ? lastReaderBuffers(task, args, frame.refs, this.#computed)
       : NO_BUFFERS;
     const event = hooks && beforeNode(hooks, this.#ctx, node, args, frame.itemPath());
-    const done = (ok: boolean, value: unknown) => this.complete(frame, t, ok, value, event, decision);
+    // An executor that runs the node elsewhere says where (a worker's `host:pid`): the end event carries it.
+    let host: string | undefined;
+    const ranOn = worker && event !== undefined ? (h: string) => void (host = h) : undefined;
+    const done = (ok: boolean, value: unknown) => this.complete(frame, t, ok, value, event, decision, host);
     // One limiter per path: a worker node waits for its executor's slots, not for withConcurrency's.
     const semaphore = worker ? undefined : this.#semaphore;
     const pools = this.#ctx.pools?.[node.id];
     const governed = semaphore !== undefined || pools !== undefined || node.options.timeout !== undefined || node.options.retry !== undefined;
     if (this.#adapters !== undefined) {
       const limits = governed ? { semaphore, pools } : undefined;
-      const effect = aroundCall(this.#ctx, this.#adapters, node, args, { limits, items: frame.itemPath(), signal: this.#signal }, done);
+      const effect = aroundCall(this.#ctx, this.#adapters, node, args, { limits, items: frame.itemPath(), signal: this.#signal, ranOn }, done);
       return effect === undefined ? undefined : settle(effect, done);
     }
     if (governed) {
-      return settle(governedCall(this.#ctx, node, args, transfer, { semaphore, pools }), done);
+      return settle(governedCall(this.#ctx, node, args, transfer, { semaphore, pools }, ranOn), done);
     }
-    const effect = dispatch(this.#ctx, node, args, transfer, this.#signal, done);
+    const effect = dispatch(this.#ctx, node, args, transfer, this.#signal, done, ranOn);
     return effect === undefined ? undefined : settle(effect, done);
   }
 
@@ -195,6 +198,7 @@ export class Run implements BlockHost {
    */
   complete(
     frame: Frame, t: number, ok: boolean, value: unknown, event: NodeStartEvent | undefined, decision: Interception | undefined,
+    host?: string,
   ): void {
     if (this.#ended || this.#failure !== undefined || frame.dead()) return;
     const task = frame.plan.tasks[t] as NodeTask;
@@ -204,7 +208,7 @@ export class Run implements BlockHost {
       const outcome = decision === undefined ? undefined
         : ok ? this.#interceptor!.after(decision, frame, task, value)
         : { status: decision.kind === "skip" ? "uncacheable" as const : "miss" as const, reason: NOT_STORED_FAILED };
-      if (event !== undefined) afterNode(this.#hooks!, this.#ctx, event, ok, value, outcome);
+      if (event !== undefined) afterNode(this.#hooks!, this.#ctx, event, ok, value, outcome, host);
       if (this.#tasks !== undefined && frame.block === undefined) this.#tasks.nodeEnded(t, ok, value);
       if (ok) {
         this.fill(frame, task.out, value);

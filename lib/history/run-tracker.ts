@@ -75,10 +75,13 @@ export class RunTracker implements Hook {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #broken = false;
+  /** Where nodes of this process ran: its host name, when known. */
+  readonly #host: string | undefined;
 
   constructor(recorder: RunRecorder, options: RunTrackerOptions) {
     this.#recorder = recorder;
     this.#o = { previewLength: PREVIEW_LENGTH, flushMs: 100, heartbeatMs: 5_000, ...options };
+    this.#host = options.origin.host === "" ? undefined : options.origin.host;
   }
 
   beforeGraph(e: GraphStartEvent): void {
@@ -114,7 +117,10 @@ export class RunTracker implements Hook {
     const item = itemPath(e.items);
     const key = `${e.runId}\0${e.node}\0${item}`;
     run.running.delete(key);
-    const base = { runId: e.runId, node: e.node, item, start: e.start, end: e.start + e.duration, duration: e.duration, executor: e.executor };
+    const host = e.host ?? this.#host;
+    const base = host === undefined
+      ? { runId: e.runId, node: e.node, item, start: e.start, end: e.start + e.duration, duration: e.duration, executor: e.executor }
+      : { runId: e.runId, node: e.node, item, start: e.start, end: e.start + e.duration, duration: e.duration, executor: e.executor, host };
     const cache = e.cache === undefined ? {} : { cache: e.cache };
     this.#nodes.set(key, e.success
       ? { ...base, ...cache, status: "succeeded", preview: previewOf(e.result, this.#o.previewLength) }

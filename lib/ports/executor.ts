@@ -30,6 +30,12 @@ export interface ExecutorTask {
   readonly transfer: readonly ArrayBuffer[];
   /** Fires when the run no longer wants the result (failure elsewhere, cancellation, timeout). */
   readonly signal: AbortSignal;
+  /**
+   * Where the task ran, for executors that run it in another process or on another machine: called with
+   * that worker's name (`host:pid` for `weft worker`) before the task settles. Absent when nobody asks
+   * (no hook listens); executors that run tasks in this process never call it.
+   */
+  readonly ranOn?: (host: string) => void;
 }
 
 /**

@@ -103,7 +103,11 @@ export interface NodeRecord {
   readonly duration?: number;
   /** "in-process", "worker", or an executor's name. */
   readonly executor: string;
-  /** The machine the node ran on, when a store keeps it (the PostgreSQL store shared by a team does). */
+  /**
+   * Where it ran, once it ended: the driver's host name for nodes run in its process or its worker threads (and
+   * cache hits), the worker's name (`host:pid`) for a node a remote worker ran. Absent while running, and for
+   * records written before weft kept it.
+   */
   readonly host?: string;
   readonly cache?: { readonly status: "hit" | "miss" | "uncacheable"; readonly reason?: string };
   readonly error?: ErrorRecord;
@@ -359,13 +363,7 @@ export function checkPruneOptions(options: PruneOptions): void {
 }
 
 /** Both sides, as the stores implement them, and pruning. */
-export interface RunStore extends RunRecorder, RunHistory, RunPruner {
-  /**
-   * The process runs recorded through this store come from, when the store knows it (the PostgreSQL
-   * store, which several machines share, does): `withTracking({ store })` records it with each run.
-   */
-  readonly origin?: RunOrigin;
-}
+export interface RunStore extends RunRecorder, RunHistory, RunPruner {}
 
 /** Decides whether the process that started a "running" run is still alive. */
 export type Liveness = (run: RunOrigin & { readonly heartbeat: number }) => boolean;

@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 /**
- * The node panel: one node of a run, with timings, where it ran, the cache's
+ * The node panel: one node of a run, with timings, where it ran (executor and host), the cache's
  * explanation, its error with the stack, and a preview of its result; for a
  * map/reduce node, a row per item.
  *
@@ -63,6 +63,7 @@ function Execution({ run, n }: { run: RunDetail; n: NodeRecord }) {
         <dt>started</dt><dd><Time ms={n.start} />{` (+${formatDuration(n.start - run.start)})`}</dd>
         <dt>duration</dt><dd>{n.duration === undefined ? (n.status === "running" ? "running…" : "–") : formatDuration(n.duration)}</dd>
         <dt>ran</dt><dd>{n.executor}</dd>
+        {n.host !== undefined ? <><dt>host</dt><dd class="mono">{n.host}</dd></> : null}
         <dt>cache</dt>
         <dd>{n.cache === undefined ? "off" : `${n.cache.status}${n.cache.reason ? `: ${n.cache.reason}` : n.cache.status === "hit" ? ": inputs and code unchanged" : ""}`}</dd>
         {n.item ? <><dt>item</dt><dd class="mono">{n.item}</dd></> : null}

@@ -12,7 +12,7 @@ import { raw } from "hono/html";
 import type { NodeRecord, RunDetail } from "../../lib/ports/run-store.ts";
 import { formatDuration } from "../../lib/format-duration.ts";
 import type { DagDrawing } from "../dag.ts";
-import { flowName, progressText, type RunModel } from "../run-model.ts";
+import { flowName, progressText, ranText, type RunModel } from "../run-model.ts";
 import { Badge, Layout, Time } from "./layout.tsx";
 import { PLANNING_NOTE } from "./plan-panel.tsx";
 import { RerunForm, type RerunOffer } from "./rerun-form.tsx";
@@ -109,7 +109,7 @@ export function RunPage({ run, nodes, model, dag, now, rerun }: RunPageProps) {
                       <td class="num">{`+${formatDuration(r.start - run.start)}`}</td>
                       <td class="num">{formatDuration(r.runs > 1 ? r.span : r.busy)}</td>
                       <td class="num">{model.wall > 0 ? `${Math.round(((r.runs > 1 ? r.span : r.busy) / model.wall) * 100)}%` : "–"}</td>
-                      <td class="nowrap">{r.executor}</td>
+                      <td class="nowrap">{ranText(r)}</td>
                       <td>{r.hits + r.misses === 0 ? "–" : r.misses === 0 ? "hit" : `${r.hits ? `${r.hits} hit, ` : ""}miss${r.reason ? `: ${r.reason}` : ""}`}</td>
                     </tr>
                   ))}

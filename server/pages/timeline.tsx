@@ -59,7 +59,7 @@ export function Timeline({ run, nodes, wall, now }: { run: RunDetail; nodes: rea
         <span class="tl-label" title={label}>{label}</span>
         <Track>
           <rect class={`tl-bar s-${n.status}${cache}`} x={`${x}%`} width={`${w}%`} y="3" height="14" rx="2">
-            <title>{`${label}: ${n.status}${n.cache ? `, cache ${n.cache.status}` : ""}, ${formatDuration(n.duration ?? end - n.start)} from +${formatDuration(n.start - run.start)} (${n.executor})`}</title>
+            <title>{`${label}: ${n.status}${n.cache ? `, cache ${n.cache.status}` : ""}, ${formatDuration(n.duration ?? end - n.start)} from +${formatDuration(n.start - run.start)} (${n.executor}${n.host === undefined ? "" : ` on ${n.host}`})`}</title>
           </rect>
         </Track>
       </div>

@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, setDefaultTimeout, spyOn, test } from "bun:test";
 import { QueueEvents } from "bullmq";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { bullmqExecutor } from "../../bullmq.ts";
 import { BullmqExecutor } from "../../executors/bullmq-executor.ts";
@@ -16,6 +16,8 @@ import { bunCacheDrivers } from "../../runtime/bun/mod.ts";
 import * as remote from "../fixtures/remote.ts";
 import { executorContract, taskFor } from "./executor-contract.ts";
 import { fixture, RedisServer, startWorker, type WorkerProcess } from "./_processes.ts";
+import { createHistoryApp } from "../../server/app.tsx";
+import { openHistory } from "../server/_history.ts";
 
 // Every test starts redis-server or `weft worker` processes: on a loaded 2-core machine one start can take
 // seconds, so bun's 5 s default fails tests whose behaviour is right.
@@ -51,6 +53,37 @@ describe("bullmqExecutor()", () => {
     const { squares: out } = await dr.execute(["squares"], { inputs: { n: 8, ms: 150 } });
     expect(out.map((s) => s.square)).toEqual([0, 1, 4, 9, 16, 25, 36, 49]);
     expect(new Set(out.map((s) => s.pid))).toEqual(new Set([workerA!.pid, workerB!.pid]));
+  });
+
+  test("the run history and the web view show the worker's name (host:pid) as each worker node's host, the driver's host name for the others", async () => {
+    const path = join(temp, "hosts", "weft.db");
+    let runId = "";
+    const out = await (async () => {
+      await using dr = await new Builder().withModules(remote, squares).withExecutor(bullmqExecutor({ connection, queue: "main" }))
+        .withTracking({ path }).withHooks({ beforeGraph: (e) => void (runId = e.runId) }).build();
+      return (await dr.execute(["squares"], { inputs: { n: 8, ms: 150 } })).squares;
+    })();
+    const history = openHistory(path);
+    try {
+      const nodes = history.nodesOf(runId);
+      const items = nodes.filter((n) => n.node === "slowSquare").sort((a, b) => a.item.localeCompare(b.item, "en", { numeric: true }));
+      // Each item's host is the worker that computed it: the pid in its result.
+      const workerOf = out.map((s) => `${hostname()}:${s.pid}`);
+      expect(items.map((n) => [n.item, n.executor, n.host])).toEqual(workerOf.map((w, i) => [`x[${i}]`, "bullmq", w]));
+      expect(new Set(workerOf)).toEqual(new Set([workerA!, workerB!].map((w) => `${hostname()}:${w.pid}`)));
+      expect(nodes.filter((n) => n.node !== "slowSquare").map((n) => [n.node, n.host])).toEqual([["x", hostname()], ["squares", hostname()]]);
+
+      const { app } = createHistoryApp({ history, allowedHosts: ["localhost"] });
+      const get = (url: string) => app.request(url, { headers: { host: "localhost" } });
+      const panel = await (await get(`/runs/${runId}/nodes/slowSquare`)).text();
+      const item3 = panel.slice(panel.indexOf('<span class="mono">x[3]</span>')).split("</details>")[0]!;
+      expect(item3).toContain(`<dt>host</dt><dd class="mono">${workerOf[3]}</dd>`);
+      const api = await (await get(`/api/runs/${runId}`)).json();
+      const perWorker = Object.fromEntries([...new Set(workerOf)].map((w) => [w, workerOf.filter((x) => x === w).length]));
+      expect(api.hosts).toEqual({ [hostname()]: 2, ...perWorker });
+    } finally {
+      history.close();
+    }
   });
 
   test("init() warns when no worker serves the queue, and only then", async () => {

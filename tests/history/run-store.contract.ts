@@ -97,6 +97,16 @@ export function runStoreContract(name: string, make: (alive: Liveness) => RunSto
       store.close();
     });
 
+    test("nodesOf() gives each execution's host as written, and none for a record written without one", () => {
+      const store = make(() => true);
+      store.write(batch({ starts: [startOf("r1", 0)] }));
+      store.write(batch({ nodes: [nodeOf("r1", "a", 1, { status: "running", end: undefined, duration: undefined }), nodeOf("r1", "w", 1, { executor: "bullmq", host: "box-2:4242" })] }));
+      expect(store.nodesOf("r1").find((n) => n.node === "a")!.host).toBeUndefined();
+      store.write(batch({ nodes: [nodeOf("r1", "a", 2, { host: "driver-box" })] }));
+      expect(Object.fromEntries(store.nodesOf("r1").map((n) => [n.node, n.host]))).toEqual({ a: "driver-box", w: "box-2:4242" });
+      store.close();
+    });
+
     test("a running run whose process is gone reads as interrupted, with its running nodes", () => {
       const store = make((run) => run.pid !== 666);
       store.write(batch({ starts: [startOf("dead", 100, { pid: 666 }), startOf("live", 200, { pid: 7 })] }));

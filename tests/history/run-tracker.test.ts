@@ -1,5 +1,6 @@
 /** withTracking(): what a run records, through the Builder exported by "weft". */
 import { afterAll, describe, expect, test } from "bun:test";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { Builder, collect, MemoryRunStore, node, parallelizable, type RunBatch, type RunStore } from "../../mod.ts";
 import { tempDir } from "../cache/_helpers.ts";
@@ -34,6 +35,17 @@ describe("withTracking()", () => {
     expect(nodes[1]!.preview!.length).toBe(40);
     expect(nodes[1]!.preview).toStartWith("{ list: [2, 3, 4");
     expect(nodes[1]!.end! - nodes[1]!.start).toBeCloseTo(nodes[1]!.duration!, 5);
+  });
+
+  test("records this machine's host name as where in-process nodes and cache hits ran, and with the run", async () => {
+    const store = new MemoryRunStore();
+    await using dr = await new Builder().withModules({ a: (x: number) => x + 1, b: (a: number) => a * 2 }).withCache({ memory: true }).withTracking({ store }).build();
+    await dr.execute(["b"], { inputs: { x: 1 } });
+    await dr.execute(["b"], { inputs: { x: 1 } });
+    const [hits, first] = store.listRuns().runs;
+    expect(first!.host).toBe(hostname());
+    expect(store.nodesOf(first!.id).map((n) => [n.node, n.host])).toEqual([["a", hostname()], ["b", hostname()]]);
+    expect(store.nodesOf(hits!.id).map((n) => [n.node, n.cache?.status, n.host])).toEqual([["a", "hit", hostname()], ["b", "hit", hostname()]]);
   });
 
   test("records a failed run with the error and its stack, and the failing node", async () => {

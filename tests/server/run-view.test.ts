@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { Builder } from "../../mod.ts";
 import type { RunHistory } from "../../lib/ports/run-store.ts";
@@ -61,6 +62,20 @@ describe("the web view of a map/reduce run", () => {
   test("the runs list and the run page name the flow", async () => {
     expect(rowOf(await text("/"), ids[0]!)).toContain('<td class="flow">squares</td>');
     expect(await text(`/runs/${ids[0]}`)).toContain('<dt>flow</dt><dd id="flow">squares</dd>');
+  });
+
+  test("the node panel, the nodes table, the timeline and GET /api/runs/:id show the host each node ran on: this machine, for a run in one process", async () => {
+    const panel = await text(`/runs/${ids[0]}/nodes/square`);
+    const item3 = panel.slice(panel.indexOf('<span class="mono">items[3]</span>')).split("</details>")[0]!;
+    expect(item3).toContain(`<dt>host</dt><dd class="mono">${hostname()}</dd>`);
+    const page = await text(`/runs/${ids[0]}`);
+    const row = page.slice(page.indexOf('<tr data-node="square">')).split("</tr>")[0]!;
+    expect(row).toContain(`<td class="nowrap">in-process on ${hostname()}</td>`);
+    expect(page).toContain(`(in-process on ${hostname()})</title>`);
+    const run = await (await get(`/api/runs/${ids[0]}`)).json();
+    expect(run.hosts).toEqual({ [hostname()]: 14 });
+    const nodes = (await (await get(`/api/runs/${ids[0]}/nodes`)).json()).nodes as { host?: string }[];
+    expect(nodes.every((n) => n.host === hostname())).toBe(true);
   });
 
   test("a failed item with the cache on says it stored nothing, not that the cache is off", async () => {
