@@ -28,8 +28,10 @@ test("weft ui --db postgres://… serves the runs another process recorded in th
     expect(runs.total).toBe(1);
     expect(runs.runs[0]).toMatchObject({ id: runId, status: "succeeded" });
     expect(runs.runs[0]!.host).not.toBe("");
-    const nodes = (await (await fetch(`${base}api/runs/${runId}/nodes`)).json()) as { nodes: { node: string; status: string }[] };
+    const nodes = (await (await fetch(`${base}api/runs/${runId}/nodes`)).json()) as { nodes: { node: string; status: string; host?: string }[] };
     expect(nodes.nodes.map((n) => [n.node, n.status]).sort()).toEqual([["rows", "succeeded"], ["total", "succeeded"]]);
+    // Where each node ran, as the writer's driver recorded it (its own host for its in-process nodes).
+    expect(nodes.nodes.map((n) => n.host)).toEqual([runs.runs[0]!.host, runs.runs[0]!.host]);
     // The page of the run renders from the same store.
     expect((await fetch(`${base}runs/${runId}`)).status).toBe(200);
   } finally {
