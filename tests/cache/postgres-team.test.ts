@@ -118,6 +118,9 @@ describe("postgres() in a driver", () => {
     await a.close();
     const second = postgres(url, { directory: join(tmp.dir, "driver") });
     const b = await build(second);
+    // A plan on another driver sees the first one's results.
+    const plan = b.plan(["total"], { inputs: { n: 100 } });
+    expect(plan.nodes.map((n) => [n.node, n.status])).toEqual([["rows", "hit"], ["total", "hit"]]);
     expect(await b.execute(["total"], { inputs: { n: 100 } })).toEqual({ total: 9900 });
     expect(flow._calls.rows - before).toBe(1);
     // A miss is explained against the latest entry of its node, fetched with the lookup.
