@@ -71,6 +71,8 @@ export class PostgresCluster {
       cluster.stop();
       throw e;
     }
+    // A test file that dies before its afterAll still leaves no server behind.
+    process.once("exit", () => cluster.stop());
     return cluster;
   }
 
