@@ -10,13 +10,13 @@
 "use strict";
 
 /** The project folders that have rules; the others (tests, bench, scripts, docs) may import anything. */
-const FOLDERS = ["lib", "executors", "cache", "history", "sqlite", "runtime", "server", "cli", "examples"];
+const FOLDERS = ["lib", "executors", "cache", "history", "sqlite", "postgres", "runtime", "server", "cli", "examples"];
 
 /**
  * The package's entries at the top (mod.ts, the subpaths bullmq.ts and visualize.ts) and the composition root
  * (compose.ts) count as one layer, named "mod.ts" below.
  */
-const ENTRIES = "^(mod|compose|bullmq|visualize)\\.ts$";
+const ENTRIES = "^(mod|compose|bullmq|visualize|postgres)\\.ts$";
 
 /** A path pattern for the named folders, `mod.ts` (the package entries) among them. */
 function inside(...names) {
@@ -55,13 +55,15 @@ module.exports = {
       "lib/ defines the ports; the implementations import it, never the other way (DESIGN.md §3)"),
     only("executors-use-lib-only", inside("executors"), ["executors", "lib"],
       "executors/ implements lib's Executor port and knows nothing else of the project"),
-    only("cache-uses-lib-and-sqlite", inside("cache"), ["cache", "lib", "sqlite"],
-      "cache/ implements lib's cache ports; it shares the SQLite file through sqlite/"),
-    only("history-uses-lib-and-sqlite", inside("history"), ["history", "lib", "sqlite"],
-      "history/ implements lib's RunStore; it shares the SQLite file through sqlite/"),
+    only("cache-uses-lib-and-sqlite", inside("cache"), ["cache", "lib", "sqlite", "postgres"],
+      "cache/ implements lib's cache ports; it shares the SQLite file through sqlite/, the team database through postgres/"),
+    only("history-uses-lib-and-sqlite", inside("history"), ["history", "lib", "sqlite", "postgres"],
+      "history/ implements lib's RunStore; it shares the SQLite file through sqlite/, the team database through postgres/"),
     only("sqlite-uses-lib-only", inside("sqlite"), ["sqlite", "lib"],
       "sqlite/ is the file cache/ and history/ share: it knows neither"),
-    only("runtime-adapts-implementations", inside("runtime"), ["runtime", "lib", "executors", "cache", "history"],
+    only("postgres-uses-lib-only", inside("postgres"), ["postgres", "lib"],
+      "postgres/ is the team database cache/ and history/ share (schema, migrations, queries): it knows neither"),
+    only("runtime-adapts-implementations", inside("runtime"), ["runtime", "lib", "executors", "cache", "history", "postgres"],
       "runtime/ plugs runtime APIs into the implementations; server/, cli/ and mod.ts sit above it"),
     only("server-reads-stores", inside("server"), ["server", "lib", "cache", "history", "sqlite", "runtime"],
       "server/ serves run history: it never runs work (executors/) nor reaches the CLI"),

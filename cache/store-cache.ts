@@ -54,8 +54,11 @@ export interface StoreCacheOptions {
   /**
    * The entry under a key and its result in one step, when the stores can
    * (SQLite: one query instead of two). `undefined` when the key is unknown.
+   * `node` is the key's node: a store may fetch, in the same step, its latest
+   * entry, which a miss is explained against next (PostgreSQL: one round trip
+   * to the server instead of two).
    */
-  readonly lookupWithResult?: (key: string) => { readonly stored: StoredKey; readonly read: ResultRead } | undefined;
+  readonly lookupWithResult?: (key: string, node: string) => { readonly stored: StoredKey; readonly read: ResultRead } | undefined;
   /**
    * Bytes of recent results kept in memory (see cache/warm-set.ts), default
    * {@link DEFAULT_MEMORY_BYTES}; 0 keeps none.
@@ -203,7 +206,7 @@ export class StoreCache implements Cache {
     let stored: StoredKey | undefined;
     let read: ResultRead | undefined;
     if (this.#o.lookupWithResult) {
-      const found = this.#o.lookupWithResult(key);
+      const found = this.#o.lookupWithResult(key, parts.node);
       stored = found?.stored;
       read = found?.read;
     } else stored = metadata.lookup(key);

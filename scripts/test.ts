@@ -14,7 +14,7 @@ const steps: { name: string; cmd: string[]; counts?: (out: string) => [number, n
   { name: "build", cmd: ["npm", "run", "build"] },
   { name: "bun", cmd: ["bun", "test"], counts: (o) => [num(o, /^\s*(\d+) pass$/m), num(o, /^\s*(\d+) fail$/m)] },
   { name: "types", cmd: ["tsc", "-p", "."] },
-  { name: "deno-check", cmd: ["deno", "check", "mod.ts", "bullmq.ts", "visualize.ts", "arrow.ts", "examples/", "runtime/deno/"] },
+  { name: "deno-check", cmd: ["deno", "check", "mod.ts", "bullmq.ts", "visualize.ts", "arrow.ts", "postgres.ts", "examples/", "runtime/deno/"] },
   // The cache suite writes a cache in a temporary directory and runs Bun to write one: read, write, run;
   // the history suite serves the web view on a loopback port: net; code versions load oxc-parser's native addon: ffi.
   { name: "deno", cmd: ["deno", "test", "--allow-read", "--allow-write", "--allow-env", "--allow-run", "--allow-ffi", "--allow-net=127.0.0.1", "runtime-tests/deno/"], counts: (o) => [num(o, /(\d+) passed/), num(o, /(\d+) failed/)] },

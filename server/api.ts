@@ -15,7 +15,7 @@ import type { LiveRuns } from "./live-runs.ts";
 import type { RunPlans } from "./run-plans.ts";
 
 /** What GET /api/runs/:id/plan and /runs/:id/plan answer when the server plans no runs. */
-export const NO_PLANS = "This web view plans no runs: it was started on a run history without its database file (start it with weft ui --db <file>)";
+export const NO_PLANS = "This web view plans no runs: its run history has no SQLite file to plan with (a history given in code, or a team store on PostgreSQL); start it with weft ui --db <file> to plan";
 
 /** Bad query parameters, answered with 400. */
 export class QueryError extends Error {}

@@ -9,6 +9,8 @@
 import { openSqliteRunStore } from "../history/open-sqlite-run-store.ts";
 import { DEFAULT_DATABASE_PATH } from "../sqlite/default-path.ts";
 import type { RunHistory } from "../lib/ports/run-store.ts";
+import { isPostgresUrl } from "../lib/ports/postgres.ts";
+import type { CacheRecordsReader } from "../lib/history/run-diff.ts";
 import { livenessFor } from "../lib/history/liveness.ts";
 import { loadPlatform, loadServeHttp } from "../runtime/current.ts";
 import { currentProcess, pidIsAlive } from "../runtime/shared/processes.ts";
@@ -30,7 +32,7 @@ export { DEFAULT_HOST, DEFAULT_PORT };
 
 /** Options of {@link startHistoryServer}. */
 export interface HistoryServerOptions {
-  /** The database; default `.weft/weft.db`. */
+  /** The database: a SQLite file (default `.weft/weft.db`) or the postgres:// URL of a team store (weft/postgres). */
   readonly path?: string;
   /** Show this history instead of opening `path` (give `path` too for the "what would run now" panel). */
   readonly history?: RunHistory;
@@ -100,11 +102,24 @@ export async function startHistoryServer(options: HistoryServerOptions = {}): Pr
   const port = options.port ?? DEFAULT_PORT;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`Port must be an integer from 0 to 65535, got ${String(port)}`);
   if (options.allowRun && options.history !== undefined && options.path === undefined) throw new TypeError("allowRun needs the database file that re-runs record into: pass path too");
+  const team = options.path !== undefined && isPostgresUrl(options.path);
+  if (options.allowRun && team) throw new TypeError("allowRun needs a SQLite database file that re-runs record into; a PostgreSQL team store cannot re-run from the web view yet");
   // Checked before anything is opened: a bad name is the caller's mistake, not the server's.
   const hosts = new HostAllowList([...LOOPBACK_HOSTS, ...(isWildcard(hostname) ? [] : [hostname]), ...(options.allowedHosts ?? [])]);
   let history = options.history;
   let problem: string | undefined;
-  if (history === undefined) {
+  /** The team store, when `path` is a postgres:// URL: history and the cache of the diff in one. */
+  let teamCache: CacheRecordsReader | undefined;
+  if (history === undefined && team) {
+    try {
+      const { PostgresStore } = await import("../runtime/shared/postgres-store.ts");
+      await (await import("../runtime/shared/postgres-connection.ts")).checkPostgresInstalled();
+      const store = new PostgresStore(options.path!, { warn: () => {} });
+      history = teamCache = store;
+    } catch (e) {
+      problem = e instanceof Error ? e.message : String(e);
+    }
+  } else if (history === undefined) {
     const self = currentProcess();
     const opened = openSqliteRunStore(options.path ?? DEFAULT_DATABASE_PATH, await (await loadPlatform()).cacheDrivers(), {
       alive: livenessFor(self, pidIsAlive),
@@ -123,9 +138,11 @@ export async function startHistoryServer(options: HistoryServerOptions = {}): Pr
   const drawer = new TaskWorker(workers, DRAW_TASK);
   // Plans import the user's modules: a worker of their own for each, ended after it, so none pile up here.
   const planner = new TaskWorker(workers, PLAN_TASK, { fresh: true, limitMs: PLAN_LIMIT_MS });
-  const db = options.history === undefined || options.path !== undefined ? options.path ?? DEFAULT_DATABASE_PATH : undefined;
+  // Plans and re-runs open a SQLite file: a team store has none.
+  const db = team ? undefined : options.history === undefined || options.path !== undefined ? options.path ?? DEFAULT_DATABASE_PATH : undefined;
   // The cache of the same file, once per server: the diff reads its records beside the history.
-  const cache = history === undefined || db === undefined ? undefined : await openCache(db);
+  const fileCache = history === undefined || db === undefined ? undefined : await openCache(db);
+  const cache = teamCache ?? fileCache;
   const reruns = options.allowRun && history !== undefined ? new CliReruns(db!, new RerunAccess(), startWeftProcess) : undefined;
   const { app, close } = createHistoryApp({
     history: history ?? { error: problem! },
@@ -141,7 +158,7 @@ export async function startHistoryServer(options: HistoryServerOptions = {}): Pr
     await reruns?.close();
     await drawer.close();
     await planner.close();
-    cache?.close();
+    fileCache?.close();
   };
   const serve = await loadServeHttp();
   let server;

@@ -8,7 +8,7 @@ import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 
 const root = join(import.meta.dir, "..");
-const ALL = "@viz-js/viz,bullmq,ioredis,better-sqlite3,apache-arrow";
+const ALL = "@viz-js/viz,bullmq,ioredis,better-sqlite3,apache-arrow,postgres";
 
 async function bun(args: readonly string[], hide: string): Promise<{ code: number; out: string; err: string }> {
   const proc = Bun.spawn([process.execPath, "--preload", join(root, "tests/fixtures/hide-packages.ts"), ...args], {
@@ -57,6 +57,18 @@ describe("weft without its optional peers", () => {
     expect(await part("bullmq", "ioredis")).toMatchObject({
       message: 'Cannot start the BullMQ executor: "ioredis" is not installed; run "npm install bullmq ioredis"',
     });
+  }, 30_000);
+
+  test("weft/postgres without postgres is a MissingPackageError that names it", async () => {
+    expect(await part("postgres")).toEqual({
+      name: "MissingPackageError", kind: "missing-package",
+      message: 'Cannot use the PostgreSQL team store: "postgres" is not installed; run "npm install postgres"',
+    });
+  }, 30_000);
+
+  test("weft ui --db postgres://… without postgres exits 1 naming it", async () => {
+    const { code, err } = await bun([join(root, "cli/weft.ts"), "ui", "--port", "0", "--db", "postgres://weft@127.0.0.1:1/weft"], ALL);
+    expect([code, err]).toEqual([1, 'weft: Cannot use the PostgreSQL team store: "postgres" is not installed; run "npm install postgres"\n']);
   }, 30_000);
 
   test("the web view serves every page without @viz-js/viz, with a note in place of the drawing", async () => {

@@ -9,6 +9,7 @@ import { DEFAULT_HOST, DEFAULT_PORT } from "../../server/defaults.ts";
 import { parseHost } from "../../server/host-check.ts";
 import { CliError, DB_OPTION, UsageError, weftCommand } from "../cli-error.ts";
 import { JSON_OPTION } from "../json-output.ts";
+import { isPostgresUrl } from "../../lib/ports/postgres.ts";
 
 /**
  * The `ui` command.
@@ -16,6 +17,7 @@ import { JSON_OPTION } from "../json-output.ts";
  * @example
  * ```sh
  * weft ui --port 4319 --db .weft/weft.db
+ * weft ui --db postgres://weft@db.internal:5432/weft   # a team's runs, from the PostgreSQL team store
  * weft ui --allow-run   # prints a URL with the session token that re-runs need
  * ```
  */
@@ -26,7 +28,7 @@ export function uiCommand(host: CliHost): Command {
     .option("--host <host>", "the address to listen on; anything but loopback is reachable from other machines", DEFAULT_HOST)
     .option("--allow-host <name>", "also answer to this Host name (repeatable); loopback names always work, the machine's other names only if listed", (name: string, names: string[]) => [...names, name], [] as string[])
     .option("--allow-run", "allow re-runs from the web view (\"re-run from here\" on a run's nodes), each in a weft rerun child process, for a browser that opens the printed URL with its session token; anyone who has the token can run this database's flows")
-    .option(...DB_OPTION)
+    .option(DB_OPTION[0], `${DB_OPTION[1]}, or a postgres:// URL of a team store (weft/postgres)`, DB_OPTION[2])
     .option(JSON_OPTION[0], 'print {"url": ...} on stdout once it serves (for scripts that pass --port 0), with "token" under --allow-run')
     .action(async (opts: { port: string; host: string; allowHost: string[]; allowRun?: boolean; db: string; json?: boolean }) => {
       const port = Number(opts.port);
@@ -37,7 +39,7 @@ export function uiCommand(host: CliHost): Command {
       const { startHistoryServer } = await import("../../server/start-server.ts");
       let server;
       try {
-        server = await startHistoryServer({ path: host.resolvePath(opts.db), port, hostname: opts.host, allowedHosts: opts.allowHost, allowRun: opts.allowRun === true, warn: (m) => void host.stderr.write(`weft: ${m}\n`) });
+        server = await startHistoryServer({ path: isPostgresUrl(opts.db) ? opts.db : host.resolvePath(opts.db), port, hostname: opts.host, allowedHosts: opts.allowHost, allowRun: opts.allowRun === true, warn: (m) => void host.stderr.write(`weft: ${m}\n`) });
       } catch (e) {
         throw new CliError(e instanceof Error ? e.message : String(e), { cause: e });
       }

@@ -96,7 +96,7 @@ Deno.test("deno publish ships only the package: the entries, the source folders,
   const top = new Set(files.map((f) => f.split("/")[0]!));
   deepStrictEqual(
     [...top].sort(),
-    ["LICENSE", "README.md", "arrow.ts", "bullmq.ts", "cache", "cli", "compose.ts", "deno.json", "executors", "history", "lib", "mod.ts", "runtime", "server", "sqlite", "visualize.ts"],
+    ["LICENSE", "README.md", "arrow.ts", "bullmq.ts", "cache", "cli", "compose.ts", "deno.json", "executors", "history", "lib", "mod.ts", "postgres", "postgres.ts", "runtime", "server", "sqlite", "visualize.ts"],
   );
   strictEqual(files.some((f) => /\.test\.tsx?$|(^|\/)fixtures\//.test(f)), false, "no test files");
 });

@@ -95,6 +95,16 @@ test("tableResult on Node loads apache-arrow on first use, and without it is a M
   });
 });
 
+test("weft/postgres on Node loads postgres, and without it is a MissingPackageError that names it", () => {
+  const code = `const out = await import("weft/postgres").then((m) => typeof m.postgres, (e) => ({ name: e.name, message: e.message }));
+    console.log(JSON.stringify(out));`;
+  assert.deepEqual(node(code), { result: "function", loaded: ["postgres"] });
+  assert.deepEqual(node(code, "postgres").result, {
+    name: "MissingPackageError",
+    message: 'Cannot use the PostgreSQL team store: "postgres" is not installed; run "npm install postgres"',
+  });
+});
+
 test("weft cache clear on Node without a SQLite driver deletes nothing: the cache and its run history stay", { skip: hasNodeSqlite && "this Node has node:sqlite" }, () => {
   const { result } = node(`import { writeFileSync, readFileSync } from "node:fs";
     const path = process.env.WEFT_DIR + "/weft.db";

@@ -85,8 +85,8 @@ describe("the packed package", () => {
     expect([...files].filter((f) => /(^|\/)(tests|bench|runtime-tests|scripts)\/|\.test\.ts$/.test(f))).toEqual([]);
   });
 
-  test("installs without the optional peers: no SQLite driver, Redis client, Graphviz or Arrow, and nothing built natively", () => {
-    expect(["better-sqlite3", "bullmq", "ioredis", "@viz-js/viz", "apache-arrow"].filter((peer) => hasDir(app, peer))).toEqual([]);
+  test("installs without the optional peers: no SQLite driver, Redis client, Graphviz, Arrow or PostgreSQL client, and nothing built natively", () => {
+    expect(["better-sqlite3", "bullmq", "ioredis", "@viz-js/viz", "apache-arrow", "postgres"].filter((peer) => hasDir(app, peer))).toEqual([]);
     expect(nativeBuilds(app)).toEqual([]);
   });
 

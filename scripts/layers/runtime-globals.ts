@@ -10,7 +10,7 @@ import { join, relative } from "node:path";
 
 const SKIP = new Set(["node_modules", "dist", ".git", ".weft"]);
 /** The folders (and entry) where only runtime/ may touch runtime APIs. */
-const NEUTRAL = new Set(["lib", "executors", "cache", "history", "sqlite", "server", "cli", "mod.ts", "compose.ts", "bullmq.ts", "visualize.ts"]);
+const NEUTRAL = new Set(["lib", "executors", "cache", "history", "sqlite", "postgres", "server", "cli", "mod.ts", "compose.ts", "bullmq.ts", "visualize.ts", "postgres.ts"]);
 const RUNTIME_GLOBALS = new Set(["Bun", "Deno", "process", "require", "__dirname", "__filename", "global"]);
 
 /**
