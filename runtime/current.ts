@@ -28,13 +28,23 @@ export async function loadPlatform(): Promise<Platform> {
 }
 
 /**
- * Opens the cache at `location` (a SQLite file, which several processes of one
- * machine share) for a process that is not a driver, such as `weft worker`.
+ * Opens the cache at `location` for a process that is not a driver, such as
+ * `weft worker`: a SQLite file, which several processes of one machine share,
+ * or a `postgres://` URL, the team store every machine shares (`directory`:
+ * its shared results directory, as `postgres(url, { directory })`).
  * Imported on first use only.
  *
  * @throws {CacheError} when the cache cannot be opened or written
+ * @throws {MissingPackageError} for a `postgres://` URL when the postgres package is not installed
  */
-export async function openCacheAt(location: string, warn: (message: string) => void = (m) => console.warn(m)): Promise<Cache> {
+export async function openCacheAt(location: string, warn: (message: string) => void = (m) => console.warn(m), options: { readonly directory?: string } = {}): Promise<Cache> {
+  const { isPostgresUrl } = await import("../lib/ports/postgres.ts");
+  if (isPostgresUrl(location)) {
+    const [{ checkPostgresInstalled }, { PostgresStore }] = await Promise.all([import("./shared/postgres-connection.ts"), import("./shared/postgres-store.ts")]);
+    await checkPostgresInstalled();
+    return new PostgresStore(location, { warn, ...(options.directory === undefined ? {} : { directory: options.directory }) });
+  }
+  if (options.directory !== undefined) throw new TypeError(`A results directory goes with a PostgreSQL team store (postgres://…), not with the SQLite cache "${location}", which keeps its own files beside it; drop it`);
   const [{ openCache }, platform] = await Promise.all([import("../cache/open-cache.ts"), loadPlatform()]);
   let unavailable: string | undefined;
   const cache = openCache({ path: location }, await platform.cacheDrivers(), (m) => {

@@ -10,6 +10,7 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { CliHost } from "../../runtime/shared/cli-host.ts";
 import { weftCommand } from "../cli-error.ts";
+import { isPostgresUrl } from "../../lib/ports/postgres.ts";
 
 interface WorkerFlags {
   readonly modules: string[];
@@ -17,6 +18,7 @@ interface WorkerFlags {
   readonly concurrency?: number;
   readonly queue: string;
   readonly cache?: string;
+  readonly cacheDirectory?: string;
   readonly store?: string;
   readonly lockDuration: number;
   readonly stalledInterval: number;
@@ -39,7 +41,8 @@ export function workerCommand(host: CliHost): Command {
     .requiredOption("--redis <url>", "Redis URL, e.g. redis://127.0.0.1:6379")
     .option("--concurrency <n>", "jobs run at once, each on its own thread (default: the cores)", count(1))
     .option("--queue <name>", "queue name, as bullmqExecutor({ queue })", "weft")
-    .option("--cache <path>", "the drivers' cache (withCache({ path })), through which large values travel")
+    .option("--cache <path|url>", "the drivers' cache, through which large values travel: a SQLite file (withCache({ path })) or the team store's postgres:// URL")
+    .option("--cache-directory <dir>", "with a postgres:// cache: the team store's shared results directory, as postgres(url, { directory })")
     .addOption(new Option("--store <dir>", "removed: use --cache").hideHelp())
     .option("--lock-duration <ms>", "after this long without news from a worker, its job goes to another", count(1), 30_000)
     .option("--stalled-interval <ms>", "how often to look for such jobs", count(1), 30_000)
@@ -67,7 +70,12 @@ async function runWorker(host: CliHost, flags: WorkerFlags): Promise<void> {
   let worker;
   let cache;
   try {
-    cache = flags.cache === undefined ? undefined : await openCacheAt(host.resolvePath(flags.cache));
+    if (flags.cacheDirectory !== undefined && flags.cache === undefined) throw new TypeError("--cache-directory goes with --cache postgres://…: pass the team store's URL too");
+    cache = flags.cache === undefined ? undefined : await openCacheAt(
+      isPostgresUrl(flags.cache) ? flags.cache : host.resolvePath(flags.cache),
+      undefined,
+      flags.cacheDirectory === undefined ? {} : { directory: host.resolvePath(flags.cacheDirectory) },
+    );
     worker = await startBullmqWorker({
       codeVersion: nodeCodeVersioner(() => platform.cacheDrivers()),
       redis: flags.redis,

@@ -131,6 +131,7 @@ export class PostgresStore implements Cache, RunStore, DrawingStore {
   codeVersions(locations: readonly CodeLocation[]): Promise<readonly NodeCodeVersion[]> { return this.#c().codeVersions(locations); }
   lookup(parts: KeyParts): NodeLookup { return this.#c().lookup(parts); }
   probe(parts: KeyParts): NodeProbe { return this.#c().probe(parts); }
+  putResult(value: unknown): Fingerprint { return this.#c().putResult(value); }
   result(dataVersion: string): { readonly value: unknown } | undefined { return this.#c().result(dataVersion); }
   runRecords(runId: string): readonly CacheRecord[] { return this.#c().runRecords(runId); }
   entry(key: string): CacheEntry | undefined { return this.#c().entry(key); }
