@@ -68,7 +68,7 @@ export class JobEncoder {
   }
 
   /** The node's value, or throws its error (name, message, stack and `kind` kept). */
-  async decode(node: string, result: JobResult): Promise<unknown> {
+  async decode(node: string, result: Exclude<JobResult, { readonly refused: string }>): Promise<unknown> {
     const missing = () => new WorkerError(node, `A worker stored the result of node "${node}" in a shared result store, but this executor has none; pass the same sharedDirectory to bullmqExecutor() as --store to weft worker`);
     if ("value" in result) return fromWire(result.value, this.#wire.store, missing);
     throw deserializeError((await fromWire(result.error, this.#wire.store, missing)) as SerializedError);

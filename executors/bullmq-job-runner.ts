@@ -1,6 +1,8 @@
 /**
- * One job on a remote worker: checks the protocol and the node's code
- * version, decodes the arguments, runs the node on the local executor under
+ * One job on a remote worker: checks the protocol, that the job's driver is
+ * alive and the node's code version (a job routed here by a config-shaped
+ * node, or a race, whose code differs is handed back, never failed), decodes
+ * the arguments, runs the node on the local executor under
  * the job's timeout and cancellation, and puts the outcome on the wire.
  *
  * A node's own error is a result, not a job failure: the job completes with
@@ -35,6 +37,8 @@ export interface JobContext {
   readonly cancelled: ReadonlySet<string>;
   /** Decoded configs by their wire, so a run's config is decoded once. */
   readonly configs: Map<string, Promise<Readonly<Record<string, unknown>>>>;
+  /** Whether a driver's heartbeat is current (its jobs are removed once it is not). */
+  readonly driverAlive: (driver: string) => Promise<boolean>;
 }
 
 /** Runs one job; see the module comment for what is returned and what is thrown. */
@@ -67,7 +71,9 @@ async function run(job: Job<JobData>, controller: AbortController, ctx: JobConte
     if (decoded === undefined) ctx.configs.set(configKey, (decoded = fromWire(data.config, ctx.store, missingStore) as Promise<Record<string, unknown>>));
     config = await decoded;
     found = await ctx.modules.find(data.node, config, configKey);
-    if (found.version !== data.code) return errorResult(codeMismatch(node, data, found, ctx));
+    if (found.version !== data.code) return { refused: codeMismatch(node, data, found, ctx) };
+    // Nobody would read the outcome: the reaper removes the rest of a dead driver's jobs.
+    if (!(await ctx.driverAlive(data.driver))) return errorResult(new WorkerError(node, `Worker "${ctx.name}" skips node "${node}": its driver is gone`));
     args = await decodeArgs(data, ctx.store, missingStore);
   } catch (e) {
     return errorResult(e);
@@ -97,10 +103,10 @@ async function run(job: Job<JobData>, controller: AbortController, ctx: JobConte
   }
 }
 
-/** Why a worker refuses a node whose code version differs from the driver's. */
-function codeMismatch(node: string, data: JobData, found: LocalNode, ctx: JobContext): WorkerError {
+/** Why a worker hands back a node whose code version differs from the driver's. */
+function codeMismatch(node: string, data: JobData, found: LocalNode, ctx: JobContext): string {
   // Versions are read from module files, so a driver and a worker on different runtimes agree on the same code.
-  return new WorkerError(node, `Worker "${ctx.name}" refuses node "${node}": its code differs from the driver's (driver ${data.code}, worker ${found.version}); run the same code on the driver and every worker, and restart the workers`);
+  return `Worker "${ctx.name}" runs node "${node}" at ${found.version}, the driver at ${data.code}`;
 }
 
 /** Failures of the infrastructure: a job timeout, a worker thread that died. */

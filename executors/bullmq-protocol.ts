@@ -10,7 +10,7 @@ import type { LargeValueStore } from "../lib/ports/large-value-store.ts";
 import { fromWire, toWire, type Wire, type WireOptions } from "./wire-codec.ts";
 
 /** Bumped when job data changes shape: a worker refuses jobs of another protocol. */
-export const PROTOCOL = 1;
+export const PROTOCOL = 2;
 
 /** The queue drivers and workers use unless told otherwise. */
 export const DEFAULT_QUEUE = "weft";
@@ -21,11 +21,11 @@ export const cancelChannel = (queue: string): string => `weft:${queue}:cancel`;
 /** A node call as a job. */
 export interface JobData {
   readonly protocol: number;
-  /** The submitting executor: for messages and for telling drivers apart. */
+  /** The submitting executor, whose heartbeat a worker checks before it runs the job. */
   readonly driver: string;
   /** Where the node comes from, on the driver's machine. */
   readonly node: { readonly moduleUrl: string; readonly exportName: string; readonly nodeName: string };
-  /** The driver's code version of the node: a worker with other code refuses the job. */
+  /** The driver's code version of the node: jobs are routed to workers with the same (see bullmq-router.ts). */
   readonly code: string;
   /**
    * The driver's runtime ("bun", "deno", "node"), when known: runtimes read a
@@ -47,8 +47,12 @@ export interface JobData {
   readonly refsAbove?: number;
 }
 
-/** What a finished job returns: the node's value or its error (as serialized error data). */
-export type JobResult = { readonly value: Wire } | { readonly error: Wire };
+/**
+ * What a finished job returns: the node's value or its error (as serialized
+ * error data), or `refused` when the worker's code for the node differs (a
+ * config-shaped node, or a race): the driver routes the job elsewhere.
+ */
+export type JobResult = { readonly value: Wire } | { readonly error: Wire } | { readonly refused: string };
 
 /** Puts a node's arguments on the wire, one wire per argument. */
 export async function encodeArgs(style: JobData["style"], args: unknown, options: WireOptions): Promise<JobData["args"]> {

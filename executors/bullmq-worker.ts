@@ -1,7 +1,9 @@
 /**
- * The worker side of the BullMQ executor, run by `weft worker`: takes jobs
- * from the queue, finds each job's node in its own modules by name, refuses
- * a node whose code differs from the driver's, and runs the node on a local
+ * The worker side of the BullMQ executor, run by `weft worker`: advertises
+ * its code set (every node of its modules at its code version) and takes jobs
+ * from that set's queue only, so drivers route to it just the nodes it runs
+ * at their version; finds each job's node in its own modules by name; reaps
+ * the jobs of dead drivers (bullmq-reaper.ts); and runs the node on a local
  * executor (the CLI gives it a pool of worker threads, which keeps this
  * event loop free to renew BullMQ's job locks however long a node computes).
  * Runtime-neutral: the CLI supplies module URLs, the local executor and the store.
@@ -15,6 +17,8 @@ import type { LargeValueStore } from "../lib/ports/large-value-store.ts";
 import { runJob, type JobContext } from "./bullmq-job-runner.ts";
 import { cancelChannel, DEFAULT_QUEUE, type JobData, type JobResult } from "./bullmq-protocol.ts";
 import { loadBullmqPackages } from "./bullmq-packages.ts";
+import { Reaper } from "./bullmq-reaper.ts";
+import { codeSetHash, HEARTBEAT_MS, Registry } from "./bullmq-registry.ts";
 import { LocalModules } from "./local-modules.ts";
 import { RedisLink } from "./redis-link.ts";
 import { encodeWire } from "./wire-codec.ts";
@@ -55,6 +59,8 @@ export interface BullmqWorkerOptions {
 export interface BullmqWorkerHandle {
   /** The Redis URL, password hidden. */
   readonly url: string;
+  /** The hash of this worker's code set; its jobs come from the BullMQ queue `<queue>.<setHash>`. */
+  readonly setHash: string;
   /**
    * Stops taking jobs, lets running ones finish, and closes connections and
    * the local executor. When Redis is not reachable, stops at once.
@@ -78,8 +84,10 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
   const queue = options.queue ?? DEFAULT_QUEUE;
   const log = options.log ?? ((line: string) => console.error(line));
   // First: without the packages nothing else is worth starting.
-  const { Worker, Redis } = await loadBullmqPackages("start a BullMQ worker");
+  const { Worker, Queue, Redis } = await loadBullmqPackages("start a BullMQ worker");
   const modules = await LocalModules.load(options.modules, options.codeVersion);
+  const codeSet = await modules.codeSet();
+  const setHash = await codeSetHash(codeSet);
   await encodeWire(null); // loads the codec now, not during the first job
   await options.local.init(modules.urls);
   const link = await RedisLink.open(options.redis, {
@@ -88,8 +96,11 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
     hint: "start redis-server there, or pass its URL with --redis",
   });
   const cancelled = new Set<string>();
-  const context: JobContext = { modules, local: options.local, store: options.store, name: options.name ?? "worker", runtime: options.runtime, configs: new Map(), cancelled };
-  const worker: Worker = new Worker(queue, (job: Job, _token?: string, signal?: AbortSignal): Promise<JobResult> => runJob(job as Job<JobData>, signal, context), {
+  const registry = new Registry(link.client, queue);
+  const driverAlive = aliveCache(registry);
+  const context: JobContext = { modules, local: options.local, store: options.store, name: options.name ?? "worker", runtime: options.runtime, configs: new Map(), cancelled, driverAlive };
+  await registry.advertise(setHash, codeSet);
+  const worker: Worker = new Worker(Registry.queueOf(queue, setHash), (job: Job, _token?: string, signal?: AbortSignal): Promise<JobResult> => runJob(job as Job<JobData>, signal, context), {
     connection: link.client,
     concurrency: options.concurrency ?? 1,
     lockDuration: options.lockDuration ?? 30_000,
@@ -114,11 +125,22 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
     setTimeout(() => cancelled.delete(jobId), 60_000).unref?.();
   });
   await Promise.all([subscriber.subscribe(cancelChannel(queue)), worker.waitUntilReady()]);
+  // Advertised once it takes jobs: drivers route to live workers only.
+  const member = `${setHash}:${options.name ?? "worker"}:${crypto.randomUUID().slice(0, 8)}`;
+  await registry.beatWorker(member);
+  const heartbeat = setInterval(() => void registry.beatWorker(member).catch(() => {}), HEARTBEAT_MS);
+  const reaper = new Reaper(link.client, queue, Queue);
+  reaper.start();
   let closing: Promise<void> | undefined;
   return {
     url: link.url,
+    setHash,
     close() {
       closing ??= (async () => {
+        clearInterval(heartbeat);
+        // Out of routing first: drivers send the waiting jobs of a set without live workers elsewhere.
+        await link.whileUp(registry.leaveWorker(member), 1_000);
+        await link.whileUp(reaper.stop(), 1_000);
         // Running jobs may take long; but with Redis gone, BullMQ's close would wait for it forever.
         await link.whileUp(worker.close(), 1_000);
         subscriber.disconnect();
@@ -127,5 +149,20 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
       })();
       return closing;
     },
+  };
+}
+
+/** A driver's liveness as a worker sees it: read at most once a second per driver. */
+function aliveCache(registry: Registry): (driver: string) => Promise<boolean> {
+  const seen = new Map<string, { alive: Promise<boolean>; at: number }>();
+  return (driver) => {
+    const now = performance.now();
+    const entry = seen.get(driver);
+    if (entry !== undefined && now - entry.at < HEARTBEAT_MS) return entry.alive;
+    if (seen.size > 1_000) seen.clear();
+    // A Redis error is not a verdict: the job runs.
+    const alive = registry.driverAlive(driver).catch(() => true);
+    seen.set(driver, { alive, at: now });
+    return alive;
   };
 }

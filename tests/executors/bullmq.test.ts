@@ -88,12 +88,12 @@ describe("bullmqExecutor()", () => {
     expect(error.cause.message).toMatch(/^Worker "[^"]+:\d+" has no shared result store, but the job for node "doubled" passes a value by reference; start weft worker with --store naming the driver's sharedDirectory$/);
   });
 
-  test("a worker whose code for a node differs refuses the job with an error naming both versions", async () => {
+  test("a node that no live worker runs at the driver's code version fails after routeTimeout, naming both versions", async () => {
     await changedWorker();
-    await using dr = await new Builder().withModules((await import("../fixtures/workers.ts"))).withExecutor(bullmqExecutor({ connection, queue: "changed" })).build();
+    await using dr = await new Builder().withModules((await import("../fixtures/workers.ts"))).withExecutor(bullmqExecutor({ connection, queue: "changed", routeTimeout: 1_000 })).build();
     const error = await dr.execute(["asyncSum"], { inputs: { a: 1, b: 1 } }).catch((e) => e);
     expect(isWeftError(error.cause, "worker")).toBe(true);
-    expect(error.cause.message).toMatch(/^Worker "[^"]+" refuses node "asyncSum": its code differs from the driver's \(driver sha256:[0-9a-f]{64}, worker sha256:[0-9a-f]{64}\); run the same code on the driver and every worker, and restart the workers$/);
+    expect(error.cause.message).toMatch(/^Cannot run node "asyncSum": no live worker on queue "changed" runs its code version sha256:[0-9a-f]{64} \(the driver's; waited 1000 ms\); the live workers run sha256:[0-9a-f]{64}; restart the workers with the driver's code, or run the driver with the workers' code$/);
   });
 
   test("a driver on another runtime than its workers agrees with them on code versions (read from the module file)", async () => {
@@ -136,8 +136,9 @@ describe("bullmqExecutor()", () => {
   });
 
   test("cancelling a run removes its waiting jobs and stops its running one", async () => {
-    others.push(await startWorker(redis.url, [...modules, "--queue", "cancel", "--concurrency", "1"]));
-    const events = new QueueEvents("cancel", { connection: { url: redis.url } });
+    const worker = await startWorker(redis.url, [...modules, "--queue", "cancel", "--concurrency", "1"]);
+    others.push(worker);
+    const events = new QueueEvents(worker.bullQueue, { connection: { url: redis.url } });
     await events.waitUntilReady();
     const seen = (event: string, count: number) => new Promise<void>((resolve) => {
       let n = 0;

@@ -1,0 +1,83 @@
+/**
+ * The reaper every `weft worker` runs: every {@link REAP_MS} it declares
+ * drivers whose heartbeat expired dead (one worker wins each, atomically) and
+ * removes their jobs: waiting ones from their queues, running ones cancelled
+ * on the worker that runs them (through the cancel channel), so a new
+ * driver's jobs never queue behind a dead one's. A driver's jobs are listed in
+ * Redis as it adds them (bullmq-registry.ts), so nothing is scanned.
+ *
+ * @module
+ */
+import type { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { cancelChannel } from "./bullmq-protocol.ts";
+import { Registry } from "./bullmq-registry.ts";
+
+/** How often a worker looks for dead drivers, in ms. */
+export const REAP_MS = 2_000;
+
+/** Removes the jobs of dead drivers on one weft queue. */
+export class Reaper {
+  readonly #client: Redis;
+  readonly #registry: Registry;
+  readonly #queue: string;
+  readonly #Queue: typeof Queue;
+  readonly #queues = new Map<string, Queue>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #running: Promise<void> | undefined;
+  #stopped = false;
+
+  constructor(client: Redis, queue: string, QueueClass: typeof Queue) {
+    this.#client = client;
+    this.#registry = new Registry(client, queue);
+    this.#queue = queue;
+    this.#Queue = QueueClass;
+  }
+
+  /** Reaps now, then every {@link REAP_MS}. */
+  start(): void {
+    const tick = () => {
+      this.#running = this.reap().catch(() => {}).finally(() => {
+        if (!this.#stopped) this.#timer = setTimeout(tick, REAP_MS);
+      });
+    };
+    tick();
+  }
+
+  /** One pass: removes what it can of every dead driver's jobs; what is still running is asked to stop. */
+  async reap(): Promise<void> {
+    if (this.#client.status !== "ready") return;
+    for (const driver of await this.#registry.reap()) {
+      const members = await this.#registry.jobsOf(driver);
+      const gone: string[] = [];
+      for (const member of members) {
+        const at = member.indexOf(":");
+        const jobId = member.slice(at + 1);
+        const queue = this.#queueOf(member.slice(0, at));
+        if ((await queue.remove(jobId)) === 1) gone.push(member);
+        else if (["unknown", "completed", "failed"].includes(await queue.getJobState(jobId))) gone.push(member);
+        else await this.#client.publish(cancelChannel(this.#queue), jobId);
+      }
+      if (gone.length === members.length) await this.#registry.buried(driver);
+      else await this.#registry.disown(driver, gone);
+    }
+  }
+
+  /** Stops reaping (a pass under way finishes). */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.#running;
+    await Promise.allSettled([...this.#queues.values()].map((q) => q.close()));
+  }
+
+  #queueOf(setHash: string): Queue {
+    let queue = this.#queues.get(setHash);
+    if (queue === undefined) {
+      queue = new this.#Queue(Registry.queueOf(this.#queue, setHash), { connection: this.#client });
+      queue.on("error", () => {});
+      this.#queues.set(setHash, queue);
+    }
+    return queue;
+  }
+}
