@@ -1,0 +1,105 @@
+/**
+ * Version-aware routing of the BullMQ executor, against a real redis-server and
+ * real `weft worker` processes: a job only reaches a worker that runs the
+ * driver's code of its node, so stale workers (a rolling deploy) never fail a run.
+ */
+import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { bullmqExecutor } from "../../bullmq.ts";
+import { Builder } from "../../mod.ts";
+import * as deployed from "../fixtures/deploy/new.ts";
+import * as modifiers from "../fixtures/worker-modifiers.ts";
+import { fixture, RedisServer, startWorker, type WorkerProcess } from "./_processes.ts";
+
+// Starts of redis-server and `weft worker` take seconds on a loaded 2-core machine.
+setDefaultTimeout(60_000);
+
+const redis = await RedisServer.start();
+const connection = redis.url;
+const workers: WorkerProcess[] = [];
+const start = async (queue: string, ...modules: string[]) => {
+  const w = await startWorker(redis.url, ["--modules", ...modules.map((m) => fixture(m)), "--queue", queue, "--concurrency", "1"]);
+  workers.push(w);
+  return w;
+};
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.stop("SIGKILL")));
+  await redis.dispose();
+});
+
+const driver = (queue: string) => new Builder().withModules(deployed).withExecutor(bullmqExecutor({ connection, queue })).build();
+
+describe("bullmqExecutor() routing", () => {
+  test("with a worker of the driver's code and one of old code on one queue, every run completes on the matching one", async () => {
+    const [fresh] = await Promise.all([start("mixed", "deploy/new.ts"), start("mixed", "deploy/old.ts")]);
+    await using dr = await driver("mixed");
+    const runs = await Promise.all(Array.from({ length: 6 }, (_, x) => dr.execute(["release"], { inputs: { x } })));
+    expect(runs.map((r) => r.release)).toEqual(Array.from({ length: 6 }, (_, x) => ({ release: "new", x, pid: fresh!.pid })));
+  });
+
+  test("a rolling deploy (new workers started, old ones stopped one by one) completes every run", async () => {
+    const old = await Promise.all([start("rolling", "deploy/old.ts"), start("rolling", "deploy/old.ts")]);
+    await using dr = await driver("rolling");
+    const fresh: WorkerProcess[] = [];
+    let deploying = true;
+    let runs = 0;
+    let onNewResult: (() => void) | undefined;
+    const newResult = () => new Promise<void>((r) => (onNewResult = r));
+    const loop = (async () => {
+      const results: unknown[] = [];
+      for (let x = 0; deploying; x++) {
+        // Three at once, as a map would submit them; the first ones wait until a new worker is up.
+        const batch = await Promise.all([0, 1, 2].map((k) => dr.execute(["release"], { inputs: { x: 3 * x + k } })));
+        results.push(...batch.map((b) => b.release));
+        runs += 3;
+        onNewResult?.();
+      }
+      return results;
+    })();
+    for (const stale of old) {
+      fresh.push(await start("rolling", "deploy/new.ts"));
+      await newResult();
+      expect(await stale.stop("SIGTERM")).toBe(0);
+      await newResult();
+    }
+    deploying = false;
+    const results = (await loop) as { release: string; x: number; pid: number }[];
+    expect(results.length).toBe(runs);
+    expect(results.map((r) => r.x)).toEqual(results.map((_, i) => i));
+    expect(new Set(results.map((r) => r.release))).toEqual(new Set(["new"]));
+    expect(new Set(results.map((r) => r.pid)).isSubsetOf(new Set(fresh.map((w) => w.pid)))).toBe(true);
+  });
+
+  test("only workers of old code alive: the run fails within routeTimeout with a WorkerError naming both versions", async () => {
+    await start("stale", "deploy/old.ts");
+    await using dr = await new Builder().withModules(deployed).withExecutor(bullmqExecutor({ connection, queue: "stale", routeTimeout: 1_500 })).build();
+    const begun = performance.now();
+    const error = await dr.execute(["release"], { inputs: { x: 1 } }).catch((e) => e);
+    // The bound is the timeout plus one read of the live workers; generous for a loaded machine.
+    expect(performance.now() - begun).toBeLessThan(6_000);
+    expect(error.cause?.kind).toBe("worker");
+    expect(error.cause.message).toMatch(/^Cannot run node "release": no live worker on queue "stale" runs its code version sha256:[0-9a-f]{64} \(the driver's; waited 1500 ms\); the live workers run sha256:[0-9a-f]{64}; restart the workers with the driver's code, or run the driver with the workers' code$/);
+  });
+
+  test("waiting jobs of a code set whose last worker stops go to another live set that runs the node", async () => {
+    // Two code sets that both hold `release` and `hold` at the driver's version: one with an extra module.
+    const first = await start("reroute", "deploy/new.ts", "remote.ts");
+    await using dr = await driver("reroute");
+    const held = dr.execute(["hold"], { inputs: { ms: 1_500 } });
+    const queued = Array.from({ length: 3 }, (_, x) => dr.execute(["release"], { inputs: { x } }));
+    const second = await start("reroute", "deploy/new.ts");
+    expect(second.bullQueue).not.toBe(first.bullQueue);
+    // SIGTERM: the first finishes its running job and leaves routing; its queue's waiting jobs are sent again.
+    const stopped = first.stop("SIGTERM");
+    expect((await held).hold).toBe(first.pid);
+    const results = await Promise.all(queued);
+    expect(await stopped).toBe(0);
+    expect(results.map((r) => r.release)).toEqual([0, 1, 2].map((x) => ({ release: "new", x, pid: expect.any(Number) })));
+    expect(results.filter((r) => r.release.pid === second.pid).length).toBeGreaterThan(0);
+  });
+
+  test("a node that a config shapes is routed to a worker whose modules define it, which checks it when run", async () => {
+    await start("shaped", "worker-modifiers.ts");
+    await using dr = await new Builder().withModules(modifiers).withConfig({ region: "eu" }).withExecutor(bullmqExecutor({ connection, queue: "shaped" })).build();
+    expect(await dr.execute(["shifted", "double"], { inputs: { x: 1 } })).toEqual({ shifted: 101, double: 2 });
+  });
+});
