@@ -50,14 +50,17 @@ export class Reaper {
     for (const driver of await this.#registry.reap()) {
       const members = await this.#registry.jobsOf(driver);
       const gone: string[] = [];
+      const running: string[] = [];
       for (const member of members) {
         const at = member.indexOf(":");
         const jobId = member.slice(at + 1);
         const queue = this.#queueOf(member.slice(0, at));
-        if ((await queue.remove(jobId)) === 1) gone.push(member);
+        if ((await queue.remove(jobId).catch(() => 0)) === 1) gone.push(member);
         else if (["unknown", "completed", "failed"].includes(await queue.getJobState(jobId))) gone.push(member);
-        else await this.#client.publish(cancelChannel(this.#queue), jobId);
+        else running.push(jobId);
       }
+      // Stopped after the waiting ones are gone: a thread freed earlier would take one of them first.
+      for (const jobId of running) await this.#client.publish(cancelChannel(this.#queue), jobId);
       if (gone.length === members.length) await this.#registry.buried(driver);
       else await this.#registry.disown(driver, gone);
     }
