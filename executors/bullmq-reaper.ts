@@ -4,7 +4,8 @@
  * removes their jobs: waiting ones from their queues, running ones cancelled
  * on the worker that runs them (through the cancel channel), so a new
  * driver's jobs never queue behind a dead one's. A driver's jobs are listed in
- * Redis as it adds them (bullmq-registry.ts), so nothing is scanned.
+ * Redis as it adds them (bullmq-registry.ts), so nothing is scanned. It also
+ * frees the jobs of workers whose heartbeat expired, for re-delivery.
  *
  * @module
  */
@@ -27,8 +28,11 @@ export class Reaper {
   #running: Promise<void> | undefined;
   #stopped = false;
 
-  constructor(client: Redis, queue: string, QueueClass: typeof Queue) {
+  readonly #stalledInterval: number;
+
+  constructor(client: Redis, queue: string, QueueClass: typeof Queue, stalledInterval: number) {
     this.#client = client;
+    this.#stalledInterval = stalledInterval;
     this.#registry = new Registry(client, queue);
     this.#queue = queue;
     this.#Queue = QueueClass;
@@ -47,6 +51,7 @@ export class Reaper {
   /** One pass: removes what it can of every dead driver's jobs; what is still running is asked to stop. */
   async reap(): Promise<void> {
     if (this.#client.status !== "ready") return;
+    await this.#registry.buryWorkers(this.#stalledInterval);
     for (const driver of await this.#registry.reap()) {
       const members = await this.#registry.jobsOf(driver);
       const gone: string[] = [];

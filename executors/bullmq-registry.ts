@@ -7,7 +7,7 @@
  * so machines with skewed clocks agree on who expired.
  *
  * Keys, for queue `q`: `weft:q:sets` (hash: set hash → JSON list of
- * `name@version`), `weft:q:workers` (zset: `setHash:workerId` → expiry),
+ * `name@version`), `weft:q:workers` (zset: `setHash:bullmqWorkerId` → expiry),
  * `weft:q:drivers` (zset: driver id → expiry), `weft:q:dead` (set: drivers
  * whose jobs are being removed), `weft:q:driver:<id>` (set: `setHash:jobId`
  * of the jobs a driver owns).
@@ -44,9 +44,28 @@ for _, id in ipairs(expired) do
   redis.call("ZREM", KEYS[1], id)
   redis.call("SADD", KEYS[2], id)
 end
-local stale = redis.call("ZRANGEBYSCORE", KEYS[3], "-inf", "(" .. (now - 60000))
-if #stale > 0 then redis.call("ZREM", KEYS[3], unpack(stale)) end
 return redis.call("SMEMBERS", KEYS[2])`;
+
+// Workers whose heartbeat expired: the locks of the jobs they held are dropped, so BullMQ's stalled-job check
+// (that of the live workers, whose stalled-check throttle is cut to their own interval) re-delivers them now,
+// rather than when the dead worker's lock (its own --lock-duration, 30 s by default) runs out.
+const BURY = `
+local t = redis.call("TIME")
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local dead = redis.call("ZRANGEBYSCORE", KEYS[1], "-inf", "(" .. now)
+for _, member in ipairs(dead) do
+  local at = string.find(member, ":", 1, true)
+  local id = string.sub(member, at + 1)
+  local q = ARGV[1] .. string.sub(member, 1, at - 1) .. ":"
+  for _, jobId in ipairs(redis.call("LRANGE", q .. "active", 0, -1)) do
+    local lock = redis.call("GET", q .. jobId .. ":lock")
+    if lock and string.sub(lock, 1, #id + 1) == id .. ":" then redis.call("DEL", q .. jobId .. ":lock") end
+  end
+  local ttl = redis.call("PTTL", q .. "stalled-check")
+  if ttl > tonumber(ARGV[2]) then redis.call("PEXPIRE", q .. "stalled-check", ARGV[2]) end
+  redis.call("ZREM", KEYS[1], member)
+end
+return #dead`;
 
 // 1 when the driver's heartbeat is current.
 const ALIVE = `
@@ -61,9 +80,11 @@ return 0`;
 export class Registry {
   readonly #client: Redis;
   readonly #prefix: string;
+  readonly #queue: string;
 
   constructor(client: Redis, queue: string) {
     this.#client = client;
+    this.#queue = queue;
     this.#prefix = `weft:${queue}:`;
   }
 
@@ -138,7 +159,15 @@ export class Registry {
 
   /** Declares drivers with expired heartbeats dead; returns every driver whose jobs are still being removed. */
   async reap(): Promise<string[]> {
-    return (await this.#client.eval(REAP, 3, `${this.#prefix}drivers`, `${this.#prefix}dead`, `${this.#prefix}workers`)) as string[];
+    return (await this.#client.eval(REAP, 2, `${this.#prefix}drivers`, `${this.#prefix}dead`)) as string[];
+  }
+
+  /**
+   * Forgets workers whose heartbeat expired and frees the jobs they held (see BURY); `stalledInterval` is the
+   * caller's. Returns how many workers were found dead.
+   */
+  async buryWorkers(stalledInterval: number): Promise<number> {
+    return (await this.#client.eval(BURY, 1, `${this.#prefix}workers`, `bull:${this.#queue}.`, stalledInterval)) as number;
   }
 
   /** The jobs (`setHash:jobId`) a driver owns. */

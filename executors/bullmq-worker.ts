@@ -126,10 +126,11 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
   });
   await Promise.all([subscriber.subscribe(cancelChannel(queue)), worker.waitUntilReady()]);
   // Advertised once it takes jobs: drivers route to live workers only.
-  const member = `${setHash}:${options.name ?? "worker"}:${crypto.randomUUID().slice(0, 8)}`;
+  // BullMQ's lock tokens start with its worker id: the reaper frees this worker's jobs by it once it is dead.
+  const member = `${setHash}:${worker.id}`;
   await registry.beatWorker(member);
   const heartbeat = setInterval(() => void registry.beatWorker(member).catch(() => {}), HEARTBEAT_MS);
-  const reaper = new Reaper(link.client, queue, Queue);
+  const reaper = new Reaper(link.client, queue, Queue, options.stalledInterval ?? 30_000);
   reaper.start();
   let closing: Promise<void> | undefined;
   return {
