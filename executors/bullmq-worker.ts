@@ -100,9 +100,18 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
   const driverAlive = aliveCache(registry);
   const context: JobContext = { modules, local: options.local, store: options.store, name: options.name ?? "worker", runtime: options.runtime, configs: new Map(), cancelled, driverAlive };
   await registry.advertise(setHash, codeSet);
-  const worker: Worker = new Worker(Registry.queueOf(queue, setHash), (job: Job, _token?: string, signal?: AbortSignal): Promise<JobResult> => runJob(job as Job<JobData>, signal, context), {
+  const threads = options.concurrency ?? 1;
+  const prefetch = new Prefetch(threads);
+  const worker: Worker = new Worker(Registry.queueOf(queue, setHash), async (job: Job, _token?: string, signal?: AbortSignal): Promise<JobResult> => {
+    const began = performance.now();
+    try {
+      return await runJob(job as Job<JobData>, signal, context);
+    } finally {
+      worker.concurrency = prefetch.after(performance.now() - began);
+    }
+  }, {
     connection: link.client,
-    concurrency: options.concurrency ?? 1,
+    concurrency: threads,
     lockDuration: options.lockDuration ?? 30_000,
     stalledInterval: options.stalledInterval ?? 30_000,
     maxStalledCount: options.maxStalledCount ?? 1,
@@ -167,3 +176,29 @@ function aliveCache(registry: Registry): (driver: string) => Promise<boolean> {
     return alive;
   };
 }
+
+/**
+ * How many jobs to hold at once. With jobs that take a few milliseconds, the round trips to Redis (take a job,
+ * report it) dominate: holding {@link PREFETCH}× the threads keeps them busy while the next jobs arrive. With
+ * longer jobs, holding more than the threads would keep jobs from idle workers on other machines, so the worker
+ * takes one job per thread.
+ */
+class Prefetch {
+  readonly #threads: number;
+  #average = Infinity;
+
+  constructor(threads: number) {
+    this.#threads = threads;
+  }
+
+  /** The concurrency to use after a job that took `ms`. */
+  after(ms: number): number {
+    this.#average = this.#average === Infinity ? ms : 0.8 * this.#average + 0.2 * ms;
+    return this.#average < SHORT_JOB_MS ? this.#threads * PREFETCH : this.#threads;
+  }
+}
+
+/** A job shorter than this on average is short (see {@link Prefetch}), in ms. */
+const SHORT_JOB_MS = 20;
+/** Jobs held per thread while jobs are short. */
+const PREFETCH = 4;
