@@ -148,11 +148,13 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
     close() {
       closing ??= (async () => {
         clearInterval(heartbeat);
-        // Out of routing first: drivers send the waiting jobs of a set without live workers elsewhere.
+        // Takes no job from now on (running ones finish), and leaves routing: drivers send the waiting jobs of a
+        // set without live workers elsewhere.
+        const finishing = worker.close();
         await link.whileUp(registry.leaveWorker(member), 1_000);
         await link.whileUp(reaper.stop(), 1_000);
         // Running jobs may take long; but with Redis gone, BullMQ's close would wait for it forever.
-        await link.whileUp(worker.close(), 1_000);
+        await link.whileUp(finishing, 1_000);
         subscriber.disconnect();
         await link.close();
         await options.local.dispose();
