@@ -160,7 +160,7 @@ export class BullmqExecutor implements Executor {
         throw new WorkerError(node, `Cannot run node "${node}" on BullMQ: ${e.message}`, { cause: e });
       });
       if (task.signal.aborted) throw task.signal.reason;
-      const setHash = await router.route(need, refused, AbortSignal.any([task.signal, this.#lost.signal])).catch((e: unknown) => {
+      const setHash = await router.route(need, refused, [task.signal, this.#lost.signal]).catch((e: unknown) => {
         throw e instanceof LostConnection ? lostError(node, link.url, e.message) : e;
       });
       const outcome = await this.#attempt(started, await this.#lane(started, setHash), setHash, { ...data, driver: this.#id }, task, setJob);

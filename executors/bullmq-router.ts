@@ -56,13 +56,15 @@ export class Router {
   }
 
   /**
-   * The set hash to send a job to; `exclude` holds sets that refused it.
+   * The set hash to send a job to; `exclude` holds sets that refused it. A wait for a live set ends when
+   * `signal` fires (combined from `signals` only then: most jobs find their set at once).
    *
    * @throws {WorkerError} when no live worker runs the node's version within the route timeout
    */
-  async route(need: Need, exclude: ReadonlySet<string>, signal: AbortSignal): Promise<string> {
+  async route(need: Need, exclude: ReadonlySet<string>, signals: readonly AbortSignal[]): Promise<string> {
     let found = this.#match(need, exclude);
     if (found !== undefined) return found;
+    const signal = AbortSignal.any([...signals]);
     const deadline = performance.now() + this.#timeout;
     for (;;) {
       // Refreshed on a miss; while waiting, a few reads a second at most.
