@@ -29,6 +29,14 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call("ZADD", KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
 return now`;
 
+// Renews a worker's heartbeat; 0 when its code set is not advertised (Redis lost its data: restarted without
+// persistence), so that the worker advertises it again.
+const WORKER_BEAT = `
+local t = redis.call("TIME")
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call("ZADD", KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+return redis.call("HEXISTS", KEYS[2], ARGV[3])`;
+
 // Members whose heartbeat has not expired.
 const LIVE = `
 local t = redis.call("TIME")
@@ -98,9 +106,10 @@ export class Registry {
     await this.#client.hset(`${this.#prefix}sets`, setHash, JSON.stringify(entries));
   }
 
-  /** Renews a worker's heartbeat (`member` is `setHash:workerId`). */
-  async beatWorker(member: string): Promise<void> {
-    await this.#client.eval(BEAT, 2, `${this.#prefix}workers`, `${this.#prefix}dead`, member, LIVENESS_MS, "0");
+  /** Renews a worker's heartbeat (`member` is `setHash:workerId`); false when its code set must be advertised again. */
+  async beatWorker(member: string): Promise<boolean> {
+    const setHash = member.slice(0, member.indexOf(":"));
+    return (await this.#client.eval(WORKER_BEAT, 2, `${this.#prefix}workers`, `${this.#prefix}sets`, member, LIVENESS_MS, setHash)) === 1;
   }
 
   /** Takes a worker out of routing at once (it is closing). */

@@ -137,8 +137,11 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
   // Advertised once it takes jobs: drivers route to live workers only.
   // BullMQ's lock tokens start with its worker id: the reaper frees this worker's jobs by it once it is dead.
   const member = `${setHash}:${worker.id}`;
-  await registry.beatWorker(member);
-  const heartbeat = setInterval(() => void registry.beatWorker(member).catch(() => {}), HEARTBEAT_MS);
+  const beat = async () => {
+    if (!(await registry.beatWorker(member))) await registry.advertise(setHash, codeSet);
+  };
+  await beat();
+  const heartbeat = setInterval(() => void beat().catch(() => {}), HEARTBEAT_MS);
   const reaper = new Reaper(link.client, queue, Queue, options.stalledInterval ?? 30_000);
   reaper.start();
   let closing: Promise<void> | undefined;

@@ -106,6 +106,15 @@ describe("bullmqExecutor() routing", () => {
     expect((await held).message).toBe("done");
   });
 
+  test("after Redis restarts empty, the workers advertise their code sets again and a new driver's run completes", async () => {
+    const worker = await start("restart", "deploy/new.ts");
+    await redis.stop();
+    await redis.restart();
+    // A new driver has seen no code set before: it finds the one the worker advertises again with its heartbeat.
+    await using dr = await driver("restart");
+    expect(await dr.execute(["release"], { inputs: { x: 5 } })).toEqual({ release: { release: "new", x: 5, pid: worker.pid } });
+  });
+
   test("a node that a config shapes is routed to a worker whose modules define it, which checks it when run", async () => {
     await start("shaped", "worker-modifiers.ts");
     await using dr = await new Builder().withModules(modifiers).withConfig({ region: "eu" }).withExecutor(bullmqExecutor({ connection, queue: "shaped" })).build();
