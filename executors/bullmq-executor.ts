@@ -28,6 +28,9 @@ import { HEARTBEAT_MS, LIVENESS_MS, Registry } from "./bullmq-registry.ts";
 import { Router } from "./bullmq-router.ts";
 import { RedisLink } from "./redis-link.ts";
 
+/** A lane of a set without live workers is closed after this long without a job, in ms. */
+const LANE_IDLE_MS = 60_000;
+
 const HINT = "start redis-server there, or pass its URL as bullmqExecutor({ connection })";
 
 interface Started {
@@ -87,6 +90,8 @@ export class BullmqExecutor implements Executor {
   #id = crypto.randomUUID();
   readonly #pending = new Map<string, Pending>();
   readonly #lanes = new Map<string, Promise<Lane>>();
+  /** When each lane was last given a job (performance.now()), so that lanes of sets gone for good are closed. */
+  readonly #laneUsed = new Map<string, number>();
   readonly #limit: ReturnType<typeof pLimit>;
   #settled: string[] = [];
   /** Fires (with the reason) when the connection to Redis is lost, ending waits for a route; renewed each time. */
@@ -242,6 +247,7 @@ export class BullmqExecutor implements Executor {
 
   /** The queue of a code set, listened to before its first job is added. */
   #lane(started: Started, setHash: string): Promise<Lane> {
+    this.#laneUsed.set(setHash, performance.now());
     let lane = this.#lanes.get(setHash);
     if (lane === undefined) {
       lane = this.#openLane(started, setHash);
@@ -291,8 +297,25 @@ export class BullmqExecutor implements Executor {
         // Removed only while waiting (or once a dead worker's lock expired): then it is this driver's to send again.
         if (lane !== undefined && (await lane.queue.remove(jobId).catch(() => 0)) === 1) this.#take(jobId)?.resolve({ reroute: true });
       }
+      await this.#closeIdleLanes(router);
     } catch {
       // Redis trouble: the link reports it; the next beat tries again.
+    }
+  }
+
+  /**
+   * Closes the lanes of sets without live workers that no job used for a minute (the old code of past
+   * deploys): each holds a connection for its events.
+   */
+  async #closeIdleLanes(router: Router): Promise<void> {
+    const now = performance.now();
+    for (const [setHash, lane] of this.#lanes) {
+      if (router.isLive(setHash) || now - (this.#laneUsed.get(setHash) ?? 0) < LANE_IDLE_MS) continue;
+      if ([...this.#pending.values()].some((p) => p.setHash === setHash)) continue;
+      this.#lanes.delete(setHash);
+      this.#laneUsed.delete(setHash);
+      const { queue, events } = await lane.catch(() => ({ queue: undefined, events: undefined }));
+      await Promise.allSettled([events?.close(), queue?.close()]);
     }
   }
 
