@@ -1,5 +1,6 @@
 /**
- * A block job on a remote worker: checks every node's code version, decodes
+ * A block job on a remote worker: checks every node's code version (one that
+ * differs hands the job back, to be routed elsewhere), decodes
  * each item's inputs, runs each item's whole block (block-runner.ts), and
  * sends back per item every node's outcome and the gathered values (large
  * ones through the cache, as any result). Items of one job run at once.
@@ -11,12 +12,12 @@ import { serializeError } from "../lib/error-codec.ts";
 import { TimeoutError, WorkerError } from "../lib/errors.ts";
 import { setOwn } from "../lib/own-property.ts";
 import type { BlockModule } from "./block-runner.ts";
-import { errorResult, type JobContext } from "./bullmq-job-context.ts";
+import { driverGone, errorResult, type JobContext } from "./bullmq-job-context.ts";
 import type { BlockItemResult, BlockJobData, JobResult } from "./bullmq-protocol.ts";
 import { JobValues, MAX_INLINE_BYTES } from "./bullmq-values.ts";
 import { inlineWire, type Wire } from "./wire-codec.ts";
 
-/** Runs a block job; a failure of the job as a whole (other code, no cache) is an error result for every item. */
+/** Runs a block job; a failure of the job as a whole (no cache, a dead driver) is an error result for every item. */
 export async function runBlockJob(job: Job<BlockJobData>, controller: AbortController, ctx: JobContext): Promise<JobResult> {
   const data = job.data;
   const first = data.nodes[0]?.nodeName ?? job.name;
@@ -36,14 +37,14 @@ export async function runBlockJob(job: Job<BlockJobData>, controller: AbortContr
     const byUrl = new Map<string, Record<string, unknown>>();
     for (const n of data.nodes) {
       const found = await ctx.modules.find(n, config, configKey);
-      if (found.version !== n.code) {
-        return errorResult(new WorkerError(n.nodeName, `Worker "${ctx.name}" refuses node "${n.nodeName}": its code differs from the driver's (driver ${n.code}, worker ${found.version}); run the same code on the driver and every worker, and restart the workers`));
-      }
+      // Routed here by a config-shaped node, or a race: handed back, so the driver routes it to a set that holds it.
+      if (found.version !== n.code) return { refused: `Worker "${ctx.name}" runs node "${n.nodeName}" at ${found.version}, the driver at ${n.code}` };
       let exports = byUrl.get(found.moduleUrl);
       if (exports === undefined) byUrl.set(found.moduleUrl, (exports = {}));
       exports[n.exportName] = ctx.modules.exportsOf(found.moduleUrl)[n.exportName];
     }
     modules = [...byUrl].map(([url, exports]) => ({ name: url, exports, url }));
+    if (await driverGone(job, ctx)) return errorResult(new WorkerError(first, `Worker "${ctx.name}" skips the block of "${data.expand}": its driver is gone`));
   } catch (e) {
     return errorResult(e);
   }

@@ -12,7 +12,7 @@ import type { BlockOutcome, ExecutorBlock, ExecutorTask } from "../lib/ports/exe
 import { nodeSpecsOf } from "../lib/model/node-specs.ts";
 import { setOwn } from "../lib/own-property.ts";
 import { findCloneProblem } from "../lib/structured-clone.ts";
-import { encodeArgs, PROTOCOL, type BlockItemResult, type BlockJobData, type JobData, type JobResult } from "./bullmq-protocol.ts";
+import { encodeArgs, PROTOCOL, type BlockItemResult, type BlockJobData, type JobData, type SettledResult } from "./bullmq-protocol.ts";
 import type { JobValues } from "./bullmq-values.ts";
 import { decodeWire, fromBase64, type Wire } from "./wire-codec.ts";
 
@@ -69,7 +69,7 @@ export class JobEncoder {
   }
 
   /** The node's value, or throws its error (name, message, stack and `kind` kept). */
-  async decode(node: string, result: Exclude<JobResult, { cancelled: true }>): Promise<unknown> {
+  async decode(node: string, result: SettledResult): Promise<unknown> {
     if ("error" in result) throw deserializeError((await decodeWire(fromBase64((result.error as { i: string }).i))) as SerializedError);
     const missing = () => new WorkerError(node, `A worker passed the result of node "${node}" by data version, but this driver has no cache; turn on withCache() on the driver`);
     const unreadable = (dv: string) => new WorkerError(node, `A worker stored the result of node "${node}" (data version ${dv}), but this driver's cache cannot read it (not there, or damaged); start weft worker with --cache naming the driver's cache`);
@@ -110,7 +110,7 @@ export class JobEncoder {
   }
 
   /** The outcome of each item of a block job. */
-  async decodeBlocks(expand: string, result: Exclude<JobResult, { cancelled: true }>): Promise<BlockOutcome[]> {
+  async decodeBlocks(expand: string, result: SettledResult): Promise<BlockOutcome[]> {
     if ("error" in result) throw deserializeError((await decodeWire(fromBase64((result.error as { i: string }).i))) as SerializedError);
     const items = (await decodeWire(fromBase64((result.value as { i: string }).i))) as BlockItemResult[];
     const missing = () => new WorkerError(expand, `A worker passed a value of the block of "${expand}" by data version, but this driver has no cache; turn on withCache() on the driver`);

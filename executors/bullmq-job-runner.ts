@@ -1,7 +1,9 @@
 /**
- * One job on a remote worker: checks the protocol and the node's code
- * version, decodes the arguments, runs the node on the local executor under
- * the job's timeout and cancellation, and puts the outcome on the wire.
+ * One job on a remote worker: checks the protocol, the node's code version (a
+ * job routed here by a config-shaped node, or a race, whose code differs is
+ * handed back, never failed) and that the job's driver is alive, decodes the
+ * arguments, runs the node on the local executor under the job's timeout and
+ * cancellation, and puts the outcome on the wire.
  *
  * A node's own error is a result, not a job failure: the job completes with
  * the serialized error, so the driver gets it with its name, stack and kind,
@@ -19,7 +21,7 @@ import { decodeArgs, PROTOCOL, type BlockJobData, type JobData, type JobResult }
 import { JobValues, MAX_INLINE_BYTES } from "./bullmq-values.ts";
 import type { LocalNode } from "./local-modules.ts";
 import { runBlockJob } from "./bullmq-block-job.ts";
-import { errorResult, type JobContext } from "./bullmq-job-context.ts";
+import { driverGone, errorResult, type JobContext } from "./bullmq-job-context.ts";
 import type { Wire } from "./wire-codec.ts";
 
 /** Runs one job; see the module comment for what is returned and what is thrown. */
@@ -64,7 +66,8 @@ async function run(job: Job<JobData>, controller: AbortController, ctx: JobConte
     }
     config = await decoded;
     found = await ctx.modules.find(data.node, config, configKey);
-    if (found.version !== data.code) return errorResult(codeMismatch(node, data, found, ctx));
+    if (found.version !== data.code) return { refused: codeMismatch(node, data, found, ctx) };
+    if (await driverGone(job, ctx)) return errorResult(new WorkerError(node, `Worker "${ctx.name}" skips node "${node}": its driver is gone`));
     args = await decodeArgs(data, read);
   } catch (e) {
     return errorResult(e);
@@ -100,10 +103,10 @@ async function run(job: Job<JobData>, controller: AbortController, ctx: JobConte
   }
 }
 
-/** Why a worker refuses a node whose code version differs from the driver's. */
-function codeMismatch(node: string, data: JobData, found: LocalNode, ctx: JobContext): WorkerError {
+/** Why a worker hands back a node whose code version differs from the driver's. */
+function codeMismatch(node: string, data: JobData, found: LocalNode, ctx: JobContext): string {
   // Versions are read from module files, so a driver and a worker on different runtimes agree on the same code.
-  return new WorkerError(node, `Worker "${ctx.name}" refuses node "${node}": its code differs from the driver's (driver ${data.code}, worker ${found.version}); run the same code on the driver and every worker, and restart the workers`);
+  return `Worker "${ctx.name}" runs node "${node}" at ${found.version}, the driver at ${data.code}`;
 }
 
 /** Failures of the infrastructure: a job timeout, a worker thread that died. */

@@ -39,6 +39,16 @@ export interface BullmqExecutorOptions {
   readonly timeout?: number;
   /** How long to wait for Redis at `init()` and before a job while reconnecting, in ms. Default 5,000. */
   readonly connectTimeout?: number;
+  /**
+   * How long a job waits for a live worker that runs the node at the driver's code version
+   * (a rolling deploy starting new workers) before the node fails with a WorkerError, in ms.
+   * Default 30,000; `Infinity` waits for ever.
+   */
+  readonly routeTimeout?: number;
+  /** Failed jobs kept in Redis per queue, for inspection (each for an hour at most). Default 1,000. */
+  readonly keepFailed?: number;
+  /** Approximate length at which each queue's event stream is trimmed. Default 10,000. */
+  readonly maxEvents?: number;
 }
 
 /** What the composition root plugs in. */
@@ -83,6 +93,9 @@ export function resolveOptions(options: BullmqExecutorOptions): ResolvedOptions 
     attempts: options.attempts ?? 3,
     backoff: options.backoff ?? 1_000,
     connectTimeout: options.connectTimeout ?? 5_000,
+    routeTimeout: options.routeTimeout ?? 30_000,
+    keepFailed: options.keepFailed ?? 1_000,
+    maxEvents: options.maxEvents ?? 10_000,
   };
   if (resolved.capacity !== Infinity) atLeast("capacity", resolved.capacity, 1, true);
   atLeast("inlineLimit", resolved.inlineLimit, 0, true);
@@ -93,6 +106,10 @@ export function resolveOptions(options: BullmqExecutorOptions): ResolvedOptions 
   atLeast("blockBatch", resolved.blockBatch, 1, true);
   atLeast("backoff", resolved.backoff, 0, false);
   atLeast("connectTimeout", resolved.connectTimeout, 1, false);
+  if (resolved.routeTimeout !== Infinity) atLeast("routeTimeout", resolved.routeTimeout, 0, false);
+  atLeast("keepFailed", resolved.keepFailed, 0, true);
+  // Shorter, and a driver reading events a moment late could find its job's completion trimmed away.
+  atLeast("maxEvents", resolved.maxEvents, 1_000, true);
   if (options.timeout !== undefined) atLeast("timeout", options.timeout, 1, false);
   return resolved;
 }

@@ -10,22 +10,28 @@ import type { JobValues } from "./bullmq-values.ts";
 import type { Wire } from "./wire-codec.ts";
 
 /** Bumped when job data changes shape: a worker refuses jobs of another protocol. */
-export const PROTOCOL = 2;
+export const PROTOCOL = 3;
 
 /** The queue drivers and workers use unless told otherwise. */
 export const DEFAULT_QUEUE = "weft";
 
-/** The Redis channel on which drivers ask workers to stop jobs the run no longer wants. */
+/**
+ * The Redis channel on which drivers (and reapers) ask the workers of one
+ * BullMQ queue (a code set's, `<queue>.<setHash>`) to stop jobs no one wants.
+ */
 export const cancelChannel = (queue: string): string => `weft:${queue}:cancel`;
 
 /** A node call as a job. */
 export interface JobData {
   readonly protocol: number;
-  /** The submitting executor: for messages and for telling drivers apart. */
+  /**
+   * The submitting executor, whose heartbeat a worker checks before it runs
+   * the job (not for a shared job: other drivers may wait for it too).
+   */
   readonly driver: string;
   /** Where the node comes from, on the driver's machine. */
   readonly node: { readonly moduleUrl: string; readonly exportName: string; readonly nodeName: string };
-  /** The driver's code version of the node: a worker with other code refuses the job. */
+  /** The driver's code version of the node: jobs are routed to workers with the same (see bullmq-router.ts). */
   readonly code: string;
   /**
    * The driver's runtime ("bun", "deno", "node"), when known: runtimes read a
@@ -59,7 +65,7 @@ export interface BlockJobData {
   readonly driver: string;
   /** The parallelizable whose items these are. */
   readonly expand: string;
-  /** The block's nodes, each with the driver's code version (a worker with other code refuses the job). */
+  /** The block's nodes, each with the driver's code version: routed to a set holding every one (a worker with other code hands the job back). */
   readonly nodes: readonly (JobData["node"] & { readonly code: string })[];
   readonly runtime?: string;
   readonly config: Wire;
@@ -80,11 +86,16 @@ export interface BlockItemResult {
 
 /**
  * What a finished job returns: the node's value or its error (as serialized
- * error data), or that it was cancelled (every driver that wanted it withdrew);
- * and the name of the worker that ran it (`host:pid`), which the run history
- * records as where the node ran.
+ * error data); that it was cancelled (every driver that wanted it withdrew);
+ * or `refused` when the worker's code for a node differs (a config-shaped
+ * node, or a race), so the driver routes the job elsewhere. With the name of
+ * the worker that ran it (`host:pid`), which the run history records as
+ * where the node ran.
  */
-export type JobResult = ({ readonly value: Wire } | { readonly error: Wire } | { readonly cancelled: true }) & { readonly host?: string };
+export type JobResult = ({ readonly value: Wire } | { readonly error: Wire } | { readonly cancelled: true } | { readonly refused: string }) & { readonly host?: string };
+
+/** A result that carries the node's outcome (not cancelled, not handed back). */
+export type SettledResult = Exclude<JobResult, { readonly cancelled: true } | { readonly refused: string }>;
 
 /** What the driver tells a worker to do about large values it cannot pass. */
 const DRIVER_FIX = "turn on withCache() on the driver (withCache({ disable: true }) caches nothing) and start weft worker with --cache naming the same cache, or pass a smaller value";

@@ -1,7 +1,9 @@
 /**
- * The worker side of the BullMQ executor, run by `weft worker`: takes jobs
- * from the queue, finds each job's node in its own modules by name, refuses
- * a node whose code differs from the driver's, and runs the node on a local
+ * The worker side of the BullMQ executor, run by `weft worker`: advertises
+ * its code set (every node of its modules at its code version) and takes jobs
+ * from that set's queue only, so drivers route to it just the nodes it runs
+ * at their version; finds each job's node in its own modules by name; reaps
+ * the jobs of dead drivers (bullmq-reaper.ts); and runs the node on a local
  * executor (the CLI gives it a pool of worker threads, which keeps this
  * event loop free to renew BullMQ's job locks however long a node computes).
  * Runtime-neutral: the CLI supplies module URLs, the local executor and the cache.
@@ -17,6 +19,8 @@ import { runJob } from "./bullmq-job-runner.ts";
 import { BlockRunner, type BlockDriverFactory } from "./block-runner.ts";
 import { cancelChannel, DEFAULT_QUEUE, type JobData, type JobResult } from "./bullmq-protocol.ts";
 import { loadBullmqPackages } from "./bullmq-packages.ts";
+import { Reaper } from "./bullmq-reaper.ts";
+import { codeSetHash, HEARTBEAT_MS, Registry } from "./bullmq-registry.ts";
 import { LocalModules } from "./local-modules.ts";
 import { RedisLink } from "./redis-link.ts";
 import { encodeWire } from "./wire-codec.ts";
@@ -65,6 +69,8 @@ export interface BullmqWorkerOptions {
 export interface BullmqWorkerHandle {
   /** The Redis URL, password hidden. */
   readonly url: string;
+  /** The hash of this worker's code set; its jobs come from the BullMQ queue `<queue>.<setHash>`. */
+  readonly setHash: string;
   /**
    * Stops taking jobs, lets running ones finish, and closes connections and
    * the local executor. When Redis is not reachable, stops at once.
@@ -88,8 +94,10 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
   const queue = options.queue ?? DEFAULT_QUEUE;
   const log = options.log ?? ((line: string) => console.error(line));
   // First: without the packages nothing else is worth starting.
-  const { Worker, Redis } = await loadBullmqPackages("start a BullMQ worker");
+  const { Worker, Queue, Redis } = await loadBullmqPackages("start a BullMQ worker");
   const modules = await LocalModules.load(options.modules, options.codeVersion);
+  const codeSet = await modules.codeSet();
+  const setHash = await codeSetHash(codeSet);
   await encodeWire(null); // loads the codec now, not during the first job
   await options.local.init(modules.urls);
   const link = await RedisLink.open(options.redis, {
@@ -99,10 +107,23 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
   });
   const cancelled = new Map<string, number | undefined>();
   const blocks = options.blocks === undefined ? undefined : new BlockRunner(options.blocks);
-  const context: JobContext = { modules, local: options.local, cache: options.cache, blocks, name: options.name ?? "worker", runtime: options.runtime, configs: new Map(), cancelled };
-  const worker: Worker = new Worker(queue, (job: Job, _token?: string, signal?: AbortSignal): Promise<JobResult> => runJob(job as Job<JobData>, signal, context), {
+  const registry = new Registry(link.client, queue);
+  const driverAlive = aliveCache(registry);
+  const context: JobContext = { modules, local: options.local, cache: options.cache, blocks, name: options.name ?? "worker", runtime: options.runtime, configs: new Map(), cancelled, driverAlive };
+  await registry.advertise(setHash, codeSet);
+  const threads = options.concurrency ?? 1;
+  const prefetch = new Prefetch(threads);
+  const routed = Registry.queueOf(queue, setHash);
+  const worker: Worker = new Worker(routed, async (job: Job, _token?: string, signal?: AbortSignal): Promise<JobResult> => {
+    const began = performance.now();
+    try {
+      return await runJob(job as Job<JobData>, signal, context);
+    } finally {
+      worker.concurrency = prefetch.after(performance.now() - began);
+    }
+  }, {
     connection: link.client,
-    concurrency: options.concurrency ?? 1,
+    concurrency: threads,
     lockDuration: options.lockDuration ?? 30_000,
     stalledInterval: options.stalledInterval ?? 30_000,
     maxStalledCount: options.maxStalledCount ?? 1,
@@ -115,7 +136,7 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
     reported = true;
   });
   link.client.on("ready", () => void (reported = false));
-  // Drivers publish the ids of jobs their run no longer wants; the one running here stops it.
+  // Drivers and reapers publish the ids of jobs no one wants, on the channel of this set's queue; the one running here stops it.
   const subscriber = link.client.duplicate();
   subscriber.on("error", () => {});
   subscriber.on("message", (_channel: string, message: string) => {
@@ -126,14 +147,31 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
     cancelled.set(jobId, at === undefined ? undefined : Number(at));
     setTimeout(() => cancelled.delete(jobId), 60_000).unref?.();
   });
-  await Promise.all([subscriber.subscribe(cancelChannel(queue)), worker.waitUntilReady()]);
+  await Promise.all([subscriber.subscribe(cancelChannel(routed)), worker.waitUntilReady()]);
+  // Advertised once it takes jobs: drivers route to live workers only.
+  // BullMQ's lock tokens start with its worker id: the reaper frees this worker's jobs by it once it is dead.
+  const member = `${setHash}:${worker.id}`;
+  const beat = async () => {
+    if (!(await registry.beatWorker(member))) await registry.advertise(setHash, codeSet);
+  };
+  await beat();
+  const heartbeat = setInterval(() => void beat().catch(() => {}), HEARTBEAT_MS);
+  const reaper = new Reaper(link.client, queue, Queue, options.stalledInterval ?? 30_000);
+  reaper.start();
   let closing: Promise<void> | undefined;
   return {
     url: link.url,
+    setHash,
     close() {
       closing ??= (async () => {
+        clearInterval(heartbeat);
+        // Takes no job from now on (running ones finish), and leaves routing: drivers send the waiting jobs of a
+        // set without live workers elsewhere.
+        const finishing = worker.close();
+        await link.whileUp(registry.leaveWorker(member), 1_000);
+        await link.whileUp(reaper.stop(), 1_000);
         // Running jobs may take long; but with Redis gone, BullMQ's close would wait for it forever.
-        await link.whileUp(worker.close(), 1_000);
+        await link.whileUp(finishing, 1_000);
         subscriber.disconnect();
         await link.close();
         await blocks?.close();
@@ -143,3 +181,44 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
     },
   };
 }
+
+/** A driver's liveness as a worker sees it: read at most once a second per driver. */
+function aliveCache(registry: Registry): (driver: string) => Promise<boolean> {
+  const seen = new Map<string, { alive: Promise<boolean>; at: number }>();
+  return (driver) => {
+    const now = performance.now();
+    const entry = seen.get(driver);
+    if (entry !== undefined && now - entry.at < HEARTBEAT_MS) return entry.alive;
+    if (seen.size > 1_000) seen.clear();
+    // A Redis error is not a verdict: the job runs.
+    const alive = registry.driverAlive(driver).catch(() => true);
+    seen.set(driver, { alive, at: now });
+    return alive;
+  };
+}
+
+/**
+ * How many jobs to hold at once. With jobs that take a few milliseconds, the round trips to Redis (take a job,
+ * report it) dominate: holding {@link PREFETCH}× the threads keeps them busy while the next jobs arrive. With
+ * longer jobs, holding more than the threads would keep jobs from idle workers on other machines, so the worker
+ * takes one job per thread.
+ */
+class Prefetch {
+  readonly #threads: number;
+  #average = Infinity;
+
+  constructor(threads: number) {
+    this.#threads = threads;
+  }
+
+  /** The concurrency to use after a job that took `ms`. */
+  after(ms: number): number {
+    this.#average = this.#average === Infinity ? ms : 0.8 * this.#average + 0.2 * ms;
+    return this.#average < SHORT_JOB_MS ? this.#threads * PREFETCH : this.#threads;
+  }
+}
+
+/** A job shorter than this on average is short (see {@link Prefetch}), in ms. */
+const SHORT_JOB_MS = 20;
+/** Jobs held per thread while jobs are short. */
+const PREFETCH = 4;

@@ -58,6 +58,29 @@ export class LocalModules {
   }
 
   /**
+   * This worker's code set: `name@version` of every node its modules define
+   * under an empty config, and `?export` for each export that defines none
+   * there (a config may shape it into a node: such jobs are checked when run).
+   */
+  async codeSet(): Promise<string[]> {
+    const entries: string[] = [];
+    for (const [url, exports] of this.#exports) {
+      for (const [exportName, value] of Object.entries(exports)) {
+        if (typeof value !== "function" || exportName.startsWith("_")) continue;
+        let specs: readonly NodeSpec[];
+        try {
+          specs = nodeSpecsOf(exportName, value, { module: "", config: {}, exports });
+        } catch {
+          specs = [];
+        }
+        if (specs.length === 0) entries.push(`?${exportName}`);
+        for (const spec of specs) entries.push(`${spec.name}@${await this.#codeVersion(spec, { exports, url })}`);
+      }
+    }
+    return [...new Set(entries)].sort();
+  }
+
+  /**
    * The job's node here, with its code version; `configKey` identifies the
    * config (nodes may be shaped by it).
    *

@@ -108,7 +108,7 @@ async function runWorker(host: CliHost, flags: WorkerFlags): Promise<void> {
     console.error(`weft worker: ${(e as Error).message}`);
     return host.exit(1);
   }
-  console.log(`weft worker ${name} ready: queue "${flags.queue}" on ${worker.url}, ${concurrency} thread${concurrency === 1 ? "" : "s"}, modules ${flags.modules.join(", ")}`);
+  console.log(`weft worker ${name} ready: queue "${flags.queue}" (code set ${worker.setHash}) on ${worker.url}, ${concurrency} thread${concurrency === 1 ? "" : "s"}, modules ${flags.modules.join(", ")}`);
   // The command runs until a shutdown signal: the CLI exits when its action settles.
   await new Promise<never>(() => {
     host.onShutdown((signal) => {

@@ -124,6 +124,8 @@ export interface WorkerProcess {
   readonly proc: Subprocess<"ignore", "pipe", "pipe">;
   /** Everything it printed up to its ready line. */
   readonly banner: string;
+  /** The BullMQ queue it takes jobs from: `<queue>.<code set hash>`, from its ready line. */
+  readonly bullQueue: string;
   stop(signal?: NodeJS.Signals): Promise<number>;
 }
 
@@ -136,6 +138,7 @@ export async function startWorker(redis: string, flags: readonly string[] = []):
     pid: proc.pid,
     proc,
     banner,
+    bullQueue: bullQueueOf(banner),
     async stop(signal = "SIGTERM") {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
       // A worker finishes its running jobs before it exits: bounded, so a stuck job cannot hold the suite.
@@ -145,6 +148,13 @@ export async function startWorker(redis: string, flags: readonly string[] = []):
       return code;
     },
   };
+}
+
+/** The BullMQ queue named by a worker's ready line. */
+function bullQueueOf(banner: string): string {
+  const m = /ready: queue "([^"]+)" \(code set ([0-9a-f]+)\)/.exec(banner);
+  if (m === null) throw new Error(`No queue and code set in the worker's ready line:\n${banner}`);
+  return `${m[1]}.${m[2]}`;
 }
 
 /** Runs `weft` (cli/weft.ts) to completion and returns its exit code and output. */

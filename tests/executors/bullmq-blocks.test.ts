@@ -28,9 +28,9 @@ afterAll(async () => {
 async function serve(queue: string): Promise<void> {
   workers.push(...(await Promise.all([0, 1].map(() => startWorker(redis.url, ["--modules", fixture("blocks.ts"), fixture("blocks-edited.ts"), "--queue", queue, "--concurrency", "2"])))));
 }
-/** Counts the jobs added to `queue` (read from the stream's start: the queue is new). */
-async function jobsAdded(queue: string): Promise<{ count: () => number; close: () => Promise<void> }> {
-  const events = new QueueEvents(queue, { connection: { url: redis.url }, lastEventId: "0-0" });
+/** Counts the jobs added to the workers' queue (`<queue>.<code set>`; read from the stream's start: the queue is new). */
+async function jobsAdded(): Promise<{ count: () => number; close: () => Promise<void> }> {
+  const events = new QueueEvents(workers[0]!.bullQueue, { connection: { url: redis.url }, lastEventId: "0-0" });
   let n = 0;
   events.on("added", () => void n++);
   await events.waitUntilReady();
@@ -41,7 +41,7 @@ const expected = (n: number, factor: number) => Array.from({ length: n }, (_, i)
 
 describe("bullmqExecutor() map items' blocks", () => {
   test("a 500-item map whose block has 3 worker nodes takes one job per batch of items, not one per node, with the in-process results", async () => {
-    const added = await jobsAdded("blocks");
+    const added = await jobsAdded();
     try {
       await using dr = await new Builder().withModules(blocks).withExecutor(bullmqExecutor({ connection: redis.url, queue: "blocks" })).build();
       const { labels } = await dr.execute(["labels"], { inputs: { n: 500, factor: 3 } });

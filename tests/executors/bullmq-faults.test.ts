@@ -36,7 +36,7 @@ describe("bullmqExecutor() faults", () => {
     const flags = [...modules, "--queue", "kill", "--concurrency", "1", "--lock-duration", "1000", "--stalled-interval", "250"];
     const first = await startWorker(redis.url, flags);
     workers.push(first);
-    const events = new QueueEvents("kill", { connection: { url: redis.url } });
+    const events = new QueueEvents(first.bullQueue, { connection: { url: redis.url } });
     await events.waitUntilReady();
     const active = new Promise((resolve) => events.once("active", resolve));
     await using dr = await new Builder().withModules(remote).withExecutor(bullmqExecutor({ connection, queue: "kill" })).build();

@@ -49,7 +49,7 @@ describe("bullmqExecutor() shared work", () => {
   test("two driver processes asking for the same cached work at once share one job: the node runs once, both get the value", async () => {
     const calls = mkdtempSync(join(temp, "calls-"));
     const gate = join(temp, "gate-1");
-    const events = new QueueEvents("shared", { connection: { url: redis.url }, lastEventId: "0-0" });
+    const events = new QueueEvents(worker.bullQueue, { connection: { url: redis.url }, lastEventId: "0-0" });
     await events.waitUntilReady();
     try {
       const duplicated = seen(events, "duplicated", 1);
@@ -72,7 +72,7 @@ describe("bullmqExecutor() shared work", () => {
     const gate = join(temp, "gate-2");
     const inputs = { calls, gate, value: "kept" };
     const [a, b] = [bullmqExecutor({ connection: redis.url, queue: "shared" }), bullmqExecutor({ connection: redis.url, queue: "shared" })];
-    const events = new QueueEvents("shared", { connection: { url: redis.url } });
+    const events = new QueueEvents(worker.bullQueue, { connection: { url: redis.url } });
     await Promise.all([a.init(), b.init(), events.waitUntilReady()]);
     try {
       const active = new Promise<void>((resolve) => events.once("active", () => resolve()));
@@ -97,7 +97,7 @@ describe("bullmqExecutor() shared work", () => {
     const gate = join(temp, "gate-3");
     const inputs = { calls, gate, value: "again" };
     const executor = bullmqExecutor({ connection: redis.url, queue: "shared" });
-    const events = new QueueEvents("shared", { connection: { url: redis.url } });
+    const events = new QueueEvents(worker.bullQueue, { connection: { url: redis.url } });
     await Promise.all([executor.init(), events.waitUntilReady()]);
     try {
       const active = new Promise<void>((resolve) => events.once("active", () => resolve()));

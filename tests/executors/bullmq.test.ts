@@ -4,7 +4,7 @@
  * bullmq-faults.test.ts.
  */
 import { afterAll, describe, expect, setDefaultTimeout, spyOn, test } from "bun:test";
-import { QueueEvents } from "bullmq";
+import { Queue, QueueEvents } from "bullmq";
 import { Database } from "bun:sqlite";
 import { Redis } from "ioredis";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -117,36 +117,45 @@ describe("bullmqExecutor()", () => {
 
   test("sends large inputs and results through the cache's result store, by data version, and small ones inline", async () => {
     const db = join(mkdtempSync(join(temp, "plane-")), "weft.db");
+    const worker = await startWorker(redis.url, [...modules, "--queue", "plane", "--concurrency", "1", "--cache", db]);
+    others.push(worker);
     const executor = bullmqExecutor({ connection, queue: "plane", inlineLimit: 1_024 });
     await using dr = await new Builder().withModules(remote, workers).withCache({ path: db }).withExecutor(executor).build();
+    // Paused: the job waits in Redis, where its size is read, before the worker takes it.
+    const queue = new Queue(worker.bullQueue, { connection: { url: redis.url } });
+    await queue.pause();
     // From the stream's start ("0-0"): this queue is new, and an event before the first read is not missed.
-    const events = new QueueEvents("plane", { connection: { url: redis.url }, lastEventId: "0-0" });
+    const events = new QueueEvents(worker.bullQueue, { connection: { url: redis.url }, lastEventId: "0-0" });
     await events.waitUntilReady();
     try {
       const samples = Float64Array.from({ length: 10_000 }, (_, i) => i);
       const added = new Promise<string>((resolve) => events.once("waiting", ({ jobId }) => resolve(jobId)));
       const completed = new Promise<string>((resolve) => events.once("completed", ({ returnvalue }) => resolve(JSON.stringify(returnvalue))));
       const run = dr.execute(["doubled"], { inputs: { samples } });
-      // No worker serves "plane" yet: the job waits in Redis, where its size is read.
-      const data = await redisClient.hget(`bull:plane:${await added}`, "data");
+      const data = await redisClient.hget(`bull:${worker.bullQueue}:${await added}`, "data");
       expect(data!.length).toBeLessThan(1_024);
-      others.push(await startWorker(redis.url, [...modules, "--queue", "plane", "--concurrency", "1", "--cache", db]));
+      await queue.resume();
       expect((await run).doubled).toEqual(Float64Array.from({ length: 10_000 }, (_, i) => 2 * i));
       expect((await completed).length).toBeLessThan(1_024);
       expect(resultRows(db)).toBe(2); // the input and the result, each stored once (the result also under its cache entry)
       expect(await dr.execute(["asyncSum"], { inputs: { a: 2, b: 3 } })).toEqual({ asyncSum: 5 });
       expect(resultRows(db)).toBe(3); // asyncSum's result, stored by the driver's cache: it came inline
     } finally {
-      await events.close();
+      await Promise.all([events.close(), queue.close()]);
     }
   });
 
   test("a stored input damaged before the worker reads it fails the node with a WorkerError, not a wrong value", async () => {
     const db = join(mkdtempSync(join(temp, "damaged-")), "weft.db");
+    const worker = await startWorker(redis.url, [...modules, "--queue", "damaged", "--concurrency", "1", "--cache", db]);
+    others.push(worker);
     const executor = bullmqExecutor({ connection, queue: "damaged", inlineLimit: 1_024 });
     await using dr = await new Builder().withModules(workers).withCache({ path: db }).withExecutor(executor).build();
+    // Paused: the job waits in Redis while its stored input is damaged, before the worker takes it.
+    const queue = new Queue(worker.bullQueue, { connection: { url: redis.url } });
+    await queue.pause();
     // From the stream's start ("0-0"): this queue is new, and an event before the first read is not missed.
-    const events = new QueueEvents("damaged", { connection: { url: redis.url }, lastEventId: "0-0" });
+    const events = new QueueEvents(worker.bullQueue, { connection: { url: redis.url }, lastEventId: "0-0" });
     await events.waitUntilReady();
     try {
       const added = new Promise<void>((resolve) => events.once("waiting", () => resolve()));
@@ -157,12 +166,12 @@ describe("bullmqExecutor()", () => {
       const bytes = readFileSync(file!);
       bytes[bytes.length - 1]! ^= 0xff;
       writeFileSync(file!, bytes);
-      others.push(await startWorker(redis.url, [...modules, "--queue", "damaged", "--concurrency", "1", "--cache", db]));
+      await queue.resume();
       const error = await run;
       expect(isWeftError(error.cause, "worker")).toBe(true);
       expect(error.cause.message).toMatch(/^Worker "[^"]+:\d+" cannot read argument 0 of node "doubled" \(data version [0-9a-f]{64}\) from its cache: not there, or damaged; start weft worker with --cache naming the driver's cache, and run again$/);
     } finally {
-      await events.close();
+      await Promise.all([events.close(), queue.close()]);
     }
   });
 
@@ -200,12 +209,12 @@ describe("bullmqExecutor()", () => {
     expect(() => bullmqExecutor({ connection, inlineLimit: 2 * 1024 * 1024 })).toThrow(RangeError);
   });
 
-  test("a worker whose code for a node differs refuses the job with an error naming both versions", async () => {
+  test("a node that no live worker runs at the driver's code version fails after routeTimeout, naming both versions", async () => {
     await changedWorker();
-    await using dr = await new Builder().withModules((await import("../fixtures/workers.ts"))).withExecutor(bullmqExecutor({ connection, queue: "changed" })).build();
+    await using dr = await new Builder().withModules((await import("../fixtures/workers.ts"))).withExecutor(bullmqExecutor({ connection, queue: "changed", routeTimeout: 1_000 })).build();
     const error = await dr.execute(["asyncSum"], { inputs: { a: 1, b: 1 } }).catch((e) => e);
     expect(isWeftError(error.cause, "worker")).toBe(true);
-    expect(error.cause.message).toMatch(/^Worker "[^"]+" refuses node "asyncSum": its code differs from the driver's \(driver sha256:[0-9a-f]{64}, worker sha256:[0-9a-f]{64}\); run the same code on the driver and every worker, and restart the workers$/);
+    expect(error.cause.message).toMatch(/^Cannot run node "asyncSum": no live worker on queue "changed" runs its code version sha256:[0-9a-f]{64} \(the driver's; waited 1000 ms\); the live workers run sha256:[0-9a-f]{64}; restart the workers with the driver's code, or run the driver with the workers' code$/);
   });
 
   test("a driver on another runtime than its workers agrees with them on code versions (read from the module file)", async () => {
@@ -248,8 +257,9 @@ describe("bullmqExecutor()", () => {
   });
 
   test("cancelling a run removes its waiting jobs and stops its running one", async () => {
-    others.push(await startWorker(redis.url, [...modules, "--queue", "cancel", "--concurrency", "1"]));
-    const events = new QueueEvents("cancel", { connection: { url: redis.url } });
+    const worker = await startWorker(redis.url, [...modules, "--queue", "cancel", "--concurrency", "1"]);
+    others.push(worker);
+    const events = new QueueEvents(worker.bullQueue, { connection: { url: redis.url } });
     await events.waitUntilReady();
     const seen = (event: string, count: number) => new Promise<void>((resolve) => {
       let n = 0;
