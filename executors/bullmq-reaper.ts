@@ -3,7 +3,11 @@
  * drivers whose heartbeat expired dead (one worker wins each, atomically) and
  * removes their jobs: waiting ones from their queues, running ones cancelled
  * on the worker that runs them (through the cancel channel), so a new
- * driver's jobs never queue behind a dead one's. A driver's jobs are listed in
+ * driver's jobs never queue behind a dead one's. A shared job (one id for
+ * every driver asking for the same work, bullmq-shared-jobs.ts) belongs to
+ * every driver in its interest set: the dead driver's callers are taken out,
+ * and the job is removed or cancelled only when no caller is left, so a live
+ * driver sharing it still gets its result. A driver's jobs are listed in
  * Redis as it adds them (bullmq-registry.ts), so nothing is scanned. It also
  * frees the jobs of workers whose heartbeat expired, for re-delivery.
  *
@@ -13,6 +17,7 @@ import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { cancelChannel } from "./bullmq-protocol.ts";
 import { Registry } from "./bullmq-registry.ts";
+import { isSharedJobId, SharedJobs } from "./bullmq-shared-jobs.ts";
 
 /** How often a worker looks for dead drivers, in ms. */
 export const REAP_MS = 2_000;
@@ -55,21 +60,27 @@ export class Reaper {
     for (const driver of await this.#registry.reap()) {
       const members = await this.#registry.jobsOf(driver);
       const gone: string[] = [];
-      const running: string[] = [];
+      const running: { readonly channel: string; readonly message: string }[] = [];
       for (const member of members) {
         const at = member.indexOf(":");
+        const setHash = member.slice(0, at);
         const jobId = member.slice(at + 1);
-        const queue = this.#queueOf(member.slice(0, at));
+        const name = Registry.queueOf(this.#queue, setHash);
+        const shared = isSharedJobId(jobId);
+        // Another driver still waits for this shared job: it stays, and is no longer this driver's.
+        if (shared && !(await new SharedJobs(this.#client, name).leaveDriver(jobId, driver))) {
+          gone.push(member);
+          continue;
+        }
+        const queue = this.#queueOf(setHash);
+        // A shared job's id comes back with the next run asking for the same work: its cancellation names its timestamp.
+        const job = shared ? await queue.getJob(jobId).catch(() => undefined) : undefined;
         if ((await queue.remove(jobId).catch(() => 0)) === 1) gone.push(member);
         else if (["unknown", "completed", "failed"].includes(await queue.getJobState(jobId))) gone.push(member);
-        else running.push(member);
+        else running.push({ channel: cancelChannel(name), message: job?.timestamp === undefined ? jobId : `${jobId} ${job.timestamp}` });
       }
       // Stopped after the waiting ones are gone: a thread freed earlier would take one of them first.
-      for (const member of running) {
-        const at = member.indexOf(":");
-        // Workers listen on the channel of their own set's queue.
-        await this.#client.publish(cancelChannel(Registry.queueOf(this.#queue, member.slice(0, at))), member.slice(at + 1));
-      }
+      for (const { channel, message } of running) await this.#client.publish(channel, message);
       if (gone.length === members.length) await this.#registry.buried(driver);
       else await this.#registry.disown(driver, gone);
     }

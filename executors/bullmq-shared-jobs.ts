@@ -7,8 +7,11 @@
  * (queue events reach every listener).
  *
  * Withdrawing a shared job must not take it from the other drivers waiting on
- * it: each submit joins a set of interested callers in Redis, and a job is
- * removed or cancelled only by the caller that leaves the set empty.
+ * it: each submit joins a set of interested callers in Redis (callers are
+ * `<driver id>-<n>`), and a job is removed or cancelled only by the caller
+ * that leaves the set empty, or by the reaper (bullmq-reaper.ts) once it
+ * took a dead driver's callers out and none is left. Job ids are per BullMQ
+ * queue, so the sets are too: `queue` is the code set's (`<queue>.<setHash>`).
  *
  * @module
  */
@@ -17,6 +20,13 @@ import { PROTOCOL } from "./bullmq-protocol.ts";
 
 /** How long an interest set outlives its last change: far longer than any job, so a dead driver's entry cannot pin a job forever. */
 const INTEREST_TTL_SECONDS = 24 * 3600;
+
+// Takes every caller of one driver (members starting with ARGV[1]) out of an interest set; returns how many are left.
+const LEAVE_DRIVER = `
+for _, m in ipairs(redis.call("SMEMBERS", KEYS[1])) do
+  if string.sub(m, 1, #ARGV[1]) == ARGV[1] then redis.call("SREM", KEYS[1], m) end
+end
+return redis.call("SCARD", KEYS[1])`;
 
 /** The job id of a call: the key of its work when it has one, else unique to this submit. */
 export function jobIdOf(key: string | undefined, unique: () => string): string {
@@ -49,6 +59,11 @@ export class SharedJobs {
   async leave(jobId: string, caller: string): Promise<boolean> {
     const replies = await this.#client.multi().srem(this.#set(jobId), caller).scard(this.#set(jobId)).exec();
     return Number(replies?.[1]?.[1] ?? 0) === 0;
+  }
+
+  /** A dead driver's callers no longer wait for `jobId`; true when no caller waits any more (the job may go). */
+  async leaveDriver(jobId: string, driver: string): Promise<boolean> {
+    return (await this.#client.eval(LEAVE_DRIVER, 1, this.#set(jobId), `${driver}-`)) === 0;
   }
 
   /** The job ended: its set goes. */

@@ -5,6 +5,7 @@
  */
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { QueueEvents } from "bullmq";
+import { Redis } from "ioredis";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,8 +37,12 @@ function seen(events: QueueEvents, event: string, n: number): Promise<void> {
 
 /** A driver process running `countedUntil` with its own cache. */
 function driver(db: string, calls: string, gate: string) {
+  return spawnDriver(db, calls, gate).done;
+}
+function spawnDriver(db: string, calls: string, gate: string) {
   const proc = Bun.spawn([process.execPath, fixture("shared-driver.ts"), redis.url, "shared", db, calls, gate], { stdout: "pipe", stderr: "pipe" });
-  return Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]).then(([out, err, code]) => ({ out, err, code }));
+  const done = Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]).then(([out, err, code]) => ({ out, err, code }));
+  return { proc, done };
 }
 
 function countedTask(inputs: Record<string, string>, key: string, signal: AbortSignal): ExecutorTask {
@@ -63,6 +68,40 @@ describe("bullmqExecutor() shared work", () => {
       }
       expect(count(calls)).toBe(1);
     } finally {
+      await events.close();
+    }
+  });
+
+  test("a SIGKILLed driver's shared job is left to the live driver sharing it: the reaper does not cancel it, the node runs once", async () => {
+    const calls = mkdtempSync(join(temp, "calls-"));
+    const gate = join(temp, "gate-kill");
+    const client = new Redis(redis.url);
+    const events = new QueueEvents(worker.bullQueue, { connection: { url: redis.url } });
+    await events.waitUntilReady();
+    try {
+      // The first driver adds the job (it is the job's `driver`) and the worker runs it; the second joins it.
+      const active = new Promise<void>((resolve) => events.once("active", () => resolve()));
+      const first = spawnDriver(join(temp, "kill-a.db"), calls, gate);
+      await active;
+      const duplicated = new Promise<void>((resolve) => events.once("duplicated", () => resolve()));
+      const second = spawnDriver(join(temp, "kill-b.db"), calls, gate);
+      await duplicated;
+      first.proc.kill("SIGKILL");
+      await first.done;
+      // Reaped: the dead driver left the live drivers and nothing of it is still being removed (5 s heartbeat, 2 s passes).
+      const reapedBy = performance.now() + 30_000;
+      while ((await client.zcard("weft:shared:drivers")) !== 1 || (await client.scard("weft:shared:dead")) !== 0) {
+        if (performance.now() > reapedBy) throw new Error("The reaper did not finish with the SIGKILLed driver within 30 s: its shared job was not left to the live driver");
+        await Bun.sleep(100);
+      }
+      writeFileSync(gate, "");
+      const r = await second.done;
+      expect({ code: r.code, err: r.code === 0 ? "" : r.err }).toEqual({ code: 0, err: "" });
+      expect(r.out).toContain('{"countedUntil":"shared"}');
+      // Cancelled by the reaper, the job would have completed as cancelled and the second driver asked again: 2 calls.
+      expect(count(calls)).toBe(1);
+    } finally {
+      client.disconnect();
       await events.close();
     }
   });
