@@ -7,6 +7,7 @@ import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { QueueEvents } from "bullmq";
 import { bullmqExecutor } from "../../bullmq.ts";
 import { Builder } from "../../mod.ts";
+import * as blocks from "../fixtures/blocks.ts";
 import * as deployed from "../fixtures/deploy/new.ts";
 import * as modifiers from "../fixtures/worker-modifiers.ts";
 import { fixture, RedisServer, startWorker, type WorkerProcess } from "./_processes.ts";
@@ -113,6 +114,31 @@ describe("bullmqExecutor() routing", () => {
     // A new driver has seen no code set before: it finds the one the worker advertises again with its heartbeat.
     await using dr = await driver("restart");
     expect(await dr.execute(["release"], { inputs: { x: 5 } })).toEqual({ release: { release: "new", x: 5, pid: worker.pid } });
+  });
+
+  test("a map item's block job goes to a set that holds every node of the block at the driver's version, not one holding only some", async () => {
+    // Two workers whose copy of the inner node `scaled` differs (their set holds plusOne and label at the driver's
+    // version, and more live workers), and one with the driver's code of all three.
+    const edited = await Promise.all([start("block-route", "blocks-edited.ts"), start("block-route", "blocks-edited.ts")]);
+    const fresh = await start("block-route", "blocks.ts");
+    expect(edited[0]!.bullQueue).not.toBe(fresh.bullQueue);
+    const added = new Map<string, number>();
+    const events = [edited[0]!.bullQueue, fresh.bullQueue].map((name) => {
+      const e = new QueueEvents(name, { connection: { url: redis.url }, lastEventId: "0-0" });
+      e.on("added", () => void added.set(name, (added.get(name) ?? 0) + 1));
+      return e;
+    });
+    await Promise.all(events.map((e) => e.waitUntilReady()));
+    try {
+      await using dr = await new Builder().withModules(blocks).withExecutor(bullmqExecutor({ connection, queue: "block-route" })).build();
+      const { labels } = await dr.execute(["labels"], { inputs: { n: 40, factor: 2 } });
+      expect(labels).toEqual(Array.from({ length: 40 }, (_, i) => `v${(i + 1) * 2}`));
+      // Each job's "added" event was written before its completion, which the run waited for.
+      expect(added.get(edited[0]!.bullQueue) ?? 0).toBe(0);
+      expect(added.get(fresh.bullQueue) ?? 0).toBeGreaterThan(0);
+    } finally {
+      await Promise.all(events.map((e) => e.close()));
+    }
   });
 
   test("a node that a config shapes is routed to a worker whose modules define it, which checks it when run", async () => {
