@@ -345,7 +345,7 @@ async function postgresStore(): Promise<StoreUnderTest | string> {
   const entry = join(root, "postgres.ts");
   if (!existsSync(entry)) return "no PostgreSQL store in this build";
   // Adapt here once the store's signature is settled: `withCache({ store })` takes what it makes.
-  const { postgres } = (await import(entry)) as { postgres?: (url: string, options: { directory: string }) => unknown };
+  const { postgres } = (await import(entry)) as { postgres?: (url: string, options: { directory: string }) => { close(): void } };
   if (typeof postgres !== "function") return "no PostgreSQL store in this build";
   type Cluster = { database(): Promise<string>; stop(): void };
   const { PostgresCluster } = (await import(join(root, "tests/_postgres.ts"))) as { PostgresCluster: { start(): Promise<Cluster> } };
@@ -353,7 +353,10 @@ async function postgresStore(): Promise<StoreUnderTest | string> {
   try {
     const url = await cluster.database();
     const directory = join(scratch, "pg-results");
-    return { name: "PostgreSQL", options: () => ({ store: postgres(url, { directory }) as never }), close: async () => cluster.stop() };
+    // One store for every driver, as a machine of a team keeps it: a store per driver (never closed by the driver,
+    // which does not own it) left a connection each, and the cluster refused the 100th ("too many clients").
+    const store = postgres(url, { directory });
+    return { name: "PostgreSQL", options: () => ({ store: store as never }), close: async () => (store.close(), cluster.stop()) };
   } catch (e) {
     cluster.stop();
     throw e;
