@@ -149,6 +149,53 @@ export class CacheInterceptor implements NodeInterceptor<CacheDecision> {
     return { status: "uncacheable", reason: decision.reason };
   }
 
+  /**
+   * Whether every node of the item's `frame` would hit: its tasks walked in dependency order, each key made
+   * from the data versions the frame knows and those of the hits before it (as driver.plan does), probed.
+   * Nothing is read or recorded; the frame's own versions are left as they were.
+   */
+  allHit(frame: Frame): boolean {
+    if (this.#broken) return false;
+    const plan = frame.plan;
+    const known = this.#versionsOf(frame);
+    const versions = known.slice();
+    const computed = new Uint8Array(plan.slotCount);
+    const undefinedVersion = this.#keys.versionOfValue(undefined);
+    const slots: SlotReader = {
+      versionOf: (slot) => {
+        let v = versions[slot];
+        if (v === undefined) known[slot] = versions[slot] = v = this.#keys.versionOfValue(frame.values[slot]);
+        return v;
+      },
+      isUndefined: (slot) => (computed[slot] === 1 ? versions[slot] === undefinedVersion : frame.values[slot] === undefined),
+    };
+    const pending = plan.pending.slice();
+    const queue = Array.from(plan.ready);
+    return this.cache.reading(() => {
+      for (let i = 0; i < queue.length; i++) {
+        const task = plan.tasks[queue[i]!]!;
+        if (task.kind !== "node" || this.behaviors[task.node.id] !== "default") return false;
+        const key = this.#keys.partsOf(task.node, task.argSlots, recordName(task.node, frame), slots);
+        if (key.kind !== "parts") return false;
+        let found;
+        try {
+          found = this.cache.probe(key.parts);
+        } catch (e) {
+          if (e instanceof CacheError) return false;
+          throw e;
+        }
+        if (!found.hit) return false;
+        versions[task.out] = found.dataVersion;
+        computed[task.out] = 1;
+        for (let w = plan.waitingStart[task.out]!; w < plan.waitingStart[task.out + 1]!; w++) {
+          const t = plan.waitingTasks[w]!;
+          if ((pending[t] = pending[t]! - 1) === 0) queue.push(t);
+        }
+      }
+      return queue.length === plan.tasks.length;
+    });
+  }
+
   /** A slot holds a keep-going run's sentinel: whatever it fingerprints as, readers are not cached. */
   failed(frame: Frame, slot: number): void {
     this.#versionsOf(frame)[slot] = UNCACHEABLE;

@@ -23,6 +23,8 @@ import type { ExecutorBlock } from "../ports/executor.ts";
 export interface RemoteBlock {
   readonly nodes: ExecutorBlock["nodes"];
   readonly outputs: readonly string[];
+  /** Every node of the block, by name: what comes back when the driver's cache stores each node's value. */
+  readonly all: readonly string[];
   /** Per input: its name and the item frame's slot holding it. */
   readonly inputs: readonly { readonly name: string; readonly slot: number }[];
   /** Per gathered child slot (in `BlockTask.gather` order): the node whose value it is. */
@@ -65,6 +67,7 @@ function build(task: BlockTask, graph: Graph): RemoteBlock | undefined {
   return {
     nodes: nodes.map((n) => ({ moduleUrl: n.moduleUrl!, exportName: n.exportName, nodeName: n.name })),
     outputs: [...new Set(gathered as string[])],
+    all: nodes.map((n) => n.name),
     inputs,
     gathered: gathered as string[],
   };

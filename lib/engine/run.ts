@@ -104,7 +104,9 @@ export class Run implements BlockHost {
       ? new TaskEvents(ctx.hooks, ctx, (e) => this.#hookFailed(e))
       : undefined;
     this.top = new Frame(plan.frame, plan.values, undefined, -1, plan.refs);
-    this.#remoteBlocks = ctx.executor?.submitBlock !== undefined && this.#interceptor === undefined && this.#adapters === undefined && ctx.keepGoing === undefined;
+    // With the cache on, the interceptor must be able to tell warm items (which stay here) from cold ones.
+    this.#remoteBlocks = ctx.executor?.submitBlock !== undefined && (this.#interceptor === undefined || this.#interceptor.allHit !== undefined)
+      && this.#adapters === undefined && ctx.keepGoing === undefined;
     this.#idle = Effect.callback<void>((resume) => {
       if (this.#hasWork()) resume(Effect.void);
       else this.#wake = resume;
@@ -241,7 +243,9 @@ export class Run implements BlockHost {
 
   #remoteOf(frame: Frame): RemoteBlock | undefined {
     const block = frame.block!;
-    return block.parent.block === undefined ? remoteBlockOf(block.task, this.#plan.graph) : undefined;
+    const remote = block.parent.block === undefined ? remoteBlockOf(block.task, this.#plan.graph) : undefined;
+    // A warm item (every node would hit) runs here: all hits, nothing computed, no job.
+    return remote !== undefined && this.#interceptor?.allHit!(frame) === true ? undefined : remote;
   }
 
   /** Sends an item's whole block to the executor; its outcome ends the item as its tasks would have. */
@@ -253,7 +257,9 @@ export class Run implements BlockHost {
     const start = this.#ctx.clock.now();
     const executor = this.#ctx.executor!;
     executor.submitBlock!({
-      expand: frame.block!.task.node.name, nodes: remote.nodes, config: this.#ctx.config, inputs, outputs: remote.outputs, signal: this.#signal,
+      // With the cache on, every node's value comes back: the driver's cache looks each up and stores it (#replay).
+      expand: frame.block!.task.node.name, nodes: remote.nodes, config: this.#ctx.config, inputs,
+      outputs: this.#interceptor === undefined ? remote.outputs : remote.all, signal: this.#signal,
     }).then(
       (outcome) => this.#remoteEnded(frame, remote, outcome, start),
       (error) => this.#remoteEnded(frame, remote, { nodes: [{ node: remote.nodes[0]!.nodeName, ok: false, duration: 0, error }] }, start),
@@ -264,6 +270,14 @@ export class Run implements BlockHost {
     if (this.#ended || this.#failure !== undefined || frame.dead()) return;
     const tasks = frame.plan.tasks as readonly NodeTask[];
     try {
+      if (this.#interceptor !== undefined && outcome.values !== undefined && outcome.nodes.every((o) => o.ok)) {
+        // The replay fills every slot of the item, the gathered ones included.
+        this.#replay(frame, outcome, start);
+        frame.remaining = 0;
+        this.#itemDone(frame);
+        this.#wakeUp();
+        return;
+      }
       if (this.#hooks !== undefined) {
         // Every node of the item, for hooks and run history; values that stayed on the worker are not known here.
         const items = frame.itemPath();
@@ -288,6 +302,38 @@ export class Run implements BlockHost {
       this.#failure ??= { frame, task: -1, cause: e };
     }
     this.#wakeUp();
+  }
+
+  /**
+   * The item's nodes as the cache sees them, from the values the executor computed: each task in dependency
+   * order is looked up as a local run would (a hit's stored value wins, as it would have here), and a miss
+   * stores the value computed elsewhere. Keys, entries and run records are a local run's: the driver's own
+   * interceptor makes them, from the frame's data versions. The slots the collect gathers are then filled.
+   */
+  #replay(frame: Frame, outcome: BlockOutcome, start: number): void {
+    const plan = frame.plan;
+    const values = outcome.values!;
+    const hooks = this.#hooks;
+    const items = frame.itemPath();
+    const pending = plan.pending.slice();
+    const queue = Array.from(plan.ready);
+    for (let i = 0; i < queue.length; i++) {
+      const task = plan.tasks[queue[i]!] as NodeTask;
+      const node = task.node;
+      const decision = this.#interceptor!.before(frame, task);
+      const value = decision.kind === "hit" ? decision.value : values[node.name];
+      const event = hooks && { ...beforeNode(hooks, this.#ctx, node, buildArgs(task, frame.values, undefined), items), start };
+      const cache = this.#interceptor!.after(decision, frame, task, value);
+      if (event !== undefined) {
+        const o = outcome.nodes.find((n) => n.node === node.name);
+        afterNode(hooks!, { ...this.#ctx, clock: { now: () => start + (o?.duration ?? 0) } }, event, true, value, cache, decision.kind === "hit" ? undefined : o?.host);
+      }
+      frame.values[task.out] = value;
+      for (let w = plan.waitingStart[task.out]!; w < plan.waitingStart[task.out + 1]!; w++) {
+        const t = plan.waitingTasks[w]!;
+        if ((pending[t] = pending[t]! - 1) === 0) queue.push(t);
+      }
+    }
   }
 
   fill(frame: Frame, slot: number, value: unknown): void {

@@ -51,4 +51,10 @@ export interface NodeInterceptor<D extends Interception = Interception> {
    * skipped). A node that reads it (one that accepts error sentinels) must not be cached.
    */
   failed?(frame: Frame, slot: number): void;
+  /**
+   * Whether every node task of `frame` (an item's frame, its tasks in dependency order) would be a hit, found
+   * with the cache's probes (no result read, nothing recorded): the engine then runs the item here rather than
+   * send its block to the executor (remote-block.ts). Absent: the interceptor cannot tell, and blocks stay here.
+   */
+  allHit?(frame: Frame): boolean;
 }
