@@ -101,7 +101,7 @@ export class CacheInterceptor implements NodeInterceptor<CacheDecision> {
   }
 
   /** Looks a node call up, or says why it is not cached. */
-  before(frame: Frame, task: NodeTask): CacheDecision {
+  before(frame: Frame, task: NodeTask, computed?: { readonly value: unknown }): CacheDecision {
     const { node, argSlots } = task;
     const record = recordName(node, frame);
     const behavior = this.behaviors[node.id]!;
@@ -126,6 +126,11 @@ export class CacheInterceptor implements NodeInterceptor<CacheDecision> {
       return this.#uncacheable(record, e.message, true);
     }
     if (found.hit && behavior !== "recompute") {
+      // Computed elsewhere to another value (a node that is not deterministic): what read it there is not
+      // cached, since its key would name the stored value.
+      if (computed !== undefined && this.#keys.versionOfValue(computed.value) !== found.dataVersion) {
+        return this.#uncacheable(record, NOT_THE_CACHED_VALUE, false);
+      }
       this.run.hit(record, found);
       return { kind: "hit", value: found.value, dataVersion: found.dataVersion };
     }
@@ -211,6 +216,9 @@ export class CacheInterceptor implements NodeInterceptor<CacheDecision> {
     return { kind: "skip", version: UNCACHEABLE, reason };
   }
 }
+
+/** Why a node that a block job computed to another value than its cached one is not cached in that run. */
+export const NOT_THE_CACHED_VALUE = "the executor computed it to another value than the cached one (is the node deterministic?)";
 
 /** Why a node whose result is cached runs again: its behaviour is "recompute". */
 export const RECOMPUTE_REASON = "recomputed on request (cache behaviour \"recompute\")";

@@ -285,7 +285,9 @@ export class Run implements BlockHost {
           const node = tasks.find((t) => t.node.name === o.node)?.node;
           if (node === undefined) continue;
           const event = { ...beforeNode(this.#hooks, this.#ctx, node, {}, items), start };
-          afterNode(this.#hooks, { ...this.#ctx, clock: { now: () => start + o.duration } }, event, o.ok, o.ok ? outcome.values?.[o.node] : o.error, undefined, o.host);
+          // With the cache on this is a failed item (see #replay for the others): nothing of it is stored.
+          const cache = this.#interceptor === undefined ? undefined : { status: "miss" as const, reason: o.ok ? NOT_STORED_ITEM_FAILED : NOT_STORED_FAILED };
+          afterNode(this.#hooks, { ...this.#ctx, clock: { now: () => start + o.duration } }, event, o.ok, o.ok ? outcome.values?.[o.node] : o.error, cache, o.host);
         }
       }
       const failed = outcome.nodes.find((o) => !o.ok);
@@ -320,8 +322,9 @@ export class Run implements BlockHost {
     for (let i = 0; i < queue.length; i++) {
       const task = plan.tasks[queue[i]!] as NodeTask;
       const node = task.node;
-      const decision = this.#interceptor!.before(frame, task);
-      const value = decision.kind === "hit" ? decision.value : values[node.name];
+      const computed = values[node.name];
+      const decision = this.#interceptor!.before(frame, task, { value: computed });
+      const value = decision.kind === "hit" ? decision.value : computed;
       const event = hooks && { ...beforeNode(hooks, this.#ctx, node, buildArgs(task, frame.values, undefined), items), start };
       const cache = this.#interceptor!.after(decision, frame, task, value);
       if (event !== undefined) {
@@ -475,6 +478,9 @@ export class Run implements BlockHost {
     return results;
   }
 }
+
+/** Why a node of an item whose block failed elsewhere was not stored, though it ended well. */
+const NOT_STORED_ITEM_FAILED = "not stored (another node of its item failed, in a block job)";
 
 /** The path from a requested output down to node `id`, found by a breadth-first walk over dependents. */
 export function pathToOutput(plan: Plan, id: number): string[] {

@@ -42,8 +42,12 @@ export const NOT_STORED_FAILED = "not stored (failed)";
 
 /** One run's interceptor: called for every node task of every frame. */
 export interface NodeInterceptor<D extends Interception = Interception> {
-  /** Before the call of `task` in `frame`, while the frame still holds the arguments. */
-  before(frame: Frame, task: NodeTask): D;
+  /**
+   * Before the call of `task` in `frame`, while the frame still holds the arguments. `computed`: the call was
+   * already made elsewhere (a block job), with this value; a hit that stored another value is no hit then (what
+   * read the value elsewhere read this one), and the interceptor says why.
+   */
+  before(frame: Frame, task: NodeTask, computed?: { readonly value: unknown }): D;
   /** After the call (or the hit) produced `value` for `task`'s slot. */
   after(decision: D, frame: Frame, task: NodeTask, value: unknown): NodeOutcome;
   /**

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { Builder, InProcessExecutor, isWeftError, type Executor, type Hook } from "../../mod.ts";
 import * as blocks from "../fixtures/blocks.ts";
 import * as edited from "../fixtures/blocks-edited.ts";
+import * as random from "../fixtures/blocks-random.ts";
 import { fixture, RedisServer, startWorker, type WorkerProcess } from "./_processes.ts";
 
 setDefaultTimeout(120_000);
@@ -37,6 +38,13 @@ async function jobsAdded(queue: string): Promise<{ count: () => number; close: (
   return { count: () => n, close: () => events.close() };
 }
 await serve("blocks");
+/** Two workers on the queue "cached", started with --cache on the driver's `db` (once, for the tests that use it). */
+let cachedWorkers: Promise<void> | undefined;
+function serveCached(db: string): Promise<void> {
+  return (cachedWorkers ??= Promise.all([0, 1].map(() => startWorker(redis.url, [
+    "--modules", fixture("blocks.ts"), fixture("blocks-edited.ts"), fixture("blocks-random.ts"), "--queue", "cached", "--concurrency", "2", "--cache", db,
+  ]))).then((started) => void workers.push(...started)));
+}
 const expected = (n: number, factor: number) => Array.from({ length: n }, (_, i) => `v${(i + 1) * factor}`);
 
 describe("bullmqExecutor() map items' blocks", () => {
@@ -106,5 +114,71 @@ describe("bullmqExecutor() map items' blocks", () => {
     expect(remote).toEqual(local);
     // The edit is seen: only the edited node misses (its value is the same, so what reads it hits).
     expect(local[1]!.filter((s) => s.endsWith("miss"))).toEqual(Array.from({ length: 20 }, (_, i) => `scaled[${i}]: miss`).sort());
+  });
+
+  test("with the cache on, cold items go whole as block jobs and are cached by the driver, warm items make no job, and an edit misses as in-process", async () => {
+    const db = join(temp, "cached.db");
+    await serveCached(db);
+    const added = await jobsAdded("cached");
+    /** Per run: jobs added, and `node[item]: status` of every node call with the data versions the cache recorded. */
+    async function runs(executor: () => Executor, path: string): Promise<{ jobs: number[]; records: string[][]; explained: string[] }> {
+      const jobs: number[] = [];
+      const records: string[][] = [];
+      const explained: string[] = [];
+      for (const flow of [blocks, blocks, edited]) {
+        const before = added.count();
+        const seen: string[] = [];
+        const hook: Hook = { afterNode: (e) => void seen.push(`${e.node}[${e.items.map((i) => i.index).join(",")}]: ${e.cache?.status}`) };
+        await using dr = await new Builder().withModules(flow).withCache({ path }).withHooks(hook).withExecutor(executor()).build();
+        expect((await dr.execute(["labels"], { inputs: { n: 200, factor: 3 } })).labels).toEqual(expected(200, 3));
+        jobs.push(added.count() - before);
+        records.push([...seen.sort(), ...Object.entries(dr.cache!.dataVersions()).map(([node, dv]) => `${node} = ${dv}`).sort()]);
+        explained.push(["plusOne[3]", "scaled[3]", "label[199]"].map((n) => `${n} ${dr.cache!.explain(n).status}`).join(", "));
+      }
+      return { jobs, records, explained };
+    }
+    try {
+      const remote = await runs(() => bullmqExecutor({ connection: redis.url, queue: "cached" }), db);
+      const local = await runs(() => new InProcessExecutor(), join(temp, "cached-local.db"));
+      console.log(`jobs added per run for 200 items of 3 nodes, cache on (cold, warm, one node edited): ${remote.jobs.join(", ")}`);
+      // The same hits, misses and data versions, node by node and item by item, as an in-process run.
+      expect(remote.records).toEqual(local.records);
+      expect(remote.explained).toEqual(local.explained);
+      // Cold: far fewer jobs than one per worker node (600); warm: every node a hit, no job at all.
+      expect(remote.jobs[0]!).toBeGreaterThan(0);
+      expect(remote.jobs[0]!).toBeLessThanOrEqual(200);
+      expect(remote.jobs[1]!).toBe(0);
+      expect(remote.records[1]!.filter((s) => s.includes("]: ") && !s.startsWith("item[") && !s.startsWith("labels["))).toHaveLength(600);
+      expect(remote.records[1]!.filter((s) => s.includes("]: ") && !s.endsWith(": hit"))).toEqual([]);
+      expect(remote.explained[1]).toBe("plusOne[3] hit, scaled[3] hit, label[199] hit");
+      // Edited: only the edited node misses, in every item; each item's block went whole.
+      expect(remote.records[2]!.filter((s) => s.endsWith("miss"))).toEqual(Array.from({ length: 200 }, (_, i) => `scaled[${i}]: miss`).sort());
+      expect(remote.explained[2]).toBe("plusOne[3] hit, scaled[3] miss, label[199] hit");
+      expect(remote.jobs[2]!).toBeGreaterThan(0);
+      expect(remote.jobs[2]!).toBeLessThanOrEqual(200);
+    } finally {
+      await added.close();
+    }
+  });
+
+  test("a hit whose node computed another value in a block job is not taken, and what read that value there is not cached", async () => {
+    const db = join(temp, "cached.db");
+    await serveCached(db);
+    const executor = () => bullmqExecutor({ connection: redis.url, queue: "cached" });
+    {
+      await using dr = await new Builder().withModules(random).withCache({ path: db }).withExecutor(executor()).build();
+      expect((await dr.execute(["floors"], { inputs: { n: 5 } })).floors).toEqual([0, 1, 2, 3, 4]);
+      expect(dr.cache!.explain("floored[2]").status).toBe("miss");
+    }
+    // "floored" recomputed: the items are not warm, so their blocks go whole, and "noisy" draws again on the worker.
+    const seen: string[] = [];
+    const hook: Hook = { afterNode: (e) => void (e.items.length > 0 && seen.push(`${e.node}[${e.items[0]!.index}]: ${e.cache?.status} ${e.cache?.reason ?? ""}`.trim())) };
+    await using dr = await new Builder().withModules(random).withCache({ path: db, recompute: ["floored"] }).withHooks(hook).withExecutor(executor()).build();
+    expect((await dr.execute(["floors"], { inputs: { n: 5 } })).floors).toEqual([0, 1, 2, 3, 4]);
+    expect(seen.sort()).toEqual([
+      ...Array.from({ length: 5 }, (_, i) => `floored[${i}]: uncacheable input "noisy" has no data version`),
+      ...Array.from({ length: 5 }, (_, i) => `noisy[${i}]: uncacheable the executor computed it to another value than the cached one (is the node deterministic?)`),
+    ]);
+    expect(dr.cache!.explain("noisy[2]").status).toBe("uncacheable");
   });
 });
