@@ -5,9 +5,14 @@
  * sees every node of the item: the outcomes come back per node, for hooks
  * and run history, and a node's failure fails it as a local run would.
  *
+ * With the cache on, an item whose every node would hit (the cache's probes,
+ * `NodeInterceptor.allHit`) runs here, all hits; any other item's block goes
+ * whole and brings back every node's value ({@link RemoteBlock.all}): the
+ * run replays its nodes through the cache (run.ts), which looks each up and
+ * stores each miss as a local run would, from the same data versions.
+ *
  * A block goes whole only when nothing in the driver must see its inner
- * calls: no cache (each inner call would be looked up and stored here), no
- * graph adapter (it wraps every call), a fail-fast run, no nested block or
+ * calls: no graph adapter (it wraps every call), a fail-fast run, no nested block or
  * streaming collect, a block of the top frame with at least one worker node,
  * and nodes whose exports define no map/reduce node (the executor rebuilds
  * exactly the block's nodes from them). Otherwise its items run here as

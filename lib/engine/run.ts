@@ -8,7 +8,10 @@
  * interrupts them all at once. Every call goes through invoke.ts's one
  * dispatch, and every way a node ends through {@link Run.complete}. The
  * engine asks the NodeInterceptor port (the cache) before and after each
- * node. Map/reduce blocks run one frame per item (block-run.ts). Graph
+ * node. Map/reduce blocks run one frame per item (block-run.ts), or send an
+ * item's whole block to the executor (remote-block.ts; with the cache on,
+ * only items that would not all hit, whose nodes are then replayed through
+ * the interceptor with the values computed elsewhere). Graph
  * adapters' `aroundNode` wrap a call that the cache did not serve
  * (around-node.ts); task hooks see node tasks and item blocks (task-events.ts).
  *
