@@ -5,8 +5,9 @@
  */
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { QueueEvents } from "bullmq";
+import { Redis } from "ioredis";
 import { bullmqExecutor } from "../../bullmq.ts";
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Builder, InProcessExecutor, isWeftError, type Executor, type Hook } from "../../mod.ts";
@@ -36,6 +37,23 @@ async function jobsAdded(queue: string): Promise<{ count: () => number; close: (
   events.on("added", () => void n++);
   await events.waitUntilReady();
   return { count: () => n, close: () => events.close() };
+}
+/**
+ * Jobs added to `queue` between calls of `take()`, read from the queue's events stream: an add writes its
+ * "added" event before the job can run, so once a run has ended every job it added is counted.
+ */
+async function jobCounter(queue: string): Promise<{ take: () => Promise<number>; close: () => Promise<void> }> {
+  const client = new Redis(redis.url, { maxRetriesPerRequest: null });
+  const stream = `bull:${queue}:events`;
+  let from = (await client.xrevrange(stream, "+", "-", "COUNT", 1))[0]?.[0] ?? "0-0";
+  return {
+    take: async () => {
+      const entries = await client.xrange(stream, `(${from}`, "+");
+      if (entries.length > 0) from = entries.at(-1)![0];
+      return entries.filter(([, fields]) => fields[fields.indexOf("event") + 1] === "added").length;
+    },
+    close: async () => void (await client.quit()),
+  };
 }
 await serve("blocks");
 /** Two workers on the queue "cached", started with --cache on the driver's `db` (once, for the tests that use it). */
@@ -119,19 +137,18 @@ describe("bullmqExecutor() map items' blocks", () => {
   test("with the cache on, cold items go whole as block jobs and are cached by the driver, warm items make no job, and an edit misses as in-process", async () => {
     const db = join(temp, "cached.db");
     await serveCached(db);
-    const added = await jobsAdded("cached");
+    const added = await jobCounter("cached");
     /** Per run: jobs added, and `node[item]: status` of every node call with the data versions the cache recorded. */
     async function runs(executor: () => Executor, path: string): Promise<{ jobs: number[]; records: string[][]; explained: string[] }> {
       const jobs: number[] = [];
       const records: string[][] = [];
       const explained: string[] = [];
       for (const flow of [blocks, blocks, edited]) {
-        const before = added.count();
         const seen: string[] = [];
         const hook: Hook = { afterNode: (e) => void seen.push(`${e.node}[${e.items.map((i) => i.index).join(",")}]: ${e.cache?.status}`) };
         await using dr = await new Builder().withModules(flow).withCache({ path }).withHooks(hook).withExecutor(executor()).build();
         expect((await dr.execute(["labels"], { inputs: { n: 200, factor: 3 } })).labels).toEqual(expected(200, 3));
-        jobs.push(added.count() - before);
+        jobs.push(await added.take());
         records.push([...seen.sort(), ...Object.entries(dr.cache!.dataVersions()).map(([node, dv]) => `${node} = ${dv}`).sort()]);
         explained.push(["plusOne[3]", "scaled[3]", "label[199]"].map((n) => `${n} ${dr.cache!.explain(n).status}`).join(", "));
       }
@@ -180,5 +197,42 @@ describe("bullmqExecutor() map items' blocks", () => {
       ...Array.from({ length: 5 }, (_, i) => `noisy[${i}]: uncacheable the executor computed it to another value than the cached one (is the node deterministic?)`),
     ]);
     expect(dr.cache!.explain("noisy[2]").status).toBe("uncacheable");
+  });
+
+  test("with the cache on, every node's value of a block job can come back through the cache (workers started with --cache), and is stored as in-process", async () => {
+    const db = join(temp, "cached.db");
+    await serveCached(db);
+    const added = await jobCounter("cached");
+    async function records(executor: () => Executor, path: string): Promise<{ jobs: number; records: string[] }[]> {
+      const out: { jobs: number; records: string[] }[] = [];
+      for (let run = 0; run < 2; run++) {
+        await added.take();
+        const seen: string[] = [];
+        const hook: Hook = { afterNode: (e) => void seen.push(`${e.node}[${e.items.map((i) => i.index).join(",")}]: ${e.cache?.status}`) };
+        await using dr = await new Builder().withModules(blocks).withCache({ path }).withHooks(hook).withExecutor(executor()).build();
+        expect((await dr.execute(["labels"], { inputs: { n: 30, factor: 7 } })).labels).toEqual(expected(30, 7));
+        out.push({ jobs: await added.take(), records: [...seen.sort(), ...Object.entries(dr.cache!.dataVersions()).map(([n, dv]) => `${n} = ${dv}`).sort()] });
+      }
+      return out;
+    }
+    // The in-process runs start from what the workers' cache holds now (earlier tests' entries hit in both).
+    const copy = join(temp, "through-local.db");
+    for (const suffix of ["", "-wal", "-shm"]) if (existsSync(db + suffix)) copyFileSync(db + suffix, copy + suffix);
+    try {
+      // inlineLimit 0: every value, the inputs and each node's, travels through the cache by data version.
+      const remote = await records(() => bullmqExecutor({ connection: redis.url, queue: "cached", inlineLimit: 0 }), db);
+      const local = await records(() => new InProcessExecutor(), copy);
+      expect(remote.map((r) => r.records)).toEqual(local.map((r) => r.records));
+      expect(remote[0]!.jobs).toBeGreaterThan(0);
+      expect(remote[0]!.jobs).toBeLessThanOrEqual(30);
+      expect(remote[1]!.jobs).toBe(0);
+    } finally {
+      await added.close();
+    }
+    // A worker without --cache cannot pass them: the error says what to do.
+    await using dr = await new Builder().withModules(blocks).withCache({ path: join(temp, "other.db") }).withExecutor(bullmqExecutor({ connection: redis.url, queue: "blocks", inlineLimit: 0 })).build();
+    const error = await dr.execute(["labels"], { inputs: { n: 2, factor: 5 } }).catch((e) => e);
+    expect(isWeftError(error, "node-execution")).toBe(true);
+    expect(String(error.cause?.message)).toContain("start weft worker with --cache");
   });
 });
