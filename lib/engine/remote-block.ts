@@ -9,7 +9,9 @@
  * `NodeInterceptor.allHit`) runs here, all hits; any other item's block goes
  * whole and brings back every node's value ({@link RemoteBlock.all}): the
  * run replays its nodes through the cache (run.ts), which looks each up and
- * stores each miss as a local run would, from the same data versions.
+ * stores each miss as a local run would, from the same data versions. An
+ * item whose values cannot all come back (a serialization error) runs here
+ * then, node by node.
  *
  * A block goes whole only when nothing in the driver must see its inner
  * calls: no graph adapter (it wraps every call), a fail-fast run, no nested block or

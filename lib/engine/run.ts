@@ -20,7 +20,7 @@
 import { Effect, Semaphore } from "effect";
 import { BlockRun, type BlockHost } from "./block-run.ts";
 import type { FrameTask, NodeTask } from "./compile.ts";
-import { NodeExecutionError } from "../errors.ts";
+import { isWeftError, NodeExecutionError } from "../errors.ts";
 import { Frame } from "./frame.ts";
 import type { Hook, NodeStartEvent } from "../hooks.ts";
 import type { GraphAdapter } from "../graph-adapter.ts";
@@ -236,6 +236,10 @@ export class Run implements BlockHost {
     if (this.#tasks !== undefined && frame.block !== undefined) this.#tasks.itemStarted(frame);
     const remote = frame.block !== undefined && this.#remoteBlocks ? this.#remoteOf(frame) : undefined;
     if (remote !== undefined) return this.#startRemote(frame, remote);
+    this.#startTasks(frame);
+  }
+
+  #startTasks(frame: Frame): void {
     const ready = frame.plan.ready;
     for (let i = 0; i < ready.length; i++) {
       this.#readyFrames.push(frame);
@@ -273,6 +277,14 @@ export class Run implements BlockHost {
     if (this.#ended || this.#failure !== undefined || frame.dead()) return;
     const tasks = frame.plan.tasks as readonly NodeTask[];
     try {
+      // With the cache on every node's value must come back; one that cannot travel (it cannot be encoded, or
+      // is too large for a job and the worker has no cache to pass it through) keeps the item here, node by
+      // node as without block jobs, where only worker nodes' values travel.
+      if (this.#interceptor !== undefined && outcome.nodes.some((o) => !o.ok && isWeftError(o.error, "serialization"))) {
+        this.#startTasks(frame);
+        this.#wakeUp();
+        return;
+      }
       if (this.#interceptor !== undefined && outcome.values !== undefined && outcome.nodes.every((o) => o.ok)) {
         // The replay fills every slot of the item, the gathered ones included.
         this.#replay(frame, outcome, start);

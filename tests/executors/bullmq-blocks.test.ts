@@ -14,6 +14,7 @@ import { Builder, InProcessExecutor, isWeftError, type Executor, type Hook } fro
 import * as blocks from "../fixtures/blocks.ts";
 import * as edited from "../fixtures/blocks-edited.ts";
 import * as random from "../fixtures/blocks-random.ts";
+import * as functions from "../fixtures/blocks-functions.ts";
 import { fixture, RedisServer, startWorker, type WorkerProcess } from "./_processes.ts";
 
 setDefaultTimeout(120_000);
@@ -60,7 +61,7 @@ await serve("blocks");
 let cachedWorkers: Promise<void> | undefined;
 function serveCached(db: string): Promise<void> {
   return (cachedWorkers ??= Promise.all([0, 1].map(() => startWorker(redis.url, [
-    "--modules", fixture("blocks.ts"), fixture("blocks-edited.ts"), fixture("blocks-random.ts"), "--queue", "cached", "--concurrency", "2", "--cache", db,
+    "--modules", fixture("blocks.ts"), fixture("blocks-edited.ts"), fixture("blocks-random.ts"), fixture("blocks-functions.ts"), "--queue", "cached", "--concurrency", "2", "--cache", db,
   ]))).then((started) => void workers.push(...started)));
 }
 const expected = (n: number, factor: number) => Array.from({ length: n }, (_, i) => `v${(i + 1) * factor}`);
@@ -234,5 +235,19 @@ describe("bullmqExecutor() map items' blocks", () => {
     const error = await dr.execute(["labels"], { inputs: { n: 2, factor: 5 } }).catch((e) => e);
     expect(isWeftError(error, "node-execution")).toBe(true);
     expect(String(error.cause?.message)).toContain("start weft worker with --cache");
+  });
+
+  test("with the cache on, an item whose inner value cannot travel runs here node by node, its worker nodes as jobs", async () => {
+    const db = join(temp, "cached.db");
+    await serveCached(db);
+    const seen: string[] = [];
+    const hook: Hook = { afterNode: (e) => void (e.items.length > 0 && seen.push(`${e.node}[${e.items[0]!.index}]: ${e.cache?.status} ${e.host === undefined ? "here" : "worker"}`)) };
+    await using dr = await new Builder().withModules(functions).withCache({ path: db }).withHooks(hook).withExecutor(bullmqExecutor({ connection: redis.url, queue: "cached" })).build();
+    expect((await dr.execute(["sums"], { inputs: { n: 3 } })).sums).toEqual([1, 3, 5]);
+    expect(seen.sort()).toEqual([
+      "adder[0]: uncacheable here", "adder[1]: uncacheable here", "adder[2]: uncacheable here",
+      "applied[0]: uncacheable here", "applied[1]: uncacheable here", "applied[2]: uncacheable here",
+      "doubled[0]: miss worker", "doubled[1]: miss worker", "doubled[2]: miss worker",
+    ]);
   });
 });
