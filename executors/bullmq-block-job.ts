@@ -2,8 +2,9 @@
  * A block job on a remote worker: checks every node's code version (one that
  * differs hands the job back, to be routed elsewhere), decodes
  * each item's inputs, runs each item's whole block (block-runner.ts), and
- * sends back per item every node's outcome and the gathered values (large
- * ones through the cache, as any result). Items of one job run at once.
+ * sends back per item every node's outcome and the values the driver asked
+ * for (the gathered ones, or every node's when the driver caches: it stores
+ * them itself), large ones through the cache, as any result. Items of one job run at once.
  *
  * @module
  */

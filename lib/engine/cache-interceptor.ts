@@ -101,7 +101,7 @@ export class CacheInterceptor implements NodeInterceptor<CacheDecision> {
   }
 
   /** Looks a node call up, or says why it is not cached. */
-  before(frame: Frame, task: NodeTask): CacheDecision {
+  before(frame: Frame, task: NodeTask, computed?: { readonly value: unknown }): CacheDecision {
     const { node, argSlots } = task;
     const record = recordName(node, frame);
     const behavior = this.behaviors[node.id]!;
@@ -126,6 +126,11 @@ export class CacheInterceptor implements NodeInterceptor<CacheDecision> {
       return this.#uncacheable(record, e.message, true);
     }
     if (found.hit && behavior !== "recompute") {
+      // Computed elsewhere to another value (a node that is not deterministic): what read it there is not
+      // cached, since its key would name the stored value.
+      if (computed !== undefined && this.#keys.versionOfValue(computed.value) !== found.dataVersion) {
+        return this.#uncacheable(record, NOT_THE_CACHED_VALUE, false);
+      }
       this.run.hit(record, found);
       return { kind: "hit", value: found.value, dataVersion: found.dataVersion };
     }
@@ -149,6 +154,53 @@ export class CacheInterceptor implements NodeInterceptor<CacheDecision> {
     return { status: "uncacheable", reason: decision.reason };
   }
 
+  /**
+   * Whether every node of the item's `frame` would hit: its tasks walked in dependency order, each key made
+   * from the data versions the frame knows and those of the hits before it (as driver.plan does), probed.
+   * Nothing is read or recorded; the frame's own versions are left as they were.
+   */
+  allHit(frame: Frame): boolean {
+    if (this.#broken) return false;
+    const plan = frame.plan;
+    const known = this.#versionsOf(frame);
+    const versions = known.slice();
+    const computed = new Uint8Array(plan.slotCount);
+    const undefinedVersion = this.#keys.versionOfValue(undefined);
+    const slots: SlotReader = {
+      versionOf: (slot) => {
+        let v = versions[slot];
+        if (v === undefined) known[slot] = versions[slot] = v = this.#keys.versionOfValue(frame.values[slot]);
+        return v;
+      },
+      isUndefined: (slot) => (computed[slot] === 1 ? versions[slot] === undefinedVersion : frame.values[slot] === undefined),
+    };
+    const pending = plan.pending.slice();
+    const queue = Array.from(plan.ready);
+    return this.cache.reading(() => {
+      for (let i = 0; i < queue.length; i++) {
+        const task = plan.tasks[queue[i]!]!;
+        if (task.kind !== "node" || this.behaviors[task.node.id] !== "default") return false;
+        const key = this.#keys.partsOf(task.node, task.argSlots, recordName(task.node, frame), slots);
+        if (key.kind !== "parts") return false;
+        let found;
+        try {
+          found = this.cache.probe(key.parts);
+        } catch (e) {
+          if (e instanceof CacheError) return false;
+          throw e;
+        }
+        if (!found.hit) return false;
+        versions[task.out] = found.dataVersion;
+        computed[task.out] = 1;
+        for (let w = plan.waitingStart[task.out]!; w < plan.waitingStart[task.out + 1]!; w++) {
+          const t = plan.waitingTasks[w]!;
+          if ((pending[t] = pending[t]! - 1) === 0) queue.push(t);
+        }
+      }
+      return queue.length === plan.tasks.length;
+    });
+  }
+
   /** A slot holds a keep-going run's sentinel: whatever it fingerprints as, readers are not cached. */
   failed(frame: Frame, slot: number): void {
     this.#versionsOf(frame)[slot] = UNCACHEABLE;
@@ -164,6 +216,9 @@ export class CacheInterceptor implements NodeInterceptor<CacheDecision> {
     return { kind: "skip", version: UNCACHEABLE, reason };
   }
 }
+
+/** Why a node that a block job computed to another value than its cached one is not cached in that run. */
+export const NOT_THE_CACHED_VALUE = "the executor computed it to another value than the cached one (is the node deterministic?)";
 
 /** Why a node whose result is cached runs again: its behaviour is "recompute". */
 export const RECOMPUTE_REASON = "recomputed on request (cache behaviour \"recompute\")";

@@ -5,9 +5,16 @@
  * sees every node of the item: the outcomes come back per node, for hooks
  * and run history, and a node's failure fails it as a local run would.
  *
+ * With the cache on, an item whose every node would hit (the cache's probes,
+ * `NodeInterceptor.allHit`) runs here, all hits; any other item's block goes
+ * whole and brings back every node's value ({@link RemoteBlock.all}): the
+ * run replays its nodes through the cache (run.ts), which looks each up and
+ * stores each miss as a local run would, from the same data versions. An
+ * item whose values cannot all come back (a serialization error) runs here
+ * then, node by node.
+ *
  * A block goes whole only when nothing in the driver must see its inner
- * calls: no cache (each inner call would be looked up and stored here), no
- * graph adapter (it wraps every call), a fail-fast run, no nested block or
+ * calls: no graph adapter (it wraps every call), a fail-fast run, no nested block or
  * streaming collect, a block of the top frame with at least one worker node,
  * and nodes whose exports define no map/reduce node (the executor rebuilds
  * exactly the block's nodes from them). Otherwise its items run here as
@@ -23,6 +30,8 @@ import type { ExecutorBlock } from "../ports/executor.ts";
 export interface RemoteBlock {
   readonly nodes: ExecutorBlock["nodes"];
   readonly outputs: readonly string[];
+  /** Every node of the block, by name: what comes back when the driver's cache stores each node's value. */
+  readonly all: readonly string[];
   /** Per input: its name and the item frame's slot holding it. */
   readonly inputs: readonly { readonly name: string; readonly slot: number }[];
   /** Per gathered child slot (in `BlockTask.gather` order): the node whose value it is. */
@@ -65,6 +74,7 @@ function build(task: BlockTask, graph: Graph): RemoteBlock | undefined {
   return {
     nodes: nodes.map((n) => ({ moduleUrl: n.moduleUrl!, exportName: n.exportName, nodeName: n.name })),
     outputs: [...new Set(gathered as string[])],
+    all: nodes.map((n) => n.name),
     inputs,
     gathered: gathered as string[],
   };

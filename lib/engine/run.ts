@@ -8,7 +8,10 @@
  * interrupts them all at once. Every call goes through invoke.ts's one
  * dispatch, and every way a node ends through {@link Run.complete}. The
  * engine asks the NodeInterceptor port (the cache) before and after each
- * node. Map/reduce blocks run one frame per item (block-run.ts). Graph
+ * node. Map/reduce blocks run one frame per item (block-run.ts), or send an
+ * item's whole block to the executor (remote-block.ts; with the cache on,
+ * only items that would not all hit, whose nodes are then replayed through
+ * the interceptor with the values computed elsewhere). Graph
  * adapters' `aroundNode` wrap a call that the cache did not serve
  * (around-node.ts); task hooks see node tasks and item blocks (task-events.ts).
  *
@@ -17,7 +20,7 @@
 import { Effect, Semaphore } from "effect";
 import { BlockRun, type BlockHost } from "./block-run.ts";
 import type { FrameTask, NodeTask } from "./compile.ts";
-import { NodeExecutionError } from "../errors.ts";
+import { isWeftError, NodeExecutionError } from "../errors.ts";
 import { Frame } from "./frame.ts";
 import type { Hook, NodeStartEvent } from "../hooks.ts";
 import type { GraphAdapter } from "../graph-adapter.ts";
@@ -104,7 +107,9 @@ export class Run implements BlockHost {
       ? new TaskEvents(ctx.hooks, ctx, (e) => this.#hookFailed(e))
       : undefined;
     this.top = new Frame(plan.frame, plan.values, undefined, -1, plan.refs);
-    this.#remoteBlocks = ctx.executor?.submitBlock !== undefined && this.#interceptor === undefined && this.#adapters === undefined && ctx.keepGoing === undefined;
+    // With the cache on, the interceptor must be able to tell warm items (which stay here) from cold ones.
+    this.#remoteBlocks = ctx.executor?.submitBlock !== undefined && (this.#interceptor === undefined || this.#interceptor.allHit !== undefined)
+      && this.#adapters === undefined && ctx.keepGoing === undefined;
     this.#idle = Effect.callback<void>((resume) => {
       if (this.#hasWork()) resume(Effect.void);
       else this.#wake = resume;
@@ -231,6 +236,10 @@ export class Run implements BlockHost {
     if (this.#tasks !== undefined && frame.block !== undefined) this.#tasks.itemStarted(frame);
     const remote = frame.block !== undefined && this.#remoteBlocks ? this.#remoteOf(frame) : undefined;
     if (remote !== undefined) return this.#startRemote(frame, remote);
+    this.#startTasks(frame);
+  }
+
+  #startTasks(frame: Frame): void {
     const ready = frame.plan.ready;
     for (let i = 0; i < ready.length; i++) {
       this.#readyFrames.push(frame);
@@ -241,7 +250,9 @@ export class Run implements BlockHost {
 
   #remoteOf(frame: Frame): RemoteBlock | undefined {
     const block = frame.block!;
-    return block.parent.block === undefined ? remoteBlockOf(block.task, this.#plan.graph) : undefined;
+    const remote = block.parent.block === undefined ? remoteBlockOf(block.task, this.#plan.graph) : undefined;
+    // A warm item (every node would hit) runs here: all hits, nothing computed, no job.
+    return remote !== undefined && this.#interceptor?.allHit!(frame) === true ? undefined : remote;
   }
 
   /** Sends an item's whole block to the executor; its outcome ends the item as its tasks would have. */
@@ -253,7 +264,9 @@ export class Run implements BlockHost {
     const start = this.#ctx.clock.now();
     const executor = this.#ctx.executor!;
     executor.submitBlock!({
-      expand: frame.block!.task.node.name, nodes: remote.nodes, config: this.#ctx.config, inputs, outputs: remote.outputs, signal: this.#signal,
+      // With the cache on, every node's value comes back: the driver's cache looks each up and stores it (#replay).
+      expand: frame.block!.task.node.name, nodes: remote.nodes, config: this.#ctx.config, inputs,
+      outputs: this.#interceptor === undefined ? remote.outputs : remote.all, signal: this.#signal,
     }).then(
       (outcome) => this.#remoteEnded(frame, remote, outcome, start),
       (error) => this.#remoteEnded(frame, remote, { nodes: [{ node: remote.nodes[0]!.nodeName, ok: false, duration: 0, error }] }, start),
@@ -264,6 +277,22 @@ export class Run implements BlockHost {
     if (this.#ended || this.#failure !== undefined || frame.dead()) return;
     const tasks = frame.plan.tasks as readonly NodeTask[];
     try {
+      // With the cache on every node's value must come back; one that cannot travel (it cannot be encoded, or
+      // is too large for a job and the worker has no cache to pass it through) keeps the item here, node by
+      // node as without block jobs, where only worker nodes' values travel.
+      if (this.#interceptor !== undefined && outcome.nodes.some((o) => !o.ok && isWeftError(o.error, "serialization"))) {
+        this.#startTasks(frame);
+        this.#wakeUp();
+        return;
+      }
+      if (this.#interceptor !== undefined && outcome.values !== undefined && outcome.nodes.every((o) => o.ok)) {
+        // The replay fills every slot of the item, the gathered ones included.
+        this.#replay(frame, outcome, start);
+        frame.remaining = 0;
+        this.#itemDone(frame);
+        this.#wakeUp();
+        return;
+      }
       if (this.#hooks !== undefined) {
         // Every node of the item, for hooks and run history; values that stayed on the worker are not known here.
         const items = frame.itemPath();
@@ -271,7 +300,9 @@ export class Run implements BlockHost {
           const node = tasks.find((t) => t.node.name === o.node)?.node;
           if (node === undefined) continue;
           const event = { ...beforeNode(this.#hooks, this.#ctx, node, {}, items), start };
-          afterNode(this.#hooks, { ...this.#ctx, clock: { now: () => start + o.duration } }, event, o.ok, o.ok ? outcome.values?.[o.node] : o.error, undefined, o.host);
+          // With the cache on this is a failed item (see #replay for the others): nothing of it is stored.
+          const cache = this.#interceptor === undefined ? undefined : { status: "miss" as const, reason: o.ok ? NOT_STORED_ITEM_FAILED : NOT_STORED_FAILED };
+          afterNode(this.#hooks, { ...this.#ctx, clock: { now: () => start + o.duration } }, event, o.ok, o.ok ? outcome.values?.[o.node] : o.error, cache, o.host);
         }
       }
       const failed = outcome.nodes.find((o) => !o.ok);
@@ -288,6 +319,39 @@ export class Run implements BlockHost {
       this.#failure ??= { frame, task: -1, cause: e };
     }
     this.#wakeUp();
+  }
+
+  /**
+   * The item's nodes as the cache sees them, from the values the executor computed: each task in dependency
+   * order is looked up as a local run would (a hit's stored value wins, as it would have here), and a miss
+   * stores the value computed elsewhere. Keys, entries and run records are a local run's: the driver's own
+   * interceptor makes them, from the frame's data versions. The slots the collect gathers are then filled.
+   */
+  #replay(frame: Frame, outcome: BlockOutcome, start: number): void {
+    const plan = frame.plan;
+    const values = outcome.values!;
+    const hooks = this.#hooks;
+    const items = frame.itemPath();
+    const pending = plan.pending.slice();
+    const queue = Array.from(plan.ready);
+    for (let i = 0; i < queue.length; i++) {
+      const task = plan.tasks[queue[i]!] as NodeTask;
+      const node = task.node;
+      const computed = values[node.name];
+      const decision = this.#interceptor!.before(frame, task, { value: computed });
+      const value = decision.kind === "hit" ? decision.value : computed;
+      const event = hooks && { ...beforeNode(hooks, this.#ctx, node, buildArgs(task, frame.values, undefined), items), start };
+      const cache = this.#interceptor!.after(decision, frame, task, value);
+      if (event !== undefined) {
+        const o = outcome.nodes.find((n) => n.node === node.name);
+        afterNode(hooks!, { ...this.#ctx, clock: { now: () => start + (o?.duration ?? 0) } }, event, true, value, cache, decision.kind === "hit" ? undefined : o?.host);
+      }
+      frame.values[task.out] = value;
+      for (let w = plan.waitingStart[task.out]!; w < plan.waitingStart[task.out + 1]!; w++) {
+        const t = plan.waitingTasks[w]!;
+        if ((pending[t] = pending[t]! - 1) === 0) queue.push(t);
+      }
+    }
   }
 
   fill(frame: Frame, slot: number, value: unknown): void {
@@ -429,6 +493,9 @@ export class Run implements BlockHost {
     return results;
   }
 }
+
+/** Why a node of an item whose block failed elsewhere was not stored, though it ended well. */
+const NOT_STORED_ITEM_FAILED = "not stored (another node of its item failed, in a block job)";
 
 /** The path from a requested output down to node `id`, found by a breadth-first walk over dependents. */
 export function pathToOutput(plan: Plan, id: number): string[] {

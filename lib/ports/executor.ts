@@ -53,7 +53,7 @@ export interface ExecutorBlock {
   readonly config: Readonly<Record<string, unknown>>;
   /** What the block reads, by name: the item (under `expand`) and the values it imports from outside the block. */
   readonly inputs: Readonly<Record<string, unknown>>;
-  /** The nodes whose values the collect gathers. */
+  /** The nodes whose values come back: those the collect gathers, or every node of the block when the driver caches. */
   readonly outputs: readonly string[];
   /** Fires when the run no longer wants the item. */
   readonly signal: AbortSignal;

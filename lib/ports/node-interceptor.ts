@@ -42,8 +42,12 @@ export const NOT_STORED_FAILED = "not stored (failed)";
 
 /** One run's interceptor: called for every node task of every frame. */
 export interface NodeInterceptor<D extends Interception = Interception> {
-  /** Before the call of `task` in `frame`, while the frame still holds the arguments. */
-  before(frame: Frame, task: NodeTask): D;
+  /**
+   * Before the call of `task` in `frame`, while the frame still holds the arguments. `computed`: the call was
+   * already made elsewhere (a block job), with this value; a hit that stored another value is no hit then (what
+   * read the value elsewhere read this one), and the interceptor says why.
+   */
+  before(frame: Frame, task: NodeTask, computed?: { readonly value: unknown }): D;
   /** After the call (or the hit) produced `value` for `task`'s slot. */
   after(decision: D, frame: Frame, task: NodeTask, value: unknown): NodeOutcome;
   /**
@@ -51,4 +55,10 @@ export interface NodeInterceptor<D extends Interception = Interception> {
    * skipped). A node that reads it (one that accepts error sentinels) must not be cached.
    */
   failed?(frame: Frame, slot: number): void;
+  /**
+   * Whether every node task of `frame` (an item's frame, its tasks in dependency order) would be a hit, found
+   * with the cache's probes (no result read, nothing recorded): the engine then runs the item here rather than
+   * send its block to the executor (remote-block.ts). Absent: the interceptor cannot tell, and blocks stay here.
+   */
+  allHit?(frame: Frame): boolean;
 }
