@@ -111,6 +111,9 @@ export class BullmqExecutor implements Executor {
   #settled: string[] = [];
   /** Fires (with the reason) when the connection to Redis is lost, ending waits for a route; renewed each time. */
   #lost = new AbortController();
+  /** Set when the connection is lost: the heartbeat is renewed before the next job is sent (see #renewHeartbeat). */
+  #stale = false;
+  #renewing: Promise<void> | undefined;
   #seq = 0;
   #started: Promise<Started> | undefined;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -223,6 +226,7 @@ export class BullmqExecutor implements Executor {
       await link.ready(this.#options.connectTimeout, HINT).catch((e: Error) => {
         throw new WorkerError(node, `Cannot run node "${node}" on BullMQ: ${e.message}`, { cause: e });
       });
+      await this.#renewHeartbeat(started, node);
       if (signal.aborted) throw signal.reason;
       const setHash = await router.route(needs, refused, [signal, this.#lost.signal]).catch((e: unknown) => {
         throw e instanceof LostConnection ? lostError(node, link.url, e.message) : e;
@@ -238,6 +242,24 @@ export class BullmqExecutor implements Executor {
         if (++cancelled === 3) throw new WorkerError(node, `The job for node "${node}" was cancelled by other drivers ${cancelled} times while this run waited for it; run again`);
       } else return outcome;
     }
+  }
+
+  /**
+   * After a lost connection, one beat before any job is sent: a Redis restarted without persistence forgot this
+   * driver's heartbeat, and until the next beat (up to 1 s later) a worker skipped its jobs as a dead driver's.
+   */
+  async #renewHeartbeat(started: Started, node: string): Promise<void> {
+    if (this.#stale) {
+      this.#stale = false;
+      const renewing = this.#beat(started).finally(() => void (this.#renewing === renewing && (this.#renewing = undefined)));
+      this.#renewing = renewing;
+    }
+    if (this.#renewing === undefined) return;
+    // With Redis gone again, the beat waits for it forever: the lost connection ends the wait.
+    const lost = this.#lost.signal;
+    let onLost: (() => void) | undefined;
+    const gone = new Promise<never>((_, reject) => lost.addEventListener("abort", (onLost = () => reject(lostError(node, started.link.url, (lost.reason as Error).message))), { once: true }));
+    await Promise.race([this.#renewing, gone]).finally(() => lost.removeEventListener("abort", onLost!));
   }
 
   /** One job on one set's queue, until its outcome. */
@@ -303,6 +325,7 @@ export class BullmqExecutor implements Executor {
         const lost = this.#lost;
         this.#lost = new AbortController();
         lost.abort(new LostConnection(reason));
+        this.#stale = true;
         this.#failAll((node) => lostError(node, link.url, reason));
       });
       const { timeout, inlineLimit } = this.#options;

@@ -182,7 +182,7 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
   };
 }
 
-/** A driver's liveness as a worker sees it: read at most once a second per driver. */
+/** A driver's liveness as a worker sees it: read at most once a second per live driver. */
 function aliveCache(registry: Registry): (driver: string) => Promise<boolean> {
   const seen = new Map<string, { alive: Promise<boolean>; at: number }>();
   return (driver) => {
@@ -193,6 +193,9 @@ function aliveCache(registry: Registry): (driver: string) => Promise<boolean> {
     // A Redis error is not a verdict: the job runs.
     const alive = registry.driverAlive(driver).catch(() => true);
     seen.set(driver, { alive, at: now });
+    // Only "alive" is kept: a read sent before Redis restarted without persistence is answered by the empty Redis,
+    // before the driver's next beat, and must not make the driver's next jobs (its re-run's) skipped for a second.
+    void alive.then((yes) => void (!yes && seen.get(driver)?.alive === alive && seen.delete(driver)));
     return alive;
   };
 }

@@ -6,12 +6,15 @@
  * under a long lock (which used to hold the job for the whole 30 s).
  */
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { QueueEvents } from "bullmq";
 import { bullmqExecutor } from "../../bullmq.ts";
 import { LIVENESS_MS } from "../../executors/bullmq-registry.ts";
 import { REAP_MS } from "../../executors/bullmq-reaper.ts";
 import { Builder } from "../../mod.ts";
-import * as deployed from "../fixtures/deploy/new.ts";
+import * as held from "../fixtures/held.ts";
 import { fixture, RedisServer, startWorker, type WorkerProcess } from "./_processes.ts";
 
 setDefaultTimeout(90_000);
@@ -25,7 +28,13 @@ afterAll(async () => {
 
 /** Kills the worker running a job with SIGKILL; resolves with the ms until another worker starts the job. */
 async function redelivery(queue: string, killedFlags: readonly string[], survivorFlags: readonly string[]): Promise<{ ms: number; pid: number; survivor: number }> {
-  const base = ["--modules", fixture("deploy/new.ts"), "--queue", queue, "--concurrency", "1"];
+  const base = ["--modules", fixture("held.ts"), "--queue", queue, "--concurrency", "1"];
+  // The job holds its thread until this file is removed, after the re-delivery: the killed worker is still running
+  // it when it is killed, however long the survivor takes to start (a 2 s job had finished before a survivor that
+  // took longer to start on a loaded machine, and the test waited for a re-delivery that could not come).
+  const dir = mkdtempSync(join(tmpdir(), "weft-held-"));
+  const holdFile = join(dir, "hold");
+  writeFileSync(holdFile, "");
   const killed = await startWorker(redis.url, [...base, ...killedFlags]);
   workers.push(killed);
   const events = new QueueEvents(killed.bullQueue, { connection: { url: redis.url } });
@@ -34,8 +43,8 @@ async function redelivery(queue: string, killedFlags: readonly string[], survivo
     let onActive: (() => void) | undefined;
     events.on("active", () => onActive?.());
     const first = new Promise<void>((r) => (onActive = r));
-    await using dr = await new Builder().withModules(deployed).withExecutor(bullmqExecutor({ connection: redis.url, queue })).build();
-    const run = dr.execute(["hold"], { inputs: { ms: 2_000 } });
+    await using dr = await new Builder().withModules(held).withExecutor(bullmqExecutor({ connection: redis.url, queue })).build();
+    const run = dr.execute(["held"], { inputs: { holdFile } });
     await first;
     // Idle and alive before the kill: its set stays live, so the job is BullMQ's stalled check's to re-deliver.
     const survivor = await startWorker(redis.url, [...base, ...survivorFlags]);
@@ -45,9 +54,11 @@ async function redelivery(queue: string, killedFlags: readonly string[], survivo
     const killedAt = performance.now();
     await again;
     const ms = performance.now() - killedAt;
-    return { ms, pid: (await run).hold, survivor: survivor.pid };
+    rmSync(holdFile);
+    return { ms, pid: (await run).held, survivor: survivor.pid };
   } finally {
     await events.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
