@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { LocalModules } from "../../executors/local-modules.ts";
 
 const url = new URL("../fixtures/worker-modifiers.ts", import.meta.url).href;
-const load = () => LocalModules.load([url], async (spec) => `v-${spec.name}`);
+const load = () => LocalModules.load([url], async (spec) => `v-${(spec as { readonly name?: string }).name}`);
 
 describe("LocalModules", () => {
   test("find() finds each node a parameterized export defines, with its own code version", async () => {
