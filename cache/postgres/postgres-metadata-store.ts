@@ -14,27 +14,14 @@ import { desc, eq, lt, notLike, sql } from "drizzle-orm";
 import type { CacheEntry, CacheRecord, CodeAnalysisRow, MetadataBatch, MetadataStore, StoredKey } from "../../lib/ports/metadata-store.ts";
 import type { PostgresConnection, PostgresRow, PostgresStatement } from "../../lib/ports/postgres.ts";
 import { bind, compile, p, qb, retrying } from "../../postgres/queries.ts";
+import { HIT_LIST_MIN, HIT_LIST_PREFIX, HitLists, isListedHit, toEntry, withoutRunId, type HitList } from "../stored-records.ts";
 import { cacheEntries as e, cacheResults as r, cacheRuns as runs, codeAnalyses as ca } from "../../postgres/schema.ts";
 
 /** The channel writers notify and readers listen on. */
 export const CACHE_CHANNEL = "weft_cache";
 
-/**
- * Rows of `cache_runs` whose `run_id` starts with this hold a hit list, not a run: `[[node, key, dataVersion],
- * …]`, which runs that repeat it refer to (as the SQLite store does: a warm run of 200 nodes otherwise writes
- * 30 KB of records, which cost PostgreSQL 3 to 5 ms a run, more than its lookups).
- */
-export const HIT_LIST_PREFIX = "hits:";
-/** Hits of a run below this many are written out: a list of their own would save less than it costs. */
-const HIT_LIST_MIN = 16;
-/** Nodes of the hit lists a store keeps in memory to compare runs with. */
-const HIT_LISTS_KEPT = 20_000;
-
-/** A hit list, by node: what a later run's hits are compared with. */
-interface HitList {
-  readonly id: string;
-  readonly byNode: ReadonlyMap<string, { readonly key: string; readonly dataVersion: string }>;
-}
+// Hit lists as the SQLite store keeps them (cache/stored-records.ts): a warm run of 200 nodes otherwise writes
+// 30 KB of records, which cost PostgreSQL 3 to 5 ms a run, more than its lookups.
 
 const Q = {
   lookup: compile(qb.select({ dv: e.dataVersion, used: e.lastUsedAt }).from(e).where(eq(e.key, p("key")))),
@@ -85,12 +72,10 @@ const SAVE_ANALYSES = `INSERT INTO "code_analyses" ("content_hash", "analysis", 
 export class PostgresMetadataStore implements MetadataStore {
   readonly #db: PostgresConnection;
   readonly #release: (() => void) | undefined;
-  /** The hit lists this store wrote or referred to, newest first. */
-  #hitLists: HitList[] = [];
+  /** The hit lists this store wrote, referred to or read. */
+  readonly #hitLists = new HitLists();
   /** The latest entry of a node that the last lookup's miss fetched, for the one `latest()` call after it. */
   #prefetched: { readonly node: string; readonly entry: CacheEntry | undefined } | undefined;
-  /** Hit lists read back, by id (immutable rows: safe to keep). */
-  readonly #readLists = new Map<string, [string, string, string][]>();
 
   /** `db` listens on {@link CACHE_CHANNEL} (for `beginReads`); `release` is called on close. */
   constructor(db: PostgresConnection, options: { readonly release?: () => void } = {}) {
@@ -163,12 +148,12 @@ export class PostgresMetadataStore implements MetadataStore {
     const gone: PostgresStatement[] = [];
     for (const { at, list, run, records } of referring) {
       if (results[at]?.rows.length === 1) {
-        this.#remember(list);
+        this.#hitLists.remember(list);
         continue;
       }
       // A list another process pruned: forgotten here, and this run's records written out instead (a second
       // transaction: a process killed between the two loses what explain() reads of this run, never an entry).
-      this.#hitLists = this.#hitLists.filter((l) => l !== list);
+      this.#hitLists.forget(list);
       gone.push({ sql: RECORD, params: [run, JSON.stringify(records, withoutRunId), batch.at] });
     }
     if (gone.length > 0) retrying(() => this.#db.batch(gone));
@@ -181,46 +166,17 @@ export class PostgresMetadataStore implements MetadataStore {
   #hitListFor(records: readonly CacheRecord[], at: number, statements: PostgresStatement[]): HitList | undefined {
     const hits = records.filter(isListedHit);
     if (hits.length < HIT_LIST_MIN) return undefined;
-    const known = this.#hitLists.find((l) => sameHits(l, hits));
+    const known = this.#hitLists.find(hits);
     if (known !== undefined) return known;
-    const byNode = new Map(hits.map((h) => [h.node, { key: h.key!, dataVersion: h.dataVersion! }]));
-    if (byNode.size !== hits.length) return undefined;
-    const list = { id: `${HIT_LIST_PREFIX}${crypto.randomUUID()}`, byNode };
-    statements.push({ sql: RECORD, params: [list.id, JSON.stringify(hits.map((h) => [h.node, h.key, h.dataVersion])), at] });
-    return list;
-  }
-
-  /** Keeps a list as the most recent one, within {@link HIT_LISTS_KEPT} nodes in all. */
-  #remember(list: HitList): void {
-    let held = 0;
-    this.#hitLists = [list, ...this.#hitLists.filter((l) => l !== list)].filter((l) => (held += l.byNode.size) <= HIT_LISTS_KEPT || l === list);
-  }
-
-  /** The hits of a hit list as records of `runId` at `at`, or `undefined` when the list is gone or not a list. */
-  #hitsOf(id: string, runId: string, at: number): CacheRecord[] | undefined {
-    let entries = this.#readLists.get(id);
-    if (entries === undefined) {
-      const parsed = parseJson(this.#db.query(Q.runRecords.sql, [id]).rows[0]?.records);
-      if (!Array.isArray(parsed)) return undefined;
-      entries = parsed.filter((e): e is [string, string, string] => Array.isArray(e) && e.length === 3 && e.every((x) => typeof x === "string"));
-      if (this.#readLists.size >= 8) this.#readLists.delete(this.#readLists.keys().next().value!);
-      this.#readLists.set(id, entries);
-    }
-    return entries.map(([node, key, dataVersion]) => ({ runId, node, status: "hit", key, dataVersion, at }));
+    const made = this.#hitLists.create(hits);
+    if (made === undefined) return undefined;
+    statements.push({ sql: RECORD, params: [made.list.id, made.records, at] });
+    return made.list;
   }
 
   runRecords(runId: string): CacheRecord[] {
-    const byNode = new Map<string, CacheRecord>();
-    for (const row of this.#db.query(Q.runRecords.sql, [runId]).rows) {
-      let records = parseJson(row.records);
-      if (isObject(records) && typeof records.hits === "string" && Array.isArray(records.records)) {
-        for (const r of this.#hitsOf(records.hits, runId, Number(row.at)) ?? []) byNode.set(r.node, r);
-        records = records.records;
-      }
-      if (!Array.isArray(records)) continue;
-      for (const x of records as Omit<CacheRecord, "runId">[]) if (typeof x?.node === "string") byNode.set(x.node, { runId, ...x });
-    }
-    return [...byNode.values()];
+    const rows = this.#db.query(Q.runRecords.sql, [runId]).rows;
+    return this.#hitLists.runRecords(runId, rows, (id) => this.#db.query(Q.runRecords.sql, [id]).rows[0]?.records);
   }
 
   lastRunId(): string | undefined {
@@ -280,60 +236,4 @@ function toRow(x: CacheEntry): Record<string, unknown> {
     code_parts: x.codeParts ? JSON.stringify(x.codeParts) : null, data_version: x.dataVersion, run_id: x.runId,
     created_at: x.createdAt, last_used_at: x.lastUsedAt,
   };
-}
-
-/** JSON from a column, or `undefined` when the column does not hold JSON. */
-function parseJson(text: unknown): unknown {
-  if (typeof text !== "string") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-const isRecord = (x: unknown): x is Record<string, string> => typeof x === "object" && x !== null && !Array.isArray(x);
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
-/** A hit that a hit list can hold (it has its key and data version). */
-const isListedHit = (r: CacheRecord): boolean => r.status === "hit" && r.key !== undefined && r.dataVersion !== undefined;
-
-/** Whether `hits` are exactly the hits of `list`: the same nodes, each with the same key and data version. */
-function sameHits(list: HitList, hits: readonly CacheRecord[]): boolean {
-  if (list.byNode.size !== hits.length) return false;
-  const seen = new Set<string>();
-  for (const h of hits) {
-    const e = list.byNode.get(h.node);
-    if (e === undefined || e.key !== h.key || e.dataVersion !== h.dataVersion || seen.has(h.node)) return false;
-    seen.add(h.node);
-  }
-  return true;
-}
-
-/** JSON.stringify's replacer that leaves out each record's `runId` (the row has it). */
-function withoutRunId(this: unknown, key: string, value: unknown): unknown {
-  return key === "runId" ? undefined : value;
-}
-
-/** The entry a row holds, or `undefined` for a row whose JSON columns are not JSON objects. */
-function toEntry(row: PostgresRow): CacheEntry | undefined {
-  const inputs = parseJson(row.inputs);
-  const config = parseJson(row.config);
-  const previews = row.previews === null ? undefined : parseJson(row.previews);
-  if (!isRecord(inputs) || !isRecord(config) || (row.previews !== null && !isRecord(previews))) return undefined;
-  const entry: { -readonly [K in keyof CacheEntry]: CacheEntry[K] } = {
-    key: row.cache_key as string,
-    node: row.node as string,
-    codeVersion: row.code_version as string,
-    inputs,
-    config,
-    dataVersion: row.data_version as string,
-    runId: row.run_id as string,
-    createdAt: Number(row.created_at),
-    lastUsedAt: Number(row.last_used_at),
-  };
-  if (typeof row.version === "string") entry.version = row.version;
-  if (isRecord(previews)) entry.previews = previews;
-  const codeParts = row.code_parts === null || row.code_parts === undefined ? undefined : parseJson(row.code_parts);
-  if (Array.isArray(codeParts)) entry.codeParts = codeParts;
-  return entry;
 }

@@ -14,27 +14,8 @@ import { cacheEntries as e, cacheResults as r, cacheRuns as runs, codeAnalyses a
 import { freeingWrite } from "../../sqlite/freeing-write.ts";
 import { rebuildIndexes, repairingWrite } from "../../sqlite/rebuild-indexes.ts";
 import { ResultIndex } from "./result-index.ts";
+import { HIT_LIST_MIN, HIT_LIST_PREFIX, HitLists, isListedHit, toEntry, withoutRunId, type HitList } from "../stored-records.ts";
 import { cacheError, guarded, resetAdvice } from "../../sqlite/sqlite-errors.ts";
-
-/**
- * Rows of `cache_runs` whose `run_id` starts with this hold a hit list, not a
- * run: `[[node, key, dataVersion], …]`, which runs that repeat it refer to.
- */
-export const HIT_LIST_PREFIX = "hits:";
-/** Hits of a run below this many are written out: a list of their own would save less than it costs. */
-const HIT_LIST_MIN = 16;
-/** Nodes of the hit lists a store keeps in memory to compare runs with (about 100 bytes each). */
-const HIT_LISTS_KEPT = 20_000;
-
-/** A hit list this store wrote, by node: what a later run's hits are compared with. */
-interface HitList {
-  readonly id: string;
-  readonly byNode: ReadonlyMap<string, { readonly key: string; readonly dataVersion: string; seen: number }>;
-}
-
-/** Stamps of {@link sameHits} calls: a list entry met twice in one call carries its stamp. */
-let comparisons = 0;
-
 /** Keys per multi-row UPDATE: a run of hits touches its entries in a few statements, not one per node. */
 const CHUNK = 64;
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -99,10 +80,8 @@ export class SqliteMetadataStore implements MetadataStore {
   readonly #exclusive: boolean;
   readonly #results: ResultIndex;
   readonly #beginReads: (() => number) | undefined;
-  /** The hit list this store wrote last (see {@link SqliteMetadataStore.write}). */
-  #hitLists: HitList[] = [];
-  /** Hit lists read back, by id. */
-  readonly #readLists = new Map<string, [string, string, string][]>();
+  /** The hit lists this store wrote and read (see {@link SqliteMetadataStore.write}). */
+  readonly #hitLists = new HitLists();
 
   /**
    * `path` is the database file, for messages; `release` is called on close;
@@ -256,81 +235,38 @@ export class SqliteMetadataStore implements MetadataStore {
       for (const [run, records] of byRun) q.record.run({ run, records: this.#recordsText(records, batch.at, (list) => void written!.push(list)), at: batch.at });
     }));
     // Only once committed: a rolled-back list is not there to refer to.
-    if (written !== undefined) for (const list of written) this.#remember(list);
+    if (written !== undefined) for (const list of written) this.#hitLists.remember(list);
   }
 
   /**
-   * Keeps a list written (or referred to) as the most recent one. A run of more nodes than a batch holds (see
-   * StoreCacheRun's maxPending) writes a list per batch: several are kept, within {@link HIT_LISTS_KEPT} nodes.
-   */
-  #remember(list: HitList): void {
-    const lists = this.#hitLists.filter((l) => l !== list);
-    lists.unshift(list);
-    let held = 0;
-    const kept = lists.filter((l) => (held += l.byNode.size) <= HIT_LISTS_KEPT || l === list);
-    this.#hitLists = kept;
-  }
-
-  /**
-   * The JSON of one run's records in a batch. A warm run repeats the hits of
-   * the run before it (same nodes, keys and data versions): written out, they
-   * cost about 1.5 µs a node (40 KB a run of 200 nodes, most of a warm run's
-   * cost). So the hits go to a hit list, a row of their own written once, and
-   * a run whose hits are exactly that list's refers to it by id:
-   * `{ "hits": id, "records": [the other records] }`, its hits read back with
-   * the row's time. The list is checked to be still there (a `weft history
-   * prune` removes lists no run refers to).
+   * The JSON of one run's records in a batch: its hits through a hit list
+   * (cache/stored-records.ts) when there are enough of them. A known list is
+   * checked to be still there (a `weft history prune` removes lists no run
+   * refers to).
    */
   #recordsText(records: CacheRecord[], at: number, used: (list: HitList) => void): string {
     const hits: CacheRecord[] = [];
     const others: CacheRecord[] = [];
-    for (const r of records) (r.status === "hit" && r.key !== undefined && r.dataVersion !== undefined ? hits : others).push(r);
+    for (const r of records) (isListedHit(r) ? hits : others).push(r);
     if (hits.length < HIT_LIST_MIN) return JSON.stringify(records, withoutRunId);
-    let list = this.#hitLists.find((l) => sameHits(l, hits));
+    let list = this.#hitLists.find(hits);
     if (list !== undefined && this.#q.hasRow.get({ run: list.id }) === undefined) {
-      this.#hitLists = this.#hitLists.filter((l) => l !== list);
+      this.#hitLists.forget(list);
       list = undefined;
     }
     if (list === undefined) {
-      const byNode = new Map(hits.map((h) => [h.node, { key: h.key!, dataVersion: h.dataVersion!, seen: 0 }]));
-      // The same node twice in one batch: the later record wins on reading, which a list cannot say.
-      if (byNode.size !== hits.length) return JSON.stringify(records, withoutRunId);
-      list = { id: `${HIT_LIST_PREFIX}${crypto.randomUUID()}`, byNode };
-      this.#q.record.run({ run: list.id, records: JSON.stringify(hits.map((h) => [h.node, h.key, h.dataVersion])), at });
+      const made = this.#hitLists.create(hits);
+      if (made === undefined) return JSON.stringify(records, withoutRunId);
+      list = made.list;
+      this.#q.record.run({ run: list.id, records: made.records, at });
     }
     used(list);
     return JSON.stringify({ hits: list.id, records: others }, withoutRunId);
   }
 
-  /** The hits of a hit list as records of `runId` at `at`, or `undefined` when the list is gone or damaged. */
-  #hitsOf(id: string, runId: string, at: number): CacheRecord[] | undefined {
-    let entries = this.#readLists.get(id);
-    if (entries === undefined) {
-      const row = guarded(this.#path, "read", () => this.#q.runRecords.get({ run: id }));
-      const parsed = row === undefined ? undefined : parseJson(row.records);
-      if (!Array.isArray(parsed)) return undefined;
-      entries = parsed.filter((e): e is [string, string, string] => Array.isArray(e) && e.length === 3 && e.every((x) => typeof x === "string"));
-      // Lists never change once written; a few are kept parsed (explain asks about one run at a time).
-      if (this.#readLists.size >= 8) this.#readLists.delete(this.#readLists.keys().next().value!);
-      this.#readLists.set(id, entries);
-    }
-    return entries.map(([node, key, dataVersion]) => ({ runId, node, status: "hit", key, dataVersion, at }));
-  }
-
   runRecords(runId: string): CacheRecord[] {
-    const byNode = new Map<string, CacheRecord>();
-    for (const row of guarded(this.#path, "read", () => this.#q.runRecords.all({ run: runId }))) {
-      let records = parseJson(row.records);
-      if (isRecordObject(records) && typeof records.hits === "string" && Array.isArray(records.records)) {
-        // A run that repeats a hit list (see #recordsText): its hits first, then its own records.
-        for (const r of this.#hitsOf(records.hits, runId, Number(row.at)) ?? []) byNode.set(r.node, r);
-        records = records.records;
-      }
-      // A row damaged on disk tells nothing: skipped, as if its batch had not been written.
-      if (!Array.isArray(records)) continue;
-      for (const r of records as Omit<CacheRecord, "runId">[]) if (typeof r?.node === "string") byNode.set(r.node, { runId, ...r });
-    }
-    return [...byNode.values()];
+    const rows = guarded(this.#path, "read", () => this.#q.runRecords.all({ run: runId }));
+    return this.#hitLists.runRecords(runId, rows, (id) => guarded(this.#path, "read", () => this.#q.runRecords.get({ run: id }))?.records);
   }
 
   lastRunId(): string | undefined {
@@ -418,62 +354,4 @@ function chunked<T>(items: readonly T[], many: Prepared, one: Prepared, head: Sq
 /** The CacheError for a database that is damaged, with how to reset it. */
 function damaged(path: string, detail: string): CacheError {
   return new CacheError(`Cannot read the cache "${path}": the file is damaged (${detail}); ${resetAdvice(path)}`);
-}
-
-/** JSON from a column, or `undefined` when the column does not hold JSON (damaged on disk). */
-function parseJson(text: unknown): unknown {
-  if (typeof text !== "string") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-const isRecord = (x: unknown): x is Record<string, string> => typeof x === "object" && x !== null && !Array.isArray(x);
-const isRecordObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
-
-/** JSON.stringify's replacer that leaves out each record's `runId` (the row has it): no copy of every record. */
-function withoutRunId(this: unknown, key: string, value: unknown): unknown {
-  return key === "runId" ? undefined : value;
-}
-
-/** Whether `hits` are exactly the hits of `list`: the same nodes, each with the same key and data version. */
-function sameHits(list: HitList, hits: readonly CacheRecord[]): boolean {
-  if (list.byNode.size !== hits.length) return false;
-  // As many hits as the list has nodes, each one of them, none twice: the same set.
-  const stamp = ++comparisons;
-  for (const h of hits) {
-    const e = list.byNode.get(h.node);
-    if (e === undefined || e.key !== h.key || e.dataVersion !== h.dataVersion || e.seen === stamp) return false;
-    e.seen = stamp;
-  }
-  return true;
-}
-
-/** The entry a row holds, or `undefined` for a row damaged on disk (it explains nothing; its key's next run replaces it). */
-function toEntry(row: SqliteRow): CacheEntry | undefined {
-  const inputs = parseJson(row.inputs);
-  const config = parseJson(row.config);
-  const previews = row.previews === null ? undefined : parseJson(row.previews);
-  if (!isRecord(inputs) || !isRecord(config) || (row.previews !== null && !isRecord(previews))) return undefined;
-  if (typeof row.cache_key !== "string" || typeof row.node !== "string" || typeof row.code_version !== "string") return undefined;
-  if (typeof row.data_version !== "string" || typeof row.run_id !== "string") return undefined;
-  const entry: { -readonly [K in keyof CacheEntry]: CacheEntry[K] } = {
-    key: row.cache_key,
-    node: row.node,
-    codeVersion: row.code_version,
-    inputs,
-    config,
-    dataVersion: row.data_version,
-    runId: row.run_id,
-    createdAt: Number(row.created_at),
-    lastUsedAt: Number(row.last_used_at),
-  };
-  if (typeof row.version === "string") entry.version = row.version;
-  if (isRecord(previews)) entry.previews = previews;
-  // Damaged code parts only cost the explanation its detail, never the entry.
-  const codeParts = row.code_parts === null || row.code_parts === undefined ? undefined : parseJson(row.code_parts);
-  if (Array.isArray(codeParts)) entry.codeParts = codeParts;
-  return entry;
 }
